@@ -1,0 +1,66 @@
+/**
+ * Circuit breaker records as persisted by a StateStore, and the policies that drive them.
+ * Half-open is not persisted: an `open` record whose `retryAtMs` has passed IS half-open,
+ * so no timer has to fire in a short-lived process (the opossum rehydration rule).
+ */
+
+/** How a breaker opens and how long it stays open. */
+export interface BreakerPolicy {
+  /** Consecutive dependency failures that open a closed breaker. */
+  readonly threshold: number;
+  /**
+   * Cool-down for the 1st, 2nd, ... consecutive opening; the last entry repeats.
+   * A failed half-open trial counts as another opening.
+   */
+  readonly cooldownsMs: readonly number[];
+}
+
+/** A persisted breaker: closed, open (cooling or half-open by time), or isolated by hand. */
+export type BreakerRecord =
+  | { readonly state: "closed"; readonly failures: number; readonly opens: 0 }
+  | { readonly state: "open"; readonly failures: number; readonly opens: number; readonly openedAtMs: number; readonly retryAtMs: number }
+  | { readonly state: "isolated"; readonly failures: number; readonly opens: number; readonly openedAtMs: number };
+
+/** The state an operator sees at a moment. */
+export type BreakerPhase = "closed" | "open" | "half_open" | "isolated";
+
+/** A never-seen breaker. */
+export const CLOSED_BREAKER: BreakerRecord = Object.freeze({ state: "closed", failures: 0, opens: 0 });
+
+/** The phase of a record at `nowMs`. */
+export function breakerPhase(record: BreakerRecord, nowMs: number): BreakerPhase {
+  if (record.state === "open") return nowMs >= record.retryAtMs ? "half_open" : "open";
+  return record.state;
+}
+
+/** Cool-downs doubling from `baseMs` up to `capMs` (the default exponential policy). */
+export function exponentialCooldowns(baseMs: number, capMs: number): number[] {
+  const steps: number[] = [];
+  for (let ms = baseMs; ms < capMs; ms *= 2) steps.push(ms);
+  steps.push(capMs);
+  return steps;
+}
+
+/** Cool-down for the n-th consecutive opening (1-based). */
+export function cooldownFor(policy: BreakerPolicy, opens: number): number {
+  const list = policy.cooldownsMs;
+  return list[Math.min(Math.max(opens, 1), list.length) - 1] ?? 60_000;
+}
+
+/**
+ * The transition on an outcome: the reference model both stores implement atomically.
+ * Outcomes reported while open only count when they come from the trial holder.
+ */
+export function nextBreaker(record: BreakerRecord, outcome: { ok: boolean; trial: boolean }, policy: BreakerPolicy, nowMs: number): BreakerRecord {
+  if (record.state === "isolated") return record;
+  if (record.state === "open") {
+    if (!outcome.trial) return record;
+    if (outcome.ok) return CLOSED_BREAKER;
+    const opens = record.opens + 1;
+    return { state: "open", failures: record.failures + 1, opens, openedAtMs: nowMs, retryAtMs: nowMs + cooldownFor(policy, opens) };
+  }
+  if (outcome.ok) return CLOSED_BREAKER;
+  const failures = record.failures + 1;
+  if (failures < policy.threshold) return { state: "closed", failures, opens: 0 };
+  return { state: "open", failures, opens: 1, openedAtMs: nowMs, retryAtMs: nowMs + cooldownFor(policy, 1) };
+}
