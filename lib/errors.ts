@@ -13,6 +13,7 @@ export type ErrorCode =
   | "conflict"
   | "db_unavailable"
   | "db_query"
+  | "db_contention"
   | "state_unavailable"
   | "browser_launch"
   | "browser_crashed"
@@ -57,6 +58,8 @@ export function classifyError(code: ErrorCode): ErrorClass {
       return { retryable: true, dependency: "db" };
     case "db_query":
       return { retryable: false, dependency: null };
+    case "db_contention":
+      return { retryable: true, dependency: null };
     case "state_unavailable":
       return { retryable: true, dependency: "state" };
     case "browser_launch":

@@ -1,0 +1,133 @@
+/**
+ * The only reader of `process.env`. `loadConfig()` validates every variable with zod and
+ * returns a frozen, typed Config; anything unset falls back to the embedded defaults
+ * (PGlite, Postgres-backed state, bundled Chromium, sandbox X site, evergreen library).
+ * A bad configuration throws ONE {@link ConfigError} naming every bad variable.
+ */
+import { z } from "zod";
+import { XbotError } from "./errors.js";
+
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+const int = (min: number, max: number) => z.coerce.number({ error: `must be a whole number from ${min} to ${max}` }).int().min(min).max(max);
+const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });
+const secret = z.string().min(16, "must be at least 16 characters");
+
+const schema = z.object({
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/[^\s]+$/, "must be a postgres:// or postgresql:// URL").optional(),
+  XBOT_NEON_HTTP_URL: httpUrl.optional(),
+  UPSTASH_REDIS_REST_URL: httpUrl.optional(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+  XBOT_STATE: z.enum(["auto", "redis", "postgres"]).default("auto"),
+  QSTASH_URL: httpUrl.optional(),
+  QSTASH_TOKEN: z.string().min(1).optional(),
+  QSTASH_CURRENT_SIGNING_KEY: z.string().min(1).optional(),
+  QSTASH_NEXT_SIGNING_KEY: z.string().min(1).optional(),
+  CRON_SECRET: secret.optional(),
+  XBOT_ADMIN_TOKEN: secret.optional(),
+  XBOT_PREFIX: z.string().regex(/^[a-z0-9_-]{1,32}$/, "must be 1-32 of a-z, 0-9, _ or -").default("xbot"),
+  XBOT_ACCOUNT_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 of A-Z, a-z, 0-9, _ or -").default("default"),
+  XBOT_MODE: z.enum(["live", "shadow", "dry"]).default("live"),
+  VERCEL_ENV: z.enum(["production", "preview", "development"]).optional(),
+  XBOT_ALLOW_PREVIEW_LIVE: bool.default(false),
+  XBOT_LLM_BASE_URL: httpUrl.optional(),
+  XBOT_LLM_API_KEY: z.string().min(1).optional(),
+  XBOT_LLM_MODEL: z.string().min(1).default("gpt-4o-mini"),
+  XBOT_LLM_DAILY_BUDGET_USD: z.coerce.number().min(0).max(1000).default(1),
+  XBOT_DATA_DIR: z.string().min(1).default(".xbot"),
+  XBOT_PORT: int(1, 65535).default(3000),
+  XBOT_SANDBOX_PORT: int(1, 65535).default(3001),
+  CHROMIUM_PATH: z.string().min(1).optional(),
+  BROWSER_WS_ENDPOINT: z.url({ protocol: /^wss?$/, error: "must be a ws:// or wss:// URL" }).optional(),
+  XBOT_PROXY_URL: z.url({ protocol: /^(https?|socks5)$/, error: "must be an http://, https:// or socks5:// URL" }).optional(),
+  XBOT_BROWSER_SLOTS: int(1, 50).default(2),
+  XBOT_BLOCK_RESOURCES: z.string().regex(/^[a-z,]*$/, "must be a comma list such as image,media,font").default("image,media,font"),
+  XBOT_X_BASE_URL: httpUrl.optional(),
+  XBOT_X_USER: z.string().regex(/^[A-Za-z0-9_]{1,15}$/, "must be an X handle without @").optional(),
+  XBOT_SESSION_KEY: z.string().regex(/^([A-Fa-f0-9]{64}|[A-Za-z0-9+/]{43}=)$/, "must be 32 bytes as 64 hex chars or base64").optional(),
+  XBOT_TYPING: z.enum(["human", "fill"]).optional(),
+  XBOT_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+/** Variables whose values are never echoed in error messages. */
+const SECRET_VARS = new Set(["DATABASE_URL", "UPSTASH_REDIS_REST_TOKEN", "QSTASH_TOKEN", "QSTASH_CURRENT_SIGNING_KEY", "QSTASH_NEXT_SIGNING_KEY", "CRON_SECRET", "XBOT_ADMIN_TOKEN", "XBOT_LLM_API_KEY", "XBOT_SESSION_KEY", "XBOT_PROXY_URL"]);
+
+/** Names the Vercel Marketplace integrations set, mapped onto ours (ours win). */
+const ALIASES: Record<string, string> = {
+  KV_REST_API_URL: "UPSTASH_REDIS_REST_URL",
+  KV_REST_API_TOKEN: "UPSTASH_REDIS_REST_TOKEN",
+  OPENAI_API_KEY: "XBOT_LLM_API_KEY",
+};
+
+type Parsed = z.infer<typeof schema>;
+
+/** The validated, frozen configuration. */
+export type Config = Readonly<Parsed & {
+  /** Which StateStore implementation to build. */
+  readonly stateBackend: "redis" | "postgres";
+  /** True on a Vercel preview deployment. */
+  readonly isPreview: boolean;
+}>;
+
+/** One configuration error naming every bad variable, with a fix for each. */
+export class ConfigError extends XbotError {
+  /** Each bad variable with what is wrong. */
+  readonly problems: readonly { variable: string; problem: string }[];
+  constructor(problems: { variable: string; problem: string }[]) {
+    const lines = problems.map((p) => `  - ${p.variable}: ${p.problem}`);
+    super("config_invalid", `Invalid configuration (${problems.length} problem${problems.length > 1 ? "s" : ""}):\n${lines.join("\n")}\nFix these variables (see .env.example), or unset them to use the embedded defaults.`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+/** Parses a configuration from an environment record (default `process.env`). */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const input = withAliases(env);
+  const result = schema.safeParse(input);
+  const problems = result.success ? [] : result.error.issues.map((issue) => describeIssue(issue, input));
+  if (result.success) problems.push(...crossFieldProblems(result.data));
+  if (!result.success || problems.length > 0) throw new ConfigError(dedupe(problems));
+  const data = result.data;
+  const stateBackend = data.XBOT_STATE === "auto" ? (data.UPSTASH_REDIS_REST_URL ? "redis" : "postgres") : data.XBOT_STATE;
+  return Object.freeze({ ...data, stateBackend, isPreview: data.VERCEL_ENV === "preview" });
+}
+
+function withAliases(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [alias, name] of Object.entries(ALIASES)) {
+    const value = env[alias];
+    if (value !== undefined && value !== "") out[name] = value;
+  }
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== "") out[key] = value.trim();
+  }
+  return out;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, input: Record<string, string>): { variable: string; problem: string } {
+  const variable = String(issue.path[0] ?? "?");
+  const value = input[variable];
+  const shown = value === undefined || SECRET_VARS.has(variable) ? "" : ` (got ${JSON.stringify(value.slice(0, 60))})`;
+  return { variable, problem: `${issue.message}${shown}` };
+}
+
+function crossFieldProblems(data: Parsed): { variable: string; problem: string }[] {
+  const problems: { variable: string; problem: string }[] = [];
+  if (data.UPSTASH_REDIS_REST_URL && !data.UPSTASH_REDIS_REST_TOKEN) problems.push({ variable: "UPSTASH_REDIS_REST_TOKEN", problem: "is required when UPSTASH_REDIS_REST_URL is set" });
+  if (data.UPSTASH_REDIS_REST_TOKEN && !data.UPSTASH_REDIS_REST_URL) problems.push({ variable: "UPSTASH_REDIS_REST_URL", problem: "is required when UPSTASH_REDIS_REST_TOKEN is set" });
+  if (data.XBOT_STATE === "redis" && !data.UPSTASH_REDIS_REST_URL) problems.push({ variable: "XBOT_STATE", problem: "is redis but UPSTASH_REDIS_REST_URL (or KV_REST_API_URL) is not set" });
+  if (data.QSTASH_CURRENT_SIGNING_KEY && !data.QSTASH_NEXT_SIGNING_KEY) problems.push({ variable: "QSTASH_NEXT_SIGNING_KEY", problem: "is required with QSTASH_CURRENT_SIGNING_KEY (key rotation)" });
+  if (data.VERCEL_ENV === "production" && !data.CRON_SECRET) problems.push({ variable: "CRON_SECRET", problem: "is required in production so that only Vercel Cron can trigger jobs" });
+  return problems;
+}
+
+function dedupe(problems: { variable: string; problem: string }[]): { variable: string; problem: string }[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => !seen.has(p.variable) && seen.add(p.variable));
+}
+
+/** Secret values in a config, for log scrubbing. */
+export function configSecrets(config: Config): string[] {
+  return [...SECRET_VARS].map((k) => (config as Record<string, unknown>)[k]).filter((v): v is string => typeof v === "string");
+}

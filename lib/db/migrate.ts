@@ -1,0 +1,72 @@
+/**
+ * Applies lib/db/migrations/*.sql in name order, each in its own transaction, recorded in
+ * `xbot_migrations`. Idempotent, and safe when several cold starts run it at once: every
+ * migration transaction first takes one advisory lock, then re-checks whether it is applied.
+ */
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { XbotError } from "../errors.js";
+import type { Sql } from "./sql.js";
+
+/** Directory of the bundled migrations (vercel.json includes it in every function). */
+export const MIGRATIONS_DIR = fileURLToPath(new URL("./migrations/", import.meta.url));
+const LOCK_ID = 7_405_001;
+const BODY_TAG = "$xbot_migration_body$";
+
+/** One migration file. */
+export interface Migration {
+  readonly version: string;
+  readonly sql: string;
+  readonly checksum: string;
+}
+
+/** Reads the migrations of a directory, in order. */
+export function readMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f))
+    .sort()
+    .map((file) => {
+      const sql = readFileSync(dir + file, "utf8");
+      if (sql.includes(BODY_TAG)) throw new XbotError("internal", `migration ${file} must not contain ${BODY_TAG}`);
+      return { version: file.replace(/\.sql$/, ""), sql, checksum: createHash("sha256").update(sql).digest("hex").slice(0, 16) };
+    });
+}
+
+/** Applies pending migrations; returns the versions this call applied (others may have raced). */
+export async function migrate(sql: Sql, migrations: readonly Migration[] = readMigrations()): Promise<{ applied: string[]; pending: number }> {
+  const done = await appliedVersions(sql);
+  const pending = migrations.filter((m) => !done.has(m.version));
+  const applied: string[] = [];
+  for (const m of pending) {
+    const [, , , recorded] = await sql.transaction([
+      { text: `SELECT pg_advisory_xact_lock(${LOCK_ID})` },
+      { text: "CREATE TABLE IF NOT EXISTS xbot_migrations (version text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())" },
+      { text: applyOnce(m) },
+      { text: "SELECT checksum FROM xbot_migrations WHERE version = $1 AND applied_at = now()", params: [m.version] },
+    ]);
+    if (recorded && recorded.length > 0) applied.push(m.version);
+  }
+  return { applied, pending: pending.length };
+}
+
+/** Versions already applied; none when the bookkeeping table does not exist yet. */
+async function appliedVersions(sql: Sql): Promise<Set<string>> {
+  try {
+    const rows = await sql.query<{ version: string }>("SELECT version FROM xbot_migrations");
+    return new Set(rows.map((r) => r.version));
+  } catch (error) {
+    if (error instanceof XbotError && error.details?.sqlState === "42P01") return new Set();
+    throw error;
+  }
+}
+
+function applyOnce(m: Migration): string {
+  const version = m.version.replace(/'/g, "''");
+  return `DO $xbot_migrate$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM xbot_migrations WHERE version = '${version}') THEN
+    EXECUTE ${BODY_TAG}${m.sql}${BODY_TAG};
+    INSERT INTO xbot_migrations (version, checksum) VALUES ('${version}', '${m.checksum}');
+  END IF;
+END $xbot_migrate$`;
+}

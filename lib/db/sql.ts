@@ -1,0 +1,82 @@
+/**
+ * The `Sql` port and its one factory over `neon()` from @neondatabase/serverless.
+ * Every query goes over Neon's HTTP protocol. Where it is sent is decided per client:
+ * Neon itself (DATABASE_URL), a Neon-compatible HTTP endpoint in front of any Postgres
+ * (XBOT_NEON_HTTP_URL), or embedded PGlite in this process (no DATABASE_URL).
+ */
+import { neon, neonConfig } from "@neondatabase/serverless";
+import { mapDbError } from "./errors.js";
+import { pgliteFetch } from "./pglite-fetch.js";
+
+/** One parameterised statement. */
+export interface SqlStatement {
+  readonly text: string;
+  readonly params?: readonly unknown[];
+}
+
+/** Options of a non-interactive transaction. */
+export interface TransactionOptions {
+  readonly isolationLevel?: "ReadCommitted" | "RepeatableRead" | "Serializable";
+  readonly readOnly?: boolean;
+}
+
+/** The narrow database port every query module takes. */
+export interface Sql {
+  /** Where queries go: "neon" over HTTP, or "pglite" in-process. */
+  readonly kind: "neon" | "pglite";
+  /** Runs one statement; rows come back as objects. Errors are XbotErrors (see mapDbError). */
+  query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Runs statements in ONE transaction and one round trip; all or nothing. */
+  transaction(statements: readonly SqlStatement[], options?: TransactionOptions): Promise<Record<string, unknown>[][]>;
+}
+
+/** Where the database is. */
+export interface SqlOptions {
+  /** postgres:// URL; absent means embedded PGlite under `dataDir`. */
+  readonly databaseUrl?: string | undefined;
+  /** A Neon-compatible HTTP endpoint to send queries to instead of Neon's. */
+  readonly httpEndpoint?: string | undefined;
+  /** Directory of the embedded database. */
+  readonly dataDir: string;
+}
+
+type RoutedFetch = (url: string, init: RequestInit) => Promise<Response>;
+interface RoutedInit extends RequestInit { xbotFetch?: RoutedFetch }
+
+/** The driver's fetch hook is process-global; it defers to the route each client carries. */
+function installFetchDispatcher(): void {
+  if ((neonConfig.fetchFunction as { xbot?: true } | undefined)?.xbot) return;
+  const dispatcher = (url: string, init: RoutedInit) => (init.xbotFetch ? init.xbotFetch(url, init) : fetch(url, init));
+  neonConfig.fetchFunction = Object.assign(dispatcher, { xbot: true as const });
+}
+
+const EMBEDDED_URL = "postgres://xbot@pglite.localhost/xbot";
+
+/** Creates a Sql client. No connection is opened until the first query. */
+export function createSql(options: SqlOptions): Sql {
+  installFetchDispatcher();
+  const embedded = !options.databaseUrl;
+  const route: RoutedFetch | undefined = embedded
+    ? pgliteFetch(options.dataDir)
+    : options.httpEndpoint ? ((_url, init) => fetch(options.httpEndpoint!, init)) : undefined;
+  const fetchOptions = route ? { xbotFetch: route } : undefined;
+  const client = neon(options.databaseUrl ?? EMBEDDED_URL, { fetchOptions, fullResults: false });
+  return {
+    kind: embedded ? "pglite" : "neon",
+    async query<Row>(text: string, params: readonly unknown[] = []) {
+      try {
+        return (await client.query(text, [...params])) as Row[];
+      } catch (error) {
+        throw mapDbError(error);
+      }
+    },
+    async transaction(statements, txOptions) {
+      try {
+        const queries = statements.map((s) => client.query(s.text, [...(s.params ?? [])]));
+        return (await client.transaction(queries, txOptions)) as Record<string, unknown>[][];
+      } catch (error) {
+        throw mapDbError(error);
+      }
+    },
+  };
+}

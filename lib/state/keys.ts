@@ -1,0 +1,87 @@
+/**
+ * Every state key xbot uses is built here, and nowhere else. All keys share the
+ * deployment's prefix (XBOT_PREFIX), so several deployments can share one Redis.
+ */
+
+/** Key builders for one prefix. */
+export interface StateKeys {
+  readonly prefix: string;
+  lock(name: string): string;
+  lease(resource: string): string;
+  breaker(name: string): string;
+  breakerTrial(name: string): string;
+  heartbeat(job: string): string;
+  counter(name: string): string;
+  once(id: string): string;
+  /** Prefix under which all breakers live (for listing). */
+  readonly breakerPrefix: string;
+  /** Prefix under which all heartbeats live (for listing). */
+  readonly heartbeatPrefix: string;
+  /** Redis hash of every breaker record, by name. */
+  readonly breakerHash: string;
+  /** Redis hash of every heartbeat, by job. */
+  readonly heartbeatHash: string;
+}
+
+const SAFE = /^[A-Za-z0-9_.:@/-]{1,200}$/;
+
+function part(value: string): string {
+  if (!SAFE.test(value)) throw new Error(`invalid state key part ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** Builds the keys of one deployment prefix. */
+export function stateKeys(prefix: string): StateKeys {
+  const p = part(prefix);
+  return {
+    prefix: p,
+    lock: (name) => `${p}:lock:${part(name)}`,
+    lease: (resource) => `${p}:lease:${part(resource)}`,
+    breaker: (name) => `${p}:breaker:${part(name)}`,
+    breakerTrial: (name) => `${p}:breaker-trial:${part(name)}`,
+    heartbeat: (job) => `${p}:hb:${part(job)}`,
+    counter: (name) => `${p}:counter:${part(name)}`,
+    once: (id) => `${p}:once:${part(id)}`,
+    breakerPrefix: `${p}:breaker:`,
+    heartbeatPrefix: `${p}:hb:`,
+    breakerHash: `${p}:breakers`,
+    heartbeatHash: `${p}:heartbeats`,
+  };
+}
+
+/** Builds the JSON request both stores' admission scripts take (keys resolved here; a trial lives as long as the run's lock). */
+export function admitPayload(keys: StateKeys, r: import("./store.js").AdmitRequest): Record<string, unknown> {
+  return {
+    ...common(keys, r.job, r.nowMs, r.runId),
+    ...(r.dedupeKey ? { dedupeKey: keys.once(r.dedupeKey), dedupeTtlMs: r.dedupeTtlMs } : {}),
+    ...(r.skipLock ? {} : { lockKey: keys.lock(r.job), lockTtlMs: r.lockTtlMs }),
+    breakers: r.breakers.map((b) => ({ name: b.name, key: keys.breaker(b.name), trialKey: keys.breakerTrial(b.name), trialTtlMs: r.lockTtlMs })),
+    after: r.after.map((a) => ({ job: a.job, key: keys.heartbeat(a.job), maxAgeMs: a.maxAgeMs })),
+    leases: r.leases.map((l) => ({ resource: l.resource, key: keys.lease(l.resource), slots: l.slots, ttlMs: l.ttlMs })),
+  };
+}
+
+/** Builds the JSON request both stores' settlement scripts take. */
+export function settlePayload(keys: StateKeys, r: import("./store.js").SettleRequest): Record<string, unknown> {
+  return {
+    ...common(keys, r.job, r.nowMs, r.runId),
+    status: r.status,
+    heartbeatKey: keys.heartbeat(r.job),
+    heartbeatTtlMs: r.heartbeatTtlMs,
+    ...(r.releaseLock ? { lockKey: keys.lock(r.job) } : {}),
+    leaseKeys: r.leases.map((l) => keys.lease(l)),
+    outcomes: r.outcomes.map((o) => ({ name: o.name, key: keys.breaker(o.name), trialKey: keys.breakerTrial(o.name), ok: o.ok, trial: o.trial, policy: o.policy })),
+  };
+}
+
+function common(keys: StateKeys, job: string, nowMs: number, runId: string): Record<string, unknown> {
+  return { job, nowMs, owner: runId, breakerHash: keys.breakerHash, heartbeatHash: keys.heartbeatHash };
+}
+
+/** Every key named anywhere in a payload (Redis scripts must declare all keys in KEYS). */
+export function payloadKeys(keys: StateKeys, payload: unknown, out: Set<string> = new Set()): string[] {
+  if (typeof payload === "string" && payload.startsWith(keys.prefix + ":")) out.add(payload);
+  else if (Array.isArray(payload)) for (const v of payload) payloadKeys(keys, v, out);
+  else if (payload && typeof payload === "object") for (const v of Object.values(payload)) payloadKeys(keys, v, out);
+  return [...out];
+}
