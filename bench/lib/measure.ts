@@ -1,0 +1,39 @@
+/** Timing helpers: percentiles over samples taken in the same run. */
+
+/** Summary of a sample set in milliseconds. */
+export interface Timing {
+  readonly n: number;
+  readonly medianMs: number;
+  readonly p95Ms: number;
+  readonly meanMs: number;
+}
+
+/** Runs `fn` `n` times sequentially and summarises the durations. */
+export async function timeIt(n: number, fn: (i: number) => Promise<unknown>): Promise<Timing> {
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn(i);
+    samples.push(performance.now() - t);
+  }
+  return summarise(samples);
+}
+
+/** Percentiles of raw samples. */
+export function summarise(samples: number[]): Timing {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length);
+  return { n: sorted.length, medianMs: round(at(0.5)), p95Ms: round(at(0.95)), meanMs: round(mean) };
+}
+
+/** Two decimals. */
+export function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+/** A markdown table. */
+export function table(header: string[], rows: (string | number)[][]): string {
+  const line = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}

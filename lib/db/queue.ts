@@ -1,0 +1,112 @@
+/**
+ * The content queue (content_items). Status lifecycle:
+ *   queued -> posting (claim) -> posted (receipt) | queued (reconcile requeue) | failed
+ *   queued -> cancelled (operator)
+ * `claimDue` is the first step of exactly-once posting: one statement, SKIP LOCKED, so
+ * concurrent claimers never receive the same item.
+ */
+import { createHash } from "node:crypto";
+import type { Sql } from "./sql.js";
+
+/** Kinds of queued content. */
+export type ItemKind = "single" | "thread" | "reply";
+/** Where in its lifecycle an item is. */
+export type ItemStatus = "queued" | "posting" | "posted" | "failed" | "cancelled";
+
+/** One queued (or finished) piece of content. */
+export interface QueueItem {
+  readonly id: string;
+  readonly accountId: string;
+  readonly kind: ItemKind;
+  readonly status: ItemStatus;
+  readonly tweets: readonly string[];
+  readonly contentHash: string;
+  readonly source: "llm" | "evergreen" | "manual";
+  readonly topic: string | null;
+  readonly format: string | null;
+  readonly armId: string | null;
+  readonly inReplyTo: string | null;
+  readonly dueAt: Date;
+  readonly attempts: number;
+  readonly maxAttempts: number;
+  readonly tweetId: string | null;
+  readonly postedAt: Date | null;
+  readonly reason: string | null;
+}
+
+/** What a producer supplies to enqueue. */
+export interface NewItem {
+  readonly accountId: string;
+  readonly kind: ItemKind;
+  readonly tweets: readonly string[];
+  readonly source: QueueItem["source"];
+  readonly dueAt: Date;
+  readonly topic?: string | null;
+  readonly format?: string | null;
+  readonly hourBucket?: number | null;
+  readonly armId?: string | null;
+  readonly inReplyTo?: string | null;
+  readonly maxAttempts?: number;
+}
+
+const COLUMNS = `id::text, account_id AS "accountId", kind, status, tweets, content_hash AS "contentHash", source, topic, format,
+  arm_id AS "armId", in_reply_to AS "inReplyTo", due_at AS "dueAt", attempts, max_attempts AS "maxAttempts",
+  tweet_id AS "tweetId", posted_at AS "postedAt", reason`;
+
+/** Hash of normalised content: the duplicate key of the queue. */
+export function contentHash(tweets: readonly string[]): string {
+  const normal = tweets.map((t) => t.normalize("NFKC").trim().replace(/\s+/g, " ").toLowerCase()).join("\n");
+  return createHash("sha256").update(normal).digest("hex");
+}
+
+/** Enqueues an item; null when the same content is already queued or in flight. */
+export async function enqueue(sql: Sql, item: NewItem): Promise<QueueItem | null> {
+  const rows = await sql.query<QueueItem>(
+    `INSERT INTO content_items (account_id, kind, tweets, content_hash, source, due_at, topic, format, hour_bucket, arm_id, in_reply_to, max_attempts)
+     VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+     ON CONFLICT (account_id, content_hash) WHERE status IN ('queued', 'posting') DO NOTHING
+     RETURNING ${COLUMNS}`,
+    [item.accountId, item.kind, JSON.stringify(item.tweets), contentHash(item.tweets), item.source, item.dueAt.toISOString(), item.topic ?? null,
+      item.format ?? null, item.hourBucket ?? null, item.armId ?? null, item.inReplyTo ?? null, item.maxAttempts ?? 3],
+  );
+  return rows[0] ?? null;
+}
+
+/** Claims the earliest due queued item for a run, or null. Never hands one item out twice. */
+export async function claimDue(sql: Sql, accountId: string, runId: string, now: Date, kinds: readonly ItemKind[] = ["single", "thread", "reply"]): Promise<QueueItem | null> {
+  const rows = await sql.query<QueueItem>(
+    `UPDATE content_items SET status = 'posting', claimed_by = $2, claimed_at = now(), attempts = attempts + 1, updated_at = now()
+     WHERE status = 'queued' AND id = (
+       SELECT id FROM content_items
+       WHERE account_id = $1 AND status = 'queued' AND due_at <= $3 AND kind = ANY($4::text[])
+       ORDER BY due_at, id FOR UPDATE SKIP LOCKED LIMIT 1)
+     RETURNING ${COLUMNS}`,
+    [accountId, runId, now.toISOString(), kinds],
+  );
+  return rows[0] ?? null;
+}
+
+/** Items of an account, newest due first, optionally by status. */
+export async function listItems(sql: Sql, accountId: string, options: { status?: ItemStatus; limit?: number } = {}): Promise<QueueItem[]> {
+  return sql.query<QueueItem>(
+    `SELECT ${COLUMNS} FROM content_items WHERE account_id = $1 AND ($2::text IS NULL OR status = $2) ORDER BY due_at DESC, id DESC LIMIT $3`,
+    [accountId, options.status ?? null, options.limit ?? 50],
+  );
+}
+
+/** Cancels a queued item; false when it is not queued (already posting or finished). */
+export async function cancelItem(sql: Sql, accountId: string, id: string): Promise<boolean> {
+  const rows = await sql.query(
+    "UPDATE content_items SET status = 'cancelled', reason = 'cancelled by operator', updated_at = now() WHERE account_id = $1 AND id = $2 AND status = 'queued' RETURNING 1",
+    [accountId, id],
+  );
+  return rows.length === 1;
+}
+
+/** Counts of items by status (for health and the dashboard). */
+export async function queueCounts(sql: Sql, accountId: string): Promise<Record<ItemStatus, number>> {
+  const rows = await sql.query<{ status: ItemStatus; n: number }>("SELECT status, count(*)::int AS n FROM content_items WHERE account_id = $1 GROUP BY status", [accountId]);
+  const counts: Record<ItemStatus, number> = { queued: 0, posting: 0, posted: 0, failed: 0, cancelled: 0 };
+  for (const r of rows) counts[r.status] = r.n;
+  return counts;
+}
