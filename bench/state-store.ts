@@ -25,11 +25,11 @@ const OPS: Op[] = [
   {
     name: "admit (lock + 2 breakers + 1 after + 1 lease)",
     run: (s, i) => s.admit({ job: `j${i}`, runId: `r${i}`, nowMs: Date.now(), dedupeTtlMs: 1, lockTtlMs: 10_000,
-      breakers: [{ name: "db", policy }, { name: "browser", policy }], after: [{ job: "plan", maxAgeMs: 1e12 }], leases: [{ resource: "slots", slots: 1e6, ttlMs: 10_000 }] }),
+      breakers: [{ name: "db", policy }, { name: "browser", policy }], after: [{ job: "plan", maxAgeMs: 1e12 }], leases: [{ resource: "slots", slots: 1e6, ttlMs: 10_000 }], minLevel: 0, levels: {} }),
   },
   {
     name: "settle (heartbeat + 2 outcomes + lease + lock)",
-    run: (s, i) => s.settle({ job: `j${i}`, runId: `r${i}`, nowMs: Date.now(), status: "ok", releaseLock: true, leases: ["slots"], heartbeatTtlMs: 60_000,
+    run: (s, i) => s.settle({ job: `j${i}`, runId: `r${i}`, nowMs: Date.now(), status: "ok", releaseLock: true, leases: ["slots"], heartbeatTtlMs: 60_000, releaseTrials: [],
       outcomes: [{ name: "db", ok: true, trial: false, policy }, { name: "browser", ok: true, trial: false, policy }] }),
   },
 ];

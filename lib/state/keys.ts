@@ -58,6 +58,9 @@ export function admitPayload(keys: StateKeys, r: import("./store.js").AdmitReque
     breakers: r.breakers.map((b) => ({ name: b.name, key: keys.breaker(b.name), trialKey: keys.breakerTrial(b.name), trialTtlMs: r.lockTtlMs })),
     after: r.after.map((a) => ({ job: a.job, key: keys.heartbeat(a.job), maxAgeMs: a.maxAgeMs })),
     leases: r.leases.map((l) => ({ resource: l.resource, key: keys.lease(l.resource), slots: l.slots, ttlMs: l.ttlMs })),
+    minLevel: r.minLevel,
+    levels: r.levels,
+    breakerPrefix: keys.breakerPrefix,
   };
 }
 
@@ -70,6 +73,7 @@ export function settlePayload(keys: StateKeys, r: import("./store.js").SettleReq
     heartbeatTtlMs: r.heartbeatTtlMs,
     ...(r.releaseLock ? { lockKey: keys.lock(r.job) } : {}),
     leaseKeys: r.leases.map((l) => keys.lease(l)),
+    releaseTrials: r.releaseTrials.map((name) => keys.breakerTrial(name)),
     outcomes: r.outcomes.map((o) => ({ name: o.name, key: keys.breaker(o.name), trialKey: keys.breakerTrial(o.name), ok: o.ok, trial: o.trial, policy: o.policy })),
   };
 }

@@ -63,6 +63,12 @@ const ADMIT = String.raw`
 local r = cjson.decode(ARGV[1])
 local now = r.nowMs
 if r.dedupeKey and not try_once(r.dedupeKey, r.owner, r.dedupeTtlMs) then return refuse({reason='duplicate'}) end
+local level = 3
+local all = redis.call('HGETALL', r.breakerHash)
+for i = 1, #all, 2 do
+  if cjson.decode(all[i + 1]).state ~= 'closed' then level = math.min(level, r.levels[all[i]] or 3) end
+end
+if level < r.minLevel then return refuse({reason='degraded', level=level}) end
 local seen = {}
 for _, b in ipairs(r.breakers) do
   local rec = read_breaker(r.breakerHash, b.name)
@@ -121,6 +127,9 @@ else
 end
 redis.call('HSET', r.heartbeatHash, r.job, cjson.encode({at=r.nowMs, lastSuccessAt=last, status=r.status, expiresAtMs=r.nowMs + r.heartbeatTtlMs}))
 for _, o in ipairs(r.outcomes) do breaker_record(r.breakerHash, o.name, o.trialKey, o.ok, o.trial, o.policy, r.nowMs) end
+for _, k in ipairs(r.releaseTrials) do
+  if redis.call('GET', k) == r.owner then redis.call('DEL', k) end
+end
 for _, k in ipairs(r.leaseKeys) do redis.call('ZREM', k, r.owner) end
 if r.lockKey and redis.call('GET', r.lockKey) == r.owner then redis.call('DEL', r.lockKey) end
 return 1

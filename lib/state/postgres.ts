@@ -108,11 +108,11 @@ export class PostgresStateStore implements StateStore {
   }
 
   async admit(request: AdmitRequest): Promise<AdmitDecision> {
-    return this.scalar<AdmitDecision>("SELECT xbot_admit($1::jsonb) AS v", [JSON.stringify(admitPayload(this.keys, request))]);
+    return this.scalar<AdmitDecision>("SELECT xbot_admit_leveled($1::jsonb) AS v", [JSON.stringify(admitPayload(this.keys, request))]);
   }
 
   async settle(request: SettleRequest): Promise<void> {
-    await this.sql.query("SELECT xbot_settle($1::jsonb)", [JSON.stringify(settlePayload(this.keys, request))]);
+    await this.sql.query("SELECT xbot_settle_trials($1::jsonb)", [JSON.stringify(settlePayload(this.keys, request))]);
   }
 
   async sweepExpired(): Promise<number> {

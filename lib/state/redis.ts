@@ -82,7 +82,7 @@ export class RedisStateStore implements StateStore {
   }
 
   listBreakers(): Promise<Record<string, BreakerRecord>> {
-    return this.call(async () => parseHash<BreakerRecord>(await this.redis.hgetall<Record<string, string> | string[]>(this.keys.breakerHash)));
+    return this.call(async () => parseHash<BreakerRecord>((await this.redis.hgetall(this.keys.breakerHash)) as Record<string, string> | string[] | null));
   }
 
   async acquireBreakerTrial(name: string, holder: string, nowMs: number, trialTtlMs: number): Promise<TrialDecision> {
@@ -117,7 +117,7 @@ export class RedisStateStore implements StateStore {
 
   readHeartbeats(): Promise<Record<string, Heartbeat>> {
     return this.call(async () => {
-      const all = parseHash<Heartbeat & { expiresAtMs: number }>(await this.redis.hgetall<Record<string, string> | string[]>(this.keys.heartbeatHash));
+      const all = parseHash<Heartbeat & { expiresAtMs: number }>((await this.redis.hgetall(this.keys.heartbeatHash)) as Record<string, string> | string[] | null);
       const now = Date.now();
       const live = Object.entries(all).filter(([, hb]) => hb.expiresAtMs > now);
       return Object.fromEntries(live.map(([job, { expiresAtMs: _, ...hb }]) => [job, hb]));

@@ -58,11 +58,18 @@ export interface AdmitRequest {
   /** Jobs this one runs after, with the largest acceptable age of their last success. */
   readonly after: readonly { readonly job: string; readonly maxAgeMs: number }[];
   readonly leases: readonly { readonly resource: string; readonly slots: number; readonly ttlMs: number }[];
+  /**
+   * Service level the job needs (3 = full ... 0 = survival). The current level is the lowest
+   * `levels[name]` among breakers that are not closed (unlisted names: 3).
+   */
+  readonly minLevel: number;
+  readonly levels: Readonly<Record<string, number>>;
 }
 
 /** Why admission refused; the runner reports it as `skipped` with this reason. */
 export type AdmitRefusal =
   | { readonly reason: "duplicate" }
+  | { readonly reason: "degraded"; readonly level: number }
   | { readonly reason: "locked" }
   | { readonly reason: "breaker_open"; readonly dependency: string; readonly retryAtMs: number | null }
   | { readonly reason: "dependency_unhealthy"; readonly job: string }
@@ -83,6 +90,8 @@ export interface SettleRequest {
   readonly leases: readonly string[];
   /** Breaker outcomes; `trial` marks the half-open trial this run held. */
   readonly outcomes: readonly { readonly name: string; readonly ok: boolean; readonly trial: boolean; readonly policy: BreakerPolicy }[];
+  /** Half-open trials this run held but did not exercise: handed back without a transition. */
+  readonly releaseTrials: readonly string[];
   readonly heartbeatTtlMs: number;
 }
 

@@ -135,7 +135,7 @@ describe.each(storeTargets())("StateStore contract: $name", (target) => {
     describe("admission and settlement", () => {
       const request = (over: Partial<AdmitRequest> = {}): AdmitRequest => ({
         job: "post", runId: `run-${Math.random()}`, nowMs: Date.now(), dedupeTtlMs: 60_000, lockTtlMs: 10_000,
-        breakers: [{ name: "browser", policy }], after: [], leases: [{ resource: "browser", slots: 1, ttlMs: 10_000 }], ...over,
+        breakers: [{ name: "browser", policy }], after: [], leases: [{ resource: "browser", slots: 1, ttlMs: 10_000 }], minLevel: 0, levels: { db: 0, browser: 1, llm: 2 }, ...over,
       });
 
       it("20 concurrent admissions of one job: exactly one wins, the rest are locked", async () => {
@@ -182,19 +182,42 @@ describe.each(storeTargets())("StateStore contract: $name", (target) => {
         expect(winners[0]).toMatchObject({ trials: ["browser"] });
       });
 
+      it("refuses as degraded when an open breaker lowers the service level below the job's minimum", async () => {
+        const s = await store();
+        const now = Date.now();
+        for (let i = 0; i < 3; i++) await s.recordBreakerOutcome("llm", { ok: false, trial: false }, policy, now);
+        const job = { breakers: [], leases: [] };
+        expect(await s.admit(request({ ...job, minLevel: 3 }))).toEqual({ success: false, reason: "degraded", level: 2 });
+        expect((await s.admit(request({ ...job, job: "other", minLevel: 2 }))).success).toBe(true);
+        await s.isolateBreaker("db", now);
+        expect(await s.admit(request({ ...job, job: "third", minLevel: 1 }))).toEqual({ success: false, reason: "degraded", level: 0 });
+      });
+
+      it("settle hands back an unexercised half-open trial without a transition", async () => {
+        const s = await store();
+        const now = Date.now();
+        for (let i = 0; i < 3; i++) await s.recordBreakerOutcome("browser", { ok: false, trial: false }, policy, now);
+        const req = request({ nowMs: now + 1_000, leases: [] });
+        expect(await s.admit(req)).toMatchObject({ success: true, trials: ["browser"] });
+        expect((await s.admit(request({ job: "b", nowMs: now + 1_000, leases: [] }))).success).toBe(false);
+        await s.settle({ job: "post", runId: req.runId, nowMs: now + 1_000, status: "failed", releaseLock: true, leases: [], heartbeatTtlMs: 60_000, releaseTrials: ["browser"], outcomes: [] });
+        expect(await s.readBreaker("browser")).toMatchObject({ state: "open", opens: 1 });
+        expect(await s.admit(request({ job: "c", nowMs: now + 1_000, leases: [] }))).toMatchObject({ success: true, trials: ["browser"] });
+      });
+
       it("settle releases lock and leases, writes the heartbeat and records breaker outcomes", async () => {
         const s = await store();
         const req = request();
         expect((await s.admit(req)).success).toBe(true);
         expect(await s.countLeases("browser")).toBe(1);
-        await s.settle({ job: "post", runId: req.runId, nowMs: req.nowMs, status: "failed", releaseLock: true, leases: ["browser"], heartbeatTtlMs: 60_000,
+        await s.settle({ job: "post", runId: req.runId, nowMs: req.nowMs, status: "failed", releaseLock: true, leases: ["browser"], heartbeatTtlMs: 60_000, releaseTrials: [],
           outcomes: [{ name: "browser", ok: false, trial: false, policy }] });
         expect(await s.countLeases("browser")).toBe(0);
         expect(await s.acquireLock("post", "other", 1_000)).toBe(true);
         expect((await s.readBreaker("browser")).failures).toBe(1);
         expect((await s.readHeartbeats()).post).toEqual({ at: req.nowMs, lastSuccessAt: null, status: "failed" });
-        await s.settle({ job: "post", runId: "r2", nowMs: req.nowMs + 5, status: "ok", releaseLock: false, leases: [], heartbeatTtlMs: 60_000, outcomes: [] });
-        await s.settle({ job: "post", runId: "r3", nowMs: req.nowMs + 9, status: "failed", releaseLock: false, leases: [], heartbeatTtlMs: 60_000, outcomes: [] });
+        await s.settle({ job: "post", runId: "r2", nowMs: req.nowMs + 5, status: "ok", releaseLock: false, leases: [], heartbeatTtlMs: 60_000, releaseTrials: [], outcomes: [] });
+        await s.settle({ job: "post", runId: "r3", nowMs: req.nowMs + 9, status: "failed", releaseLock: false, leases: [], heartbeatTtlMs: 60_000, releaseTrials: [], outcomes: [] });
         expect((await s.readHeartbeats()).post).toEqual({ at: req.nowMs + 9, lastSuccessAt: req.nowMs + 5, status: "failed" });
       });
     });

@@ -1,0 +1,44 @@
+/** Per-sandbox context shared by the request handlers. */
+import type { ServerResponse } from "node:http";
+import type { SandboxState } from "./state.js";
+import type { PlaywrightStorageState } from "./types.js";
+
+/** Everything a request handler needs. */
+export interface SandboxCtx {
+  state: SandboxState;
+  /** Valid auth_token cookie value. */
+  authToken: string;
+  /** ct0 (CSRF) cookie value handed out in the session. */
+  ct0: string;
+  /** Cookie domain (the sandbox host). */
+  host: string;
+  /** Numeric user id of the sandbox user (x.com `rest_id` of the user). */
+  userId: string;
+  /** Pending timers (fault `slow`), cleared on close. */
+  timers: Set<NodeJS.Timeout>;
+  /** Responses held open on purpose (fault `post_without_response`). */
+  held: Set<ServerResponse>;
+}
+
+/** Playwright storageState with the auth_token (httpOnly) and ct0 cookies for the sandbox host. */
+export function sessionState(ctx: SandboxCtx): PlaywrightStorageState {
+  const base = { domain: ctx.host, path: "/", expires: -1, secure: false, sameSite: "Lax" as const };
+  return {
+    cookies: [
+      { ...base, name: "auth_token", value: ctx.authToken, httpOnly: true },
+      { ...base, name: "ct0", value: ctx.ct0, httpOnly: false },
+    ],
+    origins: [],
+  };
+}
+
+/** Waits `ms` with a timer that close() can cancel. */
+export function delay(ctx: SandboxCtx, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(() => {
+      ctx.timers.delete(t);
+      resolve();
+    }, ms);
+    ctx.timers.add(t);
+  });
+}

@@ -1,0 +1,146 @@
+/** In-memory state of the sandbox: posts, users, fault, variant and clock. */
+import type { EngagementModel, Fault, Metrics, StoredPost, Variant } from "./types.js";
+
+/** Twitter's snowflake epoch (2010-11-04). */
+const TWEPOCH = 1288834974657n;
+
+/** Scope a fault can apply to: HTML pages or the CreateTweet API. */
+export type FaultScope = "page" | "api";
+
+const FAULT_SCOPES: Record<Fault["kind"], FaultScope[]> = {
+  login_wall: ["page", "api"],
+  challenge: ["page"],
+  slow: ["page"],
+  composer_disabled: ["page"],
+  automated_226: ["api"],
+  rate_limit_429: ["api"],
+  post_without_response: ["api"],
+};
+
+/** Another user known to the sandbox. */
+export interface UserInfo {
+  handle: string;
+  name: string;
+  followers: number;
+}
+
+/** Input of SandboxState.addPost. */
+export interface NewPost {
+  author: string;
+  text: string;
+  inReplyTo?: string | null;
+  createdAtMs?: number;
+  fixedMetrics?: Partial<Metrics>;
+}
+
+/** Mutable state of one sandbox. */
+export class SandboxState {
+  /** Posts by id, in insertion order. */
+  readonly posts = new Map<string, StoredPost>();
+  /** Users by lower-cased handle (the sandbox user included). */
+  readonly users = new Map<string, UserInfo>();
+  fault: Fault | null = null;
+  variant: Variant = "a";
+  clockOverride: number | null = null;
+  private lastId = 0n;
+
+  constructor(
+    readonly user: string,
+    readonly model: EngagementModel,
+    private readonly clock: () => number,
+  ) {
+    this.clear();
+  }
+
+  /** Sandbox time in ms (the simulated clock when set). */
+  now(): number {
+    return this.clockOverride ?? this.clock();
+  }
+
+  /** Empties everything and resets the fault, variant and clock. */
+  clear(): void {
+    this.posts.clear();
+    this.users.clear();
+    this.fault = null;
+    this.variant = "a";
+    this.clockOverride = null;
+    this.users.set(this.user.toLowerCase(), { handle: this.user, name: "Sandbox Bot", followers: 1234 });
+  }
+
+  /** Known user by handle (case-insensitive). */
+  userInfo(handle: string): UserInfo | undefined {
+    return this.users.get(handle.toLowerCase());
+  }
+
+  /** Registers a user if unknown; returns it. */
+  ensureUser(handle: string): UserInfo {
+    const known = this.userInfo(handle);
+    if (known) return known;
+    const info = { handle, name: handle.charAt(0).toUpperCase() + handle.slice(1).replace(/_/g, " "), followers: 200 };
+    this.users.set(handle.toLowerCase(), info);
+    return info;
+  }
+
+  /** Next snowflake-like id: 19 digits, strictly increasing even if the clock goes back. */
+  nextId(ms: number): string {
+    let id = ((BigInt(Math.floor(ms)) - TWEPOCH) << 22n) | (1n << 12n);
+    if (id < 10n ** 18n) id += 10n ** 18n;
+    if (id <= this.lastId) id = this.lastId + 1n;
+    this.lastId = id;
+    return id.toString();
+  }
+
+  /** Records a post; the parent, when given, must exist. */
+  addPost(input: NewPost): StoredPost {
+    const createdAtMs = input.createdAtMs ?? this.now();
+    const id = this.nextId(createdAtMs);
+    const parent = input.inReplyTo ? this.posts.get(input.inReplyTo) : undefined;
+    this.ensureUser(input.author);
+    const post: StoredPost = {
+      id,
+      text: input.text,
+      author: input.author,
+      inReplyTo: parent ? parent.id : null,
+      threadRootId: parent ? parent.threadRootId : id,
+      createdAtMs,
+      deleted: false,
+    };
+    if (input.fixedMetrics) post.fixedMetrics = input.fixedMetrics;
+    this.posts.set(id, post);
+    return post;
+  }
+
+  /** Marks a post deleted; false when unknown or already deleted. */
+  deletePost(id: string): boolean {
+    const post = this.posts.get(id);
+    if (!post || post.deleted) return false;
+    post.deleted = true;
+    return true;
+  }
+
+  /** Live (not deleted) post by id. */
+  livePost(id: string): StoredPost | undefined {
+    const post = this.posts.get(id);
+    return post && !post.deleted ? post : undefined;
+  }
+
+  /** Sets or clears the fault. */
+  setFault(fault: Fault | null): void {
+    this.fault = fault ? { ...fault } : null;
+  }
+
+  /** The fault applying to a request of this scope, counting it down (and clearing at 0). */
+  consumeFault(scope: FaultScope): Fault | null {
+    const fault = this.fault;
+    if (!fault || !FAULT_SCOPES[fault.kind].includes(scope)) return null;
+    if (fault.count !== undefined) {
+      if (fault.count <= 0) {
+        this.fault = null;
+        return null;
+      }
+      fault.count -= 1;
+      if (fault.count === 0) this.fault = null;
+    }
+    return fault;
+  }
+}
