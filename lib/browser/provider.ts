@@ -1,0 +1,102 @@
+/**
+ * The BrowserProvider port (crawlee browser-pool style): where a browser comes from and how it
+ * is given back. Providers: @sparticuz/chromium's bundled binary (default), a local executable
+ * (`CHROMIUM_PATH`), and a remote browser over CDP (see cdp-provider.ts).
+ */
+import Sparticuz from "@sparticuz/chromium";
+import type { Browser } from "playwright-core";
+import { XbotError } from "../errors.js";
+import { silentLogger, type Logger } from "../log.js";
+import { buildChromiumArgs } from "./chromium-flags.js";
+import { launchBrowser, releaseLaunched, type LaunchedBrowser } from "./launched-browser.js";
+import { describeProxy, type ProxySettings } from "./proxy.js";
+
+export { cdpProvider, type CdpProviderOptions } from "./cdp-provider.js";
+
+/** What a caller asks of {@link BrowserProvider.connect}. */
+export interface LaunchOptions {
+  /** Egress proxy. Launching providers apply it to the browser; CDP applies it per context. */
+  readonly proxy?: ProxySettings | undefined;
+  /** Where provider events go. Default: silent. */
+  readonly logger?: Logger | undefined;
+}
+
+/** A source of browsers. `release` must leave nothing behind that `connect` created. */
+export interface BrowserProvider {
+  /** Short name for logs and health ("sparticuz", "local", "cdp"). */
+  readonly name: string;
+  /** True when `connect` applied the proxy; false means the caller must set it per context. */
+  readonly proxyAtLaunch: boolean;
+  /** Gives a connected browser. Failures are XbotError("browser_launch"). */
+  connect(options: LaunchOptions): Promise<Browser>;
+  /** Closes what `connect` opened, in bounded time. Never throws. */
+  release(browser: Browser): Promise<void>;
+  /** The local process behind a browser this provider launched; undefined for remote ones. */
+  processOf(browser: Browser): BrowserProcessInfo | undefined;
+}
+
+/** The local Chromium process of a launched browser (diagnostics and leak tests). */
+export interface BrowserProcessInfo {
+  /** Chromium's pid, which is also its process-group id. */
+  readonly pid: number | undefined;
+  /** The per-run profile directory. */
+  readonly userDataDir: string | undefined;
+}
+
+/** Options shared by the launching providers. */
+export interface LaunchingProviderOptions {
+  /** Flags added after the defaults. */
+  readonly extraArgs?: readonly string[];
+  /** Launch + connect timeout. Default 30 s. */
+  readonly launchTimeoutMs?: number;
+  /** Graceful-close budget before the process is SIGKILLed. Default 5 s. */
+  readonly closeTimeoutMs?: number;
+}
+
+/** Launches @sparticuz/chromium's bundled binary (unpacked into os.tmpdir() on first use). */
+export function sparticuzProvider(options: LaunchingProviderOptions = {}): BrowserProvider {
+  return launchingProvider("sparticuz", async () => ({ path: await Sparticuz.executablePath(), args: Sparticuz.args }), options);
+}
+
+/** Launches a Chromium at `executablePath` (for example CHROMIUM_PATH). */
+export function localExecutableProvider(executablePath: string, options: LaunchingProviderOptions = {}): BrowserProvider {
+  if (!executablePath) throw new XbotError("config_invalid", "local Chromium executable path is empty");
+  return launchingProvider("local", async () => ({ path: executablePath, args: [] }), options);
+}
+
+type Resolve = () => Promise<{ path: string; args: readonly string[] }>;
+
+function launchingProvider(name: string, resolveExecutable: Resolve, options: LaunchingProviderOptions): BrowserProvider {
+  const launched = new Map<Browser, { run: LaunchedBrowser; logger: Logger }>();
+  const closeTimeoutMs = options.closeTimeoutMs ?? 5_000;
+  return {
+    name,
+    proxyAtLaunch: true,
+    async connect(launch) {
+      const logger = launch.logger ?? silentLogger;
+      const executable = await resolveExecutable().catch((error: unknown) => {
+        throw new XbotError("browser_launch", `Chromium executable unavailable: ${String(error)}`, { cause: error });
+      });
+      const started = performance.now();
+      const run = await launchBrowser({
+        executablePath: executable.path,
+        args: buildChromiumArgs(executable.args, options.extraArgs),
+        proxy: launch.proxy,
+        timeoutMs: options.launchTimeoutMs ?? 30_000,
+      });
+      launched.set(run.browser, { run, logger });
+      logger.info("browser launched", { provider: name, pid: run.pid, ms: Math.round(performance.now() - started), proxy: describeProxy(launch.proxy) });
+      return run.browser;
+    },
+    async release(browser) {
+      const entry = launched.get(browser);
+      if (!entry) return;
+      launched.delete(browser);
+      await releaseLaunched(entry.run, closeTimeoutMs, entry.logger);
+    },
+    processOf(browser) {
+      const run = launched.get(browser)?.run;
+      return run ? { pid: run.pid, userDataDir: run.userDataDir } : undefined;
+    },
+  };
+}

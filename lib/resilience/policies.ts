@@ -1,0 +1,31 @@
+/**
+ * Breaker policies per dependency and the service level each one's failure leaves.
+ * Sized for cron traffic: consecutive failures, not rates. The `x` breaker escalates
+ * 30 min -> 2 h -> 12 h, and codes that mean "X is pushing back" trip it at once.
+ */
+import type { Dependency, ErrorCode } from "../errors.js";
+import { exponentialCooldowns, type BreakerPolicy } from "../state/breaker.js";
+import type { ServiceLevel } from "../runtime/job.js";
+
+const MINUTE = 60_000;
+
+/** The default policy of each dependency's breaker. */
+export const BREAKER_POLICIES: Readonly<Record<Dependency, BreakerPolicy>> = Object.freeze({
+  db: { threshold: 3, cooldownsMs: exponentialCooldowns(30_000, 10 * MINUTE) },
+  state: { threshold: 3, cooldownsMs: exponentialCooldowns(30_000, 10 * MINUTE) },
+  browser: { threshold: 3, cooldownsMs: exponentialCooldowns(MINUTE, 30 * MINUTE) },
+  llm: { threshold: 3, cooldownsMs: exponentialCooldowns(MINUTE, 60 * MINUTE) },
+  x: { threshold: 2, cooldownsMs: [30 * MINUTE, 120 * MINUTE, 720 * MINUTE] },
+});
+
+/** Errors that open their breaker immediately, whatever the count. */
+const TRIPPING_CODES: ReadonlySet<ErrorCode> = new Set(["session_expired", "x_login_wall", "x_challenge", "x_automated", "x_rate_limited"]);
+
+/** The policy to record a failure with: tripping codes use threshold 1. */
+export function policyForFailure(dependency: Dependency, code: ErrorCode): BreakerPolicy {
+  const base = BREAKER_POLICIES[dependency];
+  return TRIPPING_CODES.has(code) ? { ...base, threshold: 1 } : base;
+}
+
+/** The service level left while a dependency's breaker is not closed. */
+export const LEVEL_WHEN_OPEN: Readonly<Record<Dependency, ServiceLevel>> = Object.freeze({ db: 0, state: 0, browser: 1, x: 1, llm: 2 });

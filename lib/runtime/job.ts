@@ -1,0 +1,55 @@
+/**
+ * A job is a definition object (trigger.dev style): what it needs, when it runs, how long
+ * it may take, and what it does. Jobs are listed explicitly in lib/jobs/index.ts; nothing
+ * registers itself on import.
+ */
+import type { Dependency } from "../errors.js";
+import type { JobContext } from "./context.js";
+
+/** What a job uses. `state` is always available; breakers guard the others. */
+export type Need = "db" | "state" | "browser" | "llm" | "x";
+
+/** Service levels: 3 full, 2 reduced (LLM down), 1 minimal (browser/X down), 0 survival (db/state down). */
+export type ServiceLevel = 0 | 1 | 2 | 3;
+
+/** How the run was triggered. */
+export type Trigger = "cron" | "manual" | "queue" | "local";
+
+/** live acts on X; dry drives the browser up to the final click; shadow never touches X. */
+export type Mode = "live" | "dry" | "shadow";
+
+/** What `run` returns: a JSON summary recorded in job_runs and the response. */
+export type JobSummary = Record<string, unknown>;
+
+/** A job definition. */
+export interface JobDefinition {
+  /** Unique name; also the route `/api/jobs/<name>`. */
+  readonly name: string;
+  /** UTC cron, 5 fields; the same string appears in vercel.json. */
+  readonly schedule: string;
+  /** Hard limit of one run; the context's signal fires a safety margin earlier. */
+  readonly maxDurationMs: number;
+  readonly needs: readonly Need[];
+  /** Jobs whose recent success this job depends on. */
+  readonly after: readonly string[];
+  /** The lowest service level at which the job still runs. */
+  readonly minLevel: ServiceLevel;
+  /** Extra leased budgets beyond the automatic browser slot. */
+  readonly budgets?: readonly { readonly resource: string; readonly slots: number }[];
+  /** Retries inside one run: only retryable errors, only within the deadline. Default: none. */
+  readonly retry?: { readonly attempts: number; readonly baseMs: number; readonly capMs: number };
+  /** When the state store is unreachable: "skip" (fail closed, the default) or "run" without lock and leases. */
+  readonly whenStateDown?: "skip" | "run";
+  /** The work. Throw XbotErrors; return a summary. */
+  run(ctx: JobContext): Promise<JobSummary>;
+}
+
+/** Declares a job, filling the defaults. */
+export function defineJob(definition: Omit<JobDefinition, "after" | "minLevel"> & Partial<Pick<JobDefinition, "after" | "minLevel">>): JobDefinition {
+  return Object.freeze({ after: [], minLevel: 0 as ServiceLevel, ...definition });
+}
+
+/** The breaker-guarded dependencies of a job (everything it needs but `state`). */
+export function guardedDependencies(job: JobDefinition): Dependency[] {
+  return job.needs.filter((n): n is Dependency => n !== "state");
+}

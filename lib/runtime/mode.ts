@@ -1,0 +1,26 @@
+/**
+ * Mode resolution. The effective mode is the safest of the configured mode and the one a
+ * request asked for (shadow < dry < live), and a preview deployment never acts on the real
+ * X: there it is forced to shadow unless XBOT_ALLOW_PREVIEW_LIVE=true.
+ */
+import type { Config } from "../config.js";
+import type { Mode } from "./job.js";
+
+const RANK: Record<Mode, number> = { shadow: 0, dry: 1, live: 2 };
+
+/** True when a base URL points at the real X. */
+export function isRealX(baseUrl: string | undefined): boolean {
+  if (!baseUrl) return false;
+  const host = new URL(baseUrl).hostname;
+  return host === "x.com" || host === "twitter.com" || host.endsWith(".x.com") || host.endsWith(".twitter.com");
+}
+
+/** The effective mode, and why it differs from the request when it does. */
+export function resolveMode(config: Config, requested: Mode | undefined, xBaseUrl: string | undefined): { mode: Mode; forced?: string } {
+  const wanted = requested ?? config.XBOT_MODE;
+  if (config.isPreview && !config.XBOT_ALLOW_PREVIEW_LIVE && isRealX(xBaseUrl) && wanted !== "shadow") {
+    return { mode: "shadow", forced: "preview deployment: shadow mode (set XBOT_ALLOW_PREVIEW_LIVE=true to act on X)" };
+  }
+  if (RANK[wanted] > RANK[config.XBOT_MODE]) return { mode: config.XBOT_MODE, forced: `XBOT_MODE=${config.XBOT_MODE} caps the mode` };
+  return { mode: wanted };
+}

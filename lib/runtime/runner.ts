@@ -1,0 +1,135 @@
+/**
+ * The runner: resolve mode -> admit -> run -> settle -> record. Authentication happens
+ * before it (http.ts). Admission and settlement are one state round trip each; recording
+ * is one job_runs row. A refusal is a `skipped` run with an explicit reason.
+ */
+import { randomBytes } from "node:crypto";
+import type { Config } from "../config.js";
+import { XbotError, toXbotError } from "../errors.js";
+import { insertRun, type RunStatus } from "../db/runs.js";
+import type { Logger } from "../log.js";
+import type { AdmitDecision } from "../state/store.js";
+import { admitRequest, refusalReason, settleRequest } from "./admission.js";
+import type { Clients } from "./clients.js";
+import { createContext, systemClock, type BrowserOpener, type Clock } from "./context.js";
+import type { JobCatalog } from "./deps.js";
+import { executeWithDeadline } from "./execute.js";
+import type { JobDefinition, JobSummary, Mode, Trigger } from "./job.js";
+import { resolveMode } from "./mode.js";
+
+/** What the runner is built from (the composition root makes one per invocation). */
+export interface RuntimeDeps {
+  readonly config: Config;
+  readonly catalog: JobCatalog;
+  readonly clients: Clients;
+  readonly log: Logger;
+  readonly clock?: Clock;
+  readonly openBrowser?: BrowserOpener;
+  /** Where the X adapter points (mode resolution keeps previews off the real X). */
+  readonly xBaseUrl?: string;
+}
+
+/** One request to run a job. */
+export interface Invocation {
+  readonly job: string;
+  readonly trigger: Trigger;
+  readonly mode?: Mode;
+  readonly params?: Record<string, unknown>;
+  /** Delivery id for de-duplication (QStash message id, Schedules execution id). */
+  readonly deliveryId?: string;
+  /** Skip the job lock. Tests of the claim protocol only. */
+  readonly skipLock?: boolean;
+}
+
+/** The outcome, as the HTTP response and job_runs row carry it. */
+export interface RunResult {
+  readonly job: string;
+  readonly runId: string;
+  readonly status: RunStatus;
+  readonly mode: Mode;
+  readonly reason?: string;
+  readonly errorCode?: string;
+  readonly retryable?: boolean;
+  readonly durationMs: number;
+  readonly summary?: JobSummary;
+}
+
+/** Runs one invocation of a job. Throws only `not_found` for an unknown job. */
+export async function runJob(deps: RuntimeDeps, invocation: Invocation): Promise<RunResult> {
+  const job = deps.catalog.get(invocation.job);
+  if (!job) throw new XbotError("not_found", `unknown job "${invocation.job}"`);
+  const clock = deps.clock ?? systemClock;
+  const runId = `${job.name}_${clock.now().toString(36)}_${randomBytes(5).toString("hex")}`;
+  const startedAt = clock.now();
+  const log = deps.log.child({ runId, job: job.name });
+  const { mode, forced } = resolveMode(deps.config, invocation.mode, deps.xBaseUrl);
+  if (forced) log.info("mode forced", { mode, why: forced });
+  const run = { deps, job, runId, startedAt, log, mode, invocation, clock };
+  const admitted = await admit(run);
+  if (!admitted.success) return record(run, { status: "skipped", reason: admitted.reason });
+  const owned = createContext({
+    runId, job: job.name, trigger: invocation.trigger, mode, config: deps.config, db: deps.clients.sql, state: deps.clients.state,
+    log, clock, params: invocation.params ?? {}, openBrowser: deps.openBrowser, ...deadlineOf(job, startedAt),
+  });
+  const outcome = await executeWithDeadline(job, owned);
+  if (!admitted.stateDown) await settle(run, admitted.trials, outcome.error);
+  if (outcome.error) return record(run, { status: "failed", error: outcome.error, summary: { error: outcome.error.message, ...outcome.error.details } });
+  return record(run, { status: "ok", summary: outcome.summary });
+}
+
+type Run = { deps: RuntimeDeps; job: JobDefinition; runId: string; startedAt: number; log: Logger; mode: Mode; invocation: Invocation; clock: Clock };
+type Admitted = { success: true; trials: readonly string[]; stateDown: boolean } | { success: false; reason: string };
+
+/** A safety margin before maxDuration: 10%, between 1 s and 15 s. */
+export function deadlineOf(job: JobDefinition, startedAt: number): { deadlineAt: number; signal: AbortSignal } {
+  const margin = Math.min(15_000, Math.max(1_000, job.maxDurationMs * 0.1));
+  const deadlineAt = startedAt + Math.max(job.maxDurationMs - margin, job.maxDurationMs / 2);
+  return { deadlineAt, signal: AbortSignal.timeout(Math.max(0, deadlineAt - Date.now())) };
+}
+
+async function admit(run: Run): Promise<Admitted> {
+  const { deps, job, invocation } = run;
+  let decision: AdmitDecision;
+  try {
+    const request = admitRequest(job, deps.catalog, deps.config, { runId: run.runId, nowMs: run.clock.now(), deliveryId: invocation.deliveryId, skipLock: invocation.skipLock });
+    decision = await deps.clients.state.admit(request);
+  } catch (error) {
+    const e = toXbotError(error);
+    run.log.error("admission failed: state store unreachable", { error: e.toJSON(), policy: job.whenStateDown ?? "skip" });
+    return job.whenStateDown === "run" ? { success: true, trials: [], stateDown: true } : { success: false, reason: `state_unavailable` };
+  }
+  if (!decision.success) return { success: false, reason: refusalReason(decision) };
+  if (decision.trials.length > 0) run.log.info("holding half-open trial", { trials: decision.trials });
+  return { success: true, trials: decision.trials, stateDown: false };
+}
+
+async function settle(run: Run, trials: readonly string[], error: XbotError | null): Promise<void> {
+  const request = settleRequest(run.job, { runId: run.runId, nowMs: run.clock.now(), trials, error, heldLock: !run.invocation.skipLock });
+  try {
+    await run.deps.clients.state.settle(request);
+  } catch (e) {
+    run.log.error("settle failed: lock and leases expire by TTL", { error: toXbotError(e).toJSON() });
+  }
+}
+
+async function record(run: Run, end: { status: RunStatus; reason?: string; error?: XbotError; summary?: JobSummary }): Promise<RunResult> {
+  const endedAt = run.clock.now();
+  const result: RunResult = {
+    job: run.job.name, runId: run.runId, status: end.status, mode: run.mode, durationMs: endedAt - run.startedAt,
+    ...(end.reason ? { reason: end.reason } : {}),
+    ...(end.error ? { errorCode: end.error.code, retryable: end.error.retryable } : {}),
+    ...(end.summary ? { summary: end.summary } : {}),
+  };
+  const artifact = end.error?.details?.artifact;
+  try {
+    await insertRun(run.deps.clients.sql, {
+      id: run.runId, accountId: run.deps.config.XBOT_ACCOUNT_ID, job: run.job.name, trigger: run.invocation.trigger, mode: run.mode,
+      status: end.status, reason: end.reason ?? null, errorCode: end.error?.code ?? null, summary: end.summary ?? {},
+      artifactId: typeof artifact === "string" ? artifact : null, startedAt: new Date(run.startedAt), endedAt: new Date(endedAt),
+    });
+  } catch (e) {
+    run.log.error("could not record job run", { error: toXbotError(e).toJSON() });
+  }
+  run.log.info("run finished", { status: end.status, reason: end.reason, errorCode: end.error?.code, durationMs: result.durationMs });
+  return result;
+}
