@@ -70,3 +70,21 @@ function applyOnce(m: Migration): string {
   END IF;
 END $xbot_migrate$`;
 }
+
+const migrated = new Map<string, Promise<unknown>>();
+
+/**
+ * Migrates once per process and database (a cold start pays one round trip when the
+ * schema is current). A failure is not cached, so the next invocation tries again.
+ */
+export function ensureMigrated(sql: Sql, databaseKey: string): Promise<unknown> {
+  let done = migrated.get(databaseKey);
+  if (!done) {
+    done = migrate(sql).catch((error: unknown) => {
+      migrated.delete(databaseKey);
+      throw error;
+    });
+    migrated.set(databaseKey, done);
+  }
+  return done;
+}

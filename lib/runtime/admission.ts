@@ -12,15 +12,17 @@ import { guardedDependencies, type JobDefinition } from "./job.js";
 
 /** How long a once-only delivery key is remembered. */
 export const DEDUPE_TTL_MS = 24 * 3_600_000;
-/** Extra lock time beyond maxDuration, for settle after a deadline. */
-const LOCK_MARGIN_MS = 30_000;
+/** Lock and lease lifetime: maxDuration plus a quarter of it (at most 30 s) for settle after a deadline. */
+export function lockTtlMs(job: JobDefinition): number {
+  return job.maxDurationMs + Math.min(30_000, Math.ceil(job.maxDurationMs / 4));
+}
 
 /** The browser slot budget resource name. */
 export const BROWSER_RESOURCE = "browser";
 
 /** The admission request of a run. */
 export function admitRequest(job: JobDefinition, catalog: JobCatalog, config: Config, run: { runId: string; nowMs: number; deliveryId?: string; skipLock?: boolean }): AdmitRequest {
-  const ttlMs = job.maxDurationMs + LOCK_MARGIN_MS;
+  const ttlMs = lockTtlMs(job);
   const leases = job.needs.includes("browser") ? [{ resource: BROWSER_RESOURCE, slots: config.XBOT_BROWSER_SLOTS, ttlMs }] : [];
   for (const b of job.budgets ?? []) leases.push({ resource: b.resource, slots: b.slots, ttlMs });
   return {

@@ -9,6 +9,7 @@ import type { BrowserSession } from "../browser/index.js";
 import type { Logger } from "../log.js";
 import type { StateStore } from "../state/store.js";
 import { XbotError } from "../errors.js";
+import type { JobCatalog } from "./deps.js";
 import type { Mode, Trigger } from "./job.js";
 
 /** A clock; tests drive a simulated one. */
@@ -37,6 +38,8 @@ export interface JobContext {
   readonly signal: AbortSignal;
   /** Epoch ms at which `signal` fires. */
   readonly deadlineAt: number;
+  /** Every job of this deployment (heal judges their heartbeats). */
+  readonly catalog: JobCatalog;
   /** Parameters of a manual or queued run (validated by the job). */
   readonly params: Readonly<Record<string, unknown>>;
   /** The one browser of this run, launched on first call. */

@@ -67,11 +67,12 @@ export async function runJob(deps: RuntimeDeps, invocation: Invocation): Promise
   const run = { deps, job, runId, startedAt, log, mode, invocation, clock };
   const admitted = await admit(run);
   if (!admitted.success) return record(run, { status: "skipped", reason: admitted.reason });
+  const { clear, ...deadline } = deadlineOf(job, startedAt);
   const owned = createContext({
     runId, job: job.name, trigger: invocation.trigger, mode, config: deps.config, db: deps.clients.sql, state: deps.clients.state,
-    log, clock, params: invocation.params ?? {}, openBrowser: deps.openBrowser, ...deadlineOf(job, startedAt),
+    log, clock, catalog: deps.catalog, params: invocation.params ?? {}, openBrowser: deps.openBrowser, ...deadline,
   });
-  const outcome = await executeWithDeadline(job, owned);
+  const outcome = await executeWithDeadline(job, owned).finally(clear);
   if (!admitted.stateDown) await settle(run, admitted.trials, outcome.error);
   if (outcome.error) return record(run, { status: "failed", error: outcome.error, summary: { error: outcome.error.message, ...outcome.error.details } });
   return record(run, { status: "ok", summary: outcome.summary });
@@ -80,11 +81,17 @@ export async function runJob(deps: RuntimeDeps, invocation: Invocation): Promise
 type Run = { deps: RuntimeDeps; job: JobDefinition; runId: string; startedAt: number; log: Logger; mode: Mode; invocation: Invocation; clock: Clock };
 type Admitted = { success: true; trials: readonly string[]; stateDown: boolean } | { success: false; reason: string };
 
-/** A safety margin before maxDuration: 10%, between 1 s and 15 s. */
-export function deadlineOf(job: JobDefinition, startedAt: number): { deadlineAt: number; signal: AbortSignal } {
+/**
+ * The run's deadline: a safety margin before maxDuration (10%, between 1 s and 15 s).
+ * The timer is a normal (ref'd) one, so a hung body cannot let the process drain before
+ * the deadline fires; `clear` is called when the run ends.
+ */
+export function deadlineOf(job: JobDefinition, startedAt: number): { deadlineAt: number; signal: AbortSignal; clear: () => void } {
   const margin = Math.min(15_000, Math.max(1_000, job.maxDurationMs * 0.1));
   const deadlineAt = startedAt + Math.max(job.maxDurationMs - margin, job.maxDurationMs / 2);
-  return { deadlineAt, signal: AbortSignal.timeout(Math.max(0, deadlineAt - Date.now())) };
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error("deadline")), Math.max(0, deadlineAt - startedAt));
+  return { deadlineAt, signal: controller.signal, clear: () => clearTimeout(timer) };
 }
 
 async function admit(run: Run): Promise<Admitted> {

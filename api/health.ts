@@ -1,0 +1,3 @@
+import { healthRoute } from "../lib/runtime/http/health-route.js";
+
+export const { GET } = healthRoute();

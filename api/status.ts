@@ -1,0 +1,3 @@
+import { statusRoute } from "../lib/runtime/http/status-route.js";
+
+export const { GET } = statusRoute();

@@ -1,0 +1,81 @@
+/**
+ * The evergreen library (content/evergreen.json): operator-written posts that stay true,
+ * used when there is no LLM (no key, breaker open, budget spent). A post is recycled only
+ * when it has not been posted within `minDaysBetween` days; never-posted ones go first.
+ */
+import { z } from "zod";
+import { contentHash } from "../db/queue.js";
+import { loadOperatorJson, parseOperatorJson } from "./json-file.js";
+import { checkLength } from "./length.js";
+import { FORMATS, type Format } from "./topics.js";
+
+/** One evergreen post. */
+export interface EvergreenPost {
+  readonly id: string;
+  readonly topic: string;
+  readonly format: Format;
+  readonly tweets: readonly string[];
+}
+
+/** When some content was last posted (by content hash, see `contentHash`). */
+export interface PostedRecord {
+  readonly contentHash: string;
+  readonly postedAt: Date;
+}
+
+const tweetSchema = z.string().superRefine((text, ctx) => {
+  const check = checkLength(text);
+  if (!check.success) ctx.addIssue({ code: "custom", message: check.reason });
+});
+
+const postSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,59}$/, "must be a-z, 0-9 and dashes"),
+  topic: z.string().min(1),
+  format: z.enum(FORMATS),
+  tweets: z.array(tweetSchema).min(1).max(6),
+}).refine((p) => (p.format === "single" ? p.tweets.length === 1 : p.tweets.length >= 2), "a single has 1 tweet, a thread 2-6");
+
+const librarySchema = z.object({
+  posts: z.array(postSchema).refine((ps) => new Set(ps.map((p) => p.id)).size === ps.length, "post ids must be unique"),
+});
+
+/** Validates a parsed library (`{ "posts": [...] }`); every tweet must pass the length check. */
+export function parseEvergreen(value: unknown, what = "evergreen"): EvergreenPost[] {
+  return parseOperatorJson(value, librarySchema, what).posts;
+}
+
+/** Reads and validates content/evergreen.json. */
+export async function loadEvergreen(path: string): Promise<EvergreenPost[]> {
+  return parseEvergreen(await loadOperatorJson(path, z.unknown()), path);
+}
+
+/** Options of {@link pickEvergreen}. */
+export interface PickEvergreenOptions {
+  readonly library: readonly EvergreenPost[];
+  /** Recent posts and queued items (hash + when posted or due). */
+  readonly recentlyPosted: readonly PostedRecord[];
+  readonly now: Date;
+  /** Minimum days between two postings of the same content. Default 30. */
+  readonly minDaysBetween?: number;
+  readonly random: () => number;
+  /** Restrict to one topic (e.g. the bandit's choice). */
+  readonly topic?: string;
+}
+
+const DAY_MS = 86_400_000;
+
+/** A post not posted within `minDaysBetween` days (never-posted first, then random), or null. */
+export function pickEvergreen(options: PickEvergreenOptions): EvergreenPost | null {
+  const cutoff = options.now.getTime() - (options.minDaysBetween ?? 30) * DAY_MS;
+  const lastPosted = new Map<string, number>();
+  for (const record of options.recentlyPosted) {
+    const at = record.postedAt.getTime();
+    lastPosted.set(record.contentHash, Math.max(at, lastPosted.get(record.contentHash) ?? -Infinity));
+  }
+  const pool = options.library.filter((p) => options.topic === undefined || p.topic === options.topic);
+  const eligible = pool.filter((p) => (lastPosted.get(contentHash(p.tweets)) ?? -Infinity) <= cutoff);
+  const fresh = eligible.filter((p) => !lastPosted.has(contentHash(p.tweets)));
+  const choices = fresh.length > 0 ? fresh : eligible;
+  if (choices.length === 0) return null;
+  return choices[Math.min(choices.length - 1, Math.floor(options.random() * choices.length))] ?? null;
+}

@@ -1,0 +1,56 @@
+/**
+ * heal: the self-healing job. Removes expired state where the store does not expire it
+ * itself, tries each breaker whose cool-down has passed with a probe (holding the one
+ * half-open trial, so it never races a real job), and flags stale heartbeats.
+ */
+import type { Dependency, ErrorCode } from "../errors.js";
+import { BREAKER_POLICIES, policyForFailure } from "../resilience/policies.js";
+import { breakerPhase } from "../state/breaker.js";
+import { defineJob } from "../runtime/job.js";
+import { jobHealth } from "../runtime/deps.js";
+import { hasProbe, probeDependency, type ProbeOutcome } from "../runtime/probes.js";
+import type { JobContext } from "../runtime/context.js";
+
+const DEPENDENCIES = new Set<string>(Object.keys(BREAKER_POLICIES));
+
+/** The heal job. */
+export const heal = defineJob({
+  name: "heal",
+  schedule: "*/10 * * * *",
+  maxDurationMs: 60_000,
+  needs: ["db", "state"],
+  minLevel: 0,
+  whenStateDown: "run",
+  async run(ctx) {
+    const swept = await ctx.state.sweepExpired();
+    const probed = await probeCooledBreakers(ctx);
+    const heartbeats = await ctx.state.readHeartbeats();
+    const now = ctx.clock.now();
+    const stale = ctx.catalog.jobs
+      .filter((job) => heartbeats[job.name] && !jobHealth(job, heartbeats[job.name]!.lastSuccessAt, now).healthy)
+      .map((job) => job.name);
+    if (stale.length > 0) ctx.log.warn("stale heartbeats", { stale });
+    return { swept, probed, stale };
+  },
+});
+
+async function probeCooledBreakers(ctx: JobContext): Promise<Record<string, ProbeOutcome | "trial_in_progress">> {
+  const now = ctx.clock.now();
+  const breakers = await ctx.state.listBreakers();
+  const out: Record<string, ProbeOutcome | "trial_in_progress"> = {};
+  for (const [name, record] of Object.entries(breakers)) {
+    if (!DEPENDENCIES.has(name) || !hasProbe(name as Dependency) || breakerPhase(record, now) !== "half_open") continue;
+    const dependency = name as Dependency;
+    const trial = await ctx.state.acquireBreakerTrial(name, ctx.runId, now, 60_000);
+    if (!trial.trial) {
+      out[name] = "trial_in_progress";
+      continue;
+    }
+    const outcome = await probeDependency(ctx, dependency);
+    out[name] = outcome;
+    const ok = outcome.ok === true;
+    const policy = outcome.ok === false ? policyForFailure(dependency, outcome.error.code as ErrorCode) : BREAKER_POLICIES[dependency];
+    await ctx.state.recordBreakerOutcome(name, { ok, trial: true }, policy, ctx.clock.now());
+  }
+  return out;
+}

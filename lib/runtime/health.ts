@@ -1,0 +1,66 @@
+/**
+ * Health: probes of db and state, breakers with their phase and cool-down, browser slot
+ * usage, job heartbeats judged against each job's interval, the service level, and the
+ * last run of each job. `status` is down (db or state unreachable), degraded (level < 3
+ * or a job that has run is overdue) or ok.
+ */
+import { probeDb } from "../db/health.js";
+import { lastRunPerJob } from "../db/runs.js";
+import { toXbotError } from "../errors.js";
+import { LEVEL_WHEN_OPEN } from "../resilience/policies.js";
+import { breakerPhase, type BreakerRecord } from "../state/breaker.js";
+import type { Heartbeat } from "../state/store.js";
+import { BROWSER_RESOURCE } from "./admission.js";
+import { jobHealth } from "./deps.js";
+import type { RuntimeDeps } from "./runner.js";
+
+/** The full health report (admin only). */
+export type HealthReport = Awaited<ReturnType<typeof healthReport>>;
+
+async function safe<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: string }> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (error) {
+    return { ok: false, error: toXbotError(error).message };
+  }
+}
+
+/** Computes the service level from breakers (3 full ... 0 survival). */
+export function serviceLevel(breakers: Record<string, BreakerRecord>): number {
+  let level = 3;
+  for (const [name, record] of Object.entries(breakers)) {
+    if (record.state !== "closed") level = Math.min(level, (LEVEL_WHEN_OPEN as Record<string, number>)[name] ?? 3);
+  }
+  return level;
+}
+
+/** Builds the health report. Never throws. */
+export async function healthReport(deps: RuntimeDeps) {
+  const now = (deps.clock ?? { now: Date.now }).now();
+  const { sql, state } = deps.clients;
+  const [db, ping, breakers, heartbeats, browserLeases, lastRuns] = await Promise.all([
+    probeDb(sql), safe(() => state.ping()), safe(() => state.listBreakers()), safe(() => state.readHeartbeats()),
+    safe(() => state.countLeases(BROWSER_RESOURCE)), safe(() => lastRunPerJob(sql)),
+  ]);
+  const records = breakers.ok ? breakers.value : {};
+  const level = serviceLevel(records);
+  const jobs = jobsHealth(deps, heartbeats.ok ? heartbeats.value : {}, now);
+  const overdue = Object.values(jobs).some((j) => j.lastSuccessAt !== null && !j.healthy);
+  const status = !db.ok || !ping.ok ? "down" : level < 3 || overdue ? "degraded" : "ok";
+  return {
+    status, level, order: deps.catalog.order,
+    probes: { db, state: ping.ok ? { ok: true } : { ok: false, error: ping.error } },
+    breakers: Object.fromEntries(Object.entries(records).map(([name, r]) => [name, { ...r, phase: breakerPhase(r, now) }])),
+    resources: { browser: { used: browserLeases.ok ? browserLeases.value : null, slots: deps.config.XBOT_BROWSER_SLOTS } },
+    jobs,
+    lastRuns: lastRuns.ok ? lastRuns.value : {},
+  } as const;
+}
+
+function jobsHealth(deps: RuntimeDeps, heartbeats: Record<string, Heartbeat>, now: number) {
+  return Object.fromEntries(deps.catalog.jobs.map((job) => {
+    const hb = heartbeats[job.name];
+    const health = jobHealth(job, hb?.lastSuccessAt ?? null, now);
+    return [job.name, { ...health, lastSuccessAt: hb?.lastSuccessAt ?? null, lastStatus: hb?.status ?? null, stale: hb !== undefined && !health.healthy }];
+  }));
+}

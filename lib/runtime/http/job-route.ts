@@ -1,0 +1,65 @@
+/**
+ * `/api/jobs/<job>`: GET with `Bearer $CRON_SECRET` is a cron run; POST with
+ * `Bearer $XBOT_ADMIN_TOKEN` and a JSON body `{mode?, params?}` is a manual run.
+ * Answers `{job, runId, status, reason?, durationMs, summary?}`: 200 for ok and skipped,
+ * 503 (retryable) or 500 for failed. Client mistakes get 4xx JSON, never a 500.
+ */
+import { z } from "zod";
+import { bearerMatches } from "./auth.js";
+import { clientError, json, methodNotAllowed, parseJson, readBody } from "./respond.js";
+import { runJob, type Invocation, type RunResult, type RuntimeDeps } from "../runner.js";
+import { guarded, type RuntimeFactory } from "./guard.js";
+
+/** Headers that carry a scheduler's execution id, identical across duplicate deliveries. */
+export const EXECUTION_ID_HEADERS = ["x-vercel-schedule-execution-id", "x-vercel-execution-id", "x-xbot-execution-id"] as const;
+
+const manualBody = z.strictObject({
+  mode: z.enum(["live", "dry", "shadow"]).optional(),
+  params: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** The status code of a finished run. */
+export function statusOf(result: RunResult): number {
+  if (result.status !== "failed") return 200;
+  return result.retryable ? 503 : 500;
+}
+
+/** The GET and POST handlers of one job. */
+export function jobRoute(job: string, factory?: RuntimeFactory): { GET: (r: Request) => Promise<Response>; POST: (r: Request) => Promise<Response> } {
+  const handle = guarded(factory, async (request, deps) => {
+    if (!deps.catalog.get(job)) return clientError(404, "unknown_job", `no job named "${job}"`);
+    const invocation = request.method === "GET" ? cronInvocation(request, deps, job) : await manualInvocation(request, deps, job);
+    if (invocation instanceof Response) return invocation;
+    const result = await runJob(deps, invocation);
+    return json(statusOf(result), result);
+  });
+  return { GET: handle, POST: handle };
+}
+
+function executionId(request: Request): string | undefined {
+  for (const name of EXECUTION_ID_HEADERS) {
+    const value = request.headers.get(name);
+    if (value && /^[\w.:-]{1,128}$/.test(value)) return value;
+  }
+  return undefined;
+}
+
+function cronInvocation(request: Request, deps: RuntimeDeps, job: string): Invocation | Response {
+  if (!deps.config.CRON_SECRET) return clientError(401, "unauthorized", "cron runs need CRON_SECRET to be configured");
+  if (!bearerMatches(request.headers.get("authorization"), deps.config.CRON_SECRET)) return clientError(401, "unauthorized", "missing or wrong Authorization: Bearer <CRON_SECRET>");
+  const deliveryId = executionId(request);
+  return { job, trigger: "cron", ...(deliveryId ? { deliveryId } : {}) };
+}
+
+async function manualInvocation(request: Request, deps: RuntimeDeps, job: string): Promise<Invocation | Response> {
+  if (request.method !== "POST") return methodNotAllowed(["GET", "POST"]);
+  if (!bearerMatches(request.headers.get("authorization"), deps.config.XBOT_ADMIN_TOKEN)) return clientError(401, "unauthorized", "missing or wrong Authorization: Bearer <XBOT_ADMIN_TOKEN>");
+  const body = await readBody(request);
+  if (!body.ok) return body.response;
+  const parsed = parseJson(body.text);
+  if (!parsed.ok) return parsed.response;
+  const checked = manualBody.safeParse(parsed.value);
+  if (!checked.success) return clientError(400, "bad_request", z.prettifyError(checked.error));
+  const deliveryId = executionId(request);
+  return { job, trigger: "manual", ...checked.data, ...(deliveryId ? { deliveryId } : {}) };
+}

@@ -1,0 +1,55 @@
+/** JSON responses and the client-mistake errors every route shares (never a 500 for these). */
+
+/** Largest accepted request body. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** A JSON response. */
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers } });
+}
+
+/** A client mistake: `{ error, message }` with a 4xx status. */
+export function clientError(status: 400 | 401 | 404 | 405 | 413 | 415, error: string, message: string, headers: Record<string, string> = {}): Response {
+  return json(status, { error, message }, headers);
+}
+
+/** 405 naming the allowed methods. */
+export function methodNotAllowed(allowed: readonly string[]): Response {
+  return clientError(405, "method_not_allowed", `use ${allowed.join(" or ")}`, { allow: allowed.join(", ") });
+}
+
+/** Reads the raw body as text, refusing more than MAX_BODY_BYTES (declared or actual). */
+export async function readBody(request: Request): Promise<{ ok: true; text: string } | { ok: false; response: Response }> {
+  const tooLarge = () => ({ ok: false as const, response: clientError(413, "payload_too_large", `body over ${MAX_BODY_BYTES} bytes`) });
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) return tooLarge();
+  if (!request.body) return { ok: true, text: "" };
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      return tooLarge();
+    }
+    chunks.push(value);
+  }
+  try {
+    return { ok: true, text: new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks)) };
+  } catch {
+    return { ok: false, response: clientError(400, "bad_encoding", "body is not valid UTF-8") };
+  }
+}
+
+/** Parses JSON text (empty means `{}`), or answers 400. */
+export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; response: Response } {
+  if (text.trim() === "") return { ok: true, value: {} };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return { ok: false, response: clientError(400, "bad_json", `body is not JSON: ${(error as Error).message}`) };
+  }
+}

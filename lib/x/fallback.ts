@@ -1,0 +1,59 @@
+/**
+ * Ways to learn a new tweet's id when the CreateTweet answer could not be read, weakest last:
+ * the page URL, the toast's "View" link, then our newest matching article on a timeline.
+ * Each only accepts a link to a status of OUR user, and never one of `exclude` (e.g. the reply target).
+ */
+import type { Page } from "playwright-core";
+import { collectArticles, waitForArticles } from "./articles.js";
+import { detectWall } from "./detect.js";
+import { navigate, normalizeText, parseStatusHref, waitVisible } from "./dom.js";
+import { SEL } from "./selectors.js";
+import type { XSite } from "./types.js";
+
+/** What the fallbacks need to know about the post. */
+export interface FallbackContext {
+  /** The page URL right before the click (a URL fallback needs a change). */
+  readonly urlBefore: string;
+  /** Ids that are not the new tweet (the reply target). */
+  readonly exclude: readonly string[];
+}
+
+function ownId(site: XSite, href: string | null, exclude: readonly string[]): string | null {
+  const status = parseStatusHref(href);
+  if (!status || status.author.toLowerCase() !== site.user.toLowerCase()) return null;
+  return exclude.includes(status.id) ? null : status.id;
+}
+
+/** The id in the current URL (`/<user>/status/<id>`), if the page navigated there after the click. */
+export function idFromUrl(page: Page, site: XSite, ctx: FallbackContext): string | null {
+  const url = page.url();
+  return url === ctx.urlBefore ? null : ownId(site, url, ctx.exclude);
+}
+
+/** The id in the toast's View link, waiting up to `waitMs` for it. */
+export async function idFromToast(page: Page, site: XSite, ctx: FallbackContext, waitMs: number): Promise<string | null> {
+  const link = await waitVisible(page, SEL.toastStatusLink, waitMs);
+  return link ? ownId(site, await link.getAttribute("href"), ctx.exclude) : null;
+}
+
+/**
+ * Opens `url` (our profile, or the conversation replied to) and returns the newest article of
+ * ours whose text equals `text`, or null. Navigates away from the composer.
+ */
+export async function idFromTimeline(
+  page: Page,
+  site: XSite,
+  ctx: FallbackContext,
+  url: string,
+  text: string,
+  waitMs: number,
+): Promise<string | null> {
+  await navigate(page, url);
+  await detectWall(page, { waitMs });
+  if (!(await waitForArticles(page, waitMs))) return null;
+  const want = normalizeText(text);
+  const mine = (a: { id: string; author: string; text: string }): boolean =>
+    a.author.toLowerCase() === site.user.toLowerCase() && !ctx.exclude.includes(a.id) && normalizeText(a.text) === want;
+  const [newest] = await collectArticles(page, 1, mine);
+  return newest?.id ?? null;
+}

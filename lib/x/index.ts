@@ -1,0 +1,19 @@
+/** The X site adapter: posting, reading and session checks on a Playwright page, honest about what it saw. */
+export { countFromAriaLabel, countInText, parseCount } from "./counts.js";
+export { classifyCreateTweetResponse, restIdOf, type CreateTweetOutcome } from "./create-tweet.js";
+export { detectWall, SESSION_EXPIRED_MESSAGE, type DetectOptions } from "./detect.js";
+export { postSingle, postThread, reply } from "./post.js";
+export { mentions, readFollowers, readMetrics, recentTimeline } from "./read.js";
+export { METRIC_BUTTONS, SEL } from "./selectors.js";
+export { checkSession } from "./session-check.js";
+export type {
+  MentionTweet,
+  MetricName,
+  PostOptions,
+  PostResult,
+  PostSource,
+  SessionCheck,
+  TimelineTweet,
+  TweetMetrics,
+  XSite,
+} from "./types.js";

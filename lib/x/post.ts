@@ -1,0 +1,91 @@
+/**
+ * Posting: a single tweet from /home, a thread from /compose/tweet, a reply from the status
+ * page. Each returns the new ids in order with how they were established ({@link PostResult}).
+ */
+import type { Page } from "playwright-core";
+import { XbotError } from "../errors.js";
+import { articleOf } from "./articles.js";
+import { addThreadRow, findComposer, typeInto, waitComposer, type Composer } from "./composer.js";
+import { detectWall } from "./detect.js";
+import { firstVisibleNow, navigate, throwIfAborted, urlOf, waitMsOf } from "./dom.js";
+import { SEL } from "./selectors.js";
+import { submitPost } from "./submit.js";
+import type { PostOptions, PostResult, XSite } from "./types.js";
+
+const TWEET_ID = /^\d{1,20}$/;
+
+function checkTexts(texts: readonly string[]): void {
+  if (texts.length === 0) throw new XbotError("validation", "nothing to post", { details: { posted: false } });
+  texts.forEach((t, i) => {
+    if (t.trim() === "") throw new XbotError("validation", `tweet ${i + 1} is empty`, { details: { posted: false, index: i } });
+  });
+}
+
+/** Opens `path`, checks for walls, then dismisses modals with Escape (unless `escape` is false). */
+async function open(page: Page, site: XSite, path: string, escape: boolean): Promise<void> {
+  await navigate(page, urlOf(site, path));
+  await detectWall(page, { waitMs: waitMsOf(site) });
+  if (escape) await page.keyboard.press("Escape");
+}
+
+function done(site: XSite, kind: string, result: PostResult): PostResult {
+  site.logger?.info("x.post.done", { kind, tweetIds: result.tweetIds, source: result.source });
+  return result;
+}
+
+/** Posts one tweet from `${baseUrl}/home`. */
+export async function postSingle(page: Page, site: XSite, text: string, opts: PostOptions = {}): Promise<PostResult> {
+  checkTexts([text]);
+  throwIfAborted(opts.signal, false);
+  await open(page, site, "/home", true);
+  const composer = await findComposer(page, site);
+  await typeInto(page, composer.box, text, site);
+  throwIfAborted(opts.signal, false);
+  const sub = { texts: [text], timelineUrl: urlOf(site, `/${site.user}`) };
+  return done(site, "post", await submitPost(page, site, composer, sub, opts));
+}
+
+/** Posts a thread from `${baseUrl}/compose/tweet` (tweetTextarea_0, then addButton + tweetTextarea_N). */
+export async function postThread(page: Page, site: XSite, texts: readonly string[], opts: PostOptions = {}): Promise<PostResult> {
+  checkTexts(texts);
+  throwIfAborted(opts.signal, false);
+  await open(page, site, "/compose/tweet", false);
+  const composer = await findComposer(page, site);
+  await typeInto(page, composer.box, texts[0] ?? "", site);
+  for (let i = 1; i < texts.length; i++) {
+    throwIfAborted(opts.signal, false);
+    const box = await addThreadRow(composer, i, site);
+    await typeInto(page, box, texts[i] ?? "", site);
+  }
+  throwIfAborted(opts.signal, false);
+  const sub = { texts, timelineUrl: urlOf(site, `/${site.user}`) };
+  return done(site, "thread", await submitPost(page, site, composer, sub, opts));
+}
+
+/** The reply dialog of the target's reply button; else the status page's inline reply composer. */
+async function replyComposer(page: Page, site: XSite, tweetId: string): Promise<Composer> {
+  const article = await articleOf(page, tweetId, waitMsOf(site));
+  const button = await firstVisibleNow(article, SEL.replyButton);
+  if (button) {
+    await button.click();
+    const dialog = await waitComposer(page, waitMsOf(site), true);
+    if (dialog) return dialog;
+    site.logger?.warn("x.reply.no_dialog", { tweetId });
+  }
+  const inline = await waitComposer(page, waitMsOf(site));
+  if (inline) return inline;
+  throw new XbotError("page_unexpected", "no reply composer on the status page", { details: { tweetId, posted: false } });
+}
+
+/** Replies to `tweetId` from `${baseUrl}/i/status/<id>`. A deleted target → `x_tweet_deleted`. */
+export async function reply(page: Page, site: XSite, tweetId: string, text: string, opts: PostOptions = {}): Promise<PostResult> {
+  if (!TWEET_ID.test(tweetId)) throw new XbotError("validation", `not a tweet id: ${tweetId}`, { details: { posted: false } });
+  checkTexts([text]);
+  throwIfAborted(opts.signal, false);
+  await open(page, site, `/i/status/${tweetId}`, true);
+  const composer = await replyComposer(page, site, tweetId);
+  await typeInto(page, composer.box, text, site);
+  throwIfAborted(opts.signal, false);
+  const sub = { texts: [text], replyTo: tweetId, timelineUrl: urlOf(site, `/i/status/${tweetId}`) };
+  return done(site, "reply", await submitPost(page, site, composer, sub, opts));
+}

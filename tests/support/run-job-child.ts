@@ -1,0 +1,21 @@
+/**
+ * A separate invocation, as its own process: builds a runtime from XBOT_CHILD_ENV (JSON),
+ * runs one test job and prints the RunResult as JSON. XBOT_CHILD_CLOCK_OFFSET_MS shifts
+ * its clock (to reach a breaker's half-open window without waiting); XBOT_CHILD_BARRIER
+ * names a file the child waits for before running, so a wave of children starts together.
+ */
+import { existsSync } from "node:fs";
+import { createRuntime } from "../../lib/runtime/root.js";
+import { runJob } from "../../lib/runtime/runner.js";
+import { allTestJobs } from "./test-jobs.js";
+
+const env = JSON.parse(process.env.XBOT_CHILD_ENV ?? "{}") as Record<string, string>;
+const offset = Number(process.env.XBOT_CHILD_CLOCK_OFFSET_MS ?? "0");
+const [job, paramsJson] = process.argv.slice(2);
+const deps = await createRuntime({ env, jobs: allTestJobs(), clock: { now: () => Date.now() + offset }, logSink: () => {} });
+process.stdout.write("READY\n");
+const barrier = process.env.XBOT_CHILD_BARRIER;
+while (barrier && !existsSync(barrier)) await new Promise((r) => setTimeout(r, 10));
+const result = await runJob(deps, { job: job!, trigger: "cron", params: paramsJson ? (JSON.parse(paramsJson) as Record<string, unknown>) : {} });
+process.stdout.write(JSON.stringify(result) + "\n");
+process.exit(0);
