@@ -12,6 +12,7 @@ import { browserOpenerFrom } from "./browser-need.js";
 import type { BrowserOpener, Clock } from "./context.js";
 import { createCatalog } from "./deps.js";
 import type { JobDefinition } from "./job.js";
+import { JOBS } from "../jobs/index.js";
 import type { RuntimeDeps } from "./runner.js";
 
 /** Overrides for tests and the local server; production passes nothing. */
@@ -29,15 +30,14 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const config = options.config ?? loadConfig(options.env);
   const clients = createClients(config);
   await ensureMigrated(clients.sql, config.DATABASE_URL ?? join(config.XBOT_DATA_DIR, "db"));
-  const jobs = options.jobs ?? (await import("../jobs/index.js")).JOBS;
   const log: Logger = createLogger({ level: config.XBOT_LOG_LEVEL, secrets: configSecrets(config), ...(options.logSink ? { sink: options.logSink } : {}) });
   return {
     config,
-    catalog: createCatalog(jobs),
+    catalog: createCatalog(options.jobs ?? JOBS),
     clients,
     log,
     ...(options.clock ? { clock: options.clock } : {}),
-    openBrowser: options.openBrowser ?? browserOpenerFrom(config),
+    openBrowser: options.openBrowser ?? browserOpenerFrom(config, clients.sql),
     xBaseUrl: config.XBOT_X_BASE_URL,
   };
 }
