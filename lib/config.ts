@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { XbotError } from "./errors.js";
+import { capsSchema } from "./posting/caps.js";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 const int = (min: number, max: number) => z.coerce.number({ error: `must be a whole number from ${min} to ${max}` }).int().min(min).max(max);
@@ -46,6 +47,16 @@ const schema = z.object({
   XBOT_SESSION_KEY: z.string().regex(/^([A-Fa-f0-9]{64}|[A-Za-z0-9+/]{43}=)$/, "must be 32 bytes as 64 hex chars or base64").optional(),
   XBOT_TYPING: z.enum(["human", "fill"]).optional(),
   XBOT_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  XBOT_CAPS: z.string().default("{}").transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be a JSON object of caps, e.g. {\"postsPerHour\":1}" });
+      return z.NEVER;
+    }
+  }).pipe(capsSchema),
+  XBOT_RAMP_START: z.iso.date({ error: "must be a date like 2026-01-31" }).transform((d) => new Date(`${d}T00:00:00Z`)).optional(),
+  XBOT_REPLY_ACCOUNTS: z.string().regex(/^([A-Za-z0-9_]{1,15})(,[A-Za-z0-9_]{1,15})*$/, "must be a comma list of X handles without @").optional(),
 });
 
 /** Variables whose values are never echoed in error messages. */
@@ -109,7 +120,8 @@ function describeIssue(issue: z.core.$ZodIssue, input: Record<string, string>): 
   const variable = String(issue.path[0] ?? "?");
   const value = input[variable];
   const shown = value === undefined || SECRET_VARS.has(variable) ? "" : ` (got ${JSON.stringify(value.slice(0, 60))})`;
-  return { variable, problem: `${issue.message}${shown}` };
+  const inner = issue.path.length > 1 ? `${issue.path.slice(1).join(".")}: ` : "";
+  return { variable, problem: `${inner}${issue.message}${shown}` };
 }
 
 function crossFieldProblems(data: Parsed): { variable: string; problem: string }[] {

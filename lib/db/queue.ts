@@ -75,7 +75,7 @@ export async function enqueue(sql: Sql, item: NewItem): Promise<QueueItem | null
 /** Claims the earliest due queued item for a run, or null. Never hands one item out twice. */
 export async function claimDue(sql: Sql, accountId: string, runId: string, now: Date, kinds: readonly ItemKind[] = ["single", "thread", "reply"]): Promise<QueueItem | null> {
   const rows = await sql.query<QueueItem>(
-    `UPDATE content_items SET status = 'posting', claimed_by = $2, claimed_at = now(), attempts = attempts + 1, updated_at = now()
+    `UPDATE content_items SET status = 'posting', claimed_by = $2, claimed_at = $3::timestamptz, attempts = attempts + 1, updated_at = $3::timestamptz
      WHERE status = 'queued' AND id = (
        SELECT id FROM content_items
        WHERE account_id = $1 AND status = 'queued' AND due_at <= $3 AND kind = ANY($4::text[])

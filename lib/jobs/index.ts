@@ -4,6 +4,12 @@
  */
 import type { JobDefinition } from "../runtime/job.js";
 import { heal } from "./heal.js";
+import { followers } from "./followers.js";
+import { learn } from "./learn.js";
+import { metrics } from "./metrics.js";
+import { plan } from "./plan.js";
+import { post } from "./post.js";
+import { reconcile } from "./reconcile.js";
 
 /** The jobs, in no particular order (the catalog computes the topological order). */
-export const JOBS: readonly JobDefinition[] = [heal];
+export const JOBS: readonly JobDefinition[] = [heal, post, reconcile, plan, metrics, followers, learn];

@@ -23,6 +23,12 @@ export const systemClock: Clock = { now: () => Date.now() };
 /** Opens the run's browser (the `browser` need). Provided by the composition root. */
 export type BrowserOpener = (request: { log: Logger; signal: AbortSignal }) => Promise<BrowserSession>;
 
+/**
+ * Test-only fault hooks: called at named points of a job (e.g. "post:after_attempt") so
+ * a reliability test can crash the process there. Production never passes one.
+ */
+export type FaultHook = (point: string) => Promise<void> | void;
+
 /** What a job sees. */
 export interface JobContext {
   readonly runId: string;
@@ -44,11 +50,14 @@ export interface JobContext {
   readonly params: Readonly<Record<string, unknown>>;
   /** The one browser of this run, launched on first call. */
   browser(): Promise<BrowserSession>;
+  /** Marks a named point of the job; a no-op unless a test installed a FaultHook. */
+  checkpoint(point: string): Promise<void>;
 }
 
 /** Everything a context is built from. */
-export interface ContextInit extends Omit<JobContext, "browser"> {
+export interface ContextInit extends Omit<JobContext, "browser" | "checkpoint"> {
   readonly openBrowser?: BrowserOpener;
+  readonly faults?: FaultHook;
 }
 
 /** A context plus the cleanup the runner must call on every path. */
@@ -61,12 +70,15 @@ export interface OwnedContext {
 /** Creates a context whose lazily opened resources are closed by `dispose`. */
 export function createContext(init: ContextInit): OwnedContext {
   let browser: Promise<BrowserSession> | undefined;
-  const { openBrowser, ...fields } = init;
+  const { openBrowser, faults, ...fields } = init;
   const ctx: JobContext = {
     ...fields,
     browser() {
       if (!openBrowser) return Promise.reject(new XbotError("browser_launch", "this runtime has no browser provider"));
       return (browser ??= openBrowser({ log: init.log, signal: init.signal }));
+    },
+    async checkpoint(point) {
+      if (faults) await faults(point);
     },
   };
   return {

@@ -8,6 +8,11 @@ import type { Mode } from "./job.js";
 
 const RANK: Record<Mode, number> = { shadow: 0, dry: 1, live: 2 };
 
+/** The X site jobs act on: XBOT_X_BASE_URL, else the real x.com (never assume a sandbox). */
+export function xBaseUrlOf(config: Config): string {
+  return config.XBOT_X_BASE_URL ?? "https://x.com";
+}
+
 /** True when a base URL points at the real X. */
 export function isRealX(baseUrl: string | undefined): boolean {
   if (!baseUrl) return false;

@@ -9,10 +9,11 @@ import { ensureMigrated } from "../db/migrate.js";
 import { createLogger, type Logger, type LogSink } from "../log.js";
 import { createClients } from "./clients.js";
 import { browserOpenerFrom } from "./browser-need.js";
-import type { BrowserOpener, Clock } from "./context.js";
+import type { BrowserOpener, Clock, FaultHook } from "./context.js";
 import { createCatalog } from "./deps.js";
 import type { JobDefinition } from "./job.js";
 import { JOBS } from "../jobs/index.js";
+import { xBaseUrlOf } from "./mode.js";
 import type { RuntimeDeps } from "./runner.js";
 
 /** Overrides for tests and the local server; production passes nothing. */
@@ -23,6 +24,8 @@ export interface RuntimeOptions {
   readonly logSink?: LogSink;
   readonly clock?: Clock;
   readonly openBrowser?: BrowserOpener;
+  /** Test-only fault hooks. */
+  readonly faults?: FaultHook;
 }
 
 /** Builds the dependencies of one invocation. */
@@ -37,7 +40,8 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     clients,
     log,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.faults ? { faults: options.faults } : {}),
     openBrowser: options.openBrowser ?? browserOpenerFrom(config, clients.sql),
-    xBaseUrl: config.XBOT_X_BASE_URL,
+    xBaseUrl: xBaseUrlOf(config),
   };
 }

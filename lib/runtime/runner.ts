@@ -11,7 +11,7 @@ import type { Logger } from "../log.js";
 import type { AdmitDecision } from "../state/store.js";
 import { admitRequest, refusalReason, settleRequest } from "./admission.js";
 import type { Clients } from "./clients.js";
-import { createContext, systemClock, type BrowserOpener, type Clock } from "./context.js";
+import { createContext, systemClock, type BrowserOpener, type Clock, type FaultHook } from "./context.js";
 import type { JobCatalog } from "./deps.js";
 import { executeWithDeadline } from "./execute.js";
 import type { JobDefinition, JobSummary, Mode, Trigger } from "./job.js";
@@ -25,6 +25,8 @@ export interface RuntimeDeps {
   readonly log: Logger;
   readonly clock?: Clock;
   readonly openBrowser?: BrowserOpener;
+  /** Test-only fault hooks (see FaultHook). */
+  readonly faults?: FaultHook;
   /** Where the X adapter points (mode resolution keeps previews off the real X). */
   readonly xBaseUrl?: string;
 }
@@ -70,7 +72,7 @@ export async function runJob(deps: RuntimeDeps, invocation: Invocation): Promise
   const { clear, ...deadline } = deadlineOf(job, startedAt);
   const owned = createContext({
     runId, job: job.name, trigger: invocation.trigger, mode, config: deps.config, db: deps.clients.sql, state: deps.clients.state,
-    log, clock, catalog: deps.catalog, params: invocation.params ?? {}, openBrowser: deps.openBrowser, ...deadline,
+    log, clock, catalog: deps.catalog, params: invocation.params ?? {}, openBrowser: deps.openBrowser, faults: deps.faults, ...deadline,
   });
   const outcome = await executeWithDeadline(job, owned).finally(clear);
   if (!admitted.stateDown) await settle(run, admitted.trials, outcome.error);

@@ -3,7 +3,7 @@ export { countFromAriaLabel, countInText, parseCount } from "./counts.js";
 export { classifyCreateTweetResponse, restIdOf, type CreateTweetOutcome } from "./create-tweet.js";
 export { detectWall, SESSION_EXPIRED_MESSAGE, type DetectOptions } from "./detect.js";
 export { postSingle, postThread, reply } from "./post.js";
-export { mentions, readFollowers, readMetrics, recentTimeline } from "./read.js";
+export { conversationReplies, mentions, readFollowers, readMetrics, recentTimeline } from "./read.js";
 export { METRIC_BUTTONS, SEL } from "./selectors.js";
 export { checkSession } from "./session-check.js";
 export type {

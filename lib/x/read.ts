@@ -83,6 +83,14 @@ export async function recentTimeline(page: Page, site: XSite, user: string, n: n
   return own.map(({ id, text, time }) => ({ id, text, time }));
 }
 
+/** Our own tweets on the conversation page of `tweetId` (replies xbot may have posted), newest first. */
+export async function conversationReplies(page: Page, site: XSite, tweetId: string, n: number): Promise<TimelineTweet[]> {
+  await openChecked(page, site, `/i/status/${tweetId}`);
+  if (!(await waitForArticles(page, waitMsOf(site)))) return [];
+  const own = await collectArticles(page, n, (a) => a.id !== tweetId && a.author.toLowerCase() === site.user.toLowerCase());
+  return own.map(({ id, text, time }) => ({ id, text, time }));
+}
+
 /** Up to `n` tweets from `/notifications/mentions` by other users, newest first. */
 export async function mentions(page: Page, site: XSite, n: number): Promise<MentionTweet[]> {
   await openChecked(page, site, "/notifications/mentions");

@@ -101,6 +101,7 @@ export async function submitPost(page: Page, site: XSite, composer: Composer, su
   let collected: Collected;
   try {
     await clickPost(button);
+    await opts.onClicked?.();
     collected = await collect(watcher, sub, opts);
   } finally {
     watcher.stop();

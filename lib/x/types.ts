@@ -35,6 +35,8 @@ export interface PostOptions {
   readonly responseTimeoutMs?: number;
   /** How long the id fallbacks wait for the toast / the timeline article. Default 5 000 ms. */
   readonly fallbackWaitMs?: number;
+  /** Called right after the post button was clicked (before any id is known). */
+  readonly onClicked?: () => Promise<void> | void;
 }
 
 /** Names of the engagement counters. */

@@ -2,17 +2,24 @@
  * A separate invocation, as its own process: builds a runtime from XBOT_CHILD_ENV (JSON),
  * runs one test job and prints the RunResult as JSON. XBOT_CHILD_CLOCK_OFFSET_MS shifts
  * its clock (to reach a breaker's half-open window without waiting); XBOT_CHILD_BARRIER
- * names a file the child waits for before running, so a wave of children starts together.
+ * names a file the child waits for before running, so a wave of children starts together;
+ * XBOT_CHILD_STORAGE_STATE logs its browser in (the sandbox session).
  */
 import { existsSync } from "node:fs";
 import { createRuntime } from "../../lib/runtime/root.js";
 import { runJob } from "../../lib/runtime/runner.js";
 import { allTestJobs } from "./test-jobs.js";
+import { JOBS } from "../../lib/jobs/index.js";
+import { openBrowser, parseStorageState, sparticuzProvider } from "../../lib/browser/index.js";
 
 const env = JSON.parse(process.env.XBOT_CHILD_ENV ?? "{}") as Record<string, string>;
 const offset = Number(process.env.XBOT_CHILD_CLOCK_OFFSET_MS ?? "0");
 const [job, paramsJson] = process.argv.slice(2);
-const deps = await createRuntime({ env, jobs: allTestJobs(), clock: { now: () => Date.now() + offset }, logSink: () => {} });
+const storageState = process.env.XBOT_CHILD_STORAGE_STATE ? parseStorageState(process.env.XBOT_CHILD_STORAGE_STATE) : undefined;
+const deps = await createRuntime({
+  env, jobs: [...allTestJobs(), ...JOBS], clock: { now: () => Date.now() + offset }, logSink: () => {},
+  ...(storageState ? { openBrowser: ({ log }) => openBrowser({ provider: sparticuzProvider(), storageState, logger: log }) } : {}),
+});
 process.stdout.write("READY\n");
 const barrier = process.env.XBOT_CHILD_BARRIER;
 while (barrier && !existsSync(barrier)) await new Promise((r) => setTimeout(r, 10));

@@ -1,0 +1,53 @@
+/**
+ * post: claims the earliest due single or thread that the caps allow and posts it exactly
+ * once (lib/posting/protocol.ts). One item per run. Shadow mode never touches X: it only
+ * reports what would be posted. A failure that X caused (226, 429, login wall) is
+ * rethrown so the `x` breaker opens with its escalating cool-down.
+ */
+import { claimDue, listItems, type ItemKind } from "../db/queue.js";
+import { postingStats } from "../db/posts.js";
+import { checkCaps } from "../posting/caps.js";
+import { postClaimedItem } from "../posting/protocol.js";
+import { defineJob, type JobSummary } from "../runtime/job.js";
+import type { JobContext } from "../runtime/context.js";
+import { xAccess } from "./x-access.js";
+
+/** The kinds the caps allow now, or the reason none is. */
+async function allowedKinds(ctx: JobContext, now: Date): Promise<{ kinds: ItemKind[]; capped?: string }> {
+  const stats = await postingStats(ctx.db, ctx.config.XBOT_ACCOUNT_ID, now);
+  const kinds: ItemKind[] = [];
+  let capped: string | undefined;
+  for (const kind of ["single", "thread"] as const) {
+    const decision = checkCaps(kind, stats, ctx.config.XBOT_CAPS, now, ctx.config.XBOT_RAMP_START);
+    if (decision.success) kinds.push(kind);
+    else capped ??= decision.reason;
+  }
+  return capped && kinds.length === 0 ? { kinds, capped } : { kinds };
+}
+
+async function shadowRun(ctx: JobContext, now: Date): Promise<JobSummary> {
+  const due = (await listItems(ctx.db, ctx.config.XBOT_ACCOUNT_ID, { status: "queued", limit: 200 })).filter((i) => i.dueAt <= now && i.kind !== "reply");
+  const next = due.at(-1);
+  return { mode: "shadow", wouldPost: next ? { itemId: next.id, kind: next.kind, tweets: next.tweets } : null };
+}
+
+/** The post job. */
+export const post = defineJob({
+  name: "post",
+  schedule: "*/5 * * * *",
+  maxDurationMs: 240_000,
+  needs: ["db", "state", "browser", "x"],
+  minLevel: 1,
+  async run(ctx) {
+    const now = new Date(ctx.clock.now());
+    if (ctx.mode === "shadow") return shadowRun(ctx, now);
+    const { kinds, capped } = await allowedKinds(ctx, now);
+    if (kinds.length === 0) return { posted: 0, capped };
+    const item = await claimDue(ctx.db, ctx.config.XBOT_ACCOUNT_ID, ctx.runId, now, kinds);
+    await ctx.checkpoint("post:after_claim");
+    if (!item) return { posted: 0, reason: "nothing due" };
+    const outcome = await postClaimedItem(ctx, item, await xAccess(ctx));
+    if ((outcome.result === "not_posted" || outcome.result === "unknown") && outcome.error.dependency) throw outcome.error;
+    return { ...outcome, ...("error" in outcome ? { error: outcome.error.toJSON() } : {}), posted: outcome.result === "posted" ? 1 : 0 };
+  },
+});

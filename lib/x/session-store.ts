@@ -1,0 +1,183 @@
+/**
+ * The X session at rest: one row of `x_sessions` per account, holding the Playwright storage
+ * state encrypted with AES-256-GCM under XBOT_SESSION_KEY (see lib/browser/session.ts).
+ *
+ * ```ts
+ * const validate = validateWithBrowser((state) => openBrowser({ provider, logger, storageState: state }), site);
+ * await importSession(sql, { accountId, key, state: exportedJson, validate });   // validated, then stored
+ * const stored = await loadSession(sql, accountId, key);                          // null when none
+ * await saveRotatedSession(sql, accountId, key, await browser.storageState());   // after a run
+ * ```
+ *
+ * Cookie values never reach a log line or an error message: only names, counts and hashes.
+ */
+import { createHash } from "node:crypto";
+import type { BrowserSession } from "../browser/session-browser.js";
+import { encryptSession, decryptSession, parseSessionKey, parseStorageState, type StorageState } from "../browser/session.js";
+import type { Sql } from "../db/sql.js";
+import { toXbotError, XbotError } from "../errors.js";
+import type { Logger } from "../log.js";
+import { checkSession } from "./session-check.js";
+import type { XSite } from "./types.js";
+
+/** Proves a storage state is logged in; returns the handle it is logged in as. */
+export type SessionValidator = (state: StorageState) => Promise<{ user: string }>;
+
+/** Opens a browser session whose context starts from `state`. */
+export type SessionBrowserOpener = (state: StorageState) => Promise<BrowserSession>;
+
+/** Options of {@link importSession}. */
+export interface ImportSessionOptions {
+  /** The x_sessions row to write (config XBOT_ACCOUNT_ID). */
+  readonly accountId: string;
+  /** XBOT_SESSION_KEY: 32 bytes as 64 hex chars or base64/base64url. */
+  readonly key: string;
+  /** Playwright storage state: its JSON text, or the parsed object. */
+  readonly state: unknown;
+  /** Must resolve only when the state is really logged in (see {@link validateWithBrowser}). */
+  readonly validate: SessionValidator;
+  /** Receives `x.session.*` events (never cookie values). */
+  readonly logger?: Logger | undefined;
+  /** Clock for validated_at. Default Date.now(). */
+  readonly nowMs?: number;
+}
+
+/** What {@link importSession} stored. */
+export interface ImportedSession {
+  /** The handle the session is logged in as (from `validate`). */
+  readonly username: string;
+  readonly validatedAt: Date;
+  /** Cookies in the stored state. */
+  readonly cookieCount: number;
+}
+
+/** A decrypted session as {@link loadSession} returns it. */
+export interface StoredSession {
+  readonly state: StorageState;
+  /** Handle recorded at import; null for rows written by other tools. */
+  readonly username: string | null;
+  /** When the session was last proven logged in; null when never. */
+  readonly validatedAt: Date | null;
+}
+
+/** Outcome of {@link saveRotatedSession}. */
+export type RotationOutcome =
+  /** The cookie set changed and the new blob replaced the stored one. */
+  | "saved"
+  /** Same cookies as stored: nothing written. */
+  | "unchanged"
+  /** No session stored for the account (only importSession creates rows). */
+  | "missing"
+  /** The state has no auth_token cookie any more (logged out): the stored session is kept. */
+  | "logged_out"
+  /** The row changed between our read and our write (a concurrent import): left alone. */
+  | "conflict";
+
+/**
+ * Validates and stores a session: the key and the storage state are checked first, then
+ * `validate` must prove the state is logged in, and only then is the encrypted blob upserted
+ * with the username and validated_at. Any failure stores nothing.
+ *
+ * Errors: bad key or malformed state → XbotError("validation"); whatever `validate` throws
+ * (typically `session_expired`, `x_challenge`, `browser_launch`) propagates unchanged
+ * (non-XbotErrors become `internal`).
+ */
+export async function importSession(sql: Sql, options: ImportSessionOptions): Promise<ImportedSession> {
+  const { accountId, key, logger } = options;
+  parseSessionKey(key);
+  const state = parseStorageState(options.state);
+  if (!state.cookies.some((cookie) => cookie.name === "auth_token")) {
+    throw new XbotError("validation", "storage state has no auth_token cookie: export it from a browser that is logged in to x.com", {
+      details: { cookieNames: [...new Set(state.cookies.map((cookie) => cookie.name))].slice(0, 20) },
+    });
+  }
+  let user: string;
+  try {
+    ({ user } = await options.validate(state));
+  } catch (error) {
+    const failure = toXbotError(error);
+    logger?.warn("x.session.import_rejected", { accountId, code: failure.code });
+    throw failure;
+  }
+  if (typeof user !== "string" || user.length === 0) throw new XbotError("internal", "session validator returned no user");
+  const validatedAt = new Date(options.nowMs ?? Date.now());
+  const blob = encryptSession(state, key);
+  await sql.query(
+    `INSERT INTO x_sessions (account_id, blob, username, validated_at, updated_at) VALUES ($1, $2, $3, $4, now())
+     ON CONFLICT (account_id) DO UPDATE SET blob = EXCLUDED.blob, username = EXCLUDED.username,
+       validated_at = EXCLUDED.validated_at, updated_at = now()`,
+    [accountId, blob, user, validatedAt.toISOString()],
+  );
+  logger?.info("x.session.imported", { accountId, user, cookieCount: state.cookies.length, stateHash: cookieSetHash(state).slice(0, 12) });
+  return { username: user, validatedAt, cookieCount: state.cookies.length };
+}
+
+/**
+ * The stored session of `accountId`, decrypted, or null when none is stored. A wrong key is
+ * XbotError("config_invalid", details.reason "auth_failed"); it is never swallowed.
+ */
+export async function loadSession(sql: Sql, accountId: string, key: string): Promise<StoredSession | null> {
+  const row = await readRow(sql, accountId);
+  if (!row) return null;
+  return { state: decryptSession(row.blob, key), username: row.username, validatedAt: toDate(row.validated_at) };
+}
+
+/**
+ * Stores the context's storage state after a run when its cookie set differs from the stored
+ * one (compared by {@link cookieSetHash}). Writes only over the exact blob it read, so a
+ * concurrent import is never overwritten, and never replaces a session with a logged-out one.
+ * validated_at and username are left as they are.
+ */
+export async function saveRotatedSession(sql: Sql, accountId: string, key: string, state: StorageState): Promise<RotationOutcome> {
+  const next = parseStorageState(state);
+  if (!next.cookies.some((cookie) => cookie.name === "auth_token")) return "logged_out";
+  const row = await readRow(sql, accountId);
+  if (!row) return "missing";
+  const stored = decryptSession(row.blob, key);
+  if (cookieSetHash(stored) === cookieSetHash(next)) return "unchanged";
+  const updated = await sql.query(
+    "UPDATE x_sessions SET blob = $3, updated_at = now() WHERE account_id = $1 AND blob = $2 RETURNING account_id",
+    [accountId, row.blob, encryptSession(next, key)],
+  );
+  return updated.length === 1 ? "saved" : "conflict";
+}
+
+/**
+ * SHA-256 (hex) over the cookie set: name, domain, path, value and expiry (whole seconds) of
+ * every cookie, order-independent. Flags are left out so that a browser's normalisation of
+ * them does not count as a rotation.
+ */
+export function cookieSetHash(state: StorageState): string {
+  const lines = state.cookies
+    .map((c) => JSON.stringify([c.name, c.domain.toLowerCase(), c.path, c.value, c.expires > 0 ? Math.floor(c.expires) : -1]))
+    .sort();
+  return createHash("sha256").update(lines.join("\n")).digest("hex");
+}
+
+/**
+ * The `validate` function of {@link importSession}: opens a browser from the given state,
+ * runs {@link checkSession} on one page, and always closes the browser.
+ */
+export function validateWithBrowser(open: SessionBrowserOpener, site: XSite): SessionValidator {
+  return async (state) => {
+    await using session = await open(state);
+    const check = await session.withPage("session-check", (page) => checkSession(page, site));
+    site.logger?.info("x.session.checked", { user: check.user, cookieCount: state.cookies.length });
+    return { user: check.user };
+  };
+}
+
+interface SessionRow {
+  blob: string;
+  username: string | null;
+  validated_at: Date | string | null;
+}
+
+async function readRow(sql: Sql, accountId: string): Promise<SessionRow | undefined> {
+  const rows = await sql.query<SessionRow>("SELECT blob, username, validated_at FROM x_sessions WHERE account_id = $1", [accountId]);
+  return rows[0];
+}
+
+function toDate(value: Date | string | null): Date | null {
+  return value === null ? null : value instanceof Date ? value : new Date(value);
+}

@@ -1,0 +1,46 @@
+/**
+ * A bot runtime against the sandbox X site: real Postgres, real state store, real
+ * bundled Chromium logged in with the sandbox's session, and a clock tests can move.
+ */
+import { openBrowser, sparticuzProvider } from "../../lib/browser/index.js";
+import type { BrowserOpener } from "../../lib/runtime/context.js";
+import type { JobDefinition } from "../../lib/runtime/job.js";
+import type { Sandbox } from "../../lib/dev/sandbox/index.js";
+import { testRuntime, type StoreKind, type TestRuntime } from "./runtime.js";
+
+/** A clock a test moves by hand; starts at the real time. */
+export class TestClock {
+  private offset = 0;
+  now(): number {
+    return Date.now() + this.offset;
+  }
+  /** Moves the clock forward. */
+  advance(ms: number): void {
+    this.offset += ms;
+  }
+}
+
+/** Caps that never hold (tests of the claim protocol alone). */
+export const NO_CAPS = JSON.stringify({ postsPerHour: 10_000, minGapMinutes: 0, threadsPerHour: 10_000, threadsPerDay: 10_000, repliesPerHour: 10_000, replyMinGapMinutes: 0, ramp: [10_000] });
+
+/** An opener that logs in to the sandbox and counts how often it was asked. */
+export function sandboxOpener(sandbox: Sandbox): BrowserOpener & { opened: number } {
+  const opener = Object.assign(
+    ({ log }: { log: import("../../lib/log.js").Logger }) => {
+      opener.opened++;
+      return openBrowser({ provider: sparticuzProvider(), storageState: sandbox.storageState(), logger: log });
+    },
+    { opened: 0 },
+  );
+  return opener;
+}
+
+/** A runtime acting on the sandbox. */
+export async function botRuntime(store: StoreKind, sandbox: Sandbox, options: { jobs: readonly JobDefinition[]; env?: Record<string, string>; clock?: TestClock; opener?: BrowserOpener }): Promise<TestRuntime> {
+  return testRuntime(store, {
+    jobs: options.jobs,
+    ...(options.clock ? { clock: options.clock } : {}),
+    openBrowser: options.opener ?? sandboxOpener(sandbox),
+    env: { XBOT_X_BASE_URL: sandbox.url, XBOT_X_USER: sandbox.user, XBOT_TYPING: "fill", ...options.env },
+  });
+}
