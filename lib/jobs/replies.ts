@@ -1,0 +1,85 @@
+/**
+ * replies: finds candidates (mentions; curated accounts only when configured), picks the
+ * best one the caps allow, writes a reply grounded in the target's text with the LLM, runs
+ * the gates, and posts it with the same exactly-once protocol as posts. Without an LLM
+ * it collects candidates but does not reply (canned replies would be spam).
+ */
+import type { LanguageModel } from "ai";
+import { createLlm, generateReply } from "../content/generate.js";
+import { estimateCostUsd, checkBudget } from "../content/budget.js";
+import { runGates } from "../content/gates.js";
+import { claimDue, enqueue } from "../db/queue.js";
+import { postingStats, recentTexts } from "../db/posts.js";
+import { checkCaps } from "../posting/caps.js";
+import { postClaimedItem } from "../posting/protocol.js";
+import { bestCandidate, markCandidate, storeCandidates, type FoundTweet } from "../replies/candidates.js";
+import { defineJob, type JobDefinition, type JobSummary } from "../runtime/job.js";
+import type { JobContext } from "../runtime/context.js";
+import { mentions, recentTimeline } from "../x/index.js";
+import { loadPlanContent } from "./planning/content.js";
+import { modelIdOf, recordSpend, spentTodayUsd } from "./planning/llm-access.js";
+import { xAccess, type XAccess } from "./x-access.js";
+
+async function discover(ctx: JobContext, access: XAccess): Promise<number> {
+  const found: FoundTweet[] = (await access.browser.withPage("replies:mentions", (p) => mentions(p, access.site, 20))).map((m) => ({ ...m, source: "mention" as const }));
+  for (const account of (ctx.config.XBOT_REPLY_ACCOUNTS ?? "").split(",").filter(Boolean).slice(0, 5)) {
+    const tweets = await access.browser.withPage("replies:curated", (p) => recentTimeline(p, access.site, account, 5));
+    found.push(...tweets.map((t) => ({ ...t, author: account, source: "curated" as const })));
+  }
+  return storeCandidates(ctx.db, ctx.config.XBOT_ACCOUNT_ID, found, access.site.user, new Date(ctx.clock.now()));
+}
+
+async function writeReply(ctx: JobContext, model: LanguageModel, target: { text: string; author: string }): Promise<string | { skipped: string }> {
+  const budget = checkBudget(await spentTodayUsd(ctx), ctx.config.XBOT_LLM_DAILY_BUDGET_USD);
+  if (!budget.success) return { skipped: `llm budget: ${budget.reason}` };
+  const { text, usage } = await generateReply({ model, targetText: target.text, targetAuthor: target.author, signal: ctx.signal });
+  await recordSpend(ctx, estimateCostUsd(modelIdOf(model), usage));
+  const content = await loadPlanContent();
+  const gate = await runGates({ tweets: [text] }, { recentTexts: await recentTexts(ctx.db, ctx.config.XBOT_ACCOUNT_ID), bannedPhrases: content.banned });
+  return gate.success ? text : { skipped: `gate ${gate.gate}: ${gate.reason}` };
+}
+
+async function replyOnce(ctx: JobContext, model: LanguageModel | null, access: XAccess): Promise<JobSummary> {
+  const account = ctx.config.XBOT_ACCOUNT_ID;
+  const now = new Date(ctx.clock.now());
+  const cap = checkCaps("reply", await postingStats(ctx.db, account, now), ctx.config.XBOT_CAPS, now, ctx.config.XBOT_RAMP_START);
+  if (!cap.success) return { replied: 0, capped: cap.reason };
+  if (!model) return { replied: 0, degraded: "no LLM configured: candidates collected, no replies written" };
+  const target = await bestCandidate(ctx.db, account, now, ctx.config.XBOT_CAPS.repliesPerAuthorPerDay);
+  if (!target) return { replied: 0, reason: "no candidate" };
+  const text = await writeReply(ctx, model, target);
+  if (typeof text !== "string") {
+    await markCandidate(ctx.db, target.id, { status: "skipped", reason: text.skipped });
+    return { replied: 0, ...text };
+  }
+  const item = await enqueue(ctx.db, { accountId: account, kind: "reply", tweets: [text], source: "llm", dueAt: now, inReplyTo: target.tweetId });
+  if (!item) return { replied: 0, reason: "same reply already queued" };
+  await markCandidate(ctx.db, target.id, { status: "queued", itemId: item.id });
+  const claimed = await claimDue(ctx.db, account, ctx.runId, now, ["reply"]);
+  if (!claimed) return { replied: 0, reason: "reply item was claimed elsewhere" };
+  const outcome = await postClaimedItem(ctx, claimed, access);
+  if ((outcome.result === "not_posted" || outcome.result === "unknown") && outcome.error.dependency) throw outcome.error;
+  return { replied: outcome.result === "posted" ? 1 : 0, to: target.tweetId, result: outcome.result };
+}
+
+/** Builds the replies job; tests pass a model (the AI SDK's test models). */
+export function repliesJob(options: { model?: LanguageModel } = {}): JobDefinition {
+  return defineJob({
+    name: "replies",
+    schedule: "*/20 * * * *",
+    maxDurationMs: 240_000,
+    needs: ["db", "state", "browser", "x"],
+    minLevel: 2,
+    async run(ctx) {
+      if (ctx.mode === "shadow") return { mode: "shadow", skipped: "shadow mode never reads X" };
+      const access = await xAccess(ctx);
+      const discovered = await discover(ctx, access);
+      const key = ctx.config.XBOT_LLM_API_KEY;
+      const model = options.model ?? (key ? createLlm({ apiKey: key, model: ctx.config.XBOT_LLM_MODEL, ...(ctx.config.XBOT_LLM_BASE_URL ? { baseURL: ctx.config.XBOT_LLM_BASE_URL } : {}) }) : null);
+      return { discovered, ...(await replyOnce(ctx, model, access)) };
+    },
+  });
+}
+
+/** The replies job with the configured LLM. */
+export const replies = repliesJob();

@@ -1,0 +1,68 @@
+/**
+ * Reply candidates: tweets we might answer. Mentions are the default source; curated
+ * accounts are opt-in (XBOT_REPLY_ACCOUNTS). Rules: root tweets only, never ourselves,
+ * never the same tweet twice (a unique row per tweet), and at most N replies per author
+ * per day. Score = recency (half-life 6 h) x source weight (a mention outranks a curated post).
+ */
+import type { Sql } from "../db/sql.js";
+import type { TimelineTweet } from "../x/index.js";
+
+/** A tweet found on X that we may reply to. */
+export interface FoundTweet extends TimelineTweet {
+  readonly author: string;
+  readonly source: "mention" | "curated";
+  readonly inReplyTo?: string | undefined;
+}
+
+/** A stored candidate. */
+export interface ReplyCandidate {
+  readonly id: string;
+  readonly tweetId: string;
+  readonly author: string;
+  readonly text: string;
+  readonly score: number;
+}
+
+const HALF_LIFE_MS = 6 * 3_600_000;
+const SOURCE_WEIGHT = { mention: 1, curated: 0.6 } as const;
+
+/** The score of a tweet at `now` (0 for ineligible ones). */
+export function scoreTweet(tweet: FoundTweet, us: string, now: Date): number {
+  if (tweet.author.toLowerCase() === us.toLowerCase() || tweet.inReplyTo) return 0;
+  const ageMs = tweet.time ? Math.max(0, now.getTime() - tweet.time.getTime()) : HALF_LIFE_MS;
+  return SOURCE_WEIGHT[tweet.source] * 0.5 ** (ageMs / HALF_LIFE_MS);
+}
+
+/** Stores new candidates (a tweet already seen is never stored again). Returns how many were new. */
+export async function storeCandidates(sql: Sql, accountId: string, tweets: readonly FoundTweet[], us: string, now: Date): Promise<number> {
+  let stored = 0;
+  for (const t of tweets) {
+    const score = scoreTweet(t, us, now);
+    const rows = await sql.query(
+      `INSERT INTO reply_candidates (account_id, tweet_id, author, text, tweet_time, source, score, status, reason, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (account_id, tweet_id) DO NOTHING RETURNING 1`,
+      [accountId, t.id, t.author, t.text, t.time?.toISOString() ?? null, t.source, score, score > 0 ? "new" : "skipped", score > 0 ? null : "not a root tweet by someone else", now.toISOString()],
+    );
+    stored += rows.length;
+  }
+  return stored;
+}
+
+/** The best new candidate whose author we have not answered `perAuthorPerDay` times in the last day. */
+export async function bestCandidate(sql: Sql, accountId: string, now: Date, perAuthorPerDay: number): Promise<ReplyCandidate | null> {
+  const rows = await sql.query<ReplyCandidate>(
+    `SELECT c.id::text, c.tweet_id AS "tweetId", c.author, c.text, c.score FROM reply_candidates c
+     WHERE c.account_id = $1 AND c.status = 'new' AND c.created_at > $2::timestamptz - interval '2 days'
+       AND (SELECT count(*) FROM reply_candidates r JOIN posts p ON p.item_id = r.item_id
+            WHERE r.account_id = $1 AND lower(r.author) = lower(c.author) AND p.posted_at > $2::timestamptz - interval '1 day') < $3
+     ORDER BY c.score DESC, c.created_at LIMIT 1`,
+    [accountId, now.toISOString(), perAuthorPerDay],
+  );
+  return rows[0] ?? null;
+}
+
+/** Marks a candidate queued (with its item) or skipped (with why). */
+export async function markCandidate(sql: Sql, id: string, update: { status: "queued"; itemId: string } | { status: "skipped"; reason: string }): Promise<void> {
+  await sql.query("UPDATE reply_candidates SET status = $2, item_id = $3, reason = $4 WHERE id = $1",
+    [id, update.status, update.status === "queued" ? update.itemId : null, update.status === "skipped" ? update.reason : null]);
+}
