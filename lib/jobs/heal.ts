@@ -1,7 +1,8 @@
 /**
  * heal: the self-healing job. Removes expired state where the store does not expire it
  * itself, tries each breaker whose cool-down has passed with a probe (holding the one
- * half-open trial, so it never races a real job), and flags stale heartbeats.
+ * half-open trial, so it never races a real job), flags stale heartbeats, and reconciles
+ * posts stuck in flight (heal-reconcile.ts).
  */
 import type { Dependency, ErrorCode } from "../errors.js";
 import { BREAKER_POLICIES, policyForFailure } from "../resilience/policies.js";
@@ -10,6 +11,7 @@ import { defineJob } from "../runtime/job.js";
 import { jobHealth } from "../runtime/deps.js";
 import { hasProbe, probeDependency, type ProbeOutcome } from "../runtime/probes.js";
 import type { JobContext } from "../runtime/context.js";
+import { reconcileStuck } from "./heal-reconcile.js";
 
 const DEPENDENCIES = new Set<string>(Object.keys(BREAKER_POLICIES));
 
@@ -17,7 +19,7 @@ const DEPENDENCIES = new Set<string>(Object.keys(BREAKER_POLICIES));
 export const heal = defineJob({
   name: "heal",
   schedule: "*/10 * * * *",
-  maxDurationMs: 60_000,
+  maxDurationMs: 180_000,
   needs: ["db", "state"],
   minLevel: 0,
   whenStateDown: "run",
@@ -30,7 +32,8 @@ export const heal = defineJob({
       .filter((job) => heartbeats[job.name] && !jobHealth(job, heartbeats[job.name]!.lastSuccessAt, now).healthy)
       .map((job) => job.name);
     if (stale.length > 0) ctx.log.warn("stale heartbeats", { stale });
-    return { swept, probed, stale };
+    const reconciled = await reconcileStuck(ctx, heal);
+    return { swept, probed, stale, reconciled };
   },
 });
 

@@ -12,6 +12,7 @@ import { breakerPhase, type BreakerRecord } from "../state/breaker.js";
 import type { Heartbeat } from "../state/store.js";
 import { BROWSER_RESOURCE } from "./admission.js";
 import { jobHealth } from "./deps.js";
+import { alertsOf } from "./alerts.js";
 import type { RuntimeDeps } from "./runner.js";
 
 /** The full health report (admin only). */
@@ -47,13 +48,15 @@ export async function healthReport(deps: RuntimeDeps) {
   const jobs = jobsHealth(deps, heartbeats.ok ? heartbeats.value : {}, now);
   const overdue = Object.values(jobs).some((j) => j.lastSuccessAt !== null && !j.healthy);
   const status = !db.ok || !ping.ok ? "down" : level < 3 || overdue ? "degraded" : "ok";
+  const runs = lastRuns.ok ? lastRuns.value : {};
   return {
     status, level, order: deps.catalog.order,
+    alerts: alertsOf({ breakers: records, lastRuns: runs, jobs }),
     probes: { db, state: ping.ok ? { ok: true } : { ok: false, error: ping.error } },
     breakers: Object.fromEntries(Object.entries(records).map(([name, r]) => [name, { ...r, phase: breakerPhase(r, now) }])),
     resources: { browser: { used: browserLeases.ok ? browserLeases.value : null, slots: deps.config.XBOT_BROWSER_SLOTS } },
     jobs,
-    lastRuns: lastRuns.ok ? lastRuns.value : {},
+    lastRuns: runs,
   } as const;
 }
 

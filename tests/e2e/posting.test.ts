@@ -11,12 +11,14 @@ import { runJob, type RuntimeDeps } from "../../lib/runtime/runner.js";
 import { jobRoute } from "../../lib/runtime/http/job-route.js";
 import { post } from "../../lib/jobs/post.js";
 import { reconcile } from "../../lib/jobs/reconcile.js";
+import { heal } from "../../lib/jobs/heal.js";
+import { healthReport } from "../../lib/runtime/health.js";
 import { services } from "../support/env.js";
 import { botRuntime, NO_CAPS, sandboxOpener, TestClock } from "../support/bot.js";
 import { runChild } from "../support/child.js";
 import { TEST_SECRETS } from "../support/runtime.js";
 
-const jobs = [post, reconcile];
+const jobs = [post, reconcile, heal];
 let sandbox: Sandbox;
 beforeAll(async () => { sandbox = await createSandbox(); });
 afterAll(async () => { await sandbox.close(); });
@@ -62,7 +64,7 @@ describe.skipIf(!services().postgres)("exactly-once posting on the sandbox", () 
     expect(ours()).toHaveLength(1);
   }, 180_000);
 
-  it("a click that posts but never answers, then a killed invocation: reconcile records exactly one post with the right id", async () => {
+  it.each(["reconcile", "heal"])("a click that posts but never answers, then a killed invocation: %s records exactly one post with the right id", async (resolver) => {
     const rt = await botRuntime("postgres", sandbox, { jobs });
     const deps = await rt.factory();
     await queueItems(deps, 1, "crash after click");
@@ -79,8 +81,9 @@ describe.skipIf(!services().postgres)("exactly-once posting on the sandbox", () 
     const clock = new TestClock();
     clock.advance(7 * 60_000);
     const later = await botRuntime("postgres", sandbox, { jobs, clock, env: { ...rt.env } });
-    const result = await runJob(await later.factory(), { job: "reconcile", trigger: "manual" });
-    expect(result.summary).toMatchObject({ resolved: 1, requeued: 0 });
+    const result = await runJob(await later.factory(), { job: resolver, trigger: "manual" });
+    const summary = resolver === "heal" ? result.summary?.reconciled : result.summary;
+    expect(summary).toMatchObject({ resolved: 1, requeued: 0 });
     const [row] = await deps.clients.sql.query<{ tweet_id: string; origin: string }>("SELECT tweet_id, origin FROM posts");
     expect(ours()).toHaveLength(1);
     expect(row).toEqual({ tweet_id: ours()[0]!.id, origin: "reconciled" });
@@ -133,6 +136,22 @@ describe.skipIf(!services().postgres)("exactly-once posting on the sandbox", () 
     expect(await runJob(deps, { job: "post", trigger: "cron" })).toMatchObject({ status: "skipped", reason: "breaker_open:x" });
     expect(await queueCounts(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID)).toMatchObject({ queued: 1, posting: 0 });
     expect(ours()).toHaveLength(0);
+  }, 120_000);
+});
+
+describe.skipIf(!services().postgres)("an expired session", () => {
+  it("a login wall opens the x breaker at once and health says to import a new session", async () => {
+    sandbox.reset();
+    const rt = await botRuntime("postgres", sandbox, { jobs });
+    const deps = await rt.factory();
+    await queueItems(deps, 1, "logged out");
+    sandbox.setFault({ kind: "login_wall" });
+    expect(await runJob(deps, { job: "post", trigger: "cron" })).toMatchObject({ status: "failed", errorCode: "session_expired" });
+    expect(await deps.clients.state.readBreaker("x")).toMatchObject({ state: "open" });
+    const health = await healthReport(deps);
+    expect(health.status).toBe("degraded");
+    expect(health.alerts).toContain("session expired: import a new one (npx xbot session import <storageState.json>)");
+    expect(await queueCounts(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID)).toMatchObject({ queued: 1, posting: 0 });
   }, 120_000);
 });
 

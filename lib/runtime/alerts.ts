@@ -1,0 +1,34 @@
+/**
+ * Plain-language alerts for health and the dashboard: what is wrong and what to do,
+ * derived from breakers, the last run of each job and job health. docs/operations.md has
+ * the runbook behind each one.
+ */
+import type { JobRun } from "../db/runs.js";
+import type { BreakerRecord } from "../state/breaker.js";
+
+const X_CODES: Record<string, string> = {
+  session_expired: "session expired: import a new one (npx xbot session import <storageState.json>)",
+  session_missing: "no X session: import one (npx xbot session import <storageState.json>)",
+  x_login_wall: "session expired: import a new one (npx xbot session import <storageState.json>)",
+  x_automated: "X flagged automation (error 226): actions paused while the x breaker cools down",
+  x_rate_limited: "X rate limit (429): actions paused while the x breaker cools down",
+  x_challenge: "X shows a challenge wall: solve it in a browser from the same egress, or use a residential proxy or remote browser",
+};
+
+/** Alerts for the current state. */
+export function alertsOf(input: { breakers: Record<string, BreakerRecord>; lastRuns: Record<string, JobRun>; jobs: Record<string, { stale: boolean; ageMs: number | null; maxAgeMs: number }> }): string[] {
+  const alerts = new Set<string>();
+  for (const run of Object.values(input.lastRuns)) {
+    if (run.status === "failed" && run.errorCode && X_CODES[run.errorCode]) alerts.add(X_CODES[run.errorCode]!);
+    const degraded = run.summary?.degraded;
+    if (typeof degraded === "string") alerts.add(`${run.job}: ${degraded}`);
+  }
+  for (const [name, record] of Object.entries(input.breakers)) {
+    if (record.state === "isolated") alerts.add(`breaker ${name} is isolated by hand: npx xbot breaker reset ${name}`);
+    else if (record.state === "open") alerts.add(`breaker ${name} is open until ${new Date(record.retryAtMs).toISOString()} (${record.failures} failures)`);
+  }
+  for (const [job, health] of Object.entries(input.jobs)) {
+    if (health.stale && health.ageMs !== null) alerts.add(`${job} has not succeeded for ${Math.round(health.ageMs / 60_000)} min (allowed ${Math.round(health.maxAgeMs / 60_000)} min)`);
+  }
+  return [...alerts];
+}
