@@ -1,8 +1,9 @@
 /**
  * Health: probes of db and state, breakers with their phase and cool-down, browser slot
  * usage, job heartbeats judged against each job's interval, the service level, and the
- * last run of each job. `status` is down (db or state unreachable), degraded (level < 3
- * or a job that has run is overdue) or ok.
+ * last run of each job. `status` is down (the database is unreachable), degraded (the
+ * state store is unreachable, level < 3, or a job that has run is overdue) or ok. With the
+ * state store down, posting fails closed: alerts say so.
  */
 import { probeDb } from "../db/health.js";
 import { lastRunPerJob } from "../db/runs.js";
@@ -47,11 +48,12 @@ export async function healthReport(deps: RuntimeDeps) {
   const level = serviceLevel(records);
   const jobs = jobsHealth(deps, heartbeats.ok ? heartbeats.value : {}, now);
   const overdue = Object.values(jobs).some((j) => j.lastSuccessAt !== null && !j.healthy);
-  const status = !db.ok || !ping.ok ? "down" : level < 3 || overdue ? "degraded" : "ok";
+  const status = !db.ok ? "down" : !ping.ok || level < 3 || overdue ? "degraded" : "ok";
   const runs = lastRuns.ok ? lastRuns.value : {};
+  const stateAlert = ping.ok ? [] : [`state store (${state.kind}) unreachable: posting and replies are paused (they fail closed)`];
   return {
     status, level, order: deps.catalog.order,
-    alerts: alertsOf({ breakers: records, lastRuns: runs, jobs }),
+    alerts: [...stateAlert, ...alertsOf({ breakers: records, lastRuns: runs, jobs })],
     probes: { db, state: ping.ok ? { ok: true } : { ok: false, error: ping.error } },
     breakers: Object.fromEntries(Object.entries(records).map(([name, r]) => [name, { ...r, phase: breakerPhase(r, now) }])),
     resources: { browser: { used: browserLeases.ok ? browserLeases.value : null, slots: deps.config.XBOT_BROWSER_SLOTS } },

@@ -3,7 +3,8 @@
  * runs one test job and prints the RunResult as JSON. XBOT_CHILD_CLOCK_OFFSET_MS shifts
  * its clock (to reach a breaker's half-open window without waiting); XBOT_CHILD_BARRIER
  * names a file the child waits for before running, so a wave of children starts together;
- * XBOT_CHILD_STORAGE_STATE logs its browser in (the sandbox session).
+ * XBOT_CHILD_STORAGE_STATE logs its browser in (the sandbox session); XBOT_CHILD_KILL_AT names a
+ * fault checkpoint (e.g. "post:after_click") at which the child SIGKILLs itself.
  */
 import { existsSync } from "node:fs";
 import { createRuntime } from "../../lib/runtime/root.js";
@@ -16,8 +17,10 @@ const env = JSON.parse(process.env.XBOT_CHILD_ENV ?? "{}") as Record<string, str
 const offset = Number(process.env.XBOT_CHILD_CLOCK_OFFSET_MS ?? "0");
 const [job, paramsJson] = process.argv.slice(2);
 const storageState = process.env.XBOT_CHILD_STORAGE_STATE ? parseStorageState(process.env.XBOT_CHILD_STORAGE_STATE) : undefined;
+const killAt = process.env.XBOT_CHILD_KILL_AT;
 const deps = await createRuntime({
   env, jobs: [...allTestJobs(), ...JOBS], clock: { now: () => Date.now() + offset }, logSink: () => {},
+  ...(killAt ? { faults: (point: string) => void (point === killAt && process.kill(process.pid, "SIGKILL")) } : {}),
   ...(storageState ? { openBrowser: ({ log }) => openBrowser({ provider: sparticuzProvider(), storageState, logger: log }) } : {}),
 });
 process.stdout.write("READY\n");
