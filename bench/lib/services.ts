@@ -15,6 +15,8 @@ export interface BenchServices {
   readonly upstash: UpstashShim;
   /** A migrated Sql on a fresh database of the real Postgres, through the Neon HTTP shim. */
   postgresSql(): Promise<Sql>;
+  /** Like postgresSql, with the database URL (for building a Config). */
+  postgresDatabase(): Promise<{ sql: Sql; url: string }>;
   /** A migrated Sql on a fresh embedded PGlite. */
   pgliteSql(): Promise<Sql>;
   stop(): Promise<void>;
@@ -27,19 +29,23 @@ export async function startBenchServices(): Promise<BenchServices> {
   const upstash = await startUpstashShim({ port: redis.port, token: "bench-token" });
   const dirs: string[] = [];
   let n = 0;
+  async function postgresDatabase(): Promise<{ sql: Sql; url: string }> {
+    const name = `bench_${process.pid}_${n++}`;
+    const client = new pg.Client({ connectionString: postgres.url });
+    await client.connect();
+    await client.query(`CREATE DATABASE ${name}`);
+    await client.end();
+    const sql = createSql({ databaseUrl: postgres.urlFor(name), httpEndpoint: neon.sqlUrl, dataDir: tmpdir() });
+    await migrate(sql);
+    return { sql, url: postgres.urlFor(name) };
+  }
   return {
     neon,
     upstash,
     async postgresSql() {
-      const name = `bench_${process.pid}_${n++}`;
-      const client = new pg.Client({ connectionString: postgres.url });
-      await client.connect();
-      await client.query(`CREATE DATABASE ${name}`);
-      await client.end();
-      const sql = createSql({ databaseUrl: postgres.urlFor(name), httpEndpoint: neon.sqlUrl, dataDir: tmpdir() });
-      await migrate(sql);
-      return sql;
+      return (await postgresDatabase()).sql;
     },
+    postgresDatabase,
     async pgliteSql() {
       const dir = mkdtempSync(join(tmpdir(), "xbot-bench-"));
       dirs.push(dir);
