@@ -3,7 +3,7 @@
  * We never close the remote browser itself: release closes only the contexts we created,
  * then disconnects.
  */
-import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { XbotError } from "../errors.js";
 import { silentLogger } from "../log.js";
 import type { BrowserProvider } from "./provider.js";
@@ -28,6 +28,7 @@ export function cdpProvider(endpoint: string, options: CdpProviderOptions = {}):
       const logger = launch.logger ?? silentLogger;
       let browser: Browser;
       try {
+        const { chromium } = await import("playwright-core");
         browser = await chromium.connectOverCDP(endpoint, { timeout: options.connectTimeoutMs ?? 30_000 });
       } catch (error) {
         throw new XbotError("browser_launch", `could not connect over CDP to ${safeEndpoint(endpoint)}`, { cause: error });

@@ -7,7 +7,7 @@
  */
 import { constants } from "node:fs";
 import { access, readFile } from "node:fs/promises";
-import { chromium, type Browser, type BrowserServer } from "playwright-core";
+import type { Browser, BrowserServer } from "playwright-core";
 import { XbotError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { ProxySettings } from "./proxy.js";
@@ -46,6 +46,7 @@ export async function launchBrowser(spec: LaunchSpec): Promise<LaunchedBrowser> 
   await access(spec.executablePath, constants.X_OK).catch((error: unknown) => {
     throw new XbotError("browser_launch", `Chromium executable is missing or not executable: ${spec.executablePath}`, { cause: error });
   });
+  const { chromium } = await import("playwright-core");
   let server: BrowserServer;
   try {
     server = await chromium.launchServer({

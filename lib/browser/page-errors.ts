@@ -3,7 +3,6 @@
  * Playwright TimeoutError -> page_timeout; a closed/crashed browser or target -> browser_crashed;
  * anything else -> page_unexpected. XbotErrors thrown by the operation keep their code.
  */
-import { errors } from "playwright-core";
 import { XbotError } from "../errors.js";
 
 /** Facts the caller knows better than the error message does. */
@@ -44,7 +43,7 @@ export function toPageError(error: unknown, context: PageErrorContext): XbotErro
   if (context.browserGone || looksLikeCrash(message)) {
     return new XbotError("browser_crashed", `${context.operation}: browser went away (${message})`, { cause: error, details });
   }
-  if (error instanceof errors.TimeoutError) {
+  if (isPlaywrightTimeout(error)) {
     return new XbotError("page_timeout", `${context.operation}: ${message}`, { cause: error, details });
   }
   return new XbotError("page_unexpected", `${context.operation}: ${message}`, { cause: error, details });
@@ -58,4 +57,9 @@ export function withArtifact(error: XbotError, artifact: string): XbotError {
   });
   if (error.stack) copy.stack = error.stack;
   return copy;
+}
+
+/** Playwright's TimeoutError, recognised by name so playwright-core is not loaded to check it. */
+export function isPlaywrightTimeout(error: unknown): boolean {
+  return error instanceof Error && error.name === "TimeoutError";
 }

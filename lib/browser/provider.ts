@@ -3,7 +3,6 @@
  * is given back. Providers: @sparticuz/chromium's bundled binary (default), a local executable
  * (`CHROMIUM_PATH`), and a remote browser over CDP (see cdp-provider.ts).
  */
-import Sparticuz from "@sparticuz/chromium";
 import type { Browser } from "playwright-core";
 import { XbotError } from "../errors.js";
 import { silentLogger, type Logger } from "../log.js";
@@ -55,7 +54,10 @@ export interface LaunchingProviderOptions {
 
 /** Launches @sparticuz/chromium's bundled binary (unpacked into os.tmpdir() on first use). */
 export function sparticuzProvider(options: LaunchingProviderOptions = {}): BrowserProvider {
-  return launchingProvider("sparticuz", async () => ({ path: await Sparticuz.executablePath(), args: Sparticuz.args }), options);
+  return launchingProvider("sparticuz", async () => {
+    const { default: Sparticuz } = await import("@sparticuz/chromium");
+    return { path: await Sparticuz.executablePath(), args: Sparticuz.args };
+  }, options);
 }
 
 /** Launches a Chromium at `executablePath` (for example CHROMIUM_PATH). */

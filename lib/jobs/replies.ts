@@ -2,10 +2,10 @@
  * replies: finds candidates (mentions; curated accounts only when configured), picks the
  * best one the caps allow, writes a reply grounded in the target's text with the LLM, runs
  * the gates, and posts it with the same exactly-once protocol as posts. Without an LLM
- * it collects candidates but does not reply (canned replies would be spam).
+ * it collects candidates but does not reply (canned replies would be spam). The AI SDK is
+ * imported only when a reply is written, so it costs nothing at cold start.
  */
 import type { LanguageModel } from "ai";
-import { createLlm, generateReply } from "../content/generate.js";
 import { estimateCostUsd, checkBudget } from "../content/budget.js";
 import { runGates } from "../content/gates.js";
 import { claimDue, enqueue } from "../db/queue.js";
@@ -32,6 +32,7 @@ async function discover(ctx: JobContext, access: XAccess): Promise<number> {
 async function writeReply(ctx: JobContext, model: LanguageModel, target: { text: string; author: string }): Promise<string | { skipped: string }> {
   const budget = checkBudget(await spentTodayUsd(ctx), ctx.config.XBOT_LLM_DAILY_BUDGET_USD);
   if (!budget.success) return { skipped: `llm budget: ${budget.reason}` };
+  const { generateReply } = await import("../content/generate.js");
   const { text, usage } = await generateReply({ model, targetText: target.text, targetAuthor: target.author, signal: ctx.signal });
   await recordSpend(ctx, estimateCostUsd(modelIdOf(model), usage));
   const content = await loadPlanContent();
@@ -75,6 +76,7 @@ export function repliesJob(options: { model?: LanguageModel } = {}): JobDefiniti
       const access = await xAccess(ctx);
       const discovered = await discover(ctx, access);
       const key = ctx.config.XBOT_LLM_API_KEY;
+      const { createLlm } = await import("../content/generate.js");
       const model = options.model ?? (key ? createLlm({ apiKey: key, model: ctx.config.XBOT_LLM_MODEL, ...(ctx.config.XBOT_LLM_BASE_URL ? { baseURL: ctx.config.XBOT_LLM_BASE_URL } : {}) }) : null);
       return { discovered, ...(await replyOnce(ctx, model, access)) };
     },

@@ -1,5 +1,6 @@
 /** Small Playwright helpers shared by the adapter: ordered selector fallbacks, navigation, aborts. */
-import { errors, type Locator, type Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
+import { isPlaywrightTimeout } from "../browser/page-errors.js";
 import { XbotError } from "../errors.js";
 import type { XSite } from "./types.js";
 
@@ -64,7 +65,7 @@ export async function navigate(page: Page, url: string): Promise<void> {
   try {
     await page.goto(url, { waitUntil: "domcontentloaded" });
   } catch (error) {
-    if (error instanceof errors.TimeoutError) {
+    if (isPlaywrightTimeout(error)) {
       throw new XbotError("page_timeout", `navigation to ${url} timed out`, { cause: error, details: { url } });
     }
     throw error;
