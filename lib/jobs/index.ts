@@ -10,6 +10,7 @@ import { metrics } from "./metrics.js";
 import { plan } from "./plan.js";
 import { post } from "./post.js";
 import { reconcile } from "./reconcile.js";
+import { replies } from "./replies.js";
 
 /** The jobs, in no particular order (the catalog computes the topological order). */
-export const JOBS: readonly JobDefinition[] = [heal, post, reconcile, plan, metrics, followers, learn];
+export const JOBS: readonly JobDefinition[] = [heal, post, reconcile, plan, metrics, followers, learn, replies];

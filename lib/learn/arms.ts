@@ -1,7 +1,7 @@
 /**
  * The bandit_arms table over the `Sql` port. Posterior updates are ONE atomic SQL
  * increment, so two learn runs never lose each other's update (no read-modify-write).
- * Applying each post's reward once is the caller's job (the learn job marks what it scored).
+ * `saveArmUpdateOnce` applies a post's reward exactly once (it needs migration 006's posts.scored_at).
  */
 import type { Sql } from "../db/sql.js";
 import { armId, type Arm } from "./bandit.js";
@@ -43,15 +43,51 @@ export async function loadArms(sql: Sql, accountId: string, filter: ArmFilter = 
   );
 }
 
+/** The posterior increment for a reward `$3` in [0, 1]: alpha += r, beta += 1 − r. */
+const ARM_INCREMENT = `alpha = alpha + $3::float8, beta = beta + (1 - $3::float8), pulls = pulls + 1,
+       reward_sum = reward_sum + $3::float8, updated_at = now()`;
+
+function clamp01(reward01: number): number {
+  return Number.isFinite(reward01) ? Math.min(1, Math.max(0, reward01)) : 0;
+}
+
 /** Applies one reward in [0, 1] atomically (alpha += r, beta += 1 − r, pulls += 1); null when the arm does not exist. */
 export async function saveArmUpdate(sql: Sql, accountId: string, id: string, reward01: number): Promise<Arm | null> {
-  const r = Number.isFinite(reward01) ? Math.min(1, Math.max(0, reward01)) : 0;
   const rows = await sql.query<Arm>(
-    `UPDATE bandit_arms SET alpha = alpha + $3::float8, beta = beta + (1 - $3::float8), pulls = pulls + 1,
-       reward_sum = reward_sum + $3::float8, updated_at = now()
+    `UPDATE bandit_arms SET ${ARM_INCREMENT}
      WHERE account_id = $1 AND arm_id = $2
      RETURNING ${COLUMNS}`,
-    [accountId, id, r],
+    [accountId, id, clamp01(reward01)],
   );
   return rows[0] ?? null;
+}
+
+/** A post's score, applied at most once. */
+export interface PostScore {
+  /** posts.id of the scored post. */
+  readonly postId: string;
+  /** The arm to update; null scores the post without touching an arm. */
+  readonly armId: string | null;
+  readonly reward01: number;
+  readonly raw: number;
+  readonly scoredAt: Date;
+}
+
+/**
+ * Marks a post scored and applies its reward to its arm in ONE statement: the arm moves only
+ * when this call is the one that set `posts.scored_at`, so a re-run or a concurrent run never
+ * counts a post twice. `marked` false: it was already scored; `updated` false: no such arm.
+ */
+export async function saveArmUpdateOnce(sql: Sql, accountId: string, score: PostScore): Promise<{ marked: boolean; updated: boolean }> {
+  const [row] = await sql.query<{ marked: number; updated: number }>(
+    `WITH marked AS (
+       UPDATE posts SET scored_at = $5, reward = $3::float8, reward_raw = $6, scored_arm_id = $2
+       WHERE account_id = $1 AND id = $4::bigint AND scored_at IS NULL RETURNING id),
+     arm AS (
+       UPDATE bandit_arms SET ${ARM_INCREMENT}
+       WHERE account_id = $1 AND arm_id = $2 AND EXISTS (SELECT 1 FROM marked) RETURNING 1)
+     SELECT (SELECT count(*) FROM marked)::int AS marked, (SELECT count(*) FROM arm)::int AS updated`,
+    [accountId, score.armId, clamp01(score.reward01), score.postId, score.scoredAt.toISOString(), Number.isFinite(score.raw) ? score.raw : null],
+  );
+  return { marked: (row?.marked ?? 0) > 0, updated: (row?.updated ?? 0) > 0 };
 }

@@ -1,0 +1,3 @@
+import { jobRoute } from "../../lib/runtime/http/job-route.js";
+
+export const { GET, POST } = jobRoute("learn");

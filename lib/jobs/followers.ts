@@ -1,0 +1,28 @@
+/**
+ * followers: reads our follower count from the profile and records a snapshot, which
+ * lib/db/followers.ts attributes to posts (2 h / 24 h / 48 h deltas) for the learn job.
+ * Shadow mode never touches X.
+ */
+import { insertFollowerSnapshot, latestFollowers } from "../db/followers.js";
+import { defineJob } from "../runtime/job.js";
+import { readFollowers } from "../x/index.js";
+import { xAccess } from "./x-access.js";
+
+/** The followers job. */
+export const followers = defineJob({
+  name: "followers",
+  schedule: "0 */2 * * *",
+  maxDurationMs: 120_000,
+  needs: ["db", "state", "browser", "x"],
+  minLevel: 1,
+  async run(ctx) {
+    if (ctx.mode === "shadow") return { skipped: "shadow mode never touches X" };
+    const accountId = ctx.config.XBOT_ACCOUNT_ID;
+    const { site, browser } = await xAccess(ctx);
+    const count = await browser.withPage("followers", (page) => readFollowers(page, site, site.user), { signal: ctx.signal });
+    const takenAt = new Date(ctx.clock.now());
+    const previous = await latestFollowers(ctx.db, accountId, takenAt);
+    await insertFollowerSnapshot(ctx.db, accountId, count, takenAt);
+    return { user: site.user, followers: count, change: previous ? count - previous.followers : null, since: previous?.takenAt.toISOString() ?? null };
+  },
+});

@@ -1,0 +1,89 @@
+/**
+ * The plan run's loop: one arm, one due time, one gated candidate and one enqueue per
+ * missing item, keeping the run's view of the history current as items are added.
+ */
+import type { GateName } from "../../content/gates.js";
+import { nextSlot } from "../../content/schedule.js";
+import { hourBucketOf, type TopicPlan } from "../../content/topics.js";
+import { contentHash, enqueue } from "../../db/queue.js";
+import { armId, chooseArmFactored, type Arm } from "../../learn/bandit.js";
+import type { JobContext } from "../../runtime/context.js";
+import { produceCandidate, type Candidate } from "./candidates.js";
+import type { PlanContent } from "./content.js";
+import type { PlanHistory } from "./history.js";
+import type { LlmAccess } from "./llm-access.js";
+import { plannedGapMs, type PlanSettings } from "./settings.js";
+
+/** One planned item, as the summary lists it. */
+export interface PlannedItem {
+  readonly id: string;
+  readonly source: Candidate["source"];
+  readonly armId: string | null;
+  readonly dueAt: string;
+}
+
+/** Mutable state of one plan run. */
+export interface RunState {
+  readonly ctx: JobContext;
+  readonly settings: PlanSettings;
+  readonly content: PlanContent;
+  readonly arms: readonly Arm[];
+  readonly llm: LlmAccess;
+  readonly history: PlanHistory;
+  readonly random: () => number;
+  readonly rejected: Partial<Record<GateName, number>>;
+  first: boolean;
+  lastDueAt: Date | null;
+}
+
+function dueTime(run: RunState, arm: Arm, now: Date): Date {
+  if (run.first) return now;
+  const gap = plannedGapMs(run.settings);
+  return nextSlot({
+    now, activeHours: run.settings.activeHours, lastDueAt: run.lastDueAt, minGapMs: gap, jitterMs: Math.min(run.settings.jitterMs, gap / 4),
+    random: run.random, hourBucket: arm.hourBucket, bucketHours: run.content.plan.bucketHours,
+  });
+}
+
+/** The arm an item teaches: its topic × format at the hour it is actually due; null outside the plan. */
+function itemArm(plan: TopicPlan, candidate: Candidate, bucket: number): string | null {
+  const known = plan.topics.some((t) => t.id === candidate.topic) && plan.formats.includes(candidate.format);
+  return known ? armId(candidate.topic, candidate.format, bucket) : null;
+}
+
+/** Plans one item; null when no candidate exists, "duplicate" when the same content is already pending. */
+async function planOne(run: RunState): Promise<PlannedItem | "duplicate" | null> {
+  const { ctx } = run;
+  const now = new Date(ctx.clock.now());
+  const arm = chooseArmFactored(run.arms, run.random);
+  if (!arm) return null;
+  const dueAt = dueTime(run, arm, now);
+  const candidate = await produceCandidate({
+    arm, content: run.content, llm: run.llm, recent: run.history.recentTexts, posted: run.history.posted, now,
+    evergreenMinDays: run.settings.evergreenMinDays, random: run.random, rejected: run.rejected, log: ctx.log,
+  });
+  if (!candidate) return null;
+  const bucket = hourBucketOf(dueAt, run.content.plan.bucketHours);
+  const item = await enqueue(ctx.db, {
+    accountId: ctx.config.XBOT_ACCOUNT_ID, kind: candidate.format, tweets: candidate.tweets, source: candidate.source, dueAt,
+    topic: candidate.topic, format: candidate.format, hourBucket: bucket, armId: itemArm(run.content.plan, candidate, bucket),
+  });
+  run.history.recentTexts.push({ text: candidate.tweets.join("\n"), at: dueAt });
+  run.history.posted.push({ contentHash: contentHash(candidate.tweets), postedAt: dueAt });
+  if (!item) return "duplicate";
+  run.first = false;
+  run.lastDueAt = dueAt;
+  return { id: item.id, source: candidate.source, armId: item.armId, dueAt: dueAt.toISOString() };
+}
+
+/** Plans up to `need` items (a pending duplicate is retried, at most `need` extra tries). */
+export async function fill(run: RunState, need: number): Promise<{ items: PlannedItem[]; exhausted: boolean }> {
+  const items: PlannedItem[] = [];
+  for (let tries = 0; items.length < need && tries < need * 2 && !run.ctx.signal.aborted; tries++) {
+    const planned = await planOne(run);
+    if (planned === null) return { items, exhausted: true };
+    if (planned === "duplicate") run.rejected.duplicate = (run.rejected.duplicate ?? 0) + 1;
+    else items.push(planned);
+  }
+  return { items, exhausted: false };
+}

@@ -1,0 +1,114 @@
+/**
+ * The LLM as plan uses it: only when configured, admitted by the `llm` breaker (plan does
+ * not list "llm" in its needs, so an open breaker degrades plan instead of skipping it) and
+ * inside the daily dollar budget. Spend is a state counter of micro-dollars per UTC day.
+ * The first failure switches the LLM off for the rest of the run; `degraded` says why.
+ */
+import type { LanguageModel } from "ai";
+import { checkBudget, estimateCostUsd } from "../../content/budget.js";
+import { generatePost, type GeneratedPost } from "../../content/generate.js";
+import type { Format, Topic } from "../../content/topics.js";
+import { toXbotError } from "../../errors.js";
+import { BREAKER_POLICIES } from "../../resilience/policies.js";
+import type { JobContext } from "../../runtime/context.js";
+import type { PlanSettings } from "./settings.js";
+
+const COUNTER_WINDOW_MS = 48 * 3_600_000;
+
+/** The spend counter key of the UTC day of `nowMs`. */
+export function spendKey(nowMs: number): string {
+  return `llm-usd-micros:${new Date(nowMs).toISOString().slice(0, 10)}`;
+}
+
+/** US dollars spent on the LLM today (UTC), from the state counter. */
+export async function spentTodayUsd(ctx: JobContext): Promise<number> {
+  return (await ctx.state.readCounter(spendKey(ctx.clock.now()))) / 1_000_000;
+}
+
+/** Adds a call's cost to today's counter (in whole micro-dollars). */
+export async function recordSpend(ctx: JobContext, usd: number): Promise<void> {
+  const micros = Math.round(Math.max(0, usd) * 1_000_000);
+  if (micros > 0) await ctx.state.incrementCounter(spendKey(ctx.clock.now()), micros, COUNTER_WINDOW_MS);
+}
+
+/** The model id used for pricing. */
+export function modelIdOf(model: LanguageModel): string {
+  return typeof model === "string" ? model : model.modelId;
+}
+
+/** A generation request. */
+export interface GenerateRequest {
+  readonly topic: Topic;
+  readonly format: Format;
+  readonly recentTexts: readonly string[];
+}
+
+/** The LLM for one plan run. */
+export interface LlmAccess {
+  /** Why the LLM is not (or no longer) used in this run; null while usable. */
+  readonly degraded: string | null;
+  /** A post from the LLM, or null when it is not usable (see `degraded`). Never throws for LLM faults. */
+  generate(request: GenerateRequest): Promise<GeneratedPost | null>;
+}
+
+/** Opens the run's LLM access; `model` null means not configured. */
+export function llmAccess(ctx: JobContext, model: LanguageModel | null, settings: PlanSettings): LlmAccess {
+  let degraded: string | null = model ? null : "llm not configured";
+  let admitted: { trial: boolean } | null = null;
+  const off = (reason: string, fields: Record<string, unknown> = {}): null => {
+    degraded = reason;
+    ctx.log.warn("plan degraded to the evergreen library", { reason, ...fields });
+    return null;
+  };
+  return {
+    get degraded() {
+      return degraded;
+    },
+    async generate(request) {
+      if (!model || degraded) return null;
+      const budgetReason = await overBudget(ctx, model, settings);
+      if (budgetReason) return off("llm over budget", { detail: budgetReason });
+      admitted ??= await admit(ctx);
+      if (!admitted) return off("llm breaker open");
+      return call(ctx, model, request, admitted, off);
+    },
+  };
+}
+
+async function overBudget(ctx: JobContext, model: LanguageModel, settings: PlanSettings): Promise<string | null> {
+  const next = estimateCostUsd(modelIdOf(model), settings.estimatedCall);
+  const check = checkBudget(await spentTodayUsd(ctx), ctx.config.XBOT_LLM_DAILY_BUDGET_USD, next);
+  return check.success ? null : check.reason;
+}
+
+async function admit(ctx: JobContext): Promise<{ trial: boolean } | null> {
+  const now = ctx.clock.now();
+  const decision = await ctx.state.acquireBreakerTrial("llm", ctx.runId, now, 120_000);
+  return decision.success ? { trial: decision.trial } : null;
+}
+
+async function call(
+  ctx: JobContext,
+  model: LanguageModel,
+  request: GenerateRequest,
+  admitted: { trial: boolean },
+  off: (reason: string, fields?: Record<string, unknown>) => null,
+): Promise<GeneratedPost | null> {
+  const outcome = async (ok: boolean) => {
+    await ctx.state.recordBreakerOutcome("llm", { ok, trial: admitted.trial }, BREAKER_POLICIES.llm, ctx.clock.now());
+    admitted.trial = false;
+  };
+  try {
+    const post = await generatePost({ model, ...request, signal: ctx.signal, maxRetries: 1 });
+    await recordSpend(ctx, estimateCostUsd(modelIdOf(model), post.usage));
+    await outcome(true);
+    return post;
+  } catch (error) {
+    const e = toXbotError(error);
+    if (e.code === "deadline") throw e;
+    const usage = e.details?.usage as GeneratedPost["usage"] | undefined;
+    if (usage) await recordSpend(ctx, estimateCostUsd(modelIdOf(model), usage));
+    await outcome(e.dependency !== "llm");
+    return off(`llm failed: ${e.code}`, { error: e.toJSON() });
+  }
+}
