@@ -51,6 +51,7 @@ export const learn = defineJob({
   schedule: "40 */2 * * *",
   maxDurationMs: 60_000,
   needs: ["db", "state"],
+  whenStateDown: "run",
   after: ["metrics"],
   minLevel: 0,
   async run(ctx) {

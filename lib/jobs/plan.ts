@@ -7,7 +7,6 @@
  * when the LLM was not used, why (`degraded`).
  */
 import type { LanguageModel } from "ai";
-import { createLlm } from "../content/generate.js";
 import type { TopicPlan } from "../content/topics.js";
 import { ensureArms, loadArms } from "../learn/arms.js";
 import type { Arm } from "../learn/bandit.js";
@@ -30,10 +29,13 @@ export interface PlanJobOptions {
   readonly settings?: Partial<PlanSettings>;
 }
 
-function modelFor(ctx: JobContext, options: PlanJobOptions): LanguageModel | null {
+/** The injected model, else one from config (the AI SDK is imported only when a key is set). */
+async function modelFor(ctx: JobContext, options: PlanJobOptions): Promise<LanguageModel | null> {
   if (options.model !== undefined) return options.model;
   const key = ctx.config.XBOT_LLM_API_KEY;
-  return key ? createLlm({ apiKey: key, baseURL: ctx.config.XBOT_LLM_BASE_URL, model: ctx.config.XBOT_LLM_MODEL }) : null;
+  if (!key) return null;
+  const { createLlm } = await import("../content/generate.js");
+  return createLlm({ apiKey: key, baseURL: ctx.config.XBOT_LLM_BASE_URL, model: ctx.config.XBOT_LLM_MODEL });
 }
 
 async function armsFor(ctx: JobContext, plan: TopicPlan): Promise<Arm[]> {
@@ -50,6 +52,7 @@ export function planJob(options: PlanJobOptions = {}): JobDefinition {
     schedule: "15 * * * *",
     maxDurationMs: 120_000,
     needs: ["db", "state"],
+    whenStateDown: "run",
     minLevel: 0,
     async run(ctx) {
       const settings = planSettings(options.settings, ctx.params);
@@ -60,7 +63,7 @@ export function planJob(options: PlanJobOptions = {}): JobDefinition {
       if (need <= 0) return { ...base, planned: 0, llm: 0, evergreen: 0 };
       const content = await loadPlanContent(options.contentDir);
       const run: RunState = {
-        ctx, settings, content, history, arms: await armsFor(ctx, content.plan), llm: llmAccess(ctx, modelFor(ctx, options), settings),
+        ctx, settings, content, history, arms: await armsFor(ctx, content.plan), llm: llmAccess(ctx, await modelFor(ctx, options), settings),
         random: options.random ?? Math.random, rejected: {}, first: history.empty, lastDueAt: history.lastDueAt,
       };
       const { items, exhausted } = await fill(run, need);

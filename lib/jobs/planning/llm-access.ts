@@ -2,11 +2,12 @@
  * The LLM as plan uses it: only when configured, admitted by the `llm` breaker (plan does
  * not list "llm" in its needs, so an open breaker degrades plan instead of skipping it) and
  * inside the daily dollar budget. Spend is a state counter of micro-dollars per UTC day.
- * The first failure switches the LLM off for the rest of the run; `degraded` says why.
+ * The first failure switches the LLM off for the rest of the run; `degraded` says why. With
+ * the state store unreachable the budget cannot be enforced, so the LLM stays off.
  */
 import type { LanguageModel } from "ai";
 import { checkBudget, estimateCostUsd } from "../../content/budget.js";
-import { generatePost, type GeneratedPost } from "../../content/generate.js";
+import type { GeneratedPost } from "../../content/generate.js";
 import type { Format, Topic } from "../../content/topics.js";
 import { toXbotError } from "../../errors.js";
 import { BREAKER_POLICIES } from "../../resilience/policies.js";
@@ -66,9 +67,13 @@ export function llmAccess(ctx: JobContext, model: LanguageModel | null, settings
     },
     async generate(request) {
       if (!model || degraded) return null;
-      const budgetReason = await overBudget(ctx, model, settings);
-      if (budgetReason) return off("llm over budget", { detail: budgetReason });
-      admitted ??= await admit(ctx);
+      try {
+        const budgetReason = await overBudget(ctx, model, settings);
+        if (budgetReason) return off("llm over budget", { detail: budgetReason });
+        admitted ??= await admit(ctx);
+      } catch (error) {
+        return off("llm off: the state store (budget, breaker) is unreachable", { error: toXbotError(error).toJSON() });
+      }
       if (!admitted) return off("llm breaker open");
       return call(ctx, model, request, admitted, off);
     },
@@ -99,6 +104,7 @@ async function call(
     admitted.trial = false;
   };
   try {
+    const { generatePost } = await import("../../content/generate.js");
     const post = await generatePost({ model, ...request, signal: ctx.signal, maxRetries: 1 });
     await recordSpend(ctx, estimateCostUsd(modelIdOf(model), post.usage));
     await outcome(true);
