@@ -5,11 +5,19 @@
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { startBenchServices, type BenchServices } from "./lib/services.js";
+import { benchBrowser } from "./browser.js";
 import { benchStateStore } from "./state-store.js";
+import { benchRunner } from "./runner.js";
+import { benchFunctions } from "./functions.js";
+import { benchTickToPost } from "./tick-to-post.js";
 
 /** The benchmarks, in order. Each returns a markdown section. */
 const BENCHMARKS: { name: string; run: (s: BenchServices) => Promise<string> }[] = [
   { name: "state-store", run: benchStateStore },
+  { name: "runner", run: benchRunner },
+  { name: "browser", run: benchBrowser },
+  { name: "tick-to-post", run: benchTickToPost },
+  { name: "functions", run: benchFunctions },
 ];
 
 function machineNote(): string {

@@ -37,6 +37,7 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
       const outOfTime = now() + delay >= options.deadlineAt;
       if (!e.retryable || attempt >= options.attempts || outOfTime || options.signal?.aborted) throw e;
       await sleep(delay, undefined, { signal: options.signal }).catch(() => {});
+      if (options.signal?.aborted || now() >= options.deadlineAt) throw e;
     }
   }
 }

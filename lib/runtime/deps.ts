@@ -50,8 +50,16 @@ function topologicalOrder(jobs: readonly JobDefinition[], byName: Map<string, Jo
   return order;
 }
 
-/** The longest gap between consecutive firings of a job's cron (UTC) over its next 25 runs. */
-export function expectedIntervalMs(job: Pick<JobDefinition, "name" | "schedule">, from: Date = new Date(Date.UTC(2026, 0, 5))): number {
+const intervals = new Map<string, number>();
+
+/** The longest gap between consecutive firings of a job's cron (UTC) over its next 25 runs (memoised per schedule). */
+export function expectedIntervalMs(job: Pick<JobDefinition, "name" | "schedule">): number {
+  let ms = intervals.get(job.schedule);
+  if (ms === undefined) intervals.set(job.schedule, (ms = computeInterval(job, new Date(Date.UTC(2026, 0, 5)))));
+  return ms;
+}
+
+function computeInterval(job: Pick<JobDefinition, "name" | "schedule">, from: Date): number {
   let cron: Cron;
   try {
     cron = new Cron(job.schedule, { timezone: "UTC", paused: true });

@@ -16,7 +16,7 @@ export function xBaseUrlOf(config: Config): string {
 /** True when a base URL points at the real X. */
 export function isRealX(baseUrl: string | undefined): boolean {
   if (!baseUrl) return false;
-  const host = new URL(baseUrl).hostname;
+  const host = new URL(baseUrl).hostname.toLowerCase().replace(/\.$/, "");
   return host === "x.com" || host === "twitter.com" || host.endsWith(".x.com") || host.endsWith(".twitter.com");
 }
 

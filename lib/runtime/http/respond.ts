@@ -18,7 +18,7 @@ export function methodNotAllowed(allowed: readonly string[]): Response {
   return clientError(405, "method_not_allowed", `use ${allowed.join(" or ")}`, { allow: allowed.join(", ") });
 }
 
-/** Reads the raw body as text, refusing more than MAX_BODY_BYTES (declared or actual). */
+/** Reads the raw body as text (byte-exact, a BOM included, for signatures), refusing more than MAX_BODY_BYTES. */
 export async function readBody(request: Request): Promise<{ ok: true; text: string } | { ok: false; response: Response }> {
   const tooLarge = () => ({ ok: false as const, response: clientError(413, "payload_too_large", `body over ${MAX_BODY_BYTES} bytes`) });
   const declared = Number(request.headers.get("content-length") ?? "0");
@@ -27,18 +27,23 @@ export async function readBody(request: Request): Promise<{ ok: true; text: stri
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => {});
-      return tooLarge();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_BODY_BYTES) {
+        await reader.cancel().catch(() => {});
+        return tooLarge();
+      }
+      chunks.push(value);
     }
-    chunks.push(value);
+  } catch {
+    // The body stream failed (the client went away mid-upload): the client's fault, not a 500.
+    return { ok: false, response: clientError(400, "bad_request", "request body could not be read") };
   }
   try {
-    return { ok: true, text: new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks)) };
+    return { ok: true, text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(Buffer.concat(chunks)) };
   } catch {
     return { ok: false, response: clientError(400, "bad_encoding", "body is not valid UTF-8") };
   }
@@ -46,9 +51,10 @@ export async function readBody(request: Request): Promise<{ ok: true; text: stri
 
 /** Parses JSON text (empty means `{}`), or answers 400. */
 export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; response: Response } {
-  if (text.trim() === "") return { ok: true, value: {} };
+  const json = text.startsWith("\ufeff") ? text.slice(1) : text;
+  if (json.trim() === "") return { ok: true, value: {} };
   try {
-    return { ok: true, value: JSON.parse(text) };
+    return { ok: true, value: JSON.parse(json) };
   } catch (error) {
     return { ok: false, response: clientError(400, "bad_json", `body is not JSON: ${(error as Error).message}`) };
   }
