@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isProcessAlive as alive } from "../support/services.js";
 import { XbotError } from "../../lib/errors.js";
 import { createLogger } from "../../lib/log.js";
 import { fileArtifactSink, openBrowser, sparticuzProvider, type BrowserSession } from "../../lib/browser/index.js";
@@ -61,14 +62,6 @@ function pidsMatching(needle: string): number[] {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Opens a session and returns it with its pid and profile dir, asserting both are real. */
 async function open(extra: Partial<Parameters<typeof openBrowser>[0]> = {}): Promise<{ session: BrowserSession; pid: number; dir: string }> {

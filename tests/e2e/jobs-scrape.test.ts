@@ -5,6 +5,7 @@
  * snapshot equals the sandbox's count, and learn moves an arm exactly once.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isProcessAlive as alive } from "../support/services.js";
 import { openBrowser, sparticuzProvider } from "../../lib/browser/index.js";
 import { followerDeltas } from "../../lib/db/followers.js";
 import { createSandbox, type Sandbox, type SandboxPost } from "../../lib/dev/sandbox/index.js";
@@ -31,14 +32,6 @@ const seeded: Record<"day" | "fresh" | "gone" | "young", SandboxPost> = {} as ne
 /** Pids of the browsers the runs launched; none may survive the runs. */
 const pids: number[] = [];
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const run = (job: string) => runJob(deps, { job, trigger: "manual" });
 const sql = () => deps.clients.sql;

@@ -2,13 +2,12 @@
  * The x.com sandbox (lib/dev/sandbox) driven by the REAL bundled Chromium: login wall, posting,
  * threads, replies, markup shapes, faults, the DOM variant and the engagement model.
  */
-import Sparticuz from "@sparticuz/chromium";
-import { chromium, type Browser, type BrowserContext, type Page, type Response } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type Browser, type BrowserContext, type Page, type Response } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useSandboxBrowser } from "../support/sandbox-browser.js";
 import {
   AUTOMATED_226_MESSAGE,
   CHALLENGE_TEXT,
-  createSandbox,
   NOT_FOUND_TEXT,
   type Fault,
   type Sandbox,
@@ -78,22 +77,9 @@ async function postFromHome(page: Page, text: string): Promise<Response> {
   return response;
 }
 
-beforeAll(async () => {
-  sb = await createSandbox();
-  browser = await chromium.launch({ executablePath: await Sparticuz.executablePath(), args: Sparticuz.args, headless: true });
-  context = await browser.newContext({ storageState: sb.storageState() });
-}, 60_000);
-
-beforeEach(() => sb.reset());
-
-afterEach(async () => {
-  for (const page of context.pages()) await page.close();
-});
-
-afterAll(async () => {
-  for (const page of context?.pages() ?? []) await page.close();
-  await browser?.close();
-  await sb?.close();
+const fixture = useSandboxBrowser();
+beforeAll(() => {
+  ({ sandbox: sb, browser, context } = fixture);
 });
 
 describe("session and login wall", () => {

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isProcessAlive as alive } from "../support/services.js";
 import { openBrowser, sparticuzProvider, type BrowserSession, type StorageState } from "../../lib/browser/index.js";
 import { loadConfig, type Config } from "../../lib/config.js";
 import type { Sql } from "../../lib/db/sql.js";
@@ -63,14 +64,6 @@ async function failure(work: Promise<unknown>): Promise<XbotError> {
   return error as XbotError;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const rowCount = async (accountId: string): Promise<number> =>
   (await sql.query("SELECT 1 FROM x_sessions WHERE account_id = $1", [accountId])).length;

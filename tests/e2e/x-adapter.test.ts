@@ -3,10 +3,10 @@
  * posting (single, thread, reply, dry run, id fallbacks), every fault's typed error, reads
  * (metrics, followers, timeline, mentions), session checks and the shifted DOM variant "b".
  */
-import Sparticuz from "@sparticuz/chromium";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createSandbox, type Sandbox, type SandboxPost } from "../../lib/dev/sandbox/index.js";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useSandboxBrowser } from "../support/sandbox-browser.js";
+import { type Sandbox, type SandboxPost } from "../../lib/dev/sandbox/index.js";
 import { XbotError } from "../../lib/errors.js";
 import { checkSession, mentions, postSingle, postThread, readFollowers, readMetrics, recentTimeline, reply, type XSite } from "../../lib/x/index.js";
 
@@ -45,22 +45,9 @@ function seedOne(input: { author?: string; text: string; createdAtMs?: number; i
   return created;
 }
 
-beforeAll(async () => {
-  sb = await createSandbox();
-  browser = await chromium.launch({ executablePath: await Sparticuz.executablePath(), args: Sparticuz.args, headless: true });
-  context = await browser.newContext({ storageState: sb.storageState() });
-}, 60_000);
-
-beforeEach(() => sb.reset());
-
-afterEach(async () => {
-  for (const page of context.pages()) await page.close();
-});
-
-afterAll(async () => {
-  for (const page of context?.pages() ?? []) await page.close();
-  await browser?.close();
-  await sb?.close();
+const fixture = useSandboxBrowser();
+beforeAll(() => {
+  ({ sandbox: sb, browser, context } = fixture);
 });
 
 describe("posting", () => {

@@ -1,0 +1,36 @@
+/**
+ * One sandbox and one logged-in bundled Chromium for a test file: started before all
+ * tests, pages closed after each, everything closed at the end. One context per browser:
+ * @sparticuz/chromium runs --single-process, where closing a context kills the browser.
+ */
+import Sparticuz from "@sparticuz/chromium";
+import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
+import { createSandbox, type Sandbox } from "../../lib/dev/sandbox/index.js";
+
+/** Live handles; read them inside tests (they are set in beforeAll). */
+export interface SandboxBrowser {
+  sandbox: Sandbox;
+  browser: Browser;
+  context: BrowserContext;
+}
+
+/** Registers the lifecycle hooks and returns the handles. */
+export function useSandboxBrowser(): SandboxBrowser {
+  const handles = {} as SandboxBrowser;
+  beforeAll(async () => {
+    handles.sandbox = await createSandbox();
+    handles.browser = await chromium.launch({ executablePath: await Sparticuz.executablePath(), args: Sparticuz.args, headless: true });
+    handles.context = await handles.browser.newContext({ storageState: handles.sandbox.storageState() });
+  }, 60_000);
+  beforeEach(() => handles.sandbox.reset());
+  afterEach(async () => {
+    for (const page of handles.context.pages()) await page.close();
+  });
+  afterAll(async () => {
+    for (const page of handles.context?.pages() ?? []) await page.close();
+    await handles.browser?.close();
+    await handles.sandbox?.close();
+  });
+  return handles;
+}
