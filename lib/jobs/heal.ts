@@ -2,7 +2,8 @@
  * heal: the self-healing job. Removes expired state where the store does not expire it
  * itself, tries each breaker whose cool-down has passed with a probe (holding the one
  * half-open trial, so it never races a real job), flags stale heartbeats, and reconciles
- * posts stuck in flight (heal-reconcile.ts).
+ * posts stuck in flight (heal-reconcile.ts). With the state store unreachable it does the
+ * database-only part: claims abandoned before any attempt go back to the queue.
  */
 import type { Dependency, ErrorCode } from "../errors.js";
 import { BREAKER_POLICIES, policyForFailure } from "../resilience/policies.js";
@@ -12,6 +13,8 @@ import { jobHealth } from "../runtime/deps.js";
 import { hasProbe, probeDependency, type ProbeOutcome } from "../runtime/probes.js";
 import type { JobContext } from "../runtime/context.js";
 import { reconcileStuck } from "./heal-reconcile.js";
+import { requeueOrphanClaims } from "../db/attempts.js";
+import { ATTEMPT_LEASE_MS } from "../posting/protocol.js";
 
 const DEPENDENCIES = new Set<string>(Object.keys(BREAKER_POLICIES));
 
@@ -24,6 +27,7 @@ export const heal = defineJob({
   minLevel: 0,
   whenStateDown: "run",
   async run(ctx) {
+    if (!(await ctx.state.ping().then(() => true, () => false))) return healWithoutState(ctx);
     const swept = await ctx.state.sweepExpired();
     const probed = await probeCooledBreakers(ctx);
     const heartbeats = await ctx.state.readHeartbeats();
@@ -36,6 +40,13 @@ export const heal = defineJob({
     return { swept, probed, stale, reconciled };
   },
 });
+
+async function healWithoutState(ctx: JobContext): Promise<Record<string, unknown>> {
+  const now = new Date(ctx.clock.now());
+  const orphansRequeued = await requeueOrphanClaims(ctx.db, ctx.config.XBOT_ACCOUNT_ID, new Date(now.getTime() - ATTEMPT_LEASE_MS), now);
+  ctx.log.warn("heal without the state store: only database repairs ran", { orphansRequeued });
+  return { state: "unreachable", orphansRequeued };
+}
 
 async function probeCooledBreakers(ctx: JobContext): Promise<Record<string, ProbeOutcome | "trial_in_progress">> {
   const now = ctx.clock.now();

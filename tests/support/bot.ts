@@ -6,6 +6,7 @@ import { openBrowser, sparticuzProvider } from "../../lib/browser/index.js";
 import type { BrowserOpener } from "../../lib/runtime/context.js";
 import type { JobDefinition } from "../../lib/runtime/job.js";
 import type { Sandbox } from "../../lib/dev/sandbox/index.js";
+import { registerSecret } from "./log-capture.js";
 import { testRuntime, type StoreKind, type TestRuntime } from "./runtime.js";
 
 /** A clock a test moves by hand; starts at the real time. */
@@ -37,10 +38,17 @@ export function sandboxOpener(sandbox: Sandbox): BrowserOpener & { opened: numbe
 
 /** A runtime acting on the sandbox. */
 export async function botRuntime(store: StoreKind, sandbox: Sandbox, options: { jobs: readonly JobDefinition[]; env?: Record<string, string>; clock?: TestClock; opener?: BrowserOpener }): Promise<TestRuntime> {
+  registerSandboxSecrets(sandbox);
   return testRuntime(store, {
     jobs: options.jobs,
     ...(options.clock ? { clock: options.clock } : {}),
     openBrowser: options.opener ?? sandboxOpener(sandbox),
     env: { XBOT_X_BASE_URL: sandbox.url, XBOT_X_USER: sandbox.user, XBOT_TYPING: "fill", ...options.env },
   });
+}
+
+/** Registers the sandbox session (auth token and every cookie value) for the end-of-run log scan. */
+export function registerSandboxSecrets(sandbox: Sandbox): void {
+  registerSecret("sandbox authToken", sandbox.authToken);
+  for (const cookie of sandbox.storageState().cookies) registerSecret(`sandbox cookie ${cookie.name}`, cookie.value);
 }

@@ -10,8 +10,15 @@
  * A missing binary prints one loud line and provides that service as null,
  * unless XBOT_TEST_REQUIRE (comma list: postgres,redis) names it: then the run fails.
  * XBOT_TEST_SKIP (comma list: postgres,redis) treats a service as missing on purpose.
+ *
+ * It also provides `logFile` and `secretsFile` (tests/support/log-capture.ts): test
+ * runtimes append every log line and every secret they were given, and the teardown FAILS
+ * the run if any secret appears in any captured line (naming its kind, never its value).
  */
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import type { TestServices } from "./env.js";
 import { startNeonHttpShim } from "./neon-http-shim.js";
@@ -19,6 +26,7 @@ import { startNeonWsProxy } from "./neon-ws-proxy.js";
 import { startQStashShim } from "./qstash-shim.js";
 import { isProcessAlive, missingBinaries, startPostgres, startRedis, waitForExit } from "./services.js";
 import { startUpstashShim } from "./upstash-shim.js";
+import { describeScan, MIN_SECRET_LENGTH, scanLogFiles } from "./log-capture.js";
 
 type Teardown = { name: string; run: () => Promise<void> };
 
@@ -114,6 +122,37 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw error;
   }
 
+  const captureDir = mkdtempSync(join(tmpdir(), "xbot-logscan-"));
+  const logFile = join(captureDir, "logs.jsonl");
+  const secretsFile = join(captureDir, "secrets.jsonl");
+  const shared: Array<[string, string | undefined]> = [
+    ["UPSTASH_REDIS_REST_TOKEN (shared shim)", services.redis?.restToken],
+    ["QSTASH_TOKEN (shared shim)", services.qstash?.token],
+    ["QSTASH_CURRENT_SIGNING_KEY (shared shim)", services.qstash?.currentSigningKey],
+    ["QSTASH_NEXT_SIGNING_KEY (shared shim)", services.qstash?.nextSigningKey],
+  ];
+  writeFileSync(logFile, "");
+  writeFileSync(secretsFile, shared.filter(([, v]) => v && v.length >= MIN_SECRET_LENGTH).map(([kind, value]) => JSON.stringify({ kind, value }) + "\n").join(""));
+
   project.provide("services", services);
-  return teardown;
+  project.provide("logFile", logFile);
+  project.provide("secretsFile", secretsFile);
+  return async () => {
+    await teardown();
+    // No secrets in logs, for the whole run: a leak fails the run (kind and line count only).
+    let verdict: ReturnType<typeof describeScan>;
+    try {
+      verdict = describeScan(scanLogFiles(logFile, secretsFile));
+    } finally {
+      rmSync(captureDir, { recursive: true, force: true });
+    }
+    if (!verdict.ok) {
+      // vitest only logs errors thrown by a global teardown ("error during close") and
+      // still exits 0: set the exit code ourselves so a leak FAILS the run.
+      process.exitCode = 1;
+      console.error(verdict.error.message);
+      throw verdict.error;
+    }
+    console.log(verdict.summary);
+  };
 }

@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import { createRuntime, type RuntimeOptions } from "../../lib/runtime/root.js";
 import type { RuntimeDeps } from "../../lib/runtime/runner.js";
 import { createTestDatabase, services } from "./env.js";
+import { captureLogLine, registerSecret } from "./log-capture.js";
 
 /** Secrets every test runtime uses (the log-secrecy checks look for these). */
 export const TEST_SECRETS = { cron: "cron-secret-0123456789abcdef", admin: "admin-token-0123456789abcdef" } as const;
@@ -17,11 +18,14 @@ export const TEST_SECRETS = { cron: "cron-secret-0123456789abcdef", admin: "admi
 /** Which store a runtime keeps state in. */
 export type StoreKind = "redis" | "postgres";
 
-/** The environment of a test runtime on one store (a fresh database each call). */
+/**
+ * The environment of a test runtime on one store (a fresh database each call). Values in
+ * `extra` win, so a test can point a runtime at its own Postgres/Redis (outage tests).
+ */
 export async function testEnv(store: StoreKind, extra: Record<string, string> = {}): Promise<Record<string, string>> {
   const svc = services();
   const env: Record<string, string> = {
-    DATABASE_URL: await createTestDatabase("rt"),
+    DATABASE_URL: extra.DATABASE_URL ?? (await createTestDatabase("rt")),
     XBOT_NEON_HTTP_URL: svc.postgres!.neonHttpUrl,
     XBOT_STATE: store,
     XBOT_PREFIX: `t${randomBytes(5).toString("hex")}`,
@@ -29,10 +33,25 @@ export async function testEnv(store: StoreKind, extra: Record<string, string> = 
     CRON_SECRET: TEST_SECRETS.cron,
     XBOT_ADMIN_TOKEN: TEST_SECRETS.admin,
     XBOT_LOG_LEVEL: "debug",
-    ...extra,
   };
   if (store === "redis") Object.assign(env, { UPSTASH_REDIS_REST_URL: svc.redis!.restUrl, UPSTASH_REDIS_REST_TOKEN: svc.redis!.restToken });
-  return env;
+  return Object.assign(env, extra);
+}
+
+/** Env variables whose values are secrets (the log scan at the end of the run looks for them). */
+const SECRET_ENV = ["CRON_SECRET", "XBOT_ADMIN_TOKEN", "XBOT_SESSION_KEY", "UPSTASH_REDIS_REST_TOKEN", "KV_REST_API_TOKEN", "QSTASH_TOKEN", "QSTASH_CURRENT_SIGNING_KEY", "QSTASH_NEXT_SIGNING_KEY", "XBOT_LLM_API_KEY", "OPENAI_API_KEY"] as const;
+
+/** Registers the secrets a runtime's env carries (and the shared services' keys) for the end-of-run log scan. */
+export function registerEnvSecrets(env: Record<string, string | undefined>): void {
+  for (const name of SECRET_ENV) registerSecret(name, env[name]);
+  if (env.XBOT_PROXY_URL) {
+    try {
+      registerSecret("XBOT_PROXY_URL password", decodeURIComponent(new URL(env.XBOT_PROXY_URL).password));
+    } catch {
+      // not a URL: config parsing reports it
+    }
+  }
+  // The shared services' tokens and signing keys are registered by the global setup.
 }
 
 /** A runtime plus the log lines it wrote. */
@@ -46,8 +65,15 @@ export interface TestRuntime {
 /** Builds a test runtime on a store. */
 export async function testRuntime(store: StoreKind, options: Omit<RuntimeOptions, "env" | "logSink"> & { env?: Record<string, string> } = {}): Promise<TestRuntime> {
   const env = await testEnv(store, options.env);
+  registerSecret("TEST_SECRETS.cron", TEST_SECRETS.cron);
+  registerSecret("TEST_SECRETS.admin", TEST_SECRETS.admin);
+  registerEnvSecrets(env);
   const logs: string[] = [];
-  const factory = () => createRuntime({ ...options, env, logSink: (line) => logs.push(line) });
+  const sink = (line: string) => {
+    logs.push(line);
+    captureLogLine(line);
+  };
+  const factory = () => createRuntime({ ...options, env, logSink: sink });
   await factory();
   return { env, logs, factory };
 }
