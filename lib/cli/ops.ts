@@ -1,0 +1,192 @@
+/** `xbot status`, `xbot breaker ...`, `xbot queue ...`, `xbot migrate`. */
+import { checkLength } from "../content/length.js";
+import { migrate } from "../db/migrate.js";
+import { cancelItem, enqueue, listItems, queueCounts, type ItemStatus, type QueueItem } from "../db/queue.js";
+import { createClients } from "../runtime/clients.js";
+import { healthReport } from "../runtime/health.js";
+import { BREAKER_POLICIES } from "../resilience/policies.js";
+import { breakerPhase, CLOSED_BREAKER, type BreakerRecord } from "../state/breaker.js";
+import { loadConfig } from "../config.js";
+import { describeConfig } from "../dev/local.js";
+import { progress, withRuntime, type CliContext } from "./context.js";
+import { ago, CliFailure, EXIT, excerpt, isoTime, table, toJson, UsageError, type ExitCode } from "./io.js";
+
+const LEVEL_NAMES = ["survival", "minimal", "reduced", "full"] as const;
+
+/** `xbot status`: health, breakers, jobs, queue. Exit 1 when down. */
+export async function statusCommand(ctx: CliContext): Promise<ExitCode> {
+  return withRuntime(ctx, false, async ({ deps, config }) => {
+    const [health, counts] = await Promise.all([healthReport(deps), queueCounts(deps.clients.sql, config.XBOT_ACCOUNT_ID).catch(() => null)]);
+    if (ctx.json) {
+      ctx.io.out(toJson({ health, queue: counts }));
+      return health.status === "down" ? EXIT.failure : EXIT.ok;
+    }
+    const now = Date.now();
+    const where = describeConfig(config);
+    ctx.io.out(`status  ${health.status}, level ${health.level} (${LEVEL_NAMES[health.level] ?? "?"})`);
+    ctx.io.out(`probes  db ${health.probes.db.ok ? "ok" : `DOWN: ${health.probes.db.error?.message ?? ""}`}, state ${health.probes.state.ok ? "ok" : `DOWN: ${"error" in health.probes.state ? health.probes.state.error : ""}`}`);
+    ctx.io.out(`where   db ${where.db}; state ${where.state}; x ${where.x}; mode ${config.XBOT_MODE}`);
+    ctx.io.out(`browser ${health.resources.browser.used ?? "?"}/${health.resources.browser.slots} slots in use`);
+    const breakers = Object.entries(health.breakers);
+    ctx.io.out(`breakers ${breakers.length === 0 ? "all closed" : breakers.map(([name, b]) => `${name} ${b.phase}${b.state === "open" ? ` (retry ${ago(now - b.retryAtMs)})` : ""}`).join(", ")}`);
+    ctx.io.out("");
+    const rows = health.order.map((name) => {
+      const job = health.jobs[name];
+      const last = health.lastRuns[name];
+      const lastText = last ? `${last.status}${last.reason ? ` (${last.reason})` : last.errorCode ? ` (${last.errorCode})` : ""} ${ago(now - new Date(last.startedAt).getTime())}` : "never ran";
+      const healthText = !job ? "?" : job.lastSuccessAt === null ? "no success yet" : job.healthy ? "healthy" : "OVERDUE";
+      return [name, healthText, job?.lastSuccessAt ? ago(now - job.lastSuccessAt) : "-", lastText];
+    });
+    ctx.io.out(table(["job", "health", "last success", "last run"], rows));
+    if (counts) ctx.io.out(`\nqueue   ${Object.entries(counts).map(([s, n]) => `${s} ${n}`).join(", ")}`);
+    return health.status === "down" ? EXIT.failure : EXIT.ok;
+  });
+}
+
+const BREAKER_NAMES = Object.keys(BREAKER_POLICIES);
+
+function breakerName(name: string | undefined): string {
+  if (!name) throw new UsageError(`name a breaker: ${BREAKER_NAMES.join(", ")}`);
+  if (!BREAKER_NAMES.includes(name)) throw new UsageError(`unknown breaker "${name}"; breakers: ${BREAKER_NAMES.join(", ")}`);
+  return name;
+}
+
+function breakerRow(name: string, record: BreakerRecord, now: number): Record<string, unknown> {
+  const phase = breakerPhase(record, now);
+  return {
+    name, phase, failures: record.failures, opens: record.opens,
+    openedAt: record.state === "closed" ? null : new Date(record.openedAtMs).toISOString(),
+    retryAt: record.state === "open" ? new Date(record.retryAtMs).toISOString() : null,
+  };
+}
+
+/** `xbot breaker list | reset <name> | isolate <name>` */
+export async function breakerCommand(ctx: CliContext, action: string | undefined, name: string | undefined): Promise<ExitCode> {
+  if (action !== "list" && action !== "reset" && action !== "isolate") throw new UsageError("usage: xbot breaker list | reset <name> | isolate <name>");
+  const target = action === "list" ? undefined : breakerName(name);
+  return withRuntime(ctx, false, async ({ deps }) => {
+    const { state } = deps.clients;
+    const now = Date.now();
+    if (action === "list") {
+      const stored = await state.listBreakers();
+      const names = [...new Set([...BREAKER_NAMES, ...Object.keys(stored)])];
+      const rows = names.map((n) => breakerRow(n, stored[n] ?? CLOSED_BREAKER, now));
+      if (ctx.json) ctx.io.out(toJson({ breakers: rows }));
+      else {
+        ctx.io.out(table(["breaker", "phase", "failures", "opens", "opened", "retry"], rows.map((r) => [
+          String(r.name), String(r.phase), String(r.failures), String(r.opens),
+          r.openedAt ? ago(now - Date.parse(String(r.openedAt))) : "-", r.retryAt ? ago(now - Date.parse(String(r.retryAt))) : "-",
+        ])));
+      }
+      return EXIT.ok;
+    }
+    const record = action === "reset" ? await state.resetBreaker(target!) : await state.isolateBreaker(target!, now);
+    const row = breakerRow(target!, record, now);
+    if (ctx.json) ctx.io.out(toJson({ breaker: row }));
+    else ctx.io.out(action === "reset" ? `breaker ${target} reset: closed` : `breaker ${target} isolated: jobs that need ${target} are skipped until \`xbot breaker reset ${target}\``);
+    return EXIT.ok;
+  });
+}
+
+/** Options of `xbot queue`. */
+export interface QueueArgs {
+  readonly action: string | undefined;
+  readonly rest: readonly string[];
+  readonly thread: boolean;
+  readonly at: string | undefined;
+  readonly status: string | undefined;
+  readonly limit: string | undefined;
+}
+
+const STATUSES: readonly ItemStatus[] = ["queued", "posting", "posted", "failed", "cancelled"];
+
+function itemJson(item: QueueItem): Record<string, unknown> {
+  return { ...item, dueAt: isoTime(item.dueAt), postedAt: item.postedAt ? isoTime(item.postedAt) : null };
+}
+
+/** `xbot queue list [--status S] [--limit N] | add <text...> [--thread] [--at ISO] | cancel <id>` */
+export async function queueCommand(ctx: CliContext, args: QueueArgs): Promise<ExitCode> {
+  switch (args.action) {
+    case "list": {
+      if (args.status !== undefined && !STATUSES.includes(args.status as ItemStatus)) throw new UsageError(`--status must be one of ${STATUSES.join(", ")}`);
+      const limit = args.limit === undefined ? 50 : Number(args.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError("--limit must be a whole number from 1 to 1000");
+      return withRuntime(ctx, false, async ({ deps, config }) => {
+        const items = await listItems(deps.clients.sql, config.XBOT_ACCOUNT_ID, { limit, ...(args.status ? { status: args.status as ItemStatus } : {}) });
+        if (ctx.json) ctx.io.out(toJson({ items: items.map(itemJson) }));
+        else if (items.length === 0) ctx.io.out("the queue is empty");
+        else {
+          ctx.io.out(table(["id", "status", "kind", "due", "source", "topic", "text"], items.map((i) => [
+            i.id, i.status, i.tweets.length > 1 ? `${i.kind}×${i.tweets.length}` : i.kind, isoTime(i.dueAt), i.source, i.topic ?? "-",
+            excerpt(i.tweets[0] ?? "") + (i.reason && i.status !== "queued" ? `  [${i.reason}]` : ""),
+          ])));
+        }
+        return EXIT.ok;
+      });
+    }
+    case "add": {
+      const tweets = args.thread ? args.rest.map((t) => t.trim()).filter(Boolean) : [args.rest.join(" ").trim()].filter(Boolean);
+      if (tweets.length === 0) throw new UsageError('usage: xbot queue add "text" [--at ISO]   or   xbot queue add --thread "first" "second" ...');
+      if (args.thread && tweets.length < 2) throw new UsageError("a thread needs at least two tweets: pass each one as its own quoted argument");
+      if (tweets.length > 25) throw new UsageError("a thread has at most 25 tweets");
+      tweets.forEach((text, i) => {
+        const check = checkLength(text);
+        if (!check.success) throw new UsageError(`tweet ${i + 1}: ${check.reason}`);
+      });
+      const dueAt = args.at === undefined ? new Date() : new Date(args.at);
+      if (Number.isNaN(dueAt.getTime())) throw new UsageError(`--at must be an ISO time such as 2026-01-31T09:30:00Z (got "${args.at}")`);
+      return withRuntime(ctx, false, async ({ deps, config }) => {
+        const item = await enqueue(deps.clients.sql, { accountId: config.XBOT_ACCOUNT_ID, kind: tweets.length > 1 ? "thread" : "single", tweets, source: "manual", dueAt });
+        if (!item) throw new CliFailure("the same content is already queued or being posted", "xbot queue list --status queued");
+        if (ctx.json) ctx.io.out(toJson({ item: itemJson(item) }));
+        else ctx.io.out(`queued #${item.id} (${item.kind}${tweets.length > 1 ? `, ${tweets.length} tweets` : ""}) due ${isoTime(item.dueAt)}`);
+        return EXIT.ok;
+      });
+    }
+    case "cancel": {
+      const id = args.rest[0];
+      if (!id || !/^\d{1,18}$/.test(id)) throw new UsageError("usage: xbot queue cancel <id>  (the id from xbot queue list)");
+      return withRuntime(ctx, false, async ({ deps, config }) => {
+        const cancelled = await cancelItem(deps.clients.sql, config.XBOT_ACCOUNT_ID, id);
+        if (!cancelled) throw new CliFailure(`item #${id} is not queued (unknown, already posting, or finished)`, "xbot queue list", EXIT.failure, { id, cancelled });
+        ctx.io.out(ctx.json ? toJson({ id, cancelled }) : `cancelled #${id}`);
+        return EXIT.ok;
+      });
+    }
+    default:
+      throw new UsageError("usage: xbot queue list | add <text...> [--thread] [--at ISO] | cancel <id>");
+  }
+}
+
+/** `xbot migrate`: applies pending migrations and says which. */
+export async function migrateCommand(ctx: CliContext): Promise<ExitCode> {
+  const sql = ctx.local ? ctx.local.deps.clients.sql : createClients(loadConfig(ctx.env)).sql;
+  progress(ctx, "migrating…");
+  const result = await migrate(sql);
+  if (ctx.json) ctx.io.out(toJson(result));
+  else ctx.io.out(result.applied.length === 0 ? "the schema is up to date" : `applied ${result.applied.join(", ")}`);
+  return EXIT.ok;
+}
+
+/** `xbot posts [--origin bot|reconciled|ghost] [--limit N]`: what xbot knows is on X. */
+export async function postsCommand(ctx: CliContext, origin: string | undefined, limitText: string | undefined): Promise<ExitCode> {
+  const ORIGINS = ["bot", "reconciled", "ghost"];
+  if (origin !== undefined && !ORIGINS.includes(origin)) throw new UsageError(`--origin must be one of ${ORIGINS.join(", ")}`);
+  const limit = limitText === undefined ? 30 : Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError("--limit must be a whole number from 1 to 1000");
+  return withRuntime(ctx, false, async ({ deps, config }) => {
+    const rows = await deps.clients.sql.query<{ tweetId: string; origin: string; kind: string; text: string; postedAt: Date | string; itemId: string | null; deletedAt: Date | string | null }>(
+      `SELECT tweet_id AS "tweetId", origin, kind, text, posted_at AS "postedAt", item_id::text AS "itemId", deleted_at AS "deletedAt"
+       FROM posts WHERE account_id = $1 AND ($2::text IS NULL OR origin = $2) ORDER BY posted_at DESC LIMIT $3`,
+      [config.XBOT_ACCOUNT_ID, origin ?? null, limit],
+    );
+    if (ctx.json) ctx.io.out(toJson({ posts: rows.map((r) => ({ ...r, postedAt: isoTime(r.postedAt), deletedAt: r.deletedAt ? isoTime(r.deletedAt) : null })) }));
+    else if (rows.length === 0) ctx.io.out(origin ? `no ${origin} posts` : "nothing posted yet");
+    else {
+      ctx.io.out(table(["tweet", "origin", "kind", "posted", "item", "text"], rows.map((r) => [
+        r.tweetId, r.origin + (r.deletedAt ? " (deleted)" : ""), r.kind, isoTime(r.postedAt), r.itemId ? `#${r.itemId}` : "-", excerpt(r.text),
+      ])));
+    }
+    return EXIT.ok;
+  });
+}

@@ -1,0 +1,233 @@
+/**
+ * The local server: every api/ route through the very handlers the Vercel functions export
+ * (the route factories of lib/runtime/http, fed the process's one runtime), the dashboard
+ * from public/, and the local cron. Listens on 127.0.0.1 only.
+ *
+ *   /api/jobs/<job>   GET (Bearer CRON_SECRET) or POST (Bearer XBOT_ADMIN_TOKEN), every job of JOBS
+ *   /api/queue        QStash deliveries (signature over the raw body)
+ *   /api/health       public {status}; the full report with the admin token
+ *   /api/status       the dashboard's data (admin)
+ *   /__xbot/cli       POST {argv}: runs an `xbot` command in this process (admin; the CLI uses it
+ *                     because the embedded database can be opened by one process only)
+ *   /__xbot/artifacts/<id>.png|html|json   failure artifacts under XBOT_DATA_DIR/artifacts (admin)
+ *   everything else   static files of public/
+ */
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { captureIo, runCli } from "../cli/main.js";
+import { loadConfig } from "../config.js";
+import { XbotError } from "../errors.js";
+import { bearerMatches } from "../runtime/http/auth.js";
+import { healthRoute } from "../runtime/http/health-route.js";
+import { jobRoute } from "../runtime/http/job-route.js";
+import { queueRoute } from "../runtime/http/queue-route.js";
+import { statusRoute } from "../runtime/http/status-route.js";
+import type { RuntimeFactory } from "../runtime/http/guard.js";
+import { runJob } from "../runtime/runner.js";
+import { readRawBody, serveWeb, type WebHandler } from "./http-adapter.js";
+import { liveInstance, removeInstance, writeInstance } from "./instance.js";
+import { openLocal, type LocalOptions, type LocalRuntime } from "./local.js";
+import { startScheduler, type Scheduler } from "./scheduler.js";
+import { contentType, PUBLIC_DIR, serveStatic } from "./static.js";
+import { syncVendor } from "./vendor.js";
+
+/** The only interface the local server binds. */
+export const LOCAL_HOST = "127.0.0.1";
+
+/** Options of {@link startLocalServer}. */
+export interface LocalServerOptions extends LocalOptions {
+  /** Port; default XBOT_PORT. 0 picks a free one. */
+  readonly port?: number;
+  /** Run the local cron. Default true. */
+  readonly scheduler?: boolean;
+  /** Directory of static files. Default the repository's public/. */
+  readonly publicDir?: string;
+  /** How long shutdown waits for runs in flight. Default 15 s. */
+  readonly shutdownGraceMs?: number;
+  /** Called once the server listens, before the runtime is built (tests, progress). */
+  readonly onListening?: (url: string) => void;
+}
+
+/** A running local server. */
+export interface LocalServer {
+  readonly url: string;
+  readonly port: number;
+  readonly local: LocalRuntime;
+  readonly scheduler: Scheduler | null;
+  /** Stops the scheduler and the server, waits for runs in flight (bounded), closes browsers and the sandbox. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** The request listener over a local runtime (exported for tests). */
+export function createLocalHandler(local: LocalRuntime, options: { publicDir?: string; track?: (work: Promise<unknown>) => void } = {}): (req: IncomingMessage, res: ServerResponse) => void {
+  const factory: RuntimeFactory = () => Promise.resolve(local.deps);
+  const jobs = new Map(local.deps.catalog.jobs.map((job) => [job.name, jobRoute(job.name, factory)]));
+  const queue = queueRoute(factory).POST;
+  const health = healthRoute(factory).GET;
+  const status = statusRoute(factory).GET;
+  const publicDir = options.publicDir ?? PUBLIC_DIR;
+  const fallbackHost = `${LOCAL_HOST}`;
+
+  const apiHandler = (path: string, method: string): WebHandler | null => {
+    const job = /^\/api\/jobs\/([^/]+)\/?$/.exec(path);
+    if (job) {
+      const route = jobs.get(decodeURIComponent(job[1]!));
+      return route ? (method === "GET" ? route.GET : route.POST) : null;
+    }
+    if (path === "/api/queue" || path === "/api/queue/") return queue;
+    if (path === "/api/health" || path === "/api/health/") return health;
+    if (path === "/api/status" || path === "/api/status/") return status;
+    return null;
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? "/", "http://local.invalid");
+    const path = url.pathname;
+    const method = req.method ?? "GET";
+    if (path.startsWith("/api/")) {
+      const handler = apiHandler(path, method);
+      if (!handler) return sendJson(res, 404, { error: "not_found", message: `no route ${path}` });
+      return serveWeb(handler, req, res, fallbackHost);
+    }
+    if (path === "/__xbot/cli") return cliEndpoint(local, req, res);
+    if (path.startsWith("/__xbot/artifacts/")) return artifactEndpoint(local, path.slice("/__xbot/artifacts/".length), req, res);
+    if (await serveStatic(publicDir, path, req, res)) return;
+    sendJson(res, 404, { error: "not_found", message: `no file ${path}` });
+  };
+
+  return (req, res) => {
+    const work = handle(req, res).catch(() => {
+      if (!res.headersSent) sendJson(res, 500, { error: "internal", message: "unexpected error in the local server" });
+      else res.destroy();
+    });
+    options.track?.(work);
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function isAdmin(local: LocalRuntime, req: IncomingMessage): boolean {
+  return bearerMatches(req.headers.authorization ?? null, local.config.XBOT_ADMIN_TOKEN);
+}
+
+async function cliEndpoint(local: LocalRuntime, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== "POST") return sendJson(res, 405, { error: "method_not_allowed", message: "use POST" });
+  if (!isAdmin(local, req)) return sendJson(res, 401, { error: "unauthorized", message: "missing or wrong Authorization: Bearer <XBOT_ADMIN_TOKEN>" });
+  const { body, overflow } = await readRawBody(req);
+  if (overflow) {
+    res.once("finish", () => req.destroy());
+    return sendJson(res, 413, { error: "payload_too_large", message: "body too large" });
+  }
+  let argv: unknown;
+  try {
+    argv = (JSON.parse(body.toString("utf8")) as { argv?: unknown }).argv;
+  } catch {
+    return sendJson(res, 400, { error: "bad_json", message: "body must be {\"argv\": [...]}" });
+  }
+  if (!Array.isArray(argv) || !argv.every((a) => typeof a === "string")) return sendJson(res, 400, { error: "bad_request", message: "argv must be an array of strings" });
+  const io = captureIo();
+  const code = await runCli(argv, { io, local });
+  sendJson(res, 200, { code, stdout: io.stdout(), stderr: io.stderr() });
+}
+
+async function artifactEndpoint(local: LocalRuntime, name: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== "GET" && req.method !== "HEAD") return sendJson(res, 405, { error: "method_not_allowed", message: "use GET" });
+  if (!isAdmin(local, req)) return sendJson(res, 401, { error: "unauthorized", message: "missing or wrong Authorization: Bearer <XBOT_ADMIN_TOKEN>" });
+  if (!/^[A-Za-z0-9_.-]{1,120}\.(png|html|json)$/.test(name) || name.includes("..")) return sendJson(res, 404, { error: "not_found", message: "no such artifact" });
+  const file = join(local.config.XBOT_DATA_DIR, "artifacts", name);
+  const info = await stat(file).catch(() => null);
+  if (!info?.isFile()) return sendJson(res, 404, { error: "not_found", message: "no such artifact (artifacts live on the machine that ran the job)" });
+  // HTML of a failed page is shown as text, never rendered in the dashboard's origin.
+  const type = name.endsWith(".html") ? "text/plain; charset=utf-8" : contentType(name);
+  res.writeHead(200, { "content-type": type, "content-length": info.size, "cache-control": "no-store", "x-content-type-options": "nosniff" });
+  if (req.method === "HEAD") return void res.end();
+  await new Promise<void>((done) => createReadStream(file).once("error", () => (res.destroy(), done())).once("end", done).pipe(res));
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, LOCAL_HOST, () => {
+      server.off("error", reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/**
+ * Starts the local server: binds the port first (a busy port fails at once), publishes the
+ * instance file, builds the local runtime (sandbox, database, session), then serves and
+ * starts the cron. Requests that arrive while it starts get 503.
+ */
+export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
+  const inFlight = new Set<Promise<unknown>>();
+  let handler: ((req: IncomingMessage, res: ServerResponse) => void) | null = null;
+  const server = createServer((req, res) => {
+    if (handler) return handler(req, res);
+    res.writeHead(503, { "content-type": "application/json; charset=utf-8", "retry-after": "2" });
+    res.end(JSON.stringify({ error: "starting", message: "xbot is starting; try again in a moment" }));
+  });
+  server.requestTimeout = 0; // job runs can take minutes (their own deadlines bound them)
+  const base = loadConfig(options.env ?? process.env);
+  const running = liveInstance(base.XBOT_DATA_DIR);
+  if (running) {
+    throw new XbotError("config_invalid", `xbot is already running on ${base.XBOT_DATA_DIR} (pid ${running.pid}, ${running.url}): stop it, or start another instance with its own XBOT_DATA_DIR, XBOT_PORT and XBOT_SANDBOX_PORT`);
+  }
+  const port = await listen(server, options.port ?? base.XBOT_PORT).catch((error: NodeJS.ErrnoException) => {
+    throw new Error(error.code === "EADDRINUSE"
+      ? `port ${options.port ?? base.XBOT_PORT} on ${LOCAL_HOST} is in use: set XBOT_PORT to a free port (and XBOT_DATA_DIR for a second instance)`
+      : `cannot listen on ${LOCAL_HOST}:${options.port ?? base.XBOT_PORT}: ${error.message}`);
+  });
+  const url = `http://${LOCAL_HOST}:${port}`;
+  options.onListening?.(url);
+  let local: LocalRuntime;
+  try {
+    writeInstance(base.XBOT_DATA_DIR, { pid: process.pid, url, sandboxUrl: null, startedAt: new Date().toISOString() });
+    local = await openLocal(options);
+  } catch (error) {
+    removeInstance(base.XBOT_DATA_DIR);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw error;
+  }
+  writeInstance(base.XBOT_DATA_DIR, { pid: process.pid, url, sandboxUrl: local.sandbox?.url ?? null, startedAt: new Date().toISOString() });
+  const publicDir = options.publicDir ?? PUBLIC_DIR;
+  syncVendor(publicDir, local.deps.log);
+  handler = createLocalHandler(local, {
+    publicDir,
+    track: (work) => {
+      inFlight.add(work);
+      void work.finally(() => inFlight.delete(work));
+    },
+  });
+  const scheduler = options.scheduler === false ? null : startScheduler({
+    jobs: local.deps.catalog.jobs,
+    run: (job) => runJob(local.deps, { job, trigger: "local" }),
+    log: local.deps.log.child({ component: "scheduler" }),
+  });
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => (closing ??= (async () => {
+    scheduler?.stop();
+    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const grace = options.shutdownGraceMs ?? 15_000;
+    const requestsDone = Promise.allSettled([...inFlight]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([requestsDone, scheduler?.drain(grace)]),
+      new Promise((resolve) => (timer = setTimeout(resolve, grace))),
+    ]);
+    clearTimeout(timer);
+    server.closeAllConnections();
+    await stopped;
+    await local.close();
+    removeInstance(base.XBOT_DATA_DIR);
+  })());
+  return { url, port, local, scheduler, close };
+}

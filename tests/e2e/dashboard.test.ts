@@ -1,0 +1,159 @@
+/**
+ * The dashboard in REAL Chromium (bundled @sparticuz/chromium), served by the local server on
+ * seeded data: the token is entered once, health, breakers, the job timeline with reasons,
+ * the queue (and posts, engagement and arms when /api/status carries them) are rendered, the
+ * console stays clean, and a screenshot lands in .xbot/test-artifacts/dashboard.png.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openBrowser, sparticuzProvider } from "../../lib/browser/index.js";
+import { cancelItem, enqueue } from "../../lib/db/queue.js";
+import { insertRun, type JobRun } from "../../lib/db/runs.js";
+import { startLocalServer, type LocalServer } from "../../lib/dev/server.js";
+import { createLogger } from "../../lib/log.js";
+import { createTestDatabase, services } from "../support/env.js";
+
+const svc = services();
+const SCREENSHOT = join(process.cwd(), ".xbot/test-artifacts/dashboard.png");
+const ADMIN = "dashboard-admin-token-0123456789";
+const ARTIFACT = "2026-01-05T10-00-00-000Z-post-deadbeef";
+
+let server: LocalServer;
+let dataDir: string;
+
+function run(job: string, minutesAgo: number, status: JobRun["status"], extra: Partial<JobRun> = {}): JobRun {
+  const startedAt = new Date(Date.now() - minutesAgo * 60_000);
+  return {
+    id: `${job}_seed_${minutesAgo}`, accountId: "default", job, trigger: "cron", mode: "live", status, reason: null, errorCode: null,
+    summary: {}, artifactId: null, startedAt, endedAt: new Date(startedAt.getTime() + 1_250), ...extra,
+  };
+}
+
+async function seed(): Promise<void> {
+  const { sql, state } = server.local.deps.clients;
+  const runs = [
+    run("heal", 30, "ok"), run("heal", 20, "ok"), run("heal", 10, "ok"),
+    run("post", 25, "ok", { summary: { result: "posted" } }),
+    run("post", 15, "failed", { errorCode: "x_automated", summary: { error: "X refused the post as automated (226)" }, artifactId: ARTIFACT }),
+    run("post", 5, "skipped", { reason: "breaker_open:x" }),
+  ];
+  for (const r of runs) await insertRun(sql, r);
+  const due = new Date(Date.now() + 3_600_000);
+  await enqueue(sql, { accountId: "default", kind: "single", tweets: ["Seeded queue item: partial indexes are underrated"], source: "evergreen", topic: "postgres", format: "single", dueAt: due });
+  await enqueue(sql, { accountId: "default", kind: "thread", tweets: ["Seeded thread, part one", "Seeded thread, part two"], source: "manual", dueAt: new Date(due.getTime() + 3_600_000) });
+  const gone = await enqueue(sql, { accountId: "default", kind: "single", tweets: ["Seeded and then cancelled"], source: "manual", dueAt: due });
+  await cancelItem(sql, "default", gone!.id);
+  await state.isolateBreaker("x", Date.now());
+  // Posts, metrics, followers and arms, for the fields /api/status may carry.
+  const day = 86_400_000;
+  for (let i = 0; i < 5; i++) {
+    const tweetId = `17900000000000000${10 + i}`;
+    const postedAt = new Date(Date.now() - (5 - i) * day);
+    await sql.query("INSERT INTO posts (account_id, tweet_id, kind, text, posted_at) VALUES ('default', $1, 'single', $2, $3)", [tweetId, `Seeded post number ${i + 1} about Postgres`, postedAt.toISOString()]);
+    await sql.query("INSERT INTO metric_snapshots (account_id, tweet_id, age_bucket, likes, replies, reposts, bookmarks, views, taken_at) VALUES ('default', $1, '24h', $2, $3, $4, 1, $5, $6)",
+      [tweetId, 10 + i * 7, 2 + i, 1 + i, 900 + i * 350, new Date(postedAt.getTime() + day).toISOString()]);
+    await sql.query("INSERT INTO follower_snapshots (account_id, followers, taken_at) VALUES ('default', $1, $2)", [120 + i * 4, postedAt.toISOString()]);
+  }
+  for (const [topic, pulls, alpha, beta] of [["postgres", 6, 5, 3], ["typescript", 3, 2, 3], ["serverless", 1, 1, 2]] as const) {
+    await sql.query("INSERT INTO bandit_arms (account_id, arm_id, topic, format, hour_bucket, alpha, beta, pulls, reward_sum) VALUES ('default', $1, $2, 'single', 14, $3, $4, $5, $6)",
+      [`${topic}:single:14`, topic, alpha, beta, pulls, alpha - 1]);
+  }
+  mkdirSync(join(dataDir, "artifacts"), { recursive: true });
+  writeFileSync(join(dataDir, "artifacts", `${ARTIFACT}.json`), JSON.stringify({ id: ARTIFACT, operation: "post" }));
+}
+
+describe.skipIf(!svc.postgres)("dashboard in real Chromium", () => {
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "xbot-dashboard-"));
+    const env = { DATABASE_URL: await createTestDatabase("dash"), XBOT_NEON_HTTP_URL: svc.postgres!.neonHttpUrl, XBOT_STATE: "postgres", XBOT_DATA_DIR: dataDir, XBOT_ADMIN_TOKEN: ADMIN };
+    server = await startLocalServer({ env, port: 0, sandboxPort: 0, scheduler: false, logSink: () => {} });
+    await seed();
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("renders health, breakers, the job timeline with reasons and the queue; the console stays clean", { timeout: 90_000 }, async () => {
+    const status = (await (await fetch(`${server.url}/api/status`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as Record<string, unknown>;
+    const consoleProblems: string[] = [];
+    const logger = createLogger({ level: "warn", sink: () => {} });
+    await using browser = await openBrowser({ provider: sparticuzProvider(), logger, blockResources: [] });
+    await browser.withPage("dashboard", async (page) => {
+      page.on("console", (message) => {
+        if (message.type() === "error" || message.type() === "warning") consoleProblems.push(`${message.type()}: ${message.text()}`);
+      });
+      page.on("pageerror", (error) => consoleProblems.push(`pageerror: ${error.message}`));
+      page.on("requestfailed", (request) => consoleProblems.push(`requestfailed: ${request.url()}`));
+      await page.setViewportSize({ width: 1400, height: 1000 });
+      await page.goto(`${server.url}/`);
+
+      // Before the token: the public health and the login form only.
+      await page.locator("#login:not([hidden])").waitFor();
+      expect(await page.locator("#app").isHidden()).toBe(true);
+      await page.fill("#token", ADMIN);
+      await page.click("#login-form button[type=submit]");
+      await page.locator("body[data-loaded=true]").waitFor();
+
+      // The token is kept for this tab only.
+      expect(await page.evaluate(() => sessionStorage.getItem("xbot.adminToken"))).toBe(ADMIN);
+
+      // Health and degradation: x isolated -> level 1 (minimal), degraded, with the alert.
+      expect(await page.textContent("#status-pill")).toBe("degraded");
+      expect(await page.textContent("#level")).toBe("level 1 · minimal");
+      expect(await page.textContent("#alerts")).toContain("breaker x is isolated by hand");
+
+      // Breakers.
+      const x = page.locator('#breakers tr[data-breaker="x"]');
+      expect(await x.locator(".badge").textContent()).toBe("isolated");
+      expect(await x.textContent()).toContain("until reset (xbot breaker reset x)");
+
+      // The job timeline: one row per job, runs coloured by status, reasons in the tooltip.
+      const order = (status.health as { order: string[] }).order;
+      expect(await page.locator(".timeline-row").evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.job))).toEqual(order);
+      expect(await page.locator('.timeline-row[data-job="heal"] .run.ok').count()).toBe(3);
+      const postRuns = page.locator('.timeline-row[data-job="post"] .run');
+      expect(await postRuns.evaluateAll((runs) => runs.map((r) => (r as HTMLElement).dataset.status))).toEqual(["ok", "failed", "skipped"]);
+      expect(await postRuns.nth(2).getAttribute("title")).toContain("breaker_open:x");
+
+      // Skips and failures with their reasons and the artifact link.
+      const problems = page.locator("#problems tbody tr");
+      expect(await problems.count()).toBe(2);
+      expect(await problems.nth(0).textContent()).toContain("breaker_open:x");
+      expect(await problems.nth(1).textContent()).toContain("x_automated · X refused the post as automated (226)");
+      expect(await problems.nth(1).locator(`a.artifact[data-artifact="${ARTIFACT}.png"]`).count()).toBe(1);
+
+      // The queue: counts and items.
+      expect(await page.textContent('#queue-counts [data-status="queued"] b')).toBe("2");
+      expect(await page.textContent('#queue-counts [data-status="cancelled"] b')).toBe("1");
+      expect(await page.locator("#queue tbody tr").count()).toBe(3);
+      expect(await page.textContent("#queue")).toContain("Seeded queue item: partial indexes are underrated");
+      expect(await page.textContent("#queue")).toContain("thread ×2");
+
+      // Fields the status route may carry: rendered when present, a placeholder otherwise.
+      if (Array.isArray(status.posts)) expect(await page.textContent("#posts")).toContain("Seeded post number 5 about Postgres");
+      else expect(await page.textContent("#posts")).toContain("No post data from this deployment yet.");
+      const engagement = status.engagement as unknown[] | { series?: unknown[] } | undefined;
+      const days = Array.isArray(engagement) ? engagement : engagement?.series;
+      if (Array.isArray(days) && days.some((d) => ((d as { likes?: number }).likes ?? 0) > 0)) {
+        expect(await page.locator("#chart .uplot canvas").count()).toBeGreaterThan(0);
+        expect(await page.textContent("#chart .u-legend")).toContain("likes");
+      }
+      else expect(await page.textContent("#chart")).toContain("No engagement measured yet");
+      if (status.arms) expect(await page.textContent("#arms")).toContain("postgres");
+      else expect(await page.textContent("#arms")).toContain("No arm has been played yet");
+
+      mkdirSync(join(process.cwd(), ".xbot/test-artifacts"), { recursive: true });
+      await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    }, { timeoutMs: 60_000 });
+    expect(consoleProblems).toEqual([]);
+
+    // The artifact link's endpoint needs the token.
+    expect((await fetch(`${server.url}/__xbot/artifacts/${ARTIFACT}.json`)).status).toBe(401);
+    const artifact = await fetch(`${server.url}/__xbot/artifacts/${ARTIFACT}.json`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    expect(await artifact.json()).toMatchObject({ operation: "post" });
+  });
+});
