@@ -199,7 +199,7 @@ function renderTimeline(health, runs) {
 function artifactLinks(id) {
   if (!id) return "-";
   const links = [["png", "screenshot"], ["html", "html"], ["json", "error"]].map(([ext, label]) =>
-    el("a", { href: `/__xbot/artifacts/${encodeURIComponent(id)}.${ext}`, class: "artifact", dataset: { artifact: `${id}.${ext}` }, onclick: openArtifact }, label));
+    el("a", { href: `/api/artifacts?id=${encodeURIComponent(id)}&kind=${ext}`, class: "artifact", dataset: { artifact: `${id}.${ext}` }, onclick: openArtifact }, label));
   return el("span", { title: id }, links);
 }
 

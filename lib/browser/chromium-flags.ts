@@ -24,12 +24,18 @@ export const OFFLINE_FLAGS: readonly string[] = [
  */
 export const UNSAFE_FLAGS: readonly string[] = ["--disable-web-security", "--allow-running-insecure-content"];
 
-/** Base flags + {@link OFFLINE_FLAGS} + extra, without {@link UNSAFE_FLAGS} or exact duplicates (first wins). */
+/**
+ * A fixed UI language: X formats counts by locale ("8.4K" vs "8,4 k"), and a machine with
+ * LANG=C makes Chromium report "en-US@posix", which Intl rejects.
+ */
+export const LOCALE_FLAGS: readonly string[] = ["--lang=en-US"];
+
+/** Base flags + {@link OFFLINE_FLAGS} + {@link LOCALE_FLAGS} + extra, without {@link UNSAFE_FLAGS} or exact duplicates (first wins). */
 export function buildChromiumArgs(base: readonly string[], extra: readonly string[] = []): string[] {
   const drop = new Set(UNSAFE_FLAGS);
   const seen = new Set<string>();
   const out: string[] = [];
-  for (const flag of [...base, ...OFFLINE_FLAGS, ...extra]) {
+  for (const flag of [...base, ...OFFLINE_FLAGS, ...LOCALE_FLAGS, ...extra]) {
     if (drop.has(flag) || seen.has(flag)) continue;
     seen.add(flag);
     out.push(flag);

@@ -11,10 +11,27 @@ interface NeonQuery { query: string; params?: unknown[] }
 type Queryable = Pick<PGlite, "query"> | Transaction;
 interface Codecs { parsers: Record<number, (v: string) => string>; serializers: Record<number, (v: unknown) => string> }
 
-/** Creates the fetch route for an embedded database under `dataDir` (opened lazily, once). */
+/**
+ * Open embedded databases by directory. PGlite is a single in-process session per
+ * directory: two instances on one directory would each miss the other's writes, so every
+ * client of a directory in this process shares one instance.
+ */
+const openDatabases = new Map<string, Promise<{ db: PGlite; codecs: Codecs }>>();
+
+/** Creates the fetch route for an embedded database under `dataDir` (opened lazily, shared per directory). */
 export function pgliteFetch(dataDir: string): (url: string, init: RequestInit) => Promise<Response> {
-  let opened: Promise<{ db: PGlite; codecs: Codecs }> | undefined;
-  const open = () => (opened ??= openPglite(dataDir));
+  const dir = resolve(join(dataDir, "pgdata"));
+  const open = () => {
+    let opened = openDatabases.get(dir);
+    if (!opened) {
+      opened = openPglite(dir).catch((error: unknown) => {
+        openDatabases.delete(dir);
+        throw error;
+      });
+      openDatabases.set(dir, opened);
+    }
+    return opened;
+  };
   return async (_url, init) => {
     const { db, codecs } = await open();
     const body = JSON.parse(String(init.body)) as NeonQuery | { queries: NeonQuery[] };
@@ -34,9 +51,15 @@ export function pgliteFetch(dataDir: string): (url: string, init: RequestInit) =
   };
 }
 
-async function openPglite(dataDir: string): Promise<{ db: PGlite; codecs: Codecs }> {
+/** Closes the embedded databases this process opened (clean shutdown of the local server). */
+export async function closeEmbeddedDatabases(): Promise<void> {
+  const all = [...openDatabases.values()];
+  openDatabases.clear();
+  await Promise.allSettled(all.map(async (opened) => (await opened).db.close()));
+}
+
+async function openPglite(dir: string): Promise<{ db: PGlite; codecs: Codecs }> {
   const { PGlite } = await import("@electric-sql/pglite");
-  const dir = resolve(join(dataDir, "pgdata"));
   mkdirSync(dir, { recursive: true });
   const db = await PGlite.create(dir);
   const { rows } = await db.query<{ oid: number }>("SELECT oid::int AS oid FROM pg_type");

@@ -9,6 +9,7 @@
  *   XBOT_ADMIN_TOKEN, XBOT_SESSION_KEY   generated once, kept in XBOT_DATA_DIR/secrets.json (0600)
  *   XBOT_X_BASE_URL, XBOT_X_USER         the sandbox's url and user (when the sandbox runs)
  */
+import { closeEmbeddedDatabases } from "../db/pglite-fetch.js";
 import { join } from "node:path";
 import { parseStorageState, type BrowserSession } from "../browser/index.js";
 import { loadConfig, type Config } from "../config.js";
@@ -105,6 +106,7 @@ export async function openLocal(options: LocalOptions = {}): Promise<LocalRuntim
       close: () => (closing ??= (async () => {
         await tracker.closeAll();
         await sandbox?.close();
+        await closeEmbeddedDatabases();
       })()),
     };
   } catch (error) {

@@ -7,16 +7,13 @@
  *   /api/queue        QStash deliveries (signature over the raw body)
  *   /api/health       public {status}; the full report with the admin token
  *   /api/status       the dashboard's data (admin)
+ *   /api/artifacts    failure artifacts (admin)
  *   /__xbot/cli       POST {argv}: runs an `xbot` command in this process (admin; the CLI uses it
  *                     because the embedded database can be opened by one process only)
- *   /__xbot/artifacts/<id>.png|html|json   failure artifacts under XBOT_DATA_DIR/artifacts (admin)
  *   everything else   static files of public/
  */
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
 import { captureIo, runCli } from "../cli/main.js";
 import { loadConfig } from "../config.js";
 import { XbotError } from "../errors.js";
@@ -25,13 +22,14 @@ import { healthRoute } from "../runtime/http/health-route.js";
 import { jobRoute } from "../runtime/http/job-route.js";
 import { queueRoute } from "../runtime/http/queue-route.js";
 import { statusRoute } from "../runtime/http/status-route.js";
+import { artifactRoute } from "../runtime/http/artifact-route.js";
 import type { RuntimeFactory } from "../runtime/http/guard.js";
 import { runJob } from "../runtime/runner.js";
 import { readRawBody, serveWeb, type WebHandler } from "./http-adapter.js";
 import { liveInstance, removeInstance, writeInstance } from "./instance.js";
 import { openLocal, type LocalOptions, type LocalRuntime } from "./local.js";
 import { startScheduler, type Scheduler } from "./scheduler.js";
-import { contentType, PUBLIC_DIR, serveStatic } from "./static.js";
+import { PUBLIC_DIR, serveStatic } from "./static.js";
 import { syncVendor } from "./vendor.js";
 
 /** The only interface the local server binds. */
@@ -68,6 +66,7 @@ export function createLocalHandler(local: LocalRuntime, options: { publicDir?: s
   const queue = queueRoute(factory).POST;
   const health = healthRoute(factory).GET;
   const status = statusRoute(factory).GET;
+  const artifacts = artifactRoute(factory).GET;
   const publicDir = options.publicDir ?? PUBLIC_DIR;
   const fallbackHost = `${LOCAL_HOST}`;
 
@@ -80,6 +79,7 @@ export function createLocalHandler(local: LocalRuntime, options: { publicDir?: s
     if (path === "/api/queue" || path === "/api/queue/") return queue;
     if (path === "/api/health" || path === "/api/health/") return health;
     if (path === "/api/status" || path === "/api/status/") return status;
+    if (path === "/api/artifacts" || path === "/api/artifacts/") return artifacts;
     return null;
   };
 
@@ -93,7 +93,6 @@ export function createLocalHandler(local: LocalRuntime, options: { publicDir?: s
       return serveWeb(handler, req, res, fallbackHost);
     }
     if (path === "/__xbot/cli") return cliEndpoint(local, req, res);
-    if (path.startsWith("/__xbot/artifacts/")) return artifactEndpoint(local, path.slice("/__xbot/artifacts/".length), req, res);
     if (await serveStatic(publicDir, path, req, res)) return;
     sendJson(res, 404, { error: "not_found", message: `no file ${path}` });
   };
@@ -135,20 +134,6 @@ async function cliEndpoint(local: LocalRuntime, req: IncomingMessage, res: Serve
   const io = captureIo();
   const code = await runCli(argv, { io, local });
   sendJson(res, 200, { code, stdout: io.stdout(), stderr: io.stderr() });
-}
-
-async function artifactEndpoint(local: LocalRuntime, name: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (req.method !== "GET" && req.method !== "HEAD") return sendJson(res, 405, { error: "method_not_allowed", message: "use GET" });
-  if (!isAdmin(local, req)) return sendJson(res, 401, { error: "unauthorized", message: "missing or wrong Authorization: Bearer <XBOT_ADMIN_TOKEN>" });
-  if (!/^[A-Za-z0-9_.-]{1,120}\.(png|html|json)$/.test(name) || name.includes("..")) return sendJson(res, 404, { error: "not_found", message: "no such artifact" });
-  const file = join(local.config.XBOT_DATA_DIR, "artifacts", name);
-  const info = await stat(file).catch(() => null);
-  if (!info?.isFile()) return sendJson(res, 404, { error: "not_found", message: "no such artifact (artifacts live on the machine that ran the job)" });
-  // HTML of a failed page is shown as text, never rendered in the dashboard's origin.
-  const type = name.endsWith(".html") ? "text/plain; charset=utf-8" : contentType(name);
-  res.writeHead(200, { "content-type": type, "content-length": info.size, "cache-control": "no-store", "x-content-type-options": "nosniff" });
-  if (req.method === "HEAD") return void res.end();
-  await new Promise<void>((done) => createReadStream(file).once("error", () => (res.destroy(), done())).once("end", done).pipe(res));
 }
 
 function listen(server: Server, port: number): Promise<number> {

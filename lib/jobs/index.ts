@@ -12,5 +12,5 @@ import { post } from "./post.js";
 import { reconcile } from "./reconcile.js";
 import { replies } from "./replies.js";
 
-/** The jobs, in no particular order (the catalog computes the topological order). */
-export const JOBS: readonly JobDefinition[] = [heal, post, reconcile, plan, metrics, followers, learn, replies];
+/** The jobs in their natural order; the catalog keeps it where `after` does not decide (npm start -- --once). */
+export const JOBS: readonly JobDefinition[] = [plan, post, replies, reconcile, metrics, followers, learn, heal];

@@ -1,7 +1,8 @@
 /**
  * The `browser` need: a BrowserOpener built from the config. Provider choice:
  * BROWSER_WS_ENDPOINT (remote CDP) > CHROMIUM_PATH (local executable) > the bundled
- * @sparticuz/chromium. Failure artifacts go under XBOT_DATA_DIR/artifacts.
+ * @sparticuz/chromium. Failure artifacts go to the artifacts table (served by /api/artifacts);
+ * without a database, under XBOT_DATA_DIR/artifacts.
  *
  * With XBOT_SESSION_KEY set, the stored X session of XBOT_ACCOUNT_ID (x_sessions) is loaded
  * and the browser starts from it; closing that browser first saves rotated cookies back
@@ -22,6 +23,7 @@ import {
   type StorageState,
 } from "../browser/index.js";
 import type { Sql } from "../db/sql.js";
+import { dbArtifactSink } from "../db/artifacts.js";
 import { XbotError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { loadSession, saveRotatedSession } from "../x/session-store.js";
@@ -49,7 +51,7 @@ export function browserOpenerFrom(config: Config, sql?: Sql): BrowserOpener {
       blockResources: config.XBOT_BLOCK_RESOURCES.split(",").filter(Boolean) as ResourceType[],
       ...(stored ? { storageState: stored.state } : {}),
       logger: log,
-      artifacts: fileArtifactSink(join(config.XBOT_DATA_DIR, "artifacts")),
+      artifacts: sql ? dbArtifactSink(sql) : fileArtifactSink(join(config.XBOT_DATA_DIR, "artifacts")),
     });
     if (!stored || !key || !sql) return session;
     return savingRotatedCookies(session, (state) => saveRotatedSession(sql, config.XBOT_ACCOUNT_ID, key, state), log);

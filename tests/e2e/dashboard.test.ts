@@ -4,7 +4,7 @@
  * the queue (and posts, engagement and arms when /api/status carries them) are rendered, the
  * console stays clean, and a screenshot lands in .xbot/test-artifacts/dashboard.png.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,7 +18,7 @@ import { createTestDatabase, services } from "../support/env.js";
 const svc = services();
 const SCREENSHOT = join(process.cwd(), ".xbot/test-artifacts/dashboard.png");
 const ADMIN = "dashboard-admin-token-0123456789";
-const ARTIFACT = "2026-01-05T10-00-00-000Z-post-deadbeef";
+const ARTIFACT = "art_mk2x9_deadbeef01";
 
 let server: LocalServer;
 let dataDir: string;
@@ -60,8 +60,7 @@ async function seed(): Promise<void> {
     await sql.query("INSERT INTO bandit_arms (account_id, arm_id, topic, format, hour_bucket, alpha, beta, pulls, reward_sum) VALUES ('default', $1, $2, 'single', 14, $3, $4, $5, $6)",
       [`${topic}:single:14`, topic, alpha, beta, pulls, alpha - 1]);
   }
-  mkdirSync(join(dataDir, "artifacts"), { recursive: true });
-  writeFileSync(join(dataDir, "artifacts", `${ARTIFACT}.json`), JSON.stringify({ id: ARTIFACT, operation: "post" }));
+  await sql.query("INSERT INTO artifacts (id, operation, url, error, screenshot, html) VALUES ($1, 'post', 'https://x.test/home', '{}', decode('89504e47', 'hex'), '<p>page</p>')", [ARTIFACT]);
 }
 
 describe.skipIf(!svc.postgres)("dashboard in real Chromium", () => {
@@ -152,8 +151,12 @@ describe.skipIf(!svc.postgres)("dashboard in real Chromium", () => {
     expect(consoleProblems).toEqual([]);
 
     // The artifact link's endpoint needs the token.
-    expect((await fetch(`${server.url}/__xbot/artifacts/${ARTIFACT}.json`)).status).toBe(401);
-    const artifact = await fetch(`${server.url}/__xbot/artifacts/${ARTIFACT}.json`, { headers: { authorization: `Bearer ${ADMIN}` } });
-    expect(await artifact.json()).toMatchObject({ operation: "post" });
+    const artifactUrl = `${server.url}/api/artifacts?id=${ARTIFACT}&kind=`;
+    expect((await fetch(`${artifactUrl}json`)).status).toBe(401);
+    const artifact = await fetch(`${artifactUrl}json`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    expect(await artifact.json()).toMatchObject({ id: ARTIFACT, operation: "post", hasScreenshot: true });
+    const png = await fetch(`${artifactUrl}png`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    expect(png.headers.get("content-type")).toBe("image/png");
+    expect(Buffer.from(await png.arrayBuffer()).toString("hex")).toBe("89504e47");
   });
 });

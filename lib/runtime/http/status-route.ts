@@ -10,19 +10,33 @@ import { bearerMatches } from "./auth.js";
 import { guarded, type RuntimeFactory } from "./guard.js";
 import { clientError, json } from "./respond.js";
 import { healthReport } from "../health.js";
+import { xBaseUrlOf } from "../mode.js";
+import type { RuntimeDeps } from "../runner.js";
+import { spendKey } from "../../jobs/planning/llm-access.js";
 
 /** The GET handler of /api/status. */
 export function statusRoute(factory?: RuntimeFactory): { GET: (r: Request) => Promise<Response> } {
   const GET = guarded(factory, async (request, deps) => {
     if (!bearerMatches(request.headers.get("authorization"), deps.config.XBOT_ADMIN_TOKEN)) return clientError(401, "unauthorized", "missing or wrong Authorization: Bearer <XBOT_ADMIN_TOKEN>");
-    const account = deps.config.XBOT_ACCOUNT_ID;
+    const accountId = deps.config.XBOT_ACCOUNT_ID;
     const sql = deps.clients.sql;
     const now = new Date((deps.clock ?? { now: Date.now }).now());
     const [health, runs, counts, queue, posts, engagement, arms] = await Promise.all([
-      healthReport(deps), recentRuns(sql, { limit: 200 }), queueCounts(sql, account), listItems(sql, account, { limit: 50 }),
-      recentPostsWithMetrics(sql, account), engagementSeries(sql, account, now), armsSummary(sql, account),
+      healthReport(deps), recentRuns(sql, { limit: 200 }), queueCounts(sql, accountId), listItems(sql, accountId, { limit: 50 }),
+      recentPostsWithMetrics(sql, accountId), engagementSeries(sql, accountId, now), armsSummary(sql, accountId),
     ]);
-    return json(200, { health, runs, queue: { counts, items: queue }, posts, engagement, arms });
+    const account = await accountInfo(deps);
+    return json(200, { account, health, runs, queue: { counts, items: queue }, posts, engagement, arms, llm: await llmInfo(deps, now) });
   }, ["GET"]);
   return { GET };
+}
+
+async function accountInfo(deps: RuntimeDeps) {
+  const rows = await deps.clients.sql.query<{ username: string | null }>("SELECT username FROM x_sessions WHERE account_id = $1", [deps.config.XBOT_ACCOUNT_ID]);
+  return { id: deps.config.XBOT_ACCOUNT_ID, handle: deps.config.XBOT_X_USER ?? rows[0]?.username ?? null, mode: deps.config.XBOT_MODE, xBaseUrl: xBaseUrlOf(deps.config) };
+}
+
+async function llmInfo(deps: RuntimeDeps, now: Date) {
+  const spent = await deps.clients.state.readCounter(spendKey(now.getTime())).catch(() => null);
+  return { configured: Boolean(deps.config.XBOT_LLM_API_KEY), spentTodayUsd: spent === null ? null : spent / 1_000_000, dailyBudgetUsd: deps.config.XBOT_LLM_DAILY_BUDGET_USD };
 }

@@ -1,0 +1,3 @@
+import { artifactRoute } from "../lib/runtime/http/artifact-route.js";
+
+export const { GET } = artifactRoute();
