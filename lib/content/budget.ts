@@ -64,3 +64,8 @@ export function checkBudget(spentTodayUsd: number, dailyBudgetUsd: number, nextU
   if (after > dailyBudgetUsd) return { success: false, reason: `LLM spend $${after.toFixed(4)} would exceed the daily budget $${dailyBudgetUsd.toFixed(2)}` };
   return { success: true, reason: `LLM spend $${after.toFixed(4)} of $${dailyBudgetUsd.toFixed(2)}` };
 }
+
+/** The state counter key of LLM spend (micro-dollars) for the UTC day of `nowMs`. */
+export function spendKey(nowMs: number): string {
+  return `llm-usd-micros:${new Date(nowMs).toISOString().slice(0, 10)}`;
+}

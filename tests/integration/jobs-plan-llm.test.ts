@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { listItems } from "../../lib/db/queue.js";
 import { hourBucketOf } from "../../lib/content/topics.js";
-import { spendKey } from "../../lib/jobs/planning/llm-access.js";
+import { spendKey } from "../../lib/content/budget.js";
 import type { RunResult } from "../../lib/runtime/runner.js";
 import { apiError, contentDir, planSetup, scriptedModel, singleJson, type PlanSetup } from "../support/job-fixtures.js";
 import { availableStores } from "../support/runtime.js";

@@ -6,7 +6,7 @@
  * the state store unreachable the budget cannot be enforced, so the LLM stays off.
  */
 import type { LanguageModel } from "ai";
-import { checkBudget, estimateCostUsd } from "../../content/budget.js";
+import { checkBudget, estimateCostUsd, spendKey } from "../../content/budget.js";
 import type { GeneratedPost } from "../../content/generate.js";
 import type { Format, Topic } from "../../content/topics.js";
 import { toXbotError } from "../../errors.js";
@@ -16,10 +16,6 @@ import type { PlanSettings } from "./settings.js";
 
 const COUNTER_WINDOW_MS = 48 * 3_600_000;
 
-/** The spend counter key of the UTC day of `nowMs`. */
-export function spendKey(nowMs: number): string {
-  return `llm-usd-micros:${new Date(nowMs).toISOString().slice(0, 10)}`;
-}
 
 /** US dollars spent on the LLM today (UTC), from the state counter. */
 export async function spentTodayUsd(ctx: JobContext): Promise<number> {

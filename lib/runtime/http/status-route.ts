@@ -12,7 +12,7 @@ import { clientError, json } from "./respond.js";
 import { healthReport } from "../health.js";
 import { xBaseUrlOf } from "../mode.js";
 import type { RuntimeDeps } from "../runner.js";
-import { spendKey } from "../../jobs/planning/llm-access.js";
+import { spendKey } from "../../content/budget.js";
 
 /** The GET handler of /api/status. */
 export function statusRoute(factory?: RuntimeFactory): { GET: (r: Request) => Promise<Response> } {
