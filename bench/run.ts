@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { startBenchServices, type BenchServices } from "./lib/services.js";
-import { benchBrowser } from "./browser.js";
+import { benchBrowser } from "./browser/index.js";
 import { benchStateStore } from "./state-store.js";
 import { benchRunner } from "./runner.js";
 import { benchFunctions } from "./functions.js";

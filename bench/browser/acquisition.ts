@@ -1,0 +1,100 @@
+/**
+ * Section 1: acquisition to the first usable page, warm (binary already unpacked): lib/browser's
+ * openBrowser + withPage against a bare chromium.launch + newPage (same binary, same flags).
+ */
+import { loadavg } from "node:os";
+import Sparticuz from "@sparticuz/chromium";
+import { chromium } from "playwright-core";
+import { openBrowser, sparticuzProvider, type ResourceType } from "../../lib/browser/index.js";
+import { silentLogger } from "../../lib/log.js";
+import { round, summarise, table } from "../lib/measure.js";
+import type { AssetServer } from "./assets.js";
+import { loadNote } from "./notes.js";
+
+const ACQUIRE_ITERATIONS = 15;
+
+type Acquirer = { name: string; run: (url: string) => Promise<{ readyMs: number; closeMs: number }> };
+
+const acquirers: Acquirer[] = [
+  {
+    name: "openBrowser + withPage (default: images/media/fonts blocked)",
+    run: (url) => viaLib(url, undefined),
+  },
+  {
+    name: "openBrowser + withPage (blockResources: [])",
+    run: (url) => viaLib(url, []),
+  },
+  {
+    name: "bare chromium.launch + newPage (baseline)",
+    run: async (url) => {
+      const started = performance.now();
+      const browser = await chromium.launch({ executablePath: await Sparticuz.executablePath(), args: Sparticuz.args, headless: true });
+      try {
+        const page = await browser.newPage();
+        await page.goto(url);
+        const readyMs = performance.now() - started;
+        const closing = performance.now();
+        await browser.close();
+        return { readyMs, closeMs: performance.now() - closing };
+      } finally {
+        await browser.close().catch(() => {});
+      }
+    },
+  },
+];
+
+async function viaLib(url: string, blockResources: readonly ResourceType[] | undefined): Promise<{ readyMs: number; closeMs: number }> {
+  const started = performance.now();
+  const session = await openBrowser({ provider: sparticuzProvider(), logger: silentLogger, ...(blockResources ? { blockResources } : {}) });
+  try {
+    await session.withPage("bench", (page) => page.goto(url));
+    const readyMs = performance.now() - started;
+    const closing = performance.now();
+    await session.close();
+    return { readyMs, closeMs: performance.now() - closing };
+  } finally {
+    await session.close();
+  }
+}
+
+/** Times every acquirer against `${server.url}/tiny` and returns the markdown subsection. */
+export async function benchAcquisition(server: AssetServer): Promise<string> {
+  const url = `${server.url}/tiny`;
+  for (const a of acquirers) await a.run(url); // warm-up: page cache, V8 code of both paths
+  const loadBefore = loadavg()[0] ?? 0;
+  const ready = acquirers.map(() => [] as number[]);
+  const close = acquirers.map(() => [] as number[]);
+  for (let i = 0; i < ACQUIRE_ITERATIONS; i++) {
+    // Rotate the order every iteration so drift (thermal, page cache) hits every variant alike.
+    for (let k = 0; k < acquirers.length; k++) {
+      const index = (i + k) % acquirers.length;
+      const result = await acquirers[index]!.run(url);
+      ready[index]!.push(result.readyMs);
+      close[index]!.push(result.closeMs);
+    }
+  }
+  const load = loadNote(loadBefore);
+  const baseline = summarise(ready[acquirers.length - 1]!).medianMs;
+  const baselineMin = Math.min(...ready[acquirers.length - 1]!);
+  const rows = acquirers.map((a, i) => {
+    const r = summarise(ready[i]!);
+    const c = summarise(close[i]!);
+    const min = Math.min(...ready[i]!);
+    return [a.name, `${r.medianMs} / ${r.p95Ms}`, round(min), `${(r.medianMs / baseline).toFixed(2)}×`, `${(min / baselineMin).toFixed(2)}×`, `${c.medianMs}`];
+  });
+  const ratio = summarise(ready[0]!).medianMs / baseline;
+  return [
+    "### Acquisition: launch to the first usable page (warm, binary already unpacked)",
+    "",
+    `Method: each variant launches the bundled @sparticuz/chromium ${Sparticuz.args.includes("--single-process") ? "(--single-process) " : ""}and navigates one page to a tiny local HTML page ` +
+      `(127.0.0.1, ~100 bytes); the clock stops when page.goto resolves. ${ACQUIRE_ITERATIONS} iterations per variant after one warm-up each, ` +
+      "the variants rotated every iteration; median / p95. lib/browser adds launchServer + a 127.0.0.1 WebSocket connect (for a killable pid), " +
+      "its flag changes (offline flags on, unsafe flags off), a new context with service workers blocked, and the request-blocking route. " +
+      "Close is measured separately (lib: graceful close + profile-dir removal; bare: browser.close()). " +
+      `The minimum is the least noise-sensitive estimate of the intrinsic cost on a shared machine. ${load}`,
+    "",
+    table(["variant", "ready ms (median / p95)", "ready ms (min)", "ratio to bare (median)", "ratio to bare (min)", "close ms (median)"], rows),
+    "",
+    `Ratio openBrowser (default) / bare = **${ratio.toFixed(2)}** by median, ${(Math.min(...ready[0]!) / baselineMin).toFixed(2)} by minimum (target ≤ 1.10).`,
+  ].join("\n");
+}

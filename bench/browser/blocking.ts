@@ -1,0 +1,77 @@
+/**
+ * Section 3: request blocking on vs off on a page with IMAGES images and FONTS web fonts (bytes
+ * counted at the server, time to the load event).
+ */
+import { loadavg } from "node:os";
+import { openBrowser, sparticuzProvider, type ResourceType } from "../../lib/browser/index.js";
+import { silentLogger } from "../../lib/log.js";
+import { summarise, table } from "../lib/measure.js";
+import { ASSET_BYTES, FONTS, IMAGES, type AssetServer } from "./assets.js";
+import { loadNote, pct } from "./notes.js";
+
+const BLOCK_ITERATIONS = 10;
+const WAN_DELAY_MS = 25;
+
+/** Loads the asset page with blocking on and off, on loopback and with a WAN delay, and returns the markdown subsection. */
+export async function benchBlocking(server: AssetServer): Promise<string> {
+  const variants = [
+    { name: "blocking on (image, media, font)", block: undefined as readonly ResourceType[] | undefined },
+    { name: "blocking off", block: [] as readonly ResourceType[] },
+  ];
+  const rows: (string | number)[][] = [];
+  const results: Record<string, { ms: number; bytes: number }> = {};
+  const loadBefore = loadavg()[0] ?? 0;
+  for (const delayMs of [0, WAN_DELAY_MS]) {
+    server.setDelay(delayMs);
+    const sessions = await Promise.all(variants.map((v) => openBrowser({ provider: sparticuzProvider(), logger: silentLogger, ...(v.block ? { blockResources: v.block } : {}) })));
+    try {
+      const samples = variants.map(() => ({ ms: [] as number[], bytes: [] as number[], requests: [] as number[] }));
+      for (let i = -1; i < BLOCK_ITERATIONS; i++) {
+        for (let k = 0; k < variants.length; k++) {
+          const index = (i + 1 + k) % variants.length;
+          const before = server.counters();
+          const started = performance.now();
+          await sessions[index]!.withPage("assets", (page) => page.goto(`${server.url}/page?i=${i}-${index}-${delayMs}`, { waitUntil: "load" }));
+          const ms = performance.now() - started;
+          const after = server.counters();
+          if (i < 0) continue; // warm-up
+          samples[index]!.ms.push(ms);
+          samples[index]!.bytes.push(after.bytes - before.bytes);
+          samples[index]!.requests.push(after.requests - before.requests);
+        }
+      }
+      variants.forEach((v, index) => {
+        const s = samples[index]!;
+        const ms = summarise(s.ms).medianMs;
+        const bytes = summarise(s.bytes).medianMs;
+        results[`${delayMs}:${index}`] = { ms, bytes };
+        const stats = sessions[index]!.stats();
+        rows.push([
+          delayMs === 0 ? "loopback" : `+${delayMs} ms per response`,
+          v.name,
+          summarise(s.requests).medianMs,
+          Math.round(bytes / 1024),
+          ms,
+          Math.round(stats.requestsBlocked / (BLOCK_ITERATIONS + 1)),
+        ]);
+      });
+    } finally {
+      await Promise.all(sessions.map((s) => s.close()));
+    }
+  }
+  server.setDelay(0);
+  const ratio = (delay: number, field: "ms" | "bytes") => results[`${delay}:0`]![field] / results[`${delay}:1`]![field];
+  return [
+    `### Request blocking on vs off (${IMAGES} images + ${FONTS} web fonts of ${ASSET_BYTES / 1024} KiB each)`,
+    "",
+    `Method: one local page (127.0.0.1) with ${IMAGES} <img> and ${FONTS} @font-face fonts used by visible text; every asset is ${ASSET_BYTES / 1024} KiB with ` +
+      "Cache-Control: no-store and a per-load query string, so nothing is served from cache. Bytes and requests are counted at the server " +
+      `(response bodies, HTML included) per load; time is page.goto until the load event. One session per variant, ${BLOCK_ITERATIONS} loads each after one warm-up, ` +
+      `variants alternating; medians. The "+${WAN_DELAY_MS} ms" rows delay every response at the server to model a WAN round trip (loopback has none).`,
+    "",
+    table(["link", "variant", "requests / load", "KiB served / load", "ms to load (median)", "requests blocked / load"], rows),
+    "",
+    `Blocking on / off: bytes served ${pct(ratio(0, "bytes"))}, time to load ${pct(ratio(0, "ms"))} on loopback and ` +
+      `${pct(ratio(WAN_DELAY_MS, "ms"))} with +${WAN_DELAY_MS} ms per response. ${loadNote(loadBefore)}`,
+  ].join("\n");
+}
