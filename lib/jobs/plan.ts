@@ -7,6 +7,7 @@
  * when the LLM was not used, why (`degraded`).
  */
 import type { LanguageModel } from "ai";
+import { isActiveHour, type ActiveHours } from "../content/schedule.js";
 import type { TopicPlan } from "../content/topics.js";
 import { ensureArms, loadArms } from "../learn/arms.js";
 import type { Arm } from "../learn/bandit.js";
@@ -38,11 +39,17 @@ async function modelFor(ctx: JobContext, options: PlanJobOptions): Promise<Langu
   return createLlm({ apiKey: key, baseURL: ctx.config.XBOT_LLM_BASE_URL, model: ctx.config.XBOT_LLM_MODEL });
 }
 
-async function armsFor(ctx: JobContext, plan: TopicPlan): Promise<Arm[]> {
+/**
+ * The arms plan can actually play: hour buckets that never overlap the active hours are
+ * left out, since no item can land in them (their arms would keep their prior forever
+ * and keep winning hour draws).
+ */
+async function armsFor(ctx: JobContext, plan: TopicPlan, active: ActiveHours): Promise<Arm[]> {
   const topics = plan.topics.map((t) => t.id);
+  const buckets = plan.hourBuckets.filter((b) => Array.from({ length: plan.bucketHours }, (_, i) => (b + i) % 24).some((h) => isActiveHour(h, active)));
   const accountId = ctx.config.XBOT_ACCOUNT_ID;
-  await ensureArms(ctx.db, accountId, topics, plan.formats, plan.hourBuckets);
-  return loadArms(ctx.db, accountId, { topics, formats: plan.formats, buckets: plan.hourBuckets });
+  await ensureArms(ctx.db, accountId, topics, plan.formats, buckets);
+  return loadArms(ctx.db, accountId, { topics, formats: plan.formats, buckets });
 }
 
 /** The plan job, with injectable model, content and randomness. */
@@ -63,7 +70,7 @@ export function planJob(options: PlanJobOptions = {}): JobDefinition {
       if (need <= 0) return { ...base, planned: 0, llm: 0, evergreen: 0 };
       const content = await loadPlanContent(options.contentDir);
       const run: RunState = {
-        ctx, settings, content, history, arms: await armsFor(ctx, content.plan), llm: llmAccess(ctx, await modelFor(ctx, options), settings),
+        ctx, settings, content, history, arms: await armsFor(ctx, content.plan, settings.activeHours), llm: llmAccess(ctx, await modelFor(ctx, options), settings),
         random: options.random ?? Math.random, rejected: {}, first: history.empty, lastDueAt: history.lastDueAt,
       };
       const { items, exhausted } = await fill(run, need);

@@ -127,7 +127,11 @@ describe.skipIf(!services().postgres)("one cycle: plan -> post -> metrics -> lea
     dues.slice(1).forEach((d, i) => expect(d - dues[i]!).toBeGreaterThanOrEqual(gap));
     // Every arm of the plan exists, untouched.
     const arms = await armRows();
-    expect(arms).toHaveLength(plan.topics.length * plan.formats.length * plan.hourBuckets.length);
+    // Only hour buckets that overlap the default active hours (08-22 UTC) can be played: 8, 12, 16, 20.
+    const playable = plan.hourBuckets.filter((b) => b + plan.bucketHours > 8 && b < 22);
+    expect(playable).toEqual([8, 12, 16, 20]);
+    expect(arms).toHaveLength(plan.topics.length * plan.formats.length * playable.length);
+    expect(new Set(arms.map((a) => a.hourBucket))).toEqual(new Set(playable));
     expect(arms.every((a) => a.pulls === 0 && a.alpha === 1 && a.beta === 1)).toBe(true);
     expect(ours()).toEqual([]);
   });
