@@ -29,6 +29,7 @@ import { readRawBody, serveWeb, type WebHandler } from "./http-adapter.js";
 import { liveInstance, removeInstance, writeInstance } from "./instance.js";
 import { openLocal, type LocalOptions, type LocalRuntime } from "./local.js";
 import { startScheduler, type Scheduler } from "./scheduler.js";
+import { firstRun } from "./first-run.js";
 import { PUBLIC_DIR, serveStatic } from "./static.js";
 import { syncVendor } from "./vendor.js";
 
@@ -196,6 +197,11 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     run: (job) => runJob(local.deps, { job, trigger: "local" }),
     log: local.deps.log.child({ component: "scheduler" }),
   });
+  if (scheduler) {
+    const kick = firstRun(local.deps).catch((error: unknown) => local.deps.log.error("first run failed", { error: error instanceof Error ? error.message : String(error) }));
+    inFlight.add(kick);
+    void kick.finally(() => inFlight.delete(kick));
+  }
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => (closing ??= (async () => {
     scheduler?.stop();

@@ -27,6 +27,7 @@ import { startQStashShim } from "./qstash-shim.js";
 import { isProcessAlive, missingBinaries, startPostgres, startRedis, waitForExit } from "./services.js";
 import { startUpstashShim } from "./upstash-shim.js";
 import { describeScan, MIN_SECRET_LENGTH, scanLogFiles } from "./log-capture.js";
+import { checkChromiumLeaks } from "./chromium-leaks.js";
 
 type Teardown = { name: string; run: () => Promise<void> };
 
@@ -154,5 +155,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
       throw verdict.error;
     }
     console.log(verdict.summary);
+    const leaks = await checkChromiumLeaks(process.env.CI === "true");
+    console.log(leaks.line);
+    if (!leaks.ok) {
+      process.exitCode = 1;
+      throw new Error(leaks.line);
+    }
   };
 }
