@@ -1,31 +1,32 @@
 /**
  * One Chromium process we launched ourselves, and its guaranteed teardown.
  *
- * We launch with `chromium.launchServer` (bound to 127.0.0.1) and connect to it, instead of
- * `chromium.launch`, because only the BrowserServer exposes the child process: that gives us
- * a pid to SIGKILL when a graceful close hangs, and a way to assert nothing is left behind.
+ * We launch with plain `chromium.launch` (the fastest path) and find the process by a
+ * unique marker flag on its command line (Chromium ignores unknown switches). The pid is
+ * what we SIGKILL when a graceful close hangs, and what tests check is gone; before any
+ * kill the marker is checked again, so a reused pid is never hit.
  */
-import { constants } from "node:fs";
-import { access, readFile } from "node:fs/promises";
-import type { Browser, BrowserServer } from "playwright-core";
+import { randomUUID } from "node:crypto";
+import { constants, readFileSync } from "node:fs";
+import { access, readdir, readFile } from "node:fs/promises";
+import type { Browser } from "playwright-core";
 import { XbotError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { ProxySettings } from "./proxy.js";
-import { closeBrowserTree, killProcessTree, removeRunDir, settlesWithin, waitUntil } from "./teardown.js";
+import { closeBrowserTree, isProcessAlive, killProcessTree, removeRunDir, settlesWithin, waitUntil } from "./teardown.js";
 
 /** Per-run temp directories Playwright creates under os.tmpdir(). */
 const RUN_DIR_PREFIXES = ["playwright_chromiumdev_profile-", "playwright-artifacts-"];
 
-/** A launched browser: the client connection plus the process behind it. */
+/** A launched browser and the process behind it. */
 export interface LaunchedBrowser {
-  /** The client connection (over a 127.0.0.1 WebSocket). */
   readonly browser: Browser;
-  /** The in-process server that owns the Chromium child process. */
-  readonly server: BrowserServer;
-  /** Chromium's pid (also its process-group id). */
+  /** Chromium's pid (also its process-group id); undefined where /proc cannot tell (not Linux). */
   readonly pid: number | undefined;
   /** The per-run profile directory Playwright created (from the process command line). */
   readonly userDataDir: string | undefined;
+  /** The flag that identifies this run's process. */
+  readonly marker: string;
 }
 
 /** What {@link launchBrowser} needs. */
@@ -36,66 +37,78 @@ export interface LaunchSpec {
   readonly args: readonly string[];
   /** Browser-wide proxy. */
   readonly proxy?: ProxySettings | undefined;
-  /** Launch + connect timeout. */
+  /** Launch timeout. */
   readonly timeoutMs: number;
 }
 
-/** Launches Chromium and connects to it. Failures become XbotError("browser_launch"). */
+/** Launches Chromium. Failures become XbotError("browser_launch"). */
 export async function launchBrowser(spec: LaunchSpec): Promise<LaunchedBrowser> {
   // Checked up front: Playwright leaks its temp profile dirs when the binary is missing.
   await access(spec.executablePath, constants.X_OK).catch((error: unknown) => {
     throw new XbotError("browser_launch", `Chromium executable is missing or not executable: ${spec.executablePath}`, { cause: error });
   });
   const { chromium } = await import("playwright-core");
-  let server: BrowserServer;
+  const marker = `--xbot-run=${randomUUID()}`;
+  let browser: Browser;
   try {
-    server = await chromium.launchServer({
+    browser = await chromium.launch({
       executablePath: spec.executablePath,
-      args: [...spec.args],
+      args: [...spec.args, marker],
       headless: true,
-      host: "127.0.0.1",
       timeout: spec.timeoutMs,
       ...(spec.proxy ? { proxy: { ...spec.proxy } } : {}),
     });
   } catch (error) {
     throw new XbotError("browser_launch", `Chromium did not start: ${firstLine(error)}`, { cause: error });
   }
-  const pid = server.process().pid;
+  const pid = await findByMarker(marker);
   const userDataDir = pid === undefined ? undefined : await readUserDataDir(pid);
+  return { browser, pid, userDataDir, marker };
+}
+
+/**
+ * Tears a launched browser down within about `timeoutMs` + 2 s, whatever state it is in:
+ * 1. pages -> contexts -> browser.close() (graceful), bounded by `timeoutMs`;
+ * 2. if that hangs or the process survives: SIGKILL its process group and wait for exit;
+ * 3. remove the per-run profile and artifacts directories.
+ */
+export async function releaseLaunched(launched: LaunchedBrowser, timeoutMs: number, logger: Logger): Promise<void> {
+  const { browser, pid, marker } = launched;
+  // Gone means reaped (Node collects the exit of the child Playwright spawned), not a zombie.
+  const gone = (): boolean => pid === undefined || !isProcessAlive(pid);
+  const closed = await settlesWithin(closeBrowserTree(browser), timeoutMs);
+  if (!closed || !(await waitUntil(gone, 1_000))) {
+    logger.warn("browser close hung; killing the browser process", { pid, timeoutMs });
+    if (pid !== undefined && isRunning(pid, marker)) killProcessTree(pid);
+    if (!(await waitUntil(gone, 2_000))) logger.error("browser process survived SIGKILL", { pid });
+  }
+  await removeRunDir(launched.userDataDir, RUN_DIR_PREFIXES);
+}
+
+/** True while `pid` is alive (not a zombie) and still carries our marker: safe to SIGKILL. */
+function isRunning(pid: number, marker: string): boolean {
   try {
-    const browser = await chromium.connect(server.wsEndpoint(), { timeout: spec.timeoutMs });
-    return { browser, server, pid, userDataDir };
-  } catch (error) {
-    await settlesWithin(server.kill(), 3_000);
-    throw new XbotError("browser_launch", `could not connect to Chromium: ${firstLine(error)}`, { cause: error });
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) return false;
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").includes(marker);
+  } catch {
+    return false;
   }
 }
 
 /**
- * Tears a launched browser down within about `timeoutMs` + 3 s, whatever state it is in:
- * 1. pages -> contexts -> connection -> server.close() (graceful), bounded by `timeoutMs`;
- * 2. if that hangs or the process survives: server.kill() (SIGKILL to the process group);
- * 3. if even that does not finish: SIGKILL the group by pid ourselves and wait for exit;
- * 4. remove the per-run profile and artifacts directories.
+ * The pid whose command line carries `marker` (Linux /proc): our own children first (Playwright
+ * spawns Chromium from this process), then every process; undefined when none is found.
  */
-export async function releaseLaunched(launched: LaunchedBrowser, timeoutMs: number, logger: Logger): Promise<void> {
-  const { browser, server, pid } = launched;
-  const child = server.process();
-  const exited = (): boolean => child.exitCode !== null || child.signalCode !== null;
-  const graceful = async (): Promise<void> => {
-    await closeBrowserTree(browser);
-    await server.close();
-  };
-  const closed = await settlesWithin(graceful(), timeoutMs);
-  if (!closed || !exited()) {
-    logger.warn("browser close hung; killing the browser process", { pid, timeoutMs });
-    await settlesWithin(server.kill(), 2_000);
+async function findByMarker(marker: string): Promise<number | undefined> {
+  const children = await readFile(`/proc/${process.pid}/task/${process.pid}/children`, "utf8").catch(() => "");
+  const entries = [...children.split(" ").filter(Boolean), ...(await readdir("/proc").catch(() => [] as string[]))];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cmdline = await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => "");
+    if (cmdline.split("\0").includes(marker)) return Number(entry);
   }
-  if (pid !== undefined && !exited()) {
-    killProcessTree(pid);
-    if (!(await waitUntil(exited, 2_000))) logger.error("browser process survived SIGKILL", { pid });
-  }
-  await removeRunDir(launched.userDataDir, RUN_DIR_PREFIXES);
+  return undefined;
 }
 
 /** Reads `--user-data-dir=` from /proc (Linux); undefined elsewhere. */
