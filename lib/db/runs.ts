@@ -25,8 +25,7 @@ export interface JobRun {
 const COLUMNS = `id, account_id AS "accountId", job, trigger, mode, status, reason, error_code AS "errorCode", summary,
   artifact_id AS "artifactId", started_at AS "startedAt", ended_at AS "endedAt"`;
 
-/** The INSERT of a run, as a statement so callers can batch it. */
-export function insertRunStatement(run: JobRun): { text: string; params: unknown[] } {
+function insertRunStatement(run: JobRun): { text: string; params: unknown[] } {
   return {
     text: `INSERT INTO job_runs (id, account_id, job, trigger, mode, status, reason, error_code, summary, artifact_id, started_at, ended_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12) ON CONFLICT (id) DO NOTHING`,

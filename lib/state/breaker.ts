@@ -40,27 +40,3 @@ export function exponentialCooldowns(baseMs: number, capMs: number): number[] {
   steps.push(capMs);
   return steps;
 }
-
-/** Cool-down for the n-th consecutive opening (1-based). */
-export function cooldownFor(policy: BreakerPolicy, opens: number): number {
-  const list = policy.cooldownsMs;
-  return list[Math.min(Math.max(opens, 1), list.length) - 1] ?? 60_000;
-}
-
-/**
- * The transition on an outcome: the reference model both stores implement atomically.
- * Outcomes reported while open only count when they come from the trial holder.
- */
-export function nextBreaker(record: BreakerRecord, outcome: { ok: boolean; trial: boolean }, policy: BreakerPolicy, nowMs: number): BreakerRecord {
-  if (record.state === "isolated") return record;
-  if (record.state === "open") {
-    if (!outcome.trial) return record;
-    if (outcome.ok) return CLOSED_BREAKER;
-    const opens = record.opens + 1;
-    return { state: "open", failures: record.failures + 1, opens, openedAtMs: nowMs, retryAtMs: nowMs + cooldownFor(policy, opens) };
-  }
-  if (outcome.ok) return CLOSED_BREAKER;
-  const failures = record.failures + 1;
-  if (failures < policy.threshold) return { state: "closed", failures, opens: 0 };
-  return { state: "open", failures, opens: 1, openedAtMs: nowMs, retryAtMs: nowMs + cooldownFor(policy, 1) };
-}

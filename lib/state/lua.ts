@@ -2,7 +2,8 @@
  * Lua for the Redis StateStore. Each script is the shared library below plus one entry
  * body; each runs atomically in one round trip. Time comes from the caller (ARGV), never
  * from the server clock, as Upstash recommends. Every key touched is also passed in KEYS.
- * The breaker transition mirrors nextBreaker() in breaker.ts and xbot_breaker_next in SQL.
+ * The breaker transition is the same as xbot_breaker_next in SQL; the StateStore contract suite
+ * (tests/integration/state-contract.test.ts) holds both to it.
  */
 
 const LIBRARY = String.raw`

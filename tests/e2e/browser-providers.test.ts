@@ -11,7 +11,8 @@ import { join } from "node:path";
 import Sparticuz from "@sparticuz/chromium";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { XbotError } from "../../lib/errors.js";
+import { failure } from "../support/failure.js";
+import type { XbotError } from "../../lib/errors.js";
 import { createLogger } from "../../lib/log.js";
 import {
   cdpProvider,
@@ -26,12 +27,6 @@ const T = { timeout: 60_000 };
 const logLines: string[] = [];
 const logger = createLogger({ level: "debug", sink: (line) => logLines.push(line) });
 
-/** The XbotError a promise rejects with (fails the test if it resolves or throws something else). */
-async function failure(work: Promise<unknown>): Promise<XbotError> {
-  const error = await work.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(XbotError);
-  return error as XbotError;
-}
 const PASSWORD = "s3cret-proxy-pass";
 const proxyLog: { host: string | undefined; authorized: boolean }[] = [];
 let proxy: Server;

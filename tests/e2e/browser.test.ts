@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { failure } from "../support/failure.js";
 import { isProcessAlive as alive } from "../support/services.js";
 import { XbotError } from "../../lib/errors.js";
 import { createLogger } from "../../lib/log.js";
@@ -18,12 +19,6 @@ const T = { timeout: 60_000 };
 const logLines: string[] = [];
 const logger = createLogger({ level: "debug", sink: (line) => logLines.push(line) });
 
-/** The XbotError a promise rejects with (fails the test if it resolves or throws something else). */
-async function failure(work: Promise<unknown>): Promise<XbotError> {
-  const error = await work.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(XbotError);
-  return error as XbotError;
-}
 const hits = new Map<string, number>();
 const hanging = new Set<ServerResponse>();
 let server: Server;

@@ -20,6 +20,7 @@ import { jobRoute } from "../../lib/runtime/http/job-route.js";
 import { queueRoute } from "../../lib/runtime/http/queue-route.js";
 import { healthRoute } from "../../lib/runtime/http/health-route.js";
 import { statusRoute } from "../../lib/runtime/http/status-route.js";
+import { artifactRoute } from "../../lib/runtime/http/artifact-route.js";
 import { availableStores, testRuntime, TEST_SECRETS, type TestRuntime } from "../support/runtime.js";
 import { signQStashJwt } from "../support/qstash-shim.js";
 import { services } from "../support/env.js";
@@ -268,6 +269,19 @@ describe.each(availableStores())("HTTP fuzz on %s state", (store) => {
       const res = await check(() => GET(build(`${BASE}/api/status`, s)), false, () => show(s));
       if (m !== "GET") expect(res.status).toBe(405);
       else expect(res.status).toBe(s.auth.valid === "admin" ? 200 : 401);
+    }), { numRuns: NUM_RUNS });
+  }, 60_000);
+
+  it(`/api/artifacts: ${NUM_RUNS} arbitrary requests and query strings`, async () => {
+    const { GET } = artifactRoute(rt.factory);
+    const query = fc.record({ id: fc.oneof(fc.string({ maxLength: 80 }), fc.constant("art_nosuchartifact_0")), kind: fc.oneof(fc.constantFrom("png", "html", "json"), fc.string({ maxLength: 8 })) });
+    await fc.assert(fc.asyncProperty(spec(body(manualShaped), fc.constant({})), query, async (s, q) => {
+      const m = normalised(s.method);
+      const url = `${BASE}/api/artifacts?id=${encodeURIComponent(q.id)}&kind=${encodeURIComponent(q.kind)}`;
+      const res = await check(() => GET(build(url, s)), false, () => show(s, JSON.stringify(q)));
+      if (m !== "GET") expect(res.status).toBe(405);
+      else if (s.auth.valid !== "admin") expect(res.status).toBe(401);
+      else expect([400, 404]).toContain(res.status);
     }), { numRuns: NUM_RUNS });
   }, 60_000);
 

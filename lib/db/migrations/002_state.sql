@@ -63,7 +63,7 @@ CREATE FUNCTION xbot_cooldown(p_policy jsonb, p_opens int) RETURNS bigint LANGUA
   SELECT coalesce((p_policy -> 'cooldownsMs' ->> (least(greatest(p_opens, 1), jsonb_array_length(p_policy -> 'cooldownsMs')) - 1))::bigint, 60000)
 $fn$;
 
--- The breaker transition; the same model as nextBreaker() in lib/state/breaker.ts.
+-- The breaker transition; the same as breaker_next in lib/state/lua.ts (the contract suite holds both to it).
 CREATE FUNCTION xbot_breaker_next(p_rec jsonb, p_ok boolean, p_trial boolean, p_policy jsonb, p_now_ms bigint) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $fn$
 DECLARE st text := coalesce(p_rec ->> 'state', 'closed');
         f int := coalesce((p_rec ->> 'failures')::int, 0);
