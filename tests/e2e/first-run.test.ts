@@ -17,10 +17,16 @@ describe.skipIf(!services().postgres)("first local start", () => {
     const rt = await botRuntime("postgres", sandbox, { jobs: [plan, post] });
     const deps = await rt.factory();
     expect(await firstRun(deps)).toEqual(["plan:ok", "post:ok"]);
+    // The evergreen pick may be a single or a thread: one root, and every tweet has a receipt.
     const mine = sandbox.posts().filter((p) => p.author === sandbox.user && p.createdAtMs > since);
-    expect(mine).toHaveLength(1);
-    const [receipt] = await deps.clients.sql.query<{ tweet_id: string }>("SELECT tweet_id FROM posts");
-    expect(receipt?.tweet_id).toBe(mine[0]!.id);
+    const roots = mine.filter((p) => p.inReplyTo === null);
+    expect(roots).toHaveLength(1);
+    expect(mine.every((p) => p.threadRootId === roots[0]!.id)).toBe(true);
+    const receipts = await deps.clients.sql.query<{ tweet_id: string; position: number }>("SELECT tweet_id, position FROM posts ORDER BY position");
+    expect(receipts.map((r) => r.tweet_id).sort()).toEqual(mine.map((p) => p.id).sort());
+    expect(receipts[0]?.tweet_id).toBe(roots[0]!.id);
+    const items = await deps.clients.sql.query<{ status: string }>("SELECT status FROM content_items");
+    expect(items.map((i) => i.status)).toContain("posted");
     expect(await firstRun(deps)).toEqual([]);
   }, 120_000);
 });
