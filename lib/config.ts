@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { XbotError } from "./errors.js";
 import { capsSchema } from "./posting/caps.js";
+import { RESOURCE_TYPES } from "./browser/request-blocking.js";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 const int = (min: number, max: number) => z.coerce.number({ error: `must be a whole number from ${min} to ${max}` }).int().min(min).max(max);
@@ -41,7 +42,8 @@ const schema = z.object({
   BROWSER_WS_ENDPOINT: z.url({ protocol: /^wss?$/, error: "must be a ws:// or wss:// URL" }).optional(),
   XBOT_PROXY_URL: z.url({ protocol: /^(https?|socks5)$/, error: "must be an http://, https:// or socks5:// URL" }).optional(),
   XBOT_BROWSER_SLOTS: int(1, 50).default(2),
-  XBOT_BLOCK_RESOURCES: z.string().regex(/^[a-z,]*$/, "must be a comma list such as image,media,font").default("image,media,font"),
+  XBOT_BLOCK_RESOURCES: z.string().default("image,font").transform((text) => (text === "none" ? [] : text.split(",").map((t) => t.trim()).filter(Boolean)))
+    .pipe(z.array(z.enum(RESOURCE_TYPES, { error: `must be "none" or a comma list of ${RESOURCE_TYPES.join(", ")}` }))),
   XBOT_X_BASE_URL: httpUrl.optional(),
   XBOT_X_USER: z.string().regex(/^[A-Za-z0-9_]{1,15}$/, "must be an X handle without @").optional(),
   XBOT_SESSION_KEY: z.string().regex(/^([A-Fa-f0-9]{64}|[A-Za-z0-9+/]{43}=)$/, "must be 32 bytes as 64 hex chars or base64").optional(),
@@ -120,7 +122,7 @@ function describeIssue(issue: z.core.$ZodIssue, input: Record<string, string>): 
   const variable = String(issue.path[0] ?? "?");
   const value = input[variable];
   const shown = value === undefined || SECRET_VARS.has(variable) ? "" : ` (got ${JSON.stringify(value.slice(0, 60))})`;
-  const inner = issue.path.length > 1 ? `${issue.path.slice(1).join(".")}: ` : "";
+  const inner = issue.path.length > 1 ? `${issue.path.slice(1).map((key) => (typeof key === "number" ? `item ${key + 1}` : String(key))).join(".")}: ` : "";
   return { variable, problem: `${inner}${issue.message}${shown}` };
 }
 

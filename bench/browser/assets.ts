@@ -1,6 +1,7 @@
 /**
  * The local page server the browser benchmarks navigate to: a tiny page, and a page with
- * IMAGES images and FONTS web fonts whose bytes and requests are counted at the server.
+ * IMAGES images, FONTS web fonts and one cacheable script, whose bytes and requests are
+ * counted at the server.
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -12,6 +13,8 @@ export const IMAGES = 20;
 export const FONTS = 4;
 /** Size of every image and font the server sends. */
 export const ASSET_BYTES = 50 * 1024;
+/** Size of the page's script, served with a stable URL and Cache-Control: max-age (like X's bundles). */
+export const SCRIPT_BYTES = 100 * 1024;
 
 /** A running asset server on 127.0.0.1. */
 export interface AssetServer {
@@ -35,12 +38,13 @@ export async function startAssetServer(): Promise<AssetServer> {
     const faces = Array.from({ length: FONTS }, (_, f) => `@font-face{font-family:F${f};src:url(/font/${f}.woff2?${query}) format("woff2")}`).join("");
     const texts = Array.from({ length: FONTS }, (_, f) => `<p style="font-family:F${f}">Text in font ${f}</p>`).join("");
     const images = Array.from({ length: IMAGES }, (_, i) => `<img src="/img/${i}.png?${query}" width="40" height="40">`).join("");
-    return `<!doctype html><html><head><title>assets</title><style>${faces}</style></head><body><h1>assets</h1>${texts}${images}</body></html>`;
+    return `<!doctype html><html><head><title>assets</title><style>${faces}</style><script src="/app.js"></script></head><body><h1>assets</h1>${texts}${images}</body></html>`;
   };
-  const send = (res: ServerResponse, type: string, body: Buffer | string): void => {
+  const script = `/* app */${" ".repeat(SCRIPT_BYTES - 20)}var app=1;`;
+  const send = (res: ServerResponse, type: string, body: Buffer | string, cache = "no-store"): void => {
     const length = Buffer.byteLength(body);
     bytes += length;
-    res.writeHead(200, { "content-type": type, "content-length": length, "cache-control": "no-store" }).end(body);
+    res.writeHead(200, { "content-type": type, "content-length": length, "cache-control": cache }).end(body);
   };
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     requests += 1;
@@ -48,6 +52,7 @@ export async function startAssetServer(): Promise<AssetServer> {
     const respond = (): void => {
       if (url.pathname === "/tiny") return send(res, "text/html", "<!doctype html><html><head><title>tiny</title></head><body>ok</body></html>");
       if (url.pathname === "/page") return send(res, "text/html", page(url.search.slice(1)));
+      if (url.pathname === "/app.js") return send(res, "text/javascript", script, "public, max-age=3600");
       if (url.pathname.startsWith("/img/")) return send(res, "image/png", asset);
       if (url.pathname.startsWith("/font/")) return send(res, "font/woff2", asset);
       res.writeHead(404).end();

@@ -24,6 +24,7 @@ export function cdpProvider(endpoint: string, options: CdpProviderOptions = {}):
   return {
     name: "cdp",
     proxyAtLaunch: false,
+    blocksAtLaunch: false,
     async connect(launch) {
       const logger = launch.logger ?? silentLogger;
       let browser: Browser;

@@ -16,7 +16,7 @@ export {
   type LaunchOptions,
 } from "./provider.js";
 export { describeProxy, parseProxyUrl, type ProxySettings } from "./proxy.js";
-export { DEFAULT_BLOCKED_RESOURCES, type BrowserStats, type ResourceType } from "./request-blocking.js";
+export { DEFAULT_BLOCKED_RESOURCES, NATIVE_BLOCK_FLAGS, RESOURCE_TYPES, type BrowserStats, type ResourceType } from "./request-blocking.js";
 export type { WithPageOptions } from "./run-page.js";
 export { openBrowser, type BrowserSession, type OpenBrowserOptions } from "./session-browser.js";
 export {

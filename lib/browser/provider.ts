@@ -9,6 +9,7 @@ import { silentLogger, type Logger } from "../log.js";
 import { buildChromiumArgs } from "./chromium-flags.js";
 import { launchBrowser, releaseLaunched, type LaunchedBrowser } from "./launched-browser.js";
 import { describeProxy, type ProxySettings } from "./proxy.js";
+import { nativeBlockFlags, type ResourceType } from "./request-blocking.js";
 
 export { cdpProvider, type CdpProviderOptions } from "./cdp-provider.js";
 
@@ -18,6 +19,8 @@ export interface LaunchOptions {
   readonly proxy?: ProxySettings | undefined;
   /** Where provider events go. Default: silent. */
   readonly logger?: Logger | undefined;
+  /** Resource types to block by launch flag; only when {@link BrowserProvider.blocksAtLaunch}. */
+  readonly blockNatively?: readonly ResourceType[] | undefined;
 }
 
 /** A source of browsers. `release` must leave nothing behind that `connect` created. */
@@ -26,6 +29,8 @@ export interface BrowserProvider {
   readonly name: string;
   /** True when `connect` applied the proxy; false means the caller must set it per context. */
   readonly proxyAtLaunch: boolean;
+  /** True when `connect` launches the browser, so it can block images and fonts by flag (see request-blocking.ts). */
+  readonly blocksAtLaunch: boolean;
   /** Gives a connected browser. Failures are XbotError("browser_launch"). */
   connect(options: LaunchOptions): Promise<Browser>;
   /** Closes what `connect` opened, in bounded time. Never throws. */
@@ -55,9 +60,20 @@ export interface LaunchingProviderOptions {
 /** Launches @sparticuz/chromium's bundled binary (unpacked into os.tmpdir() on first use). */
 export function sparticuzProvider(options: LaunchingProviderOptions = {}): BrowserProvider {
   return launchingProvider("sparticuz", async () => {
-    const { default: Sparticuz } = await import("@sparticuz/chromium");
+    const { default: Sparticuz } = await loadSparticuz();
     return { path: await Sparticuz.executablePath(), args: Sparticuz.args };
   }, options);
+}
+
+let sparticuz: Promise<typeof import("@sparticuz/chromium")> | undefined;
+
+/** @sparticuz/chromium, imported on first use. executablePath() is still asked every launch: it unpacks again if /tmp was wiped. */
+function loadSparticuz(): Promise<typeof import("@sparticuz/chromium")> {
+  sparticuz ??= import("@sparticuz/chromium").catch((error: unknown) => {
+    sparticuz = undefined;
+    throw error;
+  });
+  return sparticuz;
 }
 
 /** Launches a Chromium at `executablePath` (for example CHROMIUM_PATH). */
@@ -74,6 +90,7 @@ function launchingProvider(name: string, resolveExecutable: Resolve, options: La
   return {
     name,
     proxyAtLaunch: true,
+    blocksAtLaunch: true,
     async connect(launch) {
       const logger = launch.logger ?? silentLogger;
       const executable = await resolveExecutable().catch((error: unknown) => {
@@ -82,12 +99,12 @@ function launchingProvider(name: string, resolveExecutable: Resolve, options: La
       const started = performance.now();
       const run = await launchBrowser({
         executablePath: executable.path,
-        args: buildChromiumArgs(executable.args, options.extraArgs),
+        args: buildChromiumArgs(executable.args, [...nativeBlockFlags(launch.blockNatively ?? []), ...(options.extraArgs ?? [])]),
         proxy: launch.proxy,
         timeoutMs: options.launchTimeoutMs ?? 30_000,
       });
       launched.set(run.browser, { run, logger });
-      logger.info("browser launched", { provider: name, pid: run.pid, ms: Math.round(performance.now() - started), proxy: describeProxy(launch.proxy) });
+      logger.info("browser launched", { provider: name, pid: run.pid, ms: Math.round(performance.now() - started), proxy: describeProxy(launch.proxy), blockedAtLaunch: launch.blockNatively ?? [] });
       return run.browser;
     },
     async release(browser) {

@@ -14,7 +14,7 @@ import { DEFAULT_ARTIFACT_LIMITS, type ArtifactLimits, type ArtifactSink } from 
 import { toPageError } from "./page-errors.js";
 import type { BrowserProcessInfo, BrowserProvider } from "./provider.js";
 import type { ProxySettings } from "./proxy.js";
-import { DEFAULT_BLOCKED_RESOURCES, emptyStats, installTrafficControl, type BrowserStats, type ResourceType } from "./request-blocking.js";
+import { DEFAULT_BLOCKED_RESOURCES, emptyStats, installTrafficControl, planBlocking, type BlockingPlan, type BrowserStats, type ResourceType } from "./request-blocking.js";
 import { runPage, type PageRunDeps, type WithPageOptions } from "./run-page.js";
 import { parseStorageState, type StorageState } from "./storage-state.js";
 
@@ -24,7 +24,7 @@ export interface OpenBrowserOptions {
   readonly provider: BrowserProvider;
   /** Egress proxy (at launch, or per context for CDP). */
   readonly proxy?: ProxySettings | undefined;
-  /** Resource types to abort. Default image, media, font. `[]` blocks nothing. */
+  /** Resource types to block. Default image and font. `[]` blocks nothing. See request-blocking.ts for how. */
   readonly blockResources?: readonly ResourceType[];
   /** Cookies + origins to start from (the X session). */
   readonly storageState?: StorageState | undefined;
@@ -59,14 +59,15 @@ export interface BrowserSession extends AsyncDisposable {
 /** Connects a browser from the provider and opens the shared context. */
 export async function openBrowser(options: OpenBrowserOptions): Promise<BrowserSession> {
   const { provider, logger } = options;
-  const browser = await provider.connect({ proxy: options.proxy, logger });
+  const blocking = planBlocking(options.blockResources ?? DEFAULT_BLOCKED_RESOURCES, provider.blocksAtLaunch);
+  const browser = await provider.connect({ proxy: options.proxy, logger, blockNatively: blocking.native });
   let gone = !browser.isConnected();
   browser.on("disconnected", () => {
     gone = true;
   });
   const stats = emptyStats();
   try {
-    const context = await openContext(browser, options, stats);
+    const context = await openContext(browser, options, blocking, stats);
     return sessionOver(browser, options, {
       context,
       logger,
@@ -108,12 +109,12 @@ function sessionOver(browser: Browser, options: OpenBrowserOptions, deps: PageRu
   };
 }
 
-async function openContext(browser: Browser, options: OpenBrowserOptions, stats: BrowserStats): Promise<BrowserContext> {
+async function openContext(browser: Browser, options: OpenBrowserOptions, blocking: BlockingPlan, stats: BrowserStats): Promise<BrowserContext> {
   const context = await browser.newContext({
     serviceWorkers: "block",
     ...(options.storageState ? { storageState: options.storageState } : {}),
     ...(options.proxy && !options.provider.proxyAtLaunch ? { proxy: { ...options.proxy } } : {}),
   });
-  await installTrafficControl(context, options.blockResources ?? DEFAULT_BLOCKED_RESOURCES, stats);
+  await installTrafficControl(context, blocking.routed, stats);
   return context;
 }

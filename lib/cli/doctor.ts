@@ -4,7 +4,7 @@
  * config, 1 when any check failed, 0 otherwise (warnings do not fail).
  */
 import { z } from "zod";
-import { openBrowser, parseProxyUrl, type ResourceType } from "../browser/index.js";
+import { openBrowser, parseProxyUrl } from "../browser/index.js";
 import { ConfigError, loadConfig, type Config } from "../config.js";
 import { createLlm } from "../content/generate.js";
 import { generateStructured } from "../content/llm.js";
@@ -156,7 +156,7 @@ async function browserCheck(config: Config, log: Logger): Promise<Check> {
     await using session = await within(60_000, "the browser", openBrowser({
       provider: providerFrom(config),
       ...(config.XBOT_PROXY_URL ? { proxy: parseProxyUrl(config.XBOT_PROXY_URL) } : {}),
-      blockResources: config.XBOT_BLOCK_RESOURCES.split(",").filter(Boolean) as ResourceType[],
+      blockResources: config.XBOT_BLOCK_RESOURCES,
       logger: log,
     }));
     await session.withPage("doctor", (page) => page.goto("about:blank"), { timeoutMs: 20_000 });

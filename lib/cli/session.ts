@@ -1,7 +1,7 @@
 /** `xbot session import <file>` and `xbot session check`. */
 import { readFile } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
-import { openBrowser, parseProxyUrl, type ResourceType, type StorageState } from "../browser/index.js";
+import { openBrowser, parseProxyUrl, type StorageState } from "../browser/index.js";
 import type { Config } from "../config.js";
 import { toXbotError, XbotError } from "../errors.js";
 import type { Logger } from "../log.js";
@@ -17,7 +17,7 @@ export function browserValidator(config: Config, log: Logger): SessionValidator 
   return validateWithBrowser((state) => openBrowser({
     provider: providerFrom(config),
     ...(config.XBOT_PROXY_URL ? { proxy: parseProxyUrl(config.XBOT_PROXY_URL) } : {}),
-    blockResources: config.XBOT_BLOCK_RESOURCES.split(",").filter(Boolean) as ResourceType[],
+    blockResources: config.XBOT_BLOCK_RESOURCES,
     storageState: state,
     logger: log,
   }), site);

@@ -19,7 +19,6 @@ import {
   sparticuzProvider,
   type BrowserProvider,
   type BrowserSession,
-  type ResourceType,
   type StorageState,
 } from "../browser/index.js";
 import type { Sql } from "../db/sql.js";
@@ -48,7 +47,7 @@ export function browserOpenerFrom(config: Config, sql?: Sql): BrowserOpener {
     const session = await openBrowser({
       provider: providerFrom(config),
       ...(config.XBOT_PROXY_URL ? { proxy: parseProxyUrl(config.XBOT_PROXY_URL) } : {}),
-      blockResources: config.XBOT_BLOCK_RESOURCES.split(",").filter(Boolean) as ResourceType[],
+      blockResources: config.XBOT_BLOCK_RESOURCES,
       ...(stored ? { storageState: stored.state } : {}),
       logger: log,
       artifacts: sql ? dbArtifactSink(sql) : fileArtifactSink(join(config.XBOT_DATA_DIR, "artifacts")),

@@ -116,7 +116,7 @@ describe("withPage", () => {
     await closeAndAssertGone(opened);
   });
 
-  it("blocks images, media and fonts by default (counted at the server)", T, async () => {
+  it("blocks images and fonts by default with launch flags, without intercepting a request (counted at the server)", T, async () => {
     hits.clear();
     const opened = await open();
     await opened.session.withPage("load", async (page) => {
@@ -124,10 +124,25 @@ describe("withPage", () => {
       await page.waitForTimeout(300);
     });
     expect(hits.get("/")).toBe(1);
-    expect([...hits.keys()].filter((path) => path.startsWith("/asset/"))).toEqual([]);
+    const assets = [...hits.keys()].filter((path) => path.startsWith("/asset/"));
+    expect(assets).toEqual(["/asset/clip.mp4"]);
+    const cmdline = readFileSync(`/proc/${opened.pid}/cmdline`, "utf8").split("\0");
+    expect(cmdline).toEqual(expect.arrayContaining(["--blink-settings=imagesEnabled=false", "--disable-remote-fonts"]));
     const stats = opened.session.stats();
-    expect(stats.requestsBlocked).toBeGreaterThanOrEqual(3);
+    expect(stats.requestsBlocked).toBe(0);
     expect(stats.bytesReceived).toBeGreaterThanOrEqual(Buffer.byteLength(PAGE));
+    await closeAndAssertGone(opened);
+  });
+
+  it("aborts media through the route when asked, images and fonts still by flag", T, async () => {
+    hits.clear();
+    const opened = await open({ blockResources: ["image", "media", "font"] });
+    await opened.session.withPage("load", async (page) => {
+      await page.goto(base + "/", { waitUntil: "load" });
+      await page.waitForTimeout(300);
+    });
+    expect([...hits.keys()].filter((path) => path.startsWith("/asset/"))).toEqual([]);
+    expect(opened.session.stats().requestsBlocked).toBeGreaterThanOrEqual(1);
     await closeAndAssertGone(opened);
   });
 
@@ -138,6 +153,9 @@ describe("withPage", () => {
       await page.goto(base + "/", { waitUntil: "load" });
     });
     expect(hits.get("/asset/a.png")).toBe(1);
+    expect(hits.get("/asset/font.woff2")).toBe(1);
+    const cmdline = readFileSync(`/proc/${opened.pid}/cmdline`, "utf8").split("\0");
+    expect(cmdline).not.toContain("--disable-remote-fonts");
     expect(opened.session.stats().requestsBlocked).toBe(0);
     await closeAndAssertGone(opened);
   });

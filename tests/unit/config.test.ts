@@ -7,6 +7,9 @@ describe("loadConfig", () => {
     expect(config).toMatchObject({ XBOT_MODE: "live", XBOT_PREFIX: "xbot", XBOT_PORT: 3000, stateBackend: "postgres", isPreview: false });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(Object.isFrozen(config)).toBe(true);
+    expect(config.XBOT_BLOCK_RESOURCES).toEqual(["image", "font"]);
+    expect(loadConfig({ XBOT_BLOCK_RESOURCES: "none" }).XBOT_BLOCK_RESOURCES).toEqual([]);
+    expect(loadConfig({ XBOT_BLOCK_RESOURCES: "image, media" }).XBOT_BLOCK_RESOURCES).toEqual(["image", "media"]);
   });
 
   it("accepts the Vercel Marketplace names and picks Redis state when configured", () => {
@@ -18,14 +21,14 @@ describe("loadConfig", () => {
   it("names every bad variable in ONE error, with no secret values", () => {
     const error = (() => {
       try {
-        loadConfig({ DATABASE_URL: "nonsense", UPSTASH_REDIS_REST_URL: "ftp://x", XBOT_MODE: "yolo", CRON_SECRET: "short", XBOT_PORT: "99999" });
+        loadConfig({ DATABASE_URL: "nonsense", UPSTASH_REDIS_REST_URL: "ftp://x", XBOT_MODE: "yolo", CRON_SECRET: "short", XBOT_PORT: "99999", XBOT_BLOCK_RESOURCES: "image,imgs" });
       } catch (e) {
         return e;
       }
     })() as ConfigError;
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.code).toBe("config_invalid");
-    expect(error.problems.map((p) => p.variable).sort()).toEqual(["CRON_SECRET", "DATABASE_URL", "UPSTASH_REDIS_REST_URL", "XBOT_MODE", "XBOT_PORT"]);
+    expect(error.problems.map((p) => p.variable).sort()).toEqual(["CRON_SECRET", "DATABASE_URL", "UPSTASH_REDIS_REST_URL", "XBOT_BLOCK_RESOURCES", "XBOT_MODE", "XBOT_PORT"]);
     expect(error.message).toContain("DATABASE_URL");
     expect(error.message).toContain("UPSTASH_REDIS_REST_URL");
     expect(error.message).not.toContain("nonsense");
