@@ -8,6 +8,7 @@ import type { Logger } from "../log.js";
 import { providerFrom } from "../runtime/browser-need.js";
 import { xBaseUrlOf } from "../runtime/mode.js";
 import { importSession, loadSession, validateWithBrowser, type SessionValidator } from "../x/session-store.js";
+import { resumeAfterImport, type ResumeDecision } from "../x/session-resume.js";
 import { progress, withRuntime, type CliContext } from "./context.js";
 import { CliFailure, EXIT, isoTime, toJson, UsageError, type ExitCode } from "./io.js";
 
@@ -85,8 +86,13 @@ export async function sessionImportCommand(ctx: CliContext, file: string | undef
     progress(ctx, `validating the session in a browser against ${xBaseUrlOf(config)}…`);
     try {
       const imported = await importSession(deps.clients.sql, { accountId: config.XBOT_ACCOUNT_ID, key, state, validate: browserValidator(config, deps.log), logger: deps.log });
-      if (ctx.json) ctx.io.out(toJson({ ok: true, accountId: config.XBOT_ACCOUNT_ID, ...imported, validatedAt: isoTime(imported.validatedAt) }));
-      else ctx.io.out(`stored the session of @${imported.username} (${imported.cookieCount} cookies) for account ${config.XBOT_ACCOUNT_ID}, encrypted; validated ${isoTime(imported.validatedAt)}`);
+      const breaker = await resumeAfterImport(deps.clients.sql, deps.clients.state, config.XBOT_ACCOUNT_ID, Date.now());
+      if (ctx.json) ctx.io.out(toJson({ ok: true, accountId: config.XBOT_ACCOUNT_ID, ...imported, validatedAt: isoTime(imported.validatedAt), breaker }));
+      else {
+        ctx.io.out(`stored the session of @${imported.username} (${imported.cookieCount} cookies) for account ${config.XBOT_ACCOUNT_ID}, encrypted; validated ${isoTime(imported.validatedAt)}`);
+        const note = breakerNote(breaker);
+        if (note) ctx.io.out(note);
+      }
       return EXIT.ok;
     } catch (error) {
       const e = toXbotError(error);
@@ -94,6 +100,15 @@ export async function sessionImportCommand(ctx: CliContext, file: string | undef
       throw new CliFailure(`session not stored: ${e.code}: ${e.message}`, sessionFix(e, config), EXIT.failure, { code: e.code });
     }
   });
+}
+
+/** What the import did to the x breaker, in one line; null when it was closed. */
+function breakerNote(decision: ResumeDecision): string | null {
+  if (decision.resumed) return `the x breaker was open because of ${decision.cause}: closed it, X actions resume with the next run`;
+  if (decision.phase === "closed") return null;
+  if (decision.phase === "isolated") return "the x breaker is isolated by hand: run `xbot breaker reset x` when X actions should resume";
+  const until = decision.retryAtMs ? ` until ${isoTime(new Date(decision.retryAtMs))}` : "";
+  return `the x breaker stays ${decision.phase}${until}${decision.cause ? ` (last X failure: ${decision.cause}, X's own push-back, so the cool-down protects the account)` : ""}; \`xbot breaker reset x\` overrides it`;
 }
 
 /** `xbot session check`: the stored session still logs in. */

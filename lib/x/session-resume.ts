@@ -1,0 +1,41 @@
+/**
+ * What a freshly imported, validated session does to the `x` breaker. When the breaker was
+ * opened by a dead session (login wall, expired or missing session), the new session fixes
+ * the cause, so the breaker is closed and posting resumes at once instead of after a
+ * cool-down that may have escalated to 12 h. When X itself pushed back (226, 429, a
+ * challenge), the cool-down is what keeps the account safe, so the breaker is left alone.
+ */
+import type { Sql } from "../db/sql.js";
+import type { ErrorCode } from "../errors.js";
+import { breakerPhase, type BreakerPhase } from "../state/breaker.js";
+import type { StateStore } from "../state/store.js";
+
+/** Codes a new session cures. */
+const SESSION_CODES: readonly ErrorCode[] = ["session_expired", "session_missing", "x_login_wall"];
+/** Codes that mean X pushed back; they keep the breaker's cool-down. */
+const PUSHBACK_CODES: readonly ErrorCode[] = ["x_automated", "x_rate_limited", "x_challenge"];
+
+/** The decision taken for the `x` breaker after an import. */
+export type ResumeDecision =
+  | { readonly resumed: true; readonly cause: string }
+  | { readonly resumed: false; readonly phase: BreakerPhase; readonly cause: string | null; readonly retryAtMs: number | null };
+
+/**
+ * Closes the `x` breaker when the latest X failure of `accountId` was a session problem;
+ * otherwise reports why it stays as it is. Call only after the new session was validated.
+ */
+export async function resumeAfterImport(sql: Sql, state: StateStore, accountId: string, nowMs: number): Promise<ResumeDecision> {
+  const record = await state.readBreaker("x");
+  const phase = breakerPhase(record, nowMs);
+  const retryAtMs = record.state === "open" ? record.retryAtMs : null;
+  if (phase === "closed") return { resumed: false, phase, cause: null, retryAtMs };
+  const rows = await sql.query<{ code: string }>(
+    `SELECT error_code AS code FROM job_runs WHERE account_id = $1 AND status = 'failed' AND error_code = ANY($2::text[])
+     ORDER BY ended_at DESC LIMIT 1`,
+    [accountId, [...SESSION_CODES, ...PUSHBACK_CODES]],
+  );
+  const cause = rows[0]?.code ?? null;
+  if (record.state === "isolated" || cause === null || !SESSION_CODES.includes(cause as ErrorCode)) return { resumed: false, phase, cause, retryAtMs };
+  await state.resetBreaker("x");
+  return { resumed: true, cause };
+}
