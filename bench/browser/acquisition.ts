@@ -93,8 +93,9 @@ export async function benchAcquisition(server: AssetServer): Promise<string> {
     "",
     `Method: each variant launches the bundled @sparticuz/chromium ${Sparticuz.args.includes("--single-process") ? "(--single-process) " : ""}and navigates one page to a tiny local HTML page ` +
       `(127.0.0.1, ~100 bytes); the clock stops when page.goto resolves. ${ACQUIRE_ITERATIONS} iterations per variant after one warm-up each, ` +
-      "the variants rotated every iteration; median / p95. lib/browser adds its flag changes (offline flags on, unsafe flags off, a marker flag), " +
-      "the /proc lookup of the Chromium pid, a new context with service workers blocked, the request-blocking route and the byte counter. " +
+      "the variants rotated every iteration; median / p95. lib/browser adds its flag changes (offline flags on, unsafe flags off, a marker flag, " +
+      "and by default the two flags that block images and fonts), the /proc lookup of the Chromium pid, a new context with service workers blocked, " +
+      "and the byte counter; the default list needs no request route. " +
       "Close is measured separately (lib: page close, graceful browser close and profile-dir removal; bare: browser.close()). " +
       "The minimum is the least noise-sensitive estimate of the intrinsic cost on a shared machine; the paired ratio is the median of " +
       `(variant / bare) over the iterations, both measured within the same rotation, which cancels slow drift. ${load}`,
