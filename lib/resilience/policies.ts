@@ -1,7 +1,8 @@
 /**
  * Breaker policies per dependency and the service level each one's failure leaves.
  * Sized for cron traffic: consecutive failures, not rates. The `x` breaker escalates
- * 30 min -> 2 h -> 12 h, and codes that mean "X is pushing back" trip it at once.
+ * 30 min -> 2 h -> 12 h, remembers that escalation for a day after it closes (a second 226
+ * the same day waits 2 h, not 30 min), and codes that mean "X is pushing back" trip it at once.
  */
 import type { Dependency, ErrorCode } from "../errors.js";
 import { exponentialCooldowns, type BreakerPolicy } from "../state/breaker.js";
@@ -15,7 +16,7 @@ export const BREAKER_POLICIES: Readonly<Record<Dependency, BreakerPolicy>> = Obj
   state: { threshold: 3, cooldownsMs: exponentialCooldowns(30_000, 10 * MINUTE) },
   browser: { threshold: 3, cooldownsMs: exponentialCooldowns(MINUTE, 30 * MINUTE) },
   llm: { threshold: 3, cooldownsMs: exponentialCooldowns(MINUTE, 60 * MINUTE) },
-  x: { threshold: 2, cooldownsMs: [30 * MINUTE, 120 * MINUTE, 720 * MINUTE] },
+  x: { threshold: 2, cooldownsMs: [30 * MINUTE, 120 * MINUTE, 720 * MINUTE], memoryMs: 24 * 60 * MINUTE },
 });
 
 /** Errors that open their breaker immediately, whatever the count. */

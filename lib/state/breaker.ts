@@ -2,6 +2,8 @@
  * Circuit breaker records as persisted by a StateStore, and the policies that drive them.
  * Half-open is not persisted: an `open` record whose `retryAtMs` has passed IS half-open,
  * so no timer has to fire in a short-lived process (the opossum rehydration rule).
+ * A closed record may still carry `opens` and `lastOpenedAtMs`: the escalation it remembers
+ * (see {@link BreakerPolicy.memoryMs}).
  */
 
 /** How a breaker opens and how long it stays open. */
@@ -13,11 +15,17 @@ export interface BreakerPolicy {
    * A failed half-open trial counts as another opening.
    */
   readonly cooldownsMs: readonly number[];
+  /**
+   * How long the breaker remembers its escalation after it closes again. An opening within
+   * `memoryMs` of the previous one continues the cool-down list instead of starting over.
+   * Default 0: a closed breaker forgets.
+   */
+  readonly memoryMs?: number;
 }
 
 /** A persisted breaker: closed, open (cooling or half-open by time), or isolated by hand. */
 export type BreakerRecord =
-  | { readonly state: "closed"; readonly failures: number; readonly opens: 0 }
+  | { readonly state: "closed"; readonly failures: number; readonly opens: number; readonly lastOpenedAtMs?: number }
   | { readonly state: "open"; readonly failures: number; readonly opens: number; readonly openedAtMs: number; readonly retryAtMs: number }
   | { readonly state: "isolated"; readonly failures: number; readonly opens: number; readonly openedAtMs: number };
 

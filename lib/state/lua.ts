@@ -30,20 +30,30 @@ local function cooldown(policy, opens)
   local list = policy.cooldownsMs
   return list[math.min(math.max(opens, 1), #list)] or 60000
 end
+local function remembered(policy, opens, last)
+  if (policy.memoryMs or 0) <= 0 or opens == 0 or not last then return cjson.decode(CLOSED) end
+  return {state='closed', failures=0, opens=opens, lastOpenedAtMs=last}
+end
 local function breaker_next(rec, ok, trial, policy, now)
   if rec.state == 'isolated' then return rec end
   if rec.state == 'open' then
     if not trial then return rec end
-    if ok then return cjson.decode(CLOSED) end
+    if ok then return remembered(policy, rec.opens, rec.openedAtMs) end
     return {state='open', failures=rec.failures + 1, opens=rec.opens + 1, openedAtMs=now, retryAtMs=now + cooldown(policy, rec.opens + 1)}
   end
   if ok then
     if rec.failures == 0 then return rec end
-    return cjson.decode(CLOSED)
+    return remembered(policy, rec.opens, rec.lastOpenedAtMs)
   end
   local f = rec.failures + 1
-  if f < policy.threshold then return {state='closed', failures=f, opens=0} end
-  return {state='open', failures=f, opens=1, openedAtMs=now, retryAtMs=now + cooldown(policy, 1)}
+  if f < policy.threshold then
+    local nxt = remembered(policy, rec.opens, rec.lastOpenedAtMs)
+    nxt.failures = f
+    return nxt
+  end
+  local o = 1
+  if rec.lastOpenedAtMs and now - rec.lastOpenedAtMs < (policy.memoryMs or 0) then o = rec.opens + 1 end
+  return {state='open', failures=f, opens=o, openedAtMs=now, retryAtMs=now + cooldown(policy, o)}
 end
 local function read_breaker(hash, name)
   local v = redis.call('HGET', hash, name)

@@ -97,6 +97,30 @@ describe.each(storeTargets())("StateStore contract: $name", (target) => {
       expect((await s.acquireBreakerTrial("b", "after", later + 4_001, 5_000))).toMatchObject({ success: true, trial: false });
     });
 
+    it("with memoryMs, a closed breaker remembers its escalation until the window passes; reset forgets", async () => {
+      const s = await store();
+      const remembering: BreakerPolicy = { threshold: 1, cooldownsMs: [1_000, 4_000, 16_000], memoryMs: 60_000 };
+      const t0 = 3_000_000;
+      expect(await s.recordBreakerOutcome("m", { ok: false, trial: false }, remembering, t0)).toMatchObject({ state: "open", opens: 1, retryAtMs: t0 + 1_000 });
+      const closed = await s.recordBreakerOutcome("m", { ok: true, trial: true }, remembering, t0 + 1_000);
+      expect(closed).toEqual({ state: "closed", failures: 0, opens: 1, lastOpenedAtMs: t0 });
+      expect(breakerPhase(closed, t0 + 1_000)).toBe("closed");
+      expect(await s.acquireBreakerTrial("m", "a", t0 + 1_001, 5_000)).toMatchObject({ success: true, trial: false });
+      // Within the window: the next opening continues the list (4 s), and a closing keeps counting.
+      const second = await s.recordBreakerOutcome("m", { ok: false, trial: false }, remembering, t0 + 30_000);
+      expect(second).toMatchObject({ state: "open", opens: 2, openedAtMs: t0 + 30_000, retryAtMs: t0 + 34_000 });
+      expect(await s.recordBreakerOutcome("m", { ok: true, trial: true }, remembering, t0 + 34_000)).toEqual({ state: "closed", failures: 0, opens: 2, lastOpenedAtMs: t0 + 30_000 });
+      // A failure below the threshold keeps the memory too (threshold 2 here).
+      const below = await s.recordBreakerOutcome("m", { ok: false, trial: false }, { ...remembering, threshold: 2 }, t0 + 40_000);
+      expect(below).toEqual({ state: "closed", failures: 1, opens: 2, lastOpenedAtMs: t0 + 30_000 });
+      expect(await s.recordBreakerOutcome("m", { ok: false, trial: false }, { ...remembering, threshold: 2 }, t0 + 41_000)).toMatchObject({ state: "open", opens: 3, retryAtMs: t0 + 41_000 + 16_000 });
+      await s.recordBreakerOutcome("m", { ok: true, trial: true }, remembering, t0 + 57_000);
+      // Past the window (60 s after the last opening): back to the first cool-down.
+      expect(await s.recordBreakerOutcome("m", { ok: false, trial: false }, remembering, t0 + 41_000 + 60_000)).toMatchObject({ state: "open", opens: 1, retryAtMs: t0 + 101_000 + 1_000 });
+      await s.resetBreaker("m");
+      expect(await s.readBreaker("m")).toEqual({ state: "closed", failures: 0, opens: 0 });
+    });
+
     it("isolate holds a breaker open until reset, and list shows it", async () => {
       const s = await store();
       await s.isolateBreaker("db", 5);

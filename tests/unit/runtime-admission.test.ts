@@ -38,10 +38,10 @@ describe("settleRequest", () => {
     expect(s.outcomes.filter((o) => o.trial).map((o) => o.name)).toEqual(["browser", "llm"]);
   });
 
-  it("x_automated: one failure outcome for x with a tripping policy (threshold 1, same cool-downs); other trials handed back", () => {
+  it("x_automated: one failure outcome for x with a tripping policy (threshold 1, same cool-downs and memory); other trials handed back", () => {
     const s = settleRequest(postJob, { ...run, trials: ["x", "llm"], error: new XbotError("x_automated", "226"), heldLock: true });
     expect(s.status).toBe("failed");
-    expect(s.outcomes).toEqual([{ name: "x", ok: false, trial: true, policy: { threshold: 1, cooldownsMs: BREAKER_POLICIES.x.cooldownsMs } }]);
+    expect(s.outcomes).toEqual([{ name: "x", ok: false, trial: true, policy: { threshold: 1, cooldownsMs: BREAKER_POLICIES.x.cooldownsMs, memoryMs: BREAKER_POLICIES.x.memoryMs } }]);
     expect(s.releaseTrials).toEqual(["llm"]);
     expect(BREAKER_POLICIES.x.threshold).toBeGreaterThan(1); // the shared policy is not mutated
   });
