@@ -6,6 +6,7 @@
 import type { Browser, BrowserContext } from "playwright-core";
 import { XbotError } from "../errors.js";
 import { silentLogger } from "../log.js";
+import { loadPlaywright } from "./modules.js";
 import type { BrowserProvider } from "./provider.js";
 import { closeBrowserTree, settlesWithin } from "./teardown.js";
 
@@ -29,7 +30,7 @@ export function cdpProvider(endpoint: string, options: CdpProviderOptions = {}):
       const logger = launch.logger ?? silentLogger;
       let browser: Browser;
       try {
-        const { chromium } = await import("playwright-core");
+        const { chromium } = await loadPlaywright();
         browser = await chromium.connectOverCDP(endpoint, { timeout: options.connectTimeoutMs ?? 30_000 });
       } catch (error) {
         throw new XbotError("browser_launch", `could not connect over CDP to ${safeEndpoint(endpoint)}`, { cause: error });

@@ -12,8 +12,10 @@ import { access } from "node:fs/promises";
 import type { Browser } from "playwright-core";
 import { XbotError } from "../errors.js";
 import type { Logger } from "../log.js";
+import { loadPlaywright } from "./modules.js";
 import type { ProxySettings } from "./proxy.js";
-import { closeBrowserTree, isProcessAlive, killProcessTree, removeRunDir, settlesWithin, waitUntil } from "./teardown.js";
+import { isProcessAlive } from "../process.js";
+import { closeBrowserTree, killProcessTree, removeRunDir, settlesWithin, waitUntil } from "./teardown.js";
 
 /** Per-run temp directories Playwright creates under os.tmpdir(). */
 const RUN_DIR_PREFIXES = ["playwright_chromiumdev_profile-", "playwright-artifacts-"];
@@ -65,16 +67,6 @@ export async function launchBrowser(spec: LaunchSpec): Promise<LaunchedBrowser> 
   return { browser, pid: found?.pid, userDataDir: flagValue(found?.args, "--user-data-dir="), marker };
 }
 
-let playwright: Promise<typeof import("playwright-core")> | undefined;
-
-/** playwright-core, imported on first launch only (jobs without a browser never load it). */
-function loadPlaywright(): Promise<typeof import("playwright-core")> {
-  playwright ??= import("playwright-core").catch((error: unknown) => {
-    playwright = undefined;
-    throw error;
-  });
-  return playwright;
-}
 
 /**
  * Tears a launched browser down within about `timeoutMs` + 2 s, whatever state it is in:
@@ -97,13 +89,9 @@ export async function releaseLaunched(launched: LaunchedBrowser, timeoutMs: numb
 
 /** True while `pid` is alive (not a zombie) and still carries our marker: safe to SIGKILL. */
 function isRunning(pid: number, marker: string): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) return false;
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").includes(marker);
-  } catch {
-    return false;
-  }
+  const stat = readProc(`/proc/${pid}/stat`);
+  if (!stat || stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) return false;
+  return readProc(`/proc/${pid}/cmdline`).split("\0").includes(marker);
 }
 
 /**
@@ -123,6 +111,7 @@ function findByMarker(marker: string): { pid: number; args: string[] } | undefin
   return candidates(() => readProc(`/proc/${process.pid}/task/${process.pid}/children`).split(" ")) ?? candidates(() => listProc());
 }
 
+/** A /proc file's text; "" when it is gone (the process exited) or unreadable. */
 function readProc(path: string): string {
   try {
     return readFileSync(path, "utf8");

@@ -8,6 +8,7 @@ import { XbotError } from "../errors.js";
 import { silentLogger, type Logger } from "../log.js";
 import { buildChromiumArgs } from "./chromium-flags.js";
 import { launchBrowser, releaseLaunched, type LaunchedBrowser } from "./launched-browser.js";
+import { loadSparticuz } from "./modules.js";
 import { describeProxy, type ProxySettings } from "./proxy.js";
 import { nativeBlockFlags, type ResourceType } from "./request-blocking.js";
 
@@ -63,17 +64,6 @@ export function sparticuzProvider(options: LaunchingProviderOptions = {}): Brows
     const { default: Sparticuz } = await loadSparticuz();
     return { path: await Sparticuz.executablePath(), args: Sparticuz.args };
   }, options);
-}
-
-let sparticuz: Promise<typeof import("@sparticuz/chromium")> | undefined;
-
-/** @sparticuz/chromium, imported on first use. executablePath() is still asked every launch: it unpacks again if /tmp was wiped. */
-function loadSparticuz(): Promise<typeof import("@sparticuz/chromium")> {
-  sparticuz ??= import("@sparticuz/chromium").catch((error: unknown) => {
-    sparticuz = undefined;
-    throw error;
-  });
-  return sparticuz;
 }
 
 /** Launches a Chromium at `executablePath` (for example CHROMIUM_PATH). */

@@ -33,16 +33,6 @@ export async function closeBrowserTree(browser: Browser, only?: (context: Browse
   await browser.close().catch(() => {});
 }
 
-/** True when a process with this pid exists (signal 0 probe). */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /**
  * SIGKILLs the process group led by `pid` (Playwright spawns Chromium detached), then the pid.
  * Call it only while the child is not yet reaped, so the pid cannot have been reused.

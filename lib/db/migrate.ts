@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { XbotError } from "../errors.js";
+import { sharedUntilRejected } from "../promise-cache.js";
 import type { Sql } from "./sql.js";
 
 /** Directory of the bundled migrations (vercel.json includes it in every function). */
@@ -78,13 +79,5 @@ const migrated = new Map<string, Promise<unknown>>();
  * schema is current). A failure is not cached, so the next invocation tries again.
  */
 export function ensureMigrated(sql: Sql, databaseKey: string): Promise<unknown> {
-  let done = migrated.get(databaseKey);
-  if (!done) {
-    done = migrate(sql).catch((error: unknown) => {
-      migrated.delete(databaseKey);
-      throw error;
-    });
-    migrated.set(databaseKey, done);
-  }
-  return done;
+  return sharedUntilRejected(migrated, databaseKey, () => migrate(sql));
 }

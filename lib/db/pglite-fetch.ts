@@ -6,6 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { PGlite, Transaction } from "@electric-sql/pglite";
+import { sharedUntilRejected } from "../promise-cache.js";
 
 interface NeonQuery { query: string; params?: unknown[] }
 type Queryable = Pick<PGlite, "query"> | Transaction;
@@ -21,17 +22,7 @@ const openDatabases = new Map<string, Promise<{ db: PGlite; codecs: Codecs }>>()
 /** Creates the fetch route for an embedded database under `dataDir` (opened lazily, shared per directory). */
 export function pgliteFetch(dataDir: string): (url: string, init: RequestInit) => Promise<Response> {
   const dir = resolve(join(dataDir, "pgdata"));
-  const open = () => {
-    let opened = openDatabases.get(dir);
-    if (!opened) {
-      opened = openPglite(dir).catch((error: unknown) => {
-        openDatabases.delete(dir);
-        throw error;
-      });
-      openDatabases.set(dir, opened);
-    }
-    return opened;
-  };
+  const open = () => sharedUntilRejected(openDatabases, dir, () => openPglite(dir));
   return async (_url, init) => {
     const { db, codecs } = await open();
     const body = JSON.parse(String(init.body)) as NeonQuery | { queries: NeonQuery[] };

@@ -50,3 +50,12 @@ export async function lastRunPerJob(sql: Sql): Promise<Record<string, JobRun>> {
   const rows = await sql.query<JobRun>(`SELECT DISTINCT ON (job) ${COLUMNS} FROM job_runs ORDER BY job, started_at DESC`);
   return Object.fromEntries(rows.map((r) => [r.job, r]));
 }
+
+/** The error code of the account's latest failed run whose code is one of `codes`; null when none. */
+export async function latestFailureCode(sql: Sql, accountId: string, codes: readonly string[]): Promise<string | null> {
+  const rows = await sql.query<{ code: string }>(
+    "SELECT error_code AS code FROM job_runs WHERE account_id = $1 AND status = 'failed' AND error_code = ANY($2::text[]) ORDER BY ended_at DESC LIMIT 1",
+    [accountId, codes],
+  );
+  return rows[0]?.code ?? null;
+}

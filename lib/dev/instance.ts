@@ -6,6 +6,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { isProcessAlive } from "../process.js";
 
 /** What a running local server publishes about itself. */
 export interface InstanceInfo {
@@ -21,22 +22,12 @@ export function instancePath(dataDir: string): string {
   return join(dataDir, "server.json");
 }
 
-/** True when a process with this pid exists. */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** The live server of a data dir, or null (no file, unreadable, or its process is gone). */
 export function liveInstance(dataDir: string): InstanceInfo | null {
   try {
     const info = JSON.parse(readFileSync(instancePath(dataDir), "utf8")) as InstanceInfo;
     if (typeof info.pid !== "number" || typeof info.url !== "string") return null;
-    return info.pid !== process.pid && processAlive(info.pid) ? info : null;
+    return info.pid !== process.pid && isProcessAlive(info.pid) ? info : null;
   } catch {
     return null;
   }

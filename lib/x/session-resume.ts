@@ -5,6 +5,7 @@
  * cool-down that may have escalated to 12 h. When X itself pushed back (226, 429, a
  * challenge), the cool-down is what keeps the account safe, so the breaker is left alone.
  */
+import { latestFailureCode } from "../db/runs.js";
 import type { Sql } from "../db/sql.js";
 import type { ErrorCode } from "../errors.js";
 import { breakerPhase, type BreakerPhase } from "../state/breaker.js";
@@ -29,12 +30,7 @@ export async function resumeAfterImport(sql: Sql, state: StateStore, accountId: 
   const phase = breakerPhase(record, nowMs);
   const retryAtMs = record.state === "open" ? record.retryAtMs : null;
   if (phase === "closed") return { resumed: false, phase, cause: null, retryAtMs };
-  const rows = await sql.query<{ code: string }>(
-    `SELECT error_code AS code FROM job_runs WHERE account_id = $1 AND status = 'failed' AND error_code = ANY($2::text[])
-     ORDER BY ended_at DESC LIMIT 1`,
-    [accountId, [...SESSION_CODES, ...PUSHBACK_CODES]],
-  );
-  const cause = rows[0]?.code ?? null;
+  const cause = await latestFailureCode(sql, accountId, [...SESSION_CODES, ...PUSHBACK_CODES]);
   if (record.state === "isolated" || cause === null || !SESSION_CODES.includes(cause as ErrorCode)) return { resumed: false, phase, cause, retryAtMs };
   await state.resetBreaker("x");
   return { resumed: true, cause };

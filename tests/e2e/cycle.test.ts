@@ -21,6 +21,7 @@ import type { BrowserOpener } from "../../lib/runtime/context.js";
 import { runJob, type RunResult, type RuntimeDeps } from "../../lib/runtime/runner.js";
 import { botRuntime, sandboxOpener, TestClock } from "../support/bot.js";
 import { services } from "../support/env.js";
+import { isProcessAlive as alive } from "../support/services.js";
 import { seeded } from "../support/job-fixtures.js";
 import { topicModel } from "../support/topic-model.js";
 
@@ -43,14 +44,6 @@ function advance(ms: number): number {
   return now;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const run = (job: string): Promise<RunResult> => runJob(deps, { job, trigger: "manual" });
 const sql = () => deps.clients.sql;

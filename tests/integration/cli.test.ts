@@ -5,7 +5,6 @@
  * --json output that parses.
  */
 import { randomBytes } from "node:crypto";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,32 +12,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox, type Sandbox } from "../../lib/dev/sandbox/index.js";
 import { startLocalServer, type LocalServer } from "../../lib/dev/server.js";
 import { createTestDatabase, services } from "../support/env.js";
+import { runNode, type CapturedRun } from "../support/node-process.js";
 
 const svc = services();
 const BIN = join(process.cwd(), "bin/xbot.mjs");
-const CLEAN = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(XBOT_|DATABASE_URL|UPSTASH_|QSTASH_|KV_|CRON_SECRET|OPENAI_)/.test(k)));
 const ADMIN = `admin-${randomBytes(12).toString("hex")}`;
 const KEY = randomBytes(32).toString("hex");
 const dirs: string[] = [];
 
-interface Result { code: number | null; stdout: string; stderr: string }
+type Result = CapturedRun;
 
 function xbot(args: string[], env: Record<string, string>, cwd = process.cwd()): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...CLEAN, ...env }, cwd, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`xbot ${args.join(" ")} timed out:\n${stdout}\n${stderr}`));
-    }, 120_000);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runNode([BIN, ...args], { env, cwd, timeoutMs: 120_000, label: `xbot ${args.join(" ")}` });
 }
 
 const json = <T>(r: Result): T => JSON.parse(r.stdout) as T;

@@ -5,7 +5,6 @@
  * and a bad config.
  */
 import { spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +13,8 @@ import { JOBS } from "../../lib/jobs/index.js";
 import { startLocalServer, type LocalServer } from "../../lib/dev/server.js";
 import { createCatalog } from "../../lib/runtime/deps.js";
 import { createTestDatabase, services } from "../support/env.js";
+import { envWithoutXbot, runNode, type CapturedRun } from "../support/node-process.js";
+import { freePort } from "../support/services.js";
 import { deliver, QSTASH_DEV_CREDENTIALS } from "../support/qstash-shim.js";
 
 const svc = services();
@@ -27,35 +28,8 @@ function tempDir(): string {
 }
 
 /** Runs `npm start` (lib/dev/start.ts) as a process; resolves with its exit code and output. */
-function runStart(args: string[], env: Record<string, string>, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(XBOT_|DATABASE_URL|UPSTASH_|QSTASH_|KV_|CRON_SECRET|OPENAI_)/.test(k)));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", START, ...args], { env: { ...clean, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`npm start ${args.join(" ")} did not finish in ${timeoutMs} ms:\n${stdout}\n${stderr.slice(-3000)}`));
-    }, timeoutMs);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** A port that was free a moment ago. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
+function runStart(args: string[], env: Record<string, string>, timeoutMs: number): Promise<CapturedRun> {
+  return runNode(["--import", "tsx", START, ...args], { env, timeoutMs, label: `npm start ${args.join(" ")}` });
 }
 
 afterAll(() => {
@@ -174,8 +148,7 @@ describe("npm start as a process", () => {
   it.skipIf(!svc.postgres)("prints where everything is, serves, and stops cleanly on SIGTERM", { timeout: 120_000 }, async () => {
     const dataDir = tempDir();
     const [port, sandboxPort] = [await freePort(), await freePort()];
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(XBOT_|DATABASE_URL|UPSTASH_|QSTASH_|KV_|CRON_SECRET|OPENAI_)/.test(k)));
-    const env = { ...clean, DATABASE_URL: await createTestDatabase("start"), XBOT_NEON_HTTP_URL: svc.postgres!.neonHttpUrl, XBOT_DATA_DIR: dataDir, XBOT_PORT: String(port), XBOT_SANDBOX_PORT: String(sandboxPort) };
+    const env = { ...envWithoutXbot(), DATABASE_URL: await createTestDatabase("start"), XBOT_NEON_HTTP_URL: svc.postgres!.neonHttpUrl, XBOT_DATA_DIR: dataDir, XBOT_PORT: String(port), XBOT_SANDBOX_PORT: String(sandboxPort) };
     const child = spawn(process.execPath, ["--import", "tsx", START], { env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";

@@ -1,15 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { armId, bestHours, chooseArm, chooseArmFactored, newArm, posteriorMean, updateArm, type Arm } from "../../lib/learn/bandit.js";
 import { sampleNormal } from "../../lib/learn/beta.js";
-
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../support/random.js";
 
 function grid(topics: number, buckets: readonly number[]): Arm[] {
   const arms: Arm[] = [];

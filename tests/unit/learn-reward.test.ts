@@ -1,15 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { sampleBeta, sampleGamma } from "../../lib/learn/beta.js";
 import { rawReward, scorePost, squashReward } from "../../lib/learn/reward.js";
-
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../support/random.js";
 
 describe("reward", () => {
   const e = { likes: 10, replies: 1, reposts: 1, bookmarks: 1, impressions: 1000, followerDelta: 1 };

@@ -27,18 +27,11 @@ export interface SandboxPost {
   metrics: Metrics;
 }
 
-/** One stored post (internal shape; metrics are computed on read). */
-export interface StoredPost {
-  id: string;
-  text: string;
-  author: string;
-  inReplyTo: string | null;
-  threadRootId: string;
-  createdAtMs: number;
-  deleted: boolean;
+/** One stored post (internal shape; topic and metrics are computed on read). */
+export type StoredPost = Omit<SandboxPost, "topic" | "metrics"> & {
   /** Fixed metrics given by a seed; missing fields come from the engagement model. */
   fixedMetrics?: Partial<Metrics>;
-}
+};
 
 /** Kinds of injected failure. */
 export type FaultKind =

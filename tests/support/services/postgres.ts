@@ -9,7 +9,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { findPostgresBinDir, which } from "./binaries.js";
 import { registerExitCleanup, shQuote, startWatchdog } from "./cleanup.js";
-import { freePort, isAlive, LOOPBACK, waitForExit } from "./processes.js";
+import { freePort, isProcessAlive, LOOPBACK, waitForExit } from "./processes.js";
 
 const execFileP = promisify(execFile);
 
@@ -100,7 +100,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   const postmasterPid = (): number | null => {
     try {
       const pid = Number(readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
-      return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : null;
+      return Number.isInteger(pid) && pid > 0 && isProcessAlive(pid) ? pid : null;
     } catch {
       return null;
     }

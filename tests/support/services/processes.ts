@@ -3,6 +3,7 @@
  * waiting for one to exit.
  */
 import net from "node:net";
+import { isProcessAlive } from "../../../lib/process.js";
 
 /** The only address the test services bind or connect to. */
 export const LOOPBACK = "127.0.0.1";
@@ -29,24 +30,14 @@ export function freePort(): Promise<number> {
 /** Resolves after `ms` milliseconds. */
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Whether `pid` exists (EPERM counts: it exists but belongs to another user). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** Resolves once `pid` has gone (or after timeoutMs, returning false). */
 export async function waitForExit(pid: number, timeoutMs = 10_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!isAlive(pid)) return true;
+    if (!isProcessAlive(pid)) return true;
     await sleep(20);
   }
-  return !isAlive(pid);
+  return !isProcessAlive(pid);
 }
 
-export { isAlive as isProcessAlive };
+export { isProcessAlive };
