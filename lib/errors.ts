@@ -26,6 +26,10 @@ export type ErrorCode =
   | "x_automated"
   | "x_rate_limited"
   | "x_tweet_deleted"
+  | "x_tweet_unavailable"
+  | "x_unavailable"
+  | "x_account_suspended"
+  | "x_account_restricted"
   | "x_composer_disabled"
   | "llm_unavailable"
   | "llm_invalid_output"
@@ -74,8 +78,13 @@ export function classifyError(code: ErrorCode): ErrorClass {
     case "x_challenge":
     case "x_automated":
     case "x_rate_limited":
+    case "x_account_suspended":
+    case "x_account_restricted":
       return { retryable: false, dependency: "x" };
+    case "x_unavailable":
+      return { retryable: true, dependency: "x" };
     case "x_tweet_deleted":
+    case "x_tweet_unavailable":
     case "x_composer_disabled":
       return { retryable: false, dependency: null };
     case "llm_unavailable":

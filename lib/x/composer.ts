@@ -1,7 +1,8 @@
 /** The composer: finding it (pressing `n` if needed), typing into it, thread rows, the post button. */
 import type { Locator, Page } from "playwright-core";
 import { XbotError } from "../errors.js";
-import { firstAttachedNow, firstVisibleNow, normalizeText, sleep, waitMsOf, waitVisible, type Scope } from "./dom.js";
+import { firstAttachedNow, firstVisibleNow, sleep, waitMsOf, waitVisible, type Scope } from "./dom.js";
+import { normalizeText } from "./text.js";
 import { SEL, threadTextarea } from "./selectors.js";
 import type { XSite } from "./types.js";
 

@@ -106,8 +106,3 @@ export function parseStatusHref(href: string | null): { id: string; author: stri
   const m = /^\/([A-Za-z0-9_]{1,15})\/status\/(\d{1,20})(?:\/|$)/.exec(path);
   return m?.[1] && m[2] ? { author: m[1], id: m[2] } : null;
 }
-
-/** Whitespace- and invisible-character-insensitive form of a tweet text, for comparisons. */
-export function normalizeText(text: string): string {
-  return text.replace(/[\u200b-\u200d\ufeff]/g, "").replace(/\u00a0/g, " ").replace(/\s+/g, " ").trim();
-}

@@ -6,9 +6,10 @@
 import type { Page } from "playwright-core";
 import { collectArticles, waitForArticles } from "./articles.js";
 import { detectWall } from "./detect.js";
-import { navigate, normalizeText, parseStatusHref, waitVisible } from "./dom.js";
+import { navigate, parseStatusHref, waitVisible } from "./dom.js";
 import { SEL } from "./selectors.js";
-import type { XSite } from "./types.js";
+import { sameTweetText } from "./text.js";
+import type { TimelineTweet, XSite } from "./types.js";
 
 /** What the fallbacks need to know about the post. */
 export interface FallbackContext {
@@ -51,9 +52,7 @@ export async function idFromTimeline(
   await navigate(page, url);
   await detectWall(page, { waitMs });
   if (!(await waitForArticles(page, waitMs))) return null;
-  const want = normalizeText(text);
-  const mine = (a: { id: string; author: string; text: string }): boolean =>
-    a.author.toLowerCase() === site.user.toLowerCase() && !ctx.exclude.includes(a.id) && normalizeText(a.text) === want;
-  const [newest] = await collectArticles(page, 1, mine);
-  return newest?.id ?? null;
+  const mine = (a: TimelineTweet): boolean => a.author.toLowerCase() === site.user.toLowerCase() && !ctx.exclude.includes(a.id) && sameTweetText(a, text);
+  const { kept } = await collectArticles(page, 1, mine);
+  return kept[0]?.id ?? null;
 }

@@ -3,7 +3,12 @@ export { countFromAriaLabel, countInText, parseCount } from "./counts.js";
 export { classifyCreateTweetResponse, restIdOf, type CreateTweetOutcome } from "./create-tweet.js";
 export { detectWall, SESSION_EXPIRED_MESSAGE, type DetectOptions } from "./detect.js";
 export { postSingle, postThread, reply } from "./post.js";
-export { conversationReplies, mentions, readFollowers, readMetrics, recentTimeline } from "./read.js";
+export { conversation } from "./read/conversation.js";
+export { readFollowers } from "./read/followers.js";
+export { mentions } from "./read/mentions.js";
+export { readMetrics } from "./read/metrics.js";
+export { recentTimeline, type TimelineOptions } from "./read/timeline.js";
+export { canonicalText, sameTweetText } from "./text.js";
 export { METRIC_BUTTONS, SEL } from "./selectors.js";
 export { checkSession } from "./session-check.js";
 export type {
@@ -12,7 +17,10 @@ export type {
   PostOptions,
   PostResult,
   PostSource,
+  FollowersRead,
+  ReadSource,
   SessionCheck,
+  TimelineRead,
   TimelineTweet,
   TweetMetrics,
   XSite,

@@ -58,12 +58,14 @@ export const SEL = {
   statusTime: ['a[href*="/status/"] time'],
   /** The reply button of an article. */
   replyButton: ['[data-testid="reply"]'],
-  /** Action bar of an article. */
-  actionBar: ['div[role="group"]'],
   /** Visible (abbreviated) count inside an action button. */
   visibleCount: ['[data-testid="app-text-transition-container"]'],
   /** Views link of an article. */
   views: ['a[href$="/analytics"]'],
+  /** The "Show more" control inside a long post's text. */
+  showMore: ['[data-testid="tweet-text-show-more-link"]'],
+  /** Attached images and videos. */
+  media: ['[data-testid="tweetPhoto"]', '[data-testid="videoPlayer"]'],
 } as const;
 
 /** The action-bar buttons per counter (both states, e.g. like/unlike). */

@@ -42,31 +42,64 @@ export interface PostOptions {
 /** Names of the engagement counters. */
 export type MetricName = "likes" | "replies" | "reposts" | "bookmarks" | "views";
 
-/** Engagement counters of one tweet, as read from its status page. */
+/** Where a reading came from: the page's own GraphQL answer (exact), or the rendered DOM. */
+export type ReadSource = "graphql" | "dom";
+
+/**
+ * Engagement counters of one tweet. A counter X did not show is null (listed in `unknown`),
+ * never a made-up 0; one read from abbreviated visible text ("8.4K") is listed in `approximate`.
+ */
 export interface TweetMetrics {
-  readonly likes: number;
-  readonly replies: number;
-  readonly reposts: number;
-  readonly bookmarks: number;
-  readonly views: number;
-  /** Counters read from the abbreviated visible text ("8.4K") because no exact aria-label was found. */
+  readonly likes: number | null;
+  readonly replies: number | null;
+  readonly reposts: number | null;
+  readonly bookmarks: number | null;
+  readonly views: number | null;
+  readonly source: ReadSource;
   readonly approximate: MetricName[];
+  readonly unknown: MetricName[];
 }
 
-/** One tweet of a profile timeline. */
+/** One tweet of a timeline (profile, conversation or mentions). */
 export interface TimelineTweet {
   readonly id: string;
-  readonly text: string;
-  /** From `time[datetime]`; null when the article shows none. */
-  readonly time: Date | null;
-}
-
-/** One tweet of the mentions page. */
-export interface MentionTweet extends TimelineTweet {
   /** Handle of the author, without "@". */
   readonly author: string;
-  /** Id of the tweet it replies to, when the article links it (x.com usually shows only the handle). */
-  readonly inReplyTo?: string;
+  /** The whole text when read from GraphQL (t.co links as X stores them); the visible text from the DOM. */
+  readonly text: string;
+  /** The DOM showed only the start of the text ("Show more"): compare as a prefix. */
+  readonly truncated: boolean;
+  /** From GraphQL `created_at` or the DOM's `time[datetime]`; null when neither shows one. */
+  readonly time: Date | null;
+  /** The tweet it replies to, when the reading knows it (GraphQL always does). */
+  readonly inReplyTo: string | null;
+  /** Images/videos attached, when known. */
+  readonly mediaCount: number | null;
+  /** Its counters as the same reading showed them. */
+  readonly metrics: TweetMetrics | null;
+}
+
+/** One tweet of the mentions timeline. */
+export type MentionTweet = TimelineTweet;
+
+/**
+ * A read of a list of tweets. `coveredSince`: every tweet of the list newer than this was
+ * seen (null when nothing was). `reachedEnd`: nothing older exists. `unreadable`: items that
+ * were there but could not be parsed; a read with any is no proof that a tweet is absent.
+ */
+export interface TimelineRead {
+  readonly tweets: TimelineTweet[];
+  readonly source: ReadSource;
+  readonly coveredSince: Date | null;
+  readonly reachedEnd: boolean;
+  readonly unreadable: number;
+}
+
+/** A follower count and where it came from (`exact` false when read from abbreviated text). */
+export interface FollowersRead {
+  readonly followers: number;
+  readonly source: ReadSource;
+  readonly exact: boolean;
 }
 
 /** Result of a session check. */

@@ -1,7 +1,8 @@
 /** The non-navigating id fallback (URL) and status-link parsing (lib/x). */
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { normalizeText, parseStatusHref } from "../../lib/x/dom.js";
+import { parseStatusHref } from "../../lib/x/dom.js";
+import { normalizeText } from "../../lib/x/text.js";
 import { idFromUrl } from "../../lib/x/fallback.js";
 import type { XSite } from "../../lib/x/types.js";
 
