@@ -28,7 +28,8 @@ const CODE_MAP: Record<number, { code: ErrorCode; message: string; details?: Rec
   32: { code: "session_expired", message: "session expired: import a new one (32)" },
   89: { code: "session_expired", message: "session expired: import a new one (89)" },
   353: { code: "session_expired", message: "session expired: CSRF token rejected (353)" },
-  326: { code: "x_challenge", message: "x.com locked the account until a challenge is solved (326)" },
+  326: { code: "x_account_restricted", message: "x.com temporarily locked the account (326)" },
+  64: { code: "x_account_suspended", message: "the account is suspended (64)" },
   144: { code: "x_tweet_deleted", message: "the tweet replied to does not exist (144)" },
   385: { code: "x_tweet_deleted", message: "the tweet replied to is deleted or not visible (385)" },
 };
@@ -37,9 +38,13 @@ function field(value: unknown, key: string): unknown {
   return value !== null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
 }
 
-/** `data.create_tweet.tweet_results.result.rest_id` (or `.result.tweet.rest_id`), when well-formed. */
+/**
+ * `data.create_tweet.tweet_results.result.rest_id` (or `.result.tweet.rest_id`), when
+ * well-formed; long posts answer under `data.notetweet_create` (CreateNoteTweet).
+ */
 export function restIdOf(json: unknown): string | null {
-  const result = field(field(field(field(json, "data"), "create_tweet"), "tweet_results"), "result");
+  const data = field(json, "data");
+  const result = field(field(field(data, "create_tweet") ?? field(data, "notetweet_create"), "tweet_results"), "result");
   const id = field(result, "rest_id") ?? field(field(result, "tweet"), "rest_id");
   return typeof id === "string" && REST_ID.test(id) ? id : null;
 }

@@ -91,8 +91,8 @@ export function statusTimeOf(id: string): readonly string[] {
   return [`a[href$="/status/${id}"] time`];
 }
 
-/** CreateTweet GraphQL endpoint path (any query id). */
-export const CREATE_TWEET_PATH = /\/i\/api\/graphql\/[^/]+\/CreateTweet(?:\?|$)/;
+/** CreateTweet (and CreateNoteTweet, for long posts) GraphQL endpoint path (any query id). */
+export const CREATE_TWEET_PATH = /\/i\/api\/graphql\/[^/]+\/Create(?:Note)?Tweet(?:\?|$)/;
 
 /** A selector list joined into one CSS selector (document order, for waiting on "any of"). */
 export function anyOf(list: readonly string[]): string {

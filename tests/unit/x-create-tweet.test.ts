@@ -35,7 +35,8 @@ describe("classifyCreateTweetResponse", () => {
     [200, err(186), "validation"],
     [200, err(187), "validation"],
     [200, err(385), "x_tweet_deleted"],
-    [200, err(326), "x_challenge"],
+    [200, err(326), "x_account_restricted"],
+    [200, err(64), "x_account_suspended"],
     [200, err(999), "page_unexpected"],
   ] as const)("HTTP %d %j → %s, not posted", (status, json, code) => {
     const e = thrown(status, json);
@@ -54,6 +55,11 @@ describe("classifyCreateTweetResponse", () => {
       expect(e.code).toBe("page_unexpected");
       expect(e.details?.posted).toBe("unknown");
     }
+  });
+
+  it("reads a long post's id from CreateNoteTweet's answer", () => {
+    const note = { data: { notetweet_create: { tweet_results: { result: { rest_id: "1790000000000000555" } } } } };
+    expect(classifyCreateTweetResponse(200, note)).toEqual({ restId: "1790000000000000555" });
   });
 
   it("a 429 with an id is not a success", () => {
