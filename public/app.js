@@ -236,7 +236,7 @@ function renderProblems(runs) {
 
 function renderQueue(queue) {
   const counts = queue?.counts ?? {};
-  $("queue-counts").replaceChildren(...["queued", "posting", "posted", "failed", "cancelled"].map((s) =>
+  $("queue-counts").replaceChildren(...["queued", "posting", "posted", "partial", "failed", "cancelled"].map((s) =>
     el("span", { class: "chip", dataset: { status: s } }, `${s} `, el("b", null, num(counts[s] ?? 0)))));
   const items = Array.isArray(queue?.items) ? queue.items : [];
   if (items.length === 0) {

@@ -98,7 +98,7 @@ export interface QueueArgs {
   readonly limit: string | undefined;
 }
 
-const STATUSES: readonly ItemStatus[] = ["queued", "posting", "posted", "failed", "cancelled"];
+const STATUSES: readonly ItemStatus[] = ["queued", "posting", "posted", "partial", "failed", "cancelled"];
 
 function itemJson(item: QueueItem): Record<string, unknown> {
   return { ...item, dueAt: isoTime(item.dueAt), postedAt: item.postedAt ? isoTime(item.postedAt) : null };

@@ -31,7 +31,7 @@ export async function openAttempt(sql: Sql, item: QueueItem, run: { runId: strin
 }
 
 /** What happens to the item when an attempt is closed without a post. */
-export type ItemAfter = { to: "queued"; dueAt: Date; refundAttempt?: boolean } | { to: "failed" };
+export type ItemAfter = { to: "queued" | "partial"; dueAt: Date; refundAttempt?: boolean } | { to: "failed" };
 
 /** Closes an attempt as failed (or not found) and moves its item, in one transaction. */
 export async function closeAttempt(sql: Sql, attempt: { id: string; itemId: string }, close: { status: "failed" | "not_found"; errorCode: string; message: string; at: Date; item: ItemAfter }): Promise<void> {
@@ -41,12 +41,12 @@ export async function closeAttempt(sql: Sql, attempt: { id: string; itemId: stri
       text: "UPDATE post_attempts SET status = $2, error_code = $3, error_message = $4, finished_at = $5 WHERE id = $1 AND status = 'open'",
       params: [attempt.id, close.status, close.errorCode, close.message.slice(0, 500), close.at.toISOString()],
     },
-    item.to === "queued"
+    item.to !== "failed"
       ? {
-          text: `UPDATE content_items SET status = 'queued', due_at = $2, reason = $3, claimed_by = NULL, updated_at = $4,
+          text: `UPDATE content_items SET status = $6, due_at = $2, reason = $3, claimed_by = NULL, updated_at = $4,
                    attempts = attempts - CASE WHEN $5::boolean THEN 1 ELSE 0 END
                  WHERE id = $1 AND status = 'posting'`,
-          params: [attempt.itemId, item.dueAt.toISOString(), `${close.errorCode}: ${close.message}`.slice(0, 500), close.at.toISOString(), item.refundAttempt ?? false],
+          params: [attempt.itemId, item.dueAt.toISOString(), `${close.errorCode}: ${close.message}`.slice(0, 500), close.at.toISOString(), item.refundAttempt ?? false, item.to],
         }
       : {
           text: "UPDATE content_items SET status = 'failed', reason = $2, claimed_by = NULL, updated_at = $3 WHERE id = $1 AND status = 'posting'",
@@ -69,10 +69,10 @@ export async function expiredOpenAttempts(sql: Sql, accountId: string, now: Date
   return rows;
 }
 
-/** Items claimed (status posting) with no open attempt, claimed before `before`: crashed before the attempt row. */
+/** Items claimed (status posting) with no open attempt, claimed before `before`: crashed before the attempt row. A thread with tweets on X goes back to partial. */
 export async function requeueOrphanClaims(sql: Sql, accountId: string, before: Date, now: Date): Promise<number> {
   const rows = await sql.query(
-    `UPDATE content_items i SET status = 'queued', claimed_by = NULL, attempts = greatest(attempts - 1, 0), reason = 'claim abandoned before any attempt', updated_at = $3
+    `UPDATE content_items i SET status = CASE WHEN EXISTS (SELECT 1 FROM posts p WHERE p.item_id = i.id) THEN 'partial' ELSE 'queued' END, claimed_by = NULL, attempts = greatest(attempts - 1, 0), reason = 'claim abandoned before any attempt', updated_at = $3
      WHERE i.account_id = $1 AND i.status = 'posting' AND i.claimed_at <= $2
        AND NOT EXISTS (SELECT 1 FROM post_attempts a WHERE a.item_id = i.id AND a.status IN ('open', 'succeeded'))
      RETURNING 1`,

@@ -45,13 +45,17 @@ export async function dueSnapshots(sql: Sql, accountId: string, now: Date, limit
   return rows.map((r) => ({ ...r, postedAt: new Date(r.postedAt) }));
 }
 
-/** Records a snapshot and clears the post's back-off; false when that bucket was already recorded. */
+/**
+ * Records a snapshot and clears the post's back-off; false when that bucket was already
+ * recorded. Unknown counters are stored as NULL, with the reading's source and approximations.
+ */
 export async function saveSnapshot(sql: Sql, accountId: string, due: Pick<DueSnapshot, "tweetId" | "bucket">, metrics: TweetMetrics, takenAt: Date): Promise<boolean> {
   const [inserted] = await sql.transaction([
     {
-      text: `INSERT INTO metric_snapshots (account_id, tweet_id, age_bucket, likes, replies, reposts, bookmarks, views, taken_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (account_id, tweet_id, age_bucket) DO NOTHING RETURNING 1`,
-      params: [accountId, due.tweetId, due.bucket, metrics.likes, metrics.replies, metrics.reposts, metrics.bookmarks, metrics.views, takenAt.toISOString()],
+      text: `INSERT INTO metric_snapshots (account_id, tweet_id, age_bucket, likes, replies, reposts, bookmarks, views, source, approximate, taken_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11) ON CONFLICT (account_id, tweet_id, age_bucket) DO NOTHING RETURNING 1`,
+      params: [accountId, due.tweetId, due.bucket, metrics.likes, metrics.replies, metrics.reposts, metrics.bookmarks, metrics.views, metrics.source,
+        JSON.stringify(metrics.approximate), takenAt.toISOString()],
     },
     { text: "UPDATE posts SET metrics_failures = 0, metrics_retry_at = NULL WHERE account_id = $1 AND tweet_id = $2", params: [accountId, due.tweetId] },
   ]);
@@ -82,11 +86,11 @@ export async function recordReadFailure(sql: Sql, accountId: string, due: Pick<D
 export interface MetricSnapshot {
   readonly tweetId: string;
   readonly bucket: AgeBucket;
-  readonly likes: number;
-  readonly replies: number;
-  readonly reposts: number;
-  readonly bookmarks: number;
-  readonly views: number;
+  readonly likes: number | null;
+  readonly replies: number | null;
+  readonly reposts: number | null;
+  readonly bookmarks: number | null;
+  readonly views: number | null;
   readonly takenAt: Date;
 }
 

@@ -17,21 +17,58 @@ export interface PostRow {
   readonly postedAt: Date;
 }
 
-/** Records the receipt of an item's attempt. Idempotent: a second call changes nothing. */
-export async function recordReceipt(sql: Sql, item: QueueItem, receipt: { attemptId: string; tweetIds: readonly string[]; postedAt: Date; origin: "bot" | "reconciled" }): Promise<void> {
-  const [root] = receipt.tweetIds;
+/** Where a receipt's ids continue an item's thread (a partial thread being finished). */
+export interface ReceiptStart {
+  /** Position of the first id in the item's thread. */
+  readonly position: number;
+  /** The tweet the first id replies to (the last tweet already on X). */
+  readonly previousId: string;
+  /** The thread's first tweet. */
+  readonly rootId: string;
+}
+
+/** A receipt: the ids X gave (or reconcile found) for an attempt, in thread order. */
+export interface Receipt {
+  readonly attemptId: string;
+  readonly tweetIds: readonly string[];
+  readonly postedAt: Date;
+  readonly origin: "bot" | "reconciled";
+  readonly start?: ReceiptStart;
+}
+
+/**
+ * Records the receipt of an item's attempt in ONE transaction: the attempt is resolved, one
+ * posts row per tweet, and the item becomes `posted`, or `partial` (due now, for the post job
+ * to finish) when the ids do not reach its last tweet. Idempotent: a second call changes nothing.
+ */
+export async function recordReceipt(sql: Sql, item: QueueItem, receipt: Receipt): Promise<"posted" | "partial"> {
+  const from = receipt.start?.position ?? 0;
+  const root = receipt.start?.rootId ?? receipt.tweetIds[0];
+  const complete = from + receipt.tweetIds.length >= item.tweets.length;
   const at = receipt.postedAt.toISOString();
-  const rows = receipt.tweetIds.map((tweetId, position) => ({
+  const rows = receipt.tweetIds.map((tweetId, i) => ({
     text: `INSERT INTO posts (account_id, tweet_id, item_id, attempt_id, kind, position, thread_root, in_reply_to, text, origin, posted_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (account_id, tweet_id) DO NOTHING`,
-    params: [item.accountId, tweetId, item.id, receipt.attemptId, item.kind, position, root, position === 0 ? item.inReplyTo : receipt.tweetIds[position - 1],
-      item.tweets[position] ?? "", receipt.origin, at],
+    params: [item.accountId, tweetId, item.id, receipt.attemptId, item.kind, from + i, root, i > 0 ? receipt.tweetIds[i - 1] : (receipt.start?.previousId ?? item.inReplyTo),
+      item.tweets[from + i] ?? "", receipt.origin, at],
   }));
+  const reason = complete ? null : `partial: ${from + receipt.tweetIds.length} of ${item.tweets.length} tweets are on X; the post job finishes the thread`;
   await sql.transaction([
-    { text: "UPDATE post_attempts SET status = 'succeeded', tweet_ids = $2::jsonb, finished_at = $3 WHERE id = $1 AND status = 'open'", params: [receipt.attemptId, JSON.stringify(receipt.tweetIds), at] },
+    { text: "UPDATE post_attempts SET status = $2, tweet_ids = $3::jsonb, finished_at = $4 WHERE id = $1 AND status = 'open'", params: [receipt.attemptId, complete ? "succeeded" : "partial", JSON.stringify(receipt.tweetIds), at] },
     ...rows,
-    { text: "UPDATE content_items SET status = 'posted', tweet_id = $2, posted_at = $3, claimed_by = NULL, updated_at = $3 WHERE id = $1 AND status = 'posting'", params: [item.id, root, at] },
+    {
+      text: `UPDATE content_items SET status = $2, tweet_id = $3, posted_at = coalesce(posted_at, $4::timestamptz), due_at = CASE WHEN $2 = 'partial' THEN $4::timestamptz ELSE due_at END,
+               reason = $5, claimed_by = NULL, updated_at = $4::timestamptz WHERE id = $1 AND status = 'posting'`,
+      params: [item.id, complete ? "posted" : "partial", root, at, reason],
+    },
   ]);
+  return complete ? "posted" : "partial";
+}
+
+/** The ids already on X of an item's thread, in position order. */
+export async function receiptIdsOf(sql: Sql, accountId: string, itemId: string): Promise<string[]> {
+  const rows = await sql.query<{ tweet_id: string }>("SELECT tweet_id FROM posts WHERE account_id = $1 AND item_id = $2 ORDER BY position", [accountId, itemId]);
+  return rows.map((r) => r.tweet_id);
 }
 
 /** Records a tweet found on X that the database never knew (a ghost). */
@@ -83,8 +120,42 @@ export async function postingStats(sql: Sql, accountId: string, now: Date): Prom
 export async function recentTexts(sql: Sql, accountId: string, limit = 200): Promise<string[]> {
   const rows = await sql.query<{ text: string }>(
     `(SELECT text FROM posts WHERE account_id = $1 ORDER BY posted_at DESC LIMIT $2)
-     UNION ALL (SELECT t FROM content_items, jsonb_array_elements_text(tweets) t WHERE account_id = $1 AND status IN ('queued', 'posting'))`,
+     UNION ALL (SELECT t FROM content_items, jsonb_array_elements_text(tweets) t WHERE account_id = $1 AND status IN ('queued', 'posting', 'partial'))`,
     [accountId, limit],
   );
   return rows.map((r) => r.text);
+}
+
+/** A receipt to check against a good read of our timeline (is it still on X?). */
+export interface CheckableReceipt {
+  readonly tweetId: string;
+  readonly postedAt: Date;
+}
+
+/** Our first tweets (singles, thread roots) posted in [from, to], not deleted nor already vanished. */
+export async function receiptsToCheck(sql: Sql, accountId: string, from: Date, to: Date): Promise<CheckableReceipt[]> {
+  const rows = await sql.query<{ tweetId: string; postedAt: Date }>(
+    `SELECT tweet_id AS "tweetId", posted_at AS "postedAt" FROM posts
+     WHERE account_id = $1 AND position = 0 AND kind IN ('single', 'thread') AND origin IN ('bot', 'reconciled')
+       AND deleted_at IS NULL AND vanished_at IS NULL AND posted_at BETWEEN $2 AND $3
+     ORDER BY posted_at LIMIT 200`,
+    [accountId, from.toISOString(), to.toISOString()],
+  );
+  return rows.map((r) => ({ tweetId: r.tweetId, postedAt: new Date(r.postedAt) }));
+}
+
+/** Marks receipts whose tweets a good read no longer shows; returns how many were newly marked. */
+export async function markVanished(sql: Sql, accountId: string, tweetIds: readonly string[], at: Date): Promise<number> {
+  if (tweetIds.length === 0) return 0;
+  const rows = await sql.query("UPDATE posts SET vanished_at = $3 WHERE account_id = $1 AND tweet_id = ANY($2::text[]) AND vanished_at IS NULL RETURNING 1", [accountId, tweetIds, at.toISOString()]);
+  return rows.length;
+}
+
+/** Receipts marked vanished, newest first (for health and the dashboard). */
+export async function vanishedPosts(sql: Sql, accountId: string, limit = 20): Promise<{ tweetId: string; text: string; postedAt: Date; vanishedAt: Date }[]> {
+  return sql.query(
+    `SELECT tweet_id AS "tweetId", text, posted_at AS "postedAt", vanished_at AS "vanishedAt" FROM posts
+     WHERE account_id = $1 AND vanished_at IS NOT NULL ORDER BY vanished_at DESC LIMIT $2`,
+    [accountId, limit],
+  );
 }

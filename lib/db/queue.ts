@@ -1,6 +1,8 @@
 /**
  * The content queue (content_items). Status lifecycle:
  *   queued -> posting (claim) -> posted (receipt) | queued (reconcile requeue) | failed
+ *   posting -> partial (reconcile: a thread with tweets missing) -> posting (the post job
+ *     finishes it) | cancelled (operator)
  *   queued -> cancelled (operator)
  * `claimDue` is the first step of exactly-once posting: one statement, SKIP LOCKED, so
  * concurrent claimers never receive the same item.
@@ -11,7 +13,7 @@ import type { Sql } from "./sql.js";
 /** Kinds of queued content. */
 export type ItemKind = "single" | "thread" | "reply";
 /** Where in its lifecycle an item is. */
-export type ItemStatus = "queued" | "posting" | "posted" | "failed" | "cancelled";
+export type ItemStatus = "queued" | "posting" | "posted" | "partial" | "failed" | "cancelled";
 
 /** One queued (or finished) piece of content. */
 export interface QueueItem {
@@ -64,7 +66,7 @@ export async function enqueue(sql: Sql, item: NewItem): Promise<QueueItem | null
   const rows = await sql.query<QueueItem>(
     `INSERT INTO content_items (account_id, kind, tweets, content_hash, source, due_at, topic, format, hour_bucket, arm_id, in_reply_to, max_attempts)
      VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-     ON CONFLICT (account_id, content_hash) WHERE status IN ('queued', 'posting') DO NOTHING
+     ON CONFLICT (account_id, content_hash) WHERE status IN ('queued', 'posting', 'partial') DO NOTHING
      RETURNING ${COLUMNS}`,
     [item.accountId, item.kind, JSON.stringify(item.tweets), contentHash(item.tweets), item.source, item.dueAt.toISOString(), item.topic ?? null,
       item.format ?? null, item.hourBucket ?? null, item.armId ?? null, item.inReplyTo ?? null, item.maxAttempts ?? 3],
@@ -86,6 +88,24 @@ export async function claimDue(sql: Sql, accountId: string, runId: string, now: 
   return rows[0] ?? null;
 }
 
+/**
+ * Claims the earliest due partial thread (to finish it), or null. Same guarantees as
+ * {@link claimDue}. A thread is retried up to twice its max attempts in all; then it stays
+ * `partial` for the operator (finish it by hand, or cancel it).
+ */
+export async function claimPartial(sql: Sql, accountId: string, runId: string, now: Date): Promise<QueueItem | null> {
+  const rows = await sql.query<QueueItem>(
+    `UPDATE content_items SET status = 'posting', claimed_by = $2, claimed_at = $3::timestamptz, attempts = attempts + 1, updated_at = $3::timestamptz
+     WHERE status = 'partial' AND id = (
+       SELECT id FROM content_items
+       WHERE account_id = $1 AND status = 'partial' AND due_at <= $3 AND attempts < 2 * max_attempts
+       ORDER BY due_at, id FOR UPDATE SKIP LOCKED LIMIT 1)
+     RETURNING ${COLUMNS}`,
+    [accountId, runId, now.toISOString()],
+  );
+  return rows[0] ?? null;
+}
+
 /** Items of an account, newest due first, optionally by status. */
 export async function listItems(sql: Sql, accountId: string, options: { status?: ItemStatus; limit?: number } = {}): Promise<QueueItem[]> {
   return sql.query<QueueItem>(
@@ -94,10 +114,10 @@ export async function listItems(sql: Sql, accountId: string, options: { status?:
   );
 }
 
-/** Cancels a queued item; false when it is not queued (already posting or finished). */
+/** Cancels a queued or partial item; false when it is neither (posting or finished). */
 export async function cancelItem(sql: Sql, accountId: string, id: string): Promise<boolean> {
   const rows = await sql.query(
-    "UPDATE content_items SET status = 'cancelled', reason = 'cancelled by operator', updated_at = now() WHERE account_id = $1 AND id = $2 AND status = 'queued' RETURNING 1",
+    "UPDATE content_items SET status = 'cancelled', reason = 'cancelled by operator', updated_at = now() WHERE account_id = $1 AND id = $2 AND status IN ('queued', 'partial') RETURNING 1",
     [accountId, id],
   );
   return rows.length === 1;
@@ -106,7 +126,7 @@ export async function cancelItem(sql: Sql, accountId: string, id: string): Promi
 /** Counts of items by status (for health and the dashboard). */
 export async function queueCounts(sql: Sql, accountId: string): Promise<Record<ItemStatus, number>> {
   const rows = await sql.query<{ status: ItemStatus; n: number }>("SELECT status, count(*)::int AS n FROM content_items WHERE account_id = $1 GROUP BY status", [accountId]);
-  const counts: Record<ItemStatus, number> = { queued: 0, posting: 0, posted: 0, failed: 0, cancelled: 0 };
+  const counts: Record<ItemStatus, number> = { queued: 0, posting: 0, posted: 0, partial: 0, failed: 0, cancelled: 0 };
   for (const r of rows) counts[r.status] = r.n;
   return counts;
 }

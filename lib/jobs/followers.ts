@@ -19,10 +19,12 @@ export const followers = defineJob({
     if (ctx.mode === "shadow") return { skipped: "shadow mode never touches X" };
     const accountId = ctx.config.XBOT_ACCOUNT_ID;
     const { site, browser } = await xAccess(ctx);
-    const count = await browser.withPage("followers", (page) => readFollowers(page, site, site.user), { signal: ctx.signal });
+    const read = await browser.withPage("followers", (page) => readFollowers(page, site, site.user), { signal: ctx.signal });
+    const count = read.followers;
+    if (!read.exact) return { user: site.user, skipped: "X shows the follower count only abbreviated: no snapshot taken", shown: count, source: read.source };
     const takenAt = new Date(ctx.clock.now());
     const previous = await latestFollowers(ctx.db, accountId, takenAt);
     await insertFollowerSnapshot(ctx.db, accountId, count, takenAt);
-    return { user: site.user, followers: count, change: previous ? count - previous.followers : null, since: previous?.takenAt.toISOString() ?? null };
+    return { user: site.user, followers: count, source: read.source, exact: read.exact, change: previous ? count - previous.followers : null, since: previous?.takenAt.toISOString() ?? null };
   },
 });

@@ -34,7 +34,8 @@ interface Scorable {
 async function scorable(sql: Sql, accountId: string, limit: number): Promise<Scorable[]> {
   const rows = await sql.query<Scorable>(
     `SELECT p.id::text AS "postId", p.tweet_id AS "tweetId", p.posted_at AS "postedAt", i.arm_id AS "armId",
-       s.likes, s.replies, s.reposts, s.bookmarks, s.views
+       coalesce(s.likes, 0) AS likes, coalesce(s.replies, 0) AS replies, coalesce(s.reposts, 0) AS reposts,
+       coalesce(s.bookmarks, 0) AS bookmarks, coalesce(s.views, 0) AS views
      FROM posts p
      JOIN metric_snapshots s ON s.account_id = p.account_id AND s.tweet_id = p.tweet_id AND s.age_bucket = '24h'
      LEFT JOIN content_items i ON i.id = p.item_id

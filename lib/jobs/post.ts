@@ -4,7 +4,7 @@
  * reports what would be posted. A failure that X caused (226, 429, login wall) is
  * rethrown so the `x` breaker opens with its escalating cool-down.
  */
-import { claimDue, listItems, type ItemKind } from "../db/queue.js";
+import { claimDue, claimPartial, listItems, type ItemKind, type QueueItem } from "../db/queue.js";
 import { postingStats } from "../db/posts.js";
 import { checkCaps } from "../posting/caps.js";
 import { postClaimedItem } from "../posting/protocol.js";
@@ -41,13 +41,28 @@ export const post = defineJob({
   async run(ctx) {
     const now = new Date(ctx.clock.now());
     if (ctx.mode === "shadow") return shadowRun(ctx, now);
-    const { kinds, capped } = await allowedKinds(ctx, now);
-    if (kinds.length === 0) return { posted: 0, capped };
-    const item = await claimDue(ctx.db, ctx.config.XBOT_ACCOUNT_ID, ctx.runId, now, kinds);
+    const item = await claimNext(ctx, now);
     await ctx.checkpoint("post:after_claim");
-    if (!item) return { posted: 0, reason: "nothing due" };
-    const outcome = await postClaimedItem(ctx, item, await xAccess(ctx));
-    if ((outcome.result === "not_posted" || outcome.result === "unknown") && outcome.error.dependency) throw outcome.error;
-    return { ...outcome, ...("error" in outcome ? { error: outcome.error.toJSON() } : {}), posted: outcome.result === "posted" ? 1 : 0 };
+    if ("capped" in item) return { posted: 0, capped: item.capped };
+    if (!item.claimed) return { posted: 0, reason: "nothing due" };
+    return postAndReport(ctx, item.claimed);
   },
 });
+
+/**
+ * A partial thread first (finishing it is the same thread, already counted by the caps), then
+ * the earliest due single or thread the caps allow.
+ */
+async function claimNext(ctx: JobContext, now: Date): Promise<{ claimed: QueueItem | null } | { capped: string | undefined }> {
+  const partial = await claimPartial(ctx.db, ctx.config.XBOT_ACCOUNT_ID, ctx.runId, now);
+  if (partial) return { claimed: partial };
+  const { kinds, capped } = await allowedKinds(ctx, now);
+  if (kinds.length === 0) return { capped };
+  return { claimed: await claimDue(ctx.db, ctx.config.XBOT_ACCOUNT_ID, ctx.runId, now, kinds) };
+}
+
+async function postAndReport(ctx: JobContext, item: QueueItem): Promise<JobSummary> {
+  const outcome = await postClaimedItem(ctx, item, await xAccess(ctx));
+  if ((outcome.result === "not_posted" || outcome.result === "unknown") && outcome.error.dependency) throw outcome.error;
+  return { ...outcome, ...("error" in outcome ? { error: outcome.error.toJSON() } : {}), posted: outcome.result === "posted" ? 1 : 0 };
+}

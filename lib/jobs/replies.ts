@@ -15,16 +15,30 @@ import { postClaimedItem } from "../posting/protocol.js";
 import { bestCandidate, markCandidate, storeCandidates, type FoundTweet } from "../replies/candidates.js";
 import { defineJob, type JobDefinition, type JobSummary } from "../runtime/job.js";
 import type { JobContext } from "../runtime/context.js";
-import { mentions, recentTimeline } from "../x/index.js";
+import { toXbotError } from "../errors.js";
+import { mentions, recentTimeline, type TimelineTweet } from "../x/index.js";
 import { loadPlanContent } from "./planning/content.js";
 import { modelIdOf, recordSpend, spentTodayUsd } from "./planning/llm-access.js";
 import { xAccess, type XAccess } from "./x-access.js";
 
+/** A curated account's recent posts; an account X shows as unavailable (suspended, restricted) is skipped. */
+async function curatedTweets(ctx: JobContext, access: XAccess, account: string): Promise<TimelineTweet[]> {
+  try {
+    return (await access.browser.withPage("replies:curated", (p) => recentTimeline(p, access.site, account, { max: 5 }))).tweets;
+  } catch (error) {
+    const e = toXbotError(error);
+    if (e.code !== "not_found") throw e;
+    ctx.log.warn("curated account skipped", { account, reason: e.message });
+    return [];
+  }
+}
+
 async function discover(ctx: JobContext, access: XAccess): Promise<number> {
-  const found: FoundTweet[] = (await access.browser.withPage("replies:mentions", (p) => mentions(p, access.site, 20))).map((m) => ({ ...m, source: "mention" as const }));
+  const read = await access.browser.withPage("replies:mentions", (p) => mentions(p, access.site, 20));
+  const found: FoundTweet[] = read.tweets.map((m) => ({ ...m, source: "mention" as const }));
   for (const account of (ctx.config.XBOT_REPLY_ACCOUNTS ?? "").split(",").filter(Boolean).slice(0, 5)) {
-    const tweets = await access.browser.withPage("replies:curated", (p) => recentTimeline(p, access.site, account, 5));
-    found.push(...tweets.map((t) => ({ ...t, author: account, source: "curated" as const })));
+    const tweets = await curatedTweets(ctx, access, account);
+    found.push(...tweets.map((t) => ({ ...t, source: "curated" as const })));
   }
   return storeCandidates(ctx.db, ctx.config.XBOT_ACCOUNT_ID, found, access.site.user, new Date(ctx.clock.now()));
 }

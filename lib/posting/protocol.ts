@@ -5,15 +5,17 @@
  *   - failed before the click: the attempt fails and the item is requeued (or failed);
  *   - maybe posted (`posted: "unknown" | "partial"`, a crash, a receipt that could not be
  *     written): the attempt stays OPEN and only reconciliation resolves it.
+ * A `partial` thread (some tweets on X, found by reconcile) is finished by posting only the
+ * missing tweets, each as a reply to the one before, under a new attempt.
  */
 import { closeAttempt, openAttempt, type Attempt } from "../db/attempts.js";
-import { recordReceipt } from "../db/posts.js";
+import { receiptIdsOf, recordReceipt, type ReceiptStart } from "../db/posts.js";
 import type { QueueItem } from "../db/queue.js";
 import { XbotError, toXbotError } from "../errors.js";
 import { retry } from "../resilience/retry.js";
 import type { JobContext } from "../runtime/context.js";
 import type { XAccess } from "../jobs/x-access.js";
-import { postSingle, postThread, reply, type PostResult } from "../x/index.js";
+import { postSingle, postThread, reply, type PostOptions, type PostResult } from "../x/index.js";
 
 /** How long an attempt is presumed in flight (reconcile waits this long before looking). */
 export const ATTEMPT_LEASE_MS = 6 * 60_000;
@@ -29,13 +31,15 @@ export type PostOutcome =
 
 /** Posts one claimed item exactly once, or leaves an honest open attempt. */
 export async function postClaimedItem(ctx: JobContext, item: QueueItem, access: XAccess): Promise<PostOutcome> {
+  const done = item.kind === "thread" ? await receiptIdsOf(ctx.db, item.accountId, item.id) : [];
+  const start: ReceiptStart | undefined = done.length > 0 ? { position: done.length, previousId: done[done.length - 1]!, rootId: done[0]! } : undefined;
   const now = new Date(ctx.clock.now());
   const attempt = await openAttempt(ctx.db, item, { runId: ctx.runId, mode: ctx.mode, startedAt: now, leaseUntil: new Date(now.getTime() + ATTEMPT_LEASE_MS) });
   await ctx.checkpoint("post:after_attempt");
   const click = { happened: false };
   let published: PostResult;
   try {
-    published = await access.browser.withPage(`post:${item.kind}`, (page) => publish(ctx, page, access, item, click), { timeoutMs: 120_000, signal: ctx.signal });
+    published = await access.browser.withPage(`post:${item.kind}`, (page) => publish(ctx, page, access, item, click, start), { timeoutMs: 120_000, signal: ctx.signal });
   } catch (error) {
     return notPublished(ctx, item, attempt, toXbotError(error), click.happened);
   }
@@ -43,15 +47,19 @@ export async function postClaimedItem(ctx: JobContext, item: QueueItem, access: 
   await ctx.checkpoint("post:after_capture");
   ctx.log.info("posted", { itemId: item.id, tweetIds: published.tweetIds, source: published.source });
   await ctx.checkpoint("post:before_receipt");
-  return writeReceipt(ctx, item, attempt, published);
+  return writeReceipt(ctx, item, attempt, published, start);
 }
 
-function publish(ctx: JobContext, page: import("playwright-core").Page, access: XAccess, item: QueueItem, click: { happened: boolean }): Promise<PostResult> {
+type Page = import("playwright-core").Page;
+type Click = { happened: boolean };
+
+function publish(ctx: JobContext, page: Page, access: XAccess, item: QueueItem, click: Click, start: ReceiptStart | undefined): Promise<PostResult> {
   const onClicked = () => {
     click.happened = true;
     return ctx.checkpoint("post:after_click");
   };
   const options = { dryRun: ctx.mode === "dry", signal: ctx.signal, onClicked };
+  if (start) return finishThread(page, access, item, start, options);
   if (item.kind === "thread") return postThread(page, access.site, item.tweets, options);
   if (item.kind === "reply") {
     if (!item.inReplyTo) throw new XbotError("validation", `reply item ${item.id} has no in_reply_to`);
@@ -60,10 +68,32 @@ function publish(ctx: JobContext, page: import("playwright-core").Page, access: 
   return postSingle(page, access.site, item.tweets[0]!, options);
 }
 
-async function writeReceipt(ctx: JobContext, item: QueueItem, attempt: Attempt, published: PostResult): Promise<PostOutcome> {
+/**
+ * Posts the tweets of a partial thread after `start`, each replying to the previous. Once one
+ * is posted, any failure is "maybe posted" (`posted: "unknown"`): reconcile reads the chain.
+ */
+async function finishThread(page: Page, access: XAccess, item: QueueItem, start: ReceiptStart, options: PostOptions): Promise<PostResult> {
+  const ids: string[] = [];
+  let previous = start.previousId;
+  for (let i = start.position; i < item.tweets.length; i++) {
+    let result: PostResult;
+    try {
+      result = await reply(page, access.site, previous, item.tweets[i]!, options);
+    } catch (error) {
+      const e = toXbotError(error);
+      throw ids.length === 0 ? e : new XbotError(e.code, e.message, { cause: e, details: { ...e.details, tweetIds: ids, posted: "unknown" } });
+    }
+    if (result.source === "dry") return result;
+    ids.push(result.tweetIds[0]!);
+    previous = result.tweetIds[0]!;
+  }
+  return { tweetIds: ids, source: "graphql" };
+}
+
+async function writeReceipt(ctx: JobContext, item: QueueItem, attempt: Attempt, published: PostResult, start: ReceiptStart | undefined): Promise<PostOutcome> {
   const postedAt = new Date(ctx.clock.now());
   try {
-    await retry(() => recordReceipt(ctx.db, item, { attemptId: attempt.id, tweetIds: published.tweetIds, postedAt, origin: "bot" }), {
+    await retry(() => recordReceipt(ctx.db, item, { attemptId: attempt.id, tweetIds: published.tweetIds, postedAt, origin: "bot", ...(start ? { start } : {}) }), {
       attempts: 4, baseMs: 200, capMs: 3_000, deadlineAt: ctx.deadlineAt,
     });
   } catch (error) {
@@ -91,8 +121,12 @@ async function notPublished(ctx: JobContext, item: QueueItem, attempt: Attempt, 
     ctx.log.warn("outcome unknown: attempt left open for reconcile", { itemId: item.id, code: error.code, posted });
     return { result: "unknown", itemId: item.id, error };
   }
-  const at = new Date(ctx.clock.now());
   const duplicateOnX = error.code === "validation" && error.details?.duplicate === true;
+  if (duplicateOnX && item.attempts > 1) {
+    ctx.log.warn("X says duplicate (187) for a retried item: it may be on X already; attempt left open for reconcile", { itemId: item.id });
+    return { result: "unknown", itemId: item.id, error };
+  }
+  const at = new Date(ctx.clock.now());
   const exhausted = item.attempts >= item.maxAttempts || duplicateOnX || error.code === "validation";
   const next = exhausted ? ({ to: "failed" } as const) : ({ to: "queued", dueAt: new Date(at.getTime() + REQUEUE_DELAY_MS) } as const);
   await closeAttempt(ctx.db, attempt, { status: "failed", errorCode: error.code, message: error.message, at, item: next });

@@ -1,67 +1,99 @@
 /**
- * Reconciliation: the only way an open attempt is resolved. For each attempt whose lease
- * has passed, look for its text on X (our profile timeline; for replies, the target's
- * conversation): found -> record the receipt with the tweet id X shows; not found ->
- * requeue, or fail after the item's max attempts. Tweets on our timeline that the database
- * never knew (newer than our first receipt) are recorded as ghosts. Claims abandoned
- * before any attempt are requeued: X was never touched.
+ * Reconciliation: the only way an open attempt is resolved. For each attempt whose lease has
+ * passed, look for its tweets on X (lib/posting/find-on-x.ts): found → the receipt with the
+ * ids X shows; a thread with tweets missing → `partial` (the post job finishes it); absent
+ * (proven by a good read) → requeue, or fail after the item's max attempts; inconclusive →
+ * the attempt stays open and the summary says why. A read X refuses (throttled, suspended)
+ * throws, so nothing is concluded and the job's failure names the cause. From the same good
+ * read: tweets the database never knew are recorded as ghosts, and receipts whose tweets are
+ * no longer there are marked vanished. Claims abandoned before any attempt are requeued.
  */
 import { closeAttempt, expiredOpenAttempts, requeueOrphanClaims } from "../db/attempts.js";
-import { firstPostAt, knownTweetIds, recordGhost, recordReceipt } from "../db/posts.js";
+import { firstPostAt, knownTweetIds, markVanished, receiptIdsOf, receiptsToCheck, recordGhost, recordReceipt } from "../db/posts.js";
 import type { JobContext } from "../runtime/context.js";
 import type { XAccess } from "../jobs/x-access.js";
-import { normalizeText } from "../x/dom.js";
-import { conversationReplies, recentTimeline, type TimelineTweet } from "../x/index.js";
+import { recentTimeline, type TimelineRead } from "../x/index.js";
+import { findOnX, provesAbsence, SKEW_MS, type Finding, type OpenAttempt } from "./find-on-x.js";
 import { ATTEMPT_LEASE_MS } from "./protocol.js";
 
 /** What a reconciliation pass did. */
 export interface ReconcileSummary {
   resolved: number;
+  partial: number;
   requeued: number;
   failed: number;
+  /** Attempts left open because no read could prove where they are; `why` per item. */
+  inconclusive: { itemId: string; why: string }[];
   ghosts: number;
+  vanished: number;
   orphansRequeued: number;
+  /** Where the timeline read came from. */
+  source: TimelineRead["source"];
 }
 
-const SKEW_MS = 5 * 60_000;
+/** How far back receipts are checked against the timeline, and how old they must be. */
+const VANISH_WINDOW_MS = 24 * 3_600_000;
+const VANISH_GRACE_MS = 10 * 60_000;
+const TIMELINE_MAX = 100;
+
+type Attempts = Awaited<ReturnType<typeof expiredOpenAttempts>>;
 
 /** Runs one reconciliation pass. */
 export async function reconcile(ctx: JobContext, access: XAccess): Promise<ReconcileSummary> {
   const account = ctx.config.XBOT_ACCOUNT_ID;
   const now = new Date(ctx.clock.now());
-  const summary: ReconcileSummary = { resolved: 0, requeued: 0, failed: 0, ghosts: 0, orphansRequeued: 0 };
-  summary.orphansRequeued = await requeueOrphanClaims(ctx.db, account, new Date(now.getTime() - ATTEMPT_LEASE_MS), now);
-  const timeline = await access.browser.withPage("reconcile:timeline", (page) => recentTimeline(page, access.site, access.site.user, 40));
+  const orphansRequeued = await requeueOrphanClaims(ctx.db, account, new Date(now.getTime() - ATTEMPT_LEASE_MS), now);
+  const attempts = await expiredOpenAttempts(ctx.db, account, now);
+  const since = new Date(Math.min(now.getTime() - VANISH_WINDOW_MS, ...attempts.map((a) => new Date(a.startedAt).getTime() - SKEW_MS)));
+  const timeline = await access.browser.withPage("reconcile:timeline", (page) => recentTimeline(page, access.site, access.site.user, { max: TIMELINE_MAX, since }));
+  const summary: ReconcileSummary = { resolved: 0, partial: 0, requeued: 0, failed: 0, inconclusive: [], ghosts: 0, vanished: 0, orphansRequeued, source: timeline.source };
   const matched = new Set<string>();
-  for (const attempt of await expiredOpenAttempts(ctx.db, account, now)) {
-    const candidates = attempt.item.kind === "reply" && attempt.item.inReplyTo
-      ? await access.browser.withPage("reconcile:conversation", (page) => conversationReplies(page, access.site, attempt.item.inReplyTo!, 20))
-      : timeline;
-    const known = await knownTweetIds(ctx.db, account, candidates.map((t) => t.id));
-    const found = candidates.find((t) => !known.has(t.id) && !matched.has(t.id) && sameText(t.text, attempt.item.tweets[0] ?? "") && notBefore(t, new Date(attempt.startedAt)));
-    if (found) {
-      matched.add(found.id);
-      await recordReceipt(ctx.db, attempt.item, { attemptId: attempt.id, tweetIds: [found.id], postedAt: found.time ?? now, origin: "reconciled" });
-      ctx.log.info("reconciled: found on X", { itemId: attempt.item.id, tweetId: found.id });
-      summary.resolved++;
-      continue;
-    }
-    const exhausted = attempt.item.attempts >= attempt.item.maxAttempts;
-    await closeAttempt(ctx.db, attempt, { status: "not_found", errorCode: "not_found", message: "not on X after the attempt's lease", at: now, item: exhausted ? { to: "failed" } : { to: "queued", dueAt: now } });
-    if (exhausted) summary.failed++;
-    else summary.requeued++;
-  }
+  await resolveAll(ctx, access, timeline, attempts, matched, summary);
   summary.ghosts = await recordGhosts(ctx, timeline, matched, now);
+  summary.vanished = await markVanishedReceipts(ctx, timeline, now);
+  if (summary.inconclusive.length > 0) ctx.log.warn("reconcile: attempts left open", { inconclusive: summary.inconclusive });
   return summary;
 }
 
-async function recordGhosts(ctx: JobContext, timeline: TimelineTweet[], matched: Set<string>, now: Date): Promise<number> {
+async function resolveAll(ctx: JobContext, access: XAccess, timeline: TimelineRead, attempts: Attempts, matched: Set<string>, summary: ReconcileSummary): Promise<void> {
+  const account = ctx.config.XBOT_ACCOUNT_ID;
+  for (const attempt of attempts) {
+    const open: OpenAttempt = { startedAt: new Date(attempt.startedAt), item: attempt.item, done: attempt.item.kind === "thread" ? await receiptIdsOf(ctx.db, account, attempt.item.id) : [] };
+    const known = await knownTweetIds(ctx.db, account, timeline.tweets.map((t) => t.id));
+    const finding = await findOnX(access, timeline, open, (id) => known.has(id) || matched.has(id));
+    await settle(ctx, attempt, open, finding, matched, summary);
+  }
+}
+
+async function settle(ctx: JobContext, attempt: Attempts[number], open: OpenAttempt, finding: Finding, matched: Set<string>, summary: ReconcileSummary): Promise<void> {
+  const now = new Date(ctx.clock.now());
+  const item = attempt.item;
+  if (finding.kind === "inconclusive") {
+    summary.inconclusive.push({ itemId: item.id, why: finding.why });
+    return;
+  }
+  if (finding.kind === "absent") {
+    const exhausted = item.attempts >= item.maxAttempts && open.done.length === 0;
+    const next = open.done.length > 0 ? ({ to: "partial", dueAt: now } as const) : exhausted ? ({ to: "failed" } as const) : ({ to: "queued", dueAt: now } as const);
+    await closeAttempt(ctx.db, attempt, { status: "not_found", errorCode: "not_found", message: "not on X after the attempt's lease", at: now, item: next });
+    if (next.to === "failed") summary.failed++;
+    else summary.requeued++;
+    return;
+  }
+  for (const id of finding.tweetIds) matched.add(id);
+  const outcome = await recordReceipt(ctx.db, item, { attemptId: attempt.id, tweetIds: finding.tweetIds, postedAt: finding.postedAt ?? now, origin: "reconciled", ...(finding.start ? { start: finding.start } : {}) });
+  if (outcome === "partial") summary.partial++;
+  else summary.resolved++;
+  ctx.log[outcome === "partial" ? "warn" : "info"](outcome === "partial" ? "reconciled: thread partial on X" : "reconciled: found on X", { itemId: item.id, tweetIds: finding.tweetIds });
+}
+
+async function recordGhosts(ctx: JobContext, timeline: TimelineRead, matched: Set<string>, now: Date): Promise<number> {
   const account = ctx.config.XBOT_ACCOUNT_ID;
   const since = await firstPostAt(ctx.db, account);
   if (!since) return 0;
-  const known = await knownTweetIds(ctx.db, account, timeline.map((t) => t.id));
+  const known = await knownTweetIds(ctx.db, account, timeline.tweets.map((t) => t.id));
   let ghosts = 0;
-  for (const tweet of timeline) {
+  for (const tweet of timeline.tweets) {
     if (known.has(tweet.id) || matched.has(tweet.id) || !tweet.time || tweet.time < since) continue;
     if (await recordGhost(ctx.db, account, tweet, now)) {
       ctx.log.warn("ghost: a post on X the database did not know", { tweetId: tweet.id });
@@ -71,11 +103,14 @@ async function recordGhosts(ctx: JobContext, timeline: TimelineTweet[], matched:
   return ghosts;
 }
 
-function sameText(onX: string, ours: string): boolean {
-  const strip = (t: string) => normalizeText(t.replace(/https?:\/\/\S+/g, "")).toLowerCase();
-  return strip(onX) === strip(ours);
-}
-
-function notBefore(tweet: TimelineTweet, startedAt: Date): boolean {
-  return !tweet.time || tweet.time.getTime() >= startedAt.getTime() - SKEW_MS;
+/** Receipts (singles, thread roots) the read covers but does not show: X gave an id, the post is gone. */
+async function markVanishedReceipts(ctx: JobContext, timeline: TimelineRead, now: Date): Promise<number> {
+  const to = new Date(now.getTime() - VANISH_GRACE_MS);
+  if (timeline.coveredSince === null || !provesAbsence(timeline, to)) return 0;
+  const from = new Date(Math.max(timeline.coveredSince.getTime() + SKEW_MS, now.getTime() - VANISH_WINDOW_MS));
+  const shown = new Set(timeline.tweets.map((t) => t.id));
+  const missing = (await receiptsToCheck(ctx.db, ctx.config.XBOT_ACCOUNT_ID, from, to)).filter((r) => !shown.has(r.tweetId)).map((r) => r.tweetId);
+  const marked = await markVanished(ctx.db, ctx.config.XBOT_ACCOUNT_ID, missing, now);
+  if (marked > 0) ctx.log.error("receipts whose posts are not on X (vanished)", { tweetIds: missing });
+  return marked;
 }

@@ -1,6 +1,7 @@
 /**
  * Reply candidates: tweets we might answer. Mentions are the default source; curated
- * accounts are opt-in (XBOT_REPLY_ACCOUNTS). Rules: root tweets only, never ourselves,
+ * accounts are opt-in (XBOT_REPLY_ACCOUNTS). Rules: curated accounts' root tweets only (a
+ * mention may be a reply, e.g. to one of our posts), never ourselves,
  * never the same tweet twice (a unique row per tweet), and at most N replies per author
  * per day. Score = recency (half-life 6 h) x source weight (a mention outranks a curated post).
  */
@@ -9,9 +10,7 @@ import type { TimelineTweet } from "../x/index.js";
 
 /** A tweet found on X that we may reply to. */
 export interface FoundTweet extends TimelineTweet {
-  readonly author: string;
   readonly source: "mention" | "curated";
-  readonly inReplyTo?: string | undefined;
 }
 
 /** A stored candidate. */
@@ -28,7 +27,7 @@ const SOURCE_WEIGHT = { mention: 1, curated: 0.6 } as const;
 
 /** The score of a tweet at `now` (0 for ineligible ones). */
 export function scoreTweet(tweet: FoundTweet, us: string, now: Date): number {
-  if (tweet.author.toLowerCase() === us.toLowerCase() || tweet.inReplyTo) return 0;
+  if (tweet.author.toLowerCase() === us.toLowerCase() || (tweet.source === "curated" && tweet.inReplyTo)) return 0;
   const ageMs = tweet.time ? Math.max(0, now.getTime() - tweet.time.getTime()) : HALF_LIFE_MS;
   return SOURCE_WEIGHT[tweet.source] * 0.5 ** (ageMs / HALF_LIFE_MS);
 }
