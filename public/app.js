@@ -273,7 +273,7 @@ function renderPosts(status) {
     return el("tr", { dataset: { tweet: p.tweetId } },
       el("td", { class: "mono" }, clock(p.postedAt)),
       el("td", { class: "text" }, href ? el("a", { href, target: "_blank", rel: "noopener noreferrer" }, p.text ?? p.tweetId) : p.text ?? p.tweetId),
-      el("td", null, [p.kind, p.origin && p.origin !== "bot" ? p.origin : null, p.topic].filter(Boolean).join(" · ")),
+      el("td", null, [p.kind, p.origin && p.origin !== "bot" ? p.origin : null, p.topic, p.vanishedAt ? "vanished from X" : null, p.deletedAt ? "deleted" : null].filter(Boolean).join(" · ")),
       el("td", { class: "num" }, num(m?.likes)),
       el("td", { class: "num" }, num(m?.replies)),
       el("td", { class: "num" }, num(m?.reposts)),

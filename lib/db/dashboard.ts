@@ -9,15 +9,17 @@ export interface PostWithMetrics {
   readonly text: string;
   readonly postedAt: Date;
   readonly deletedAt: Date | null;
+  /** Set when a good read of X no longer shows the tweet X gave an id for. */
+  readonly vanishedAt: Date | null;
   readonly topic: string | null;
   readonly format: string | null;
-  readonly metrics: { likes: number; replies: number; reposts: number; bookmarks: number; views: number; ageBucket: string } | null;
+  readonly metrics: { likes: number | null; replies: number | null; reposts: number | null; bookmarks: number | null; views: number | null; ageBucket: string } | null;
 }
 
 /** The latest posts (thread roots and singles, replies included), newest first. */
 export async function recentPostsWithMetrics(sql: Sql, accountId: string, limit = 30): Promise<PostWithMetrics[]> {
   return sql.query<PostWithMetrics>(
-    `SELECT p.tweet_id AS "tweetId", p.kind, p.origin, p.text, p.posted_at AS "postedAt", p.deleted_at AS "deletedAt", i.topic, i.format,
+    `SELECT p.tweet_id AS "tweetId", p.kind, p.origin, p.text, p.posted_at AS "postedAt", p.deleted_at AS "deletedAt", p.vanished_at AS "vanishedAt", i.topic, i.format,
        (SELECT jsonb_build_object('likes', m.likes, 'replies', m.replies, 'reposts', m.reposts, 'bookmarks', m.bookmarks, 'views', m.views, 'ageBucket', m.age_bucket)
         FROM metric_snapshots m WHERE m.account_id = p.account_id AND m.tweet_id = p.tweet_id ORDER BY m.taken_at DESC LIMIT 1) AS metrics
      FROM posts p LEFT JOIN content_items i ON i.id = p.item_id

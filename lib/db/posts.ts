@@ -159,3 +159,22 @@ export async function vanishedPosts(sql: Sql, accountId: string, limit = 20): Pr
     [accountId, limit],
   );
 }
+
+/** What the operator must know about posting: partial threads, vanished receipts, attempts past their lease. */
+export interface PostingProblems {
+  readonly partialThreads: number;
+  readonly vanishedPosts: number;
+  readonly attemptsPastLease: number;
+}
+
+/** Counts of {@link PostingProblems} at `now` (vanished receipts of the last 7 days). */
+export async function postingProblems(sql: Sql, accountId: string, now: Date): Promise<PostingProblems> {
+  const rows = await sql.query<PostingProblems>(
+    `SELECT
+       (SELECT count(*)::int FROM content_items WHERE account_id = $1 AND status = 'partial') AS "partialThreads",
+       (SELECT count(*)::int FROM posts WHERE account_id = $1 AND vanished_at > $2::timestamptz - interval '7 days') AS "vanishedPosts",
+       (SELECT count(*)::int FROM post_attempts WHERE account_id = $1 AND status = 'open' AND lease_until <= $2) AS "attemptsPastLease"`,
+    [accountId, now.toISOString()],
+  );
+  return rows[0] ?? { partialThreads: 0, vanishedPosts: 0, attemptsPastLease: 0 };
+}

@@ -3,6 +3,7 @@
  * derived from breakers, the last run of each job and job health. docs/operations.md has
  * the runbook behind each one.
  */
+import type { PostingProblems } from "../db/posts.js";
 import type { JobRun } from "../db/runs.js";
 import type { BreakerRecord } from "../state/breaker.js";
 
@@ -19,8 +20,9 @@ const X_CODES: Record<string, string> = {
 };
 
 /** Alerts for the current state. */
-export function alertsOf(input: { breakers: Record<string, BreakerRecord>; lastRuns: Record<string, JobRun>; jobs: Record<string, { stale: boolean; ageMs: number | null; maxAgeMs: number }> }): string[] {
+export function alertsOf(input: { breakers: Record<string, BreakerRecord>; lastRuns: Record<string, JobRun>; jobs: Record<string, { stale: boolean; ageMs: number | null; maxAgeMs: number }>; posting?: PostingProblems }): string[] {
   const alerts = new Set<string>();
+  for (const line of postingAlerts(input.posting, input.lastRuns.reconcile)) alerts.add(line);
   for (const run of Object.values(input.lastRuns)) {
     if (run.status === "failed" && run.errorCode && X_CODES[run.errorCode]) alerts.add(X_CODES[run.errorCode]!);
     const degraded = run.summary?.degraded;
@@ -34,4 +36,19 @@ export function alertsOf(input: { breakers: Record<string, BreakerRecord>; lastR
     if (health.stale && health.ageMs !== null) alerts.add(`${job} has not succeeded for ${Math.round(health.ageMs / 60_000)} min (allowed ${Math.round(health.maxAgeMs / 60_000)} min)`);
   }
   return [...alerts];
+}
+
+/** Partial threads, vanished posts and attempts reconcile could not conclude, in plain language. */
+function postingAlerts(posting: PostingProblems | undefined, reconcile: JobRun | undefined): string[] {
+  const out: string[] = [];
+  if (posting && posting.partialThreads > 0) out.push(`${posting.partialThreads} thread(s) are partial on X (later tweets missing): the post job finishes them; npx xbot queue list --status partial`);
+  if (posting && posting.vanishedPosts > 0) out.push(`${posting.vanishedPosts} post(s) that X accepted are not on X (vanished): check the account on x.com for removals or a shadow-ban`);
+  const inconclusive = reconcile?.summary?.inconclusive;
+  if (Array.isArray(inconclusive) && inconclusive.length > 0) {
+    const why = (inconclusive[0] as { why?: unknown } | undefined)?.why;
+    out.push(`reconcile left ${inconclusive.length} post attempt(s) open: ${typeof why === "string" ? why : "no read could prove where they are"}`);
+  } else if (posting && posting.attemptsPastLease > 0 && reconcile?.status === "failed") {
+    out.push(`${posting.attemptsPastLease} post attempt(s) wait for reconcile, whose last run failed (${reconcile.errorCode ?? "error"})`);
+  }
+  return out;
 }

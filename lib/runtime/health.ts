@@ -6,6 +6,7 @@
  * state store down, posting fails closed: alerts say so.
  */
 import { probeDb } from "../db/health.js";
+import { postingProblems } from "../db/posts.js";
 import { lastRunPerJob } from "../db/runs.js";
 import { toXbotError } from "../errors.js";
 import { LEVEL_WHEN_OPEN } from "../resilience/policies.js";
@@ -40,9 +41,9 @@ export function serviceLevel(breakers: Record<string, BreakerRecord>): number {
 export async function healthReport(deps: RuntimeDeps) {
   const now = (deps.clock ?? { now: Date.now }).now();
   const { sql, state } = deps.clients;
-  const [db, ping, breakers, heartbeats, browserLeases, lastRuns] = await Promise.all([
+  const [db, ping, breakers, heartbeats, browserLeases, lastRuns, problems] = await Promise.all([
     probeDb(sql), safe(() => state.ping()), safe(() => state.listBreakers()), safe(() => state.readHeartbeats()),
-    safe(() => state.countLeases(BROWSER_RESOURCE)), safe(() => lastRunPerJob(sql)),
+    safe(() => state.countLeases(BROWSER_RESOURCE)), safe(() => lastRunPerJob(sql)), safe(() => postingProblems(sql, deps.config.XBOT_ACCOUNT_ID, new Date(now))),
   ]);
   const records = breakers.ok ? breakers.value : {};
   const level = serviceLevel(records);
@@ -53,7 +54,8 @@ export async function healthReport(deps: RuntimeDeps) {
   const stateAlert = ping.ok ? [] : [`state store (${state.kind}) unreachable: posting and replies are paused (they fail closed)`];
   return {
     status, level, order: deps.catalog.order,
-    alerts: [...stateAlert, ...alertsOf({ breakers: records, lastRuns: runs, jobs })],
+    alerts: [...stateAlert, ...alertsOf({ breakers: records, lastRuns: runs, jobs, ...(problems.ok ? { posting: problems.value } : {}) })],
+    posting: problems.ok ? problems.value : null,
     probes: { db, state: ping.ok ? { ok: true } : { ok: false, error: ping.error } },
     breakers: Object.fromEntries(Object.entries(records).map(([name, r]) => [name, { ...r, phase: breakerPhase(r, now) }])),
     resources: { browser: { used: browserLeases.ok ? browserLeases.value : null, slots: deps.config.XBOT_BROWSER_SLOTS } },
