@@ -39,9 +39,15 @@ function inWindow(t: TimelineTweet, startedAt: Date): boolean {
   return !t.time || t.time.getTime() >= startedAt.getTime() - SKEW_MS;
 }
 
-/** Can this read prove that a tweet posted after `startedAt` is NOT there? */
+/**
+ * Can this read prove that a tweet posted after `startedAt` is NOT there? Only a successful
+ * read with nothing unreadable that covers the window: it reaches back past `startedAt`, or
+ * GraphQL says the timeline ends (a page of X's cursors only; a brand-new account's timeline
+ * is that). An empty DOM read never proves anything: x.com renders nothing when it throttles.
+ */
 export function provesAbsence(read: TimelineRead, startedAt: Date): boolean {
-  if (read.unreadable > 0 || read.tweets.length === 0) return false;
+  if (read.unreadable > 0) return false;
+  if (read.tweets.length === 0) return read.source === "graphql" && read.reachedEnd;
   return read.reachedEnd || (read.coveredSince !== null && read.coveredSince.getTime() <= startedAt.getTime() - SKEW_MS);
 }
 

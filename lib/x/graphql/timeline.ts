@@ -23,6 +23,8 @@ export interface TimelinePage {
   readonly unreadable: number;
   /** The bottom cursor (more entries below), or null at the end. */
   readonly bottomCursor: string | null;
+  /** Entries of any kind (cursors included). X ends a timeline with a page of cursors only; an answer with no entries at all proves nothing. */
+  readonly entries: number;
 }
 
 const ItemContent = z.looseObject({ itemType: z.string().optional(), __typename: z.string().optional(), tweet_results: z.looseObject({ result: z.unknown().optional() }).optional() });
@@ -40,7 +42,7 @@ const Instruction = z.looseObject({ type: z.string(), entries: z.array(Entry).op
 /** The instruction list schema (an array of typed instructions). */
 export const InstructionsSchema = z.array(Instruction);
 
-type Acc = { items: TimelineItem[]; tombstones: string[]; unreadable: number; bottomCursor: string | null };
+type Acc = { items: TimelineItem[]; tombstones: string[]; unreadable: number; bottomCursor: string | null; entries: number };
 
 function addTweet(acc: Acc, entryId: string, content: z.infer<typeof ItemContent> | undefined, pinned: boolean): void {
   if (!content || (content.itemType ?? content.__typename) !== "TimelineTweet") return;
@@ -53,6 +55,7 @@ function addTweet(acc: Acc, entryId: string, content: z.infer<typeof ItemContent
 }
 
 function addEntry(acc: Acc, entry: z.infer<typeof Entry>, pinned: boolean): void {
+  acc.entries++;
   const c = entry.content;
   const type = c.entryType ?? c.__typename;
   if (type === "TimelineTimelineItem") addTweet(acc, entry.entryId, c.itemContent, pinned);
@@ -62,7 +65,7 @@ function addEntry(acc: Acc, entry: z.infer<typeof Entry>, pinned: boolean): void
 
 /** Reads parsed instructions into tweets (in entry order), tombstones and the bottom cursor. */
 export function readInstructions(instructions: z.infer<typeof InstructionsSchema>): TimelinePage {
-  const acc: Acc = { items: [], tombstones: [], unreadable: 0, bottomCursor: null };
+  const acc: Acc = { items: [], tombstones: [], unreadable: 0, bottomCursor: null, entries: 0 };
   for (const ins of instructions) {
     if (ins.type === "TimelinePinEntry" && ins.entry) addEntry(acc, ins.entry, true);
     else if (ins.type === "TimelineReplaceEntry" && ins.entry) addEntry(acc, ins.entry, false);

@@ -31,10 +31,11 @@ function covered(coveredSince: Date | null, since: Date | undefined): boolean {
 
 type Acc = { items: TimelineItem[]; unreadable: number; reachedEnd: boolean };
 
+/** An answer without any entry (not even X's cursors) is counted unreadable: it proves nothing. */
 function addPage(acc: Acc, page: TimelinePage): void {
   acc.items.push(...page.items);
-  acc.unreadable += page.unreadable;
-  if (page.items.length === 0 && page.unreadable === 0) acc.reachedEnd = true;
+  acc.unreadable += page.entries === 0 ? 1 : page.unreadable;
+  if (page.entries > 0 && page.items.length === 0 && page.unreadable === 0) acc.reachedEnd = true;
 }
 
 /** Scrolls for the next UserTweets answer; false when none came (or it was not a timeline). */
