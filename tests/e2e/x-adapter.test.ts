@@ -1,14 +1,14 @@
 /**
  * The X site adapter (lib/x) driven by the REAL bundled Chromium against the sandbox x.com:
- * posting (single, thread, reply, dry run, id fallbacks), every fault's typed error, reads
- * (metrics, followers, timeline, mentions), session checks and the shifted DOM variant "b".
+ * posting (single, thread, reply, dry run, id fallbacks), every fault's typed error, session
+ * checks and the shifted DOM variant "b". The readers have their own file (x-readers.test.ts).
  */
 import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useSandboxBrowser } from "../support/sandbox-browser.js";
 import { type Sandbox, type SandboxPost } from "../../lib/dev/sandbox/index.js";
 import { XbotError } from "../../lib/errors.js";
-import { checkSession, mentions, postSingle, postThread, readFollowers, readMetrics, recentTimeline, reply, type XSite } from "../../lib/x/index.js";
+import { checkSession, postSingle, postThread, readMetrics, recentTimeline, reply, type XSite } from "../../lib/x/index.js";
 
 const T = { timeout: 30_000 };
 let browser: Browser;
@@ -217,88 +217,6 @@ describe("faults become typed errors", () => {
   });
 });
 
-describe("reading", () => {
-  it("readMetrics equals the sandbox metrics exactly, even where the visible text is abbreviated", T, async () => {
-    const metrics = { replies: 13, reposts: 1390, likes: 8467, bookmarks: 290, views: 1_234_567 };
-    const seeded = seedOne({ author: "pg_guru", text: "Counting things", metrics });
-    const m = await readMetrics(await newPage(), site(), seeded.id);
-    expect(m).toEqual({ ...metrics, approximate: [] });
-    expect(post(seeded.id)?.metrics).toEqual(metrics);
-  });
-
-  it("readMetrics reads zeros and model-grown counts", T, async () => {
-    const page = await newPage();
-    const zero = seedOne({ text: "Quiet", metrics: { replies: 0, reposts: 0, likes: 0, bookmarks: 0, views: 0 } });
-    expect(await readMetrics(page, site(), zero.id)).toEqual({ replies: 0, reposts: 0, likes: 0, bookmarks: 0, views: 0, approximate: [] });
-    const t0 = Date.UTC(2025, 4, 6, 19, 0, 0);
-    const grown = seedOne({ text: "An AI agent prompt trick", createdAtMs: t0 });
-    sb.setNow(t0 + 24 * 3600_000);
-    const { approximate, ...read } = await readMetrics(page, site(), grown.id);
-    expect(approximate).toEqual([]);
-    expect(read).toEqual(post(grown.id)?.metrics);
-    expect(read.likes).toBeGreaterThan(100);
-  });
-
-  it("without exact aria-labels it falls back to the visible text and says it is approximate", T, async () => {
-    const seeded = seedOne({ author: "pg_guru", text: "Labels stripped", metrics: { likes: 8467, reposts: 139 } });
-    const page = await newPage();
-    await page.route(/\/i\/web\/status\//, async (route) => {
-      const response = await route.fetch();
-      const body = (await response.text()).replace(/ aria-label="\d+ Likes\. Like"/, "");
-      await route.fulfill({ response, body });
-    });
-    const m = await readMetrics(page, site(), seeded.id);
-    expect(m.likes).toBe(8400);
-    expect(m.reposts).toBe(139);
-    expect(m.approximate).toEqual(["likes"]);
-  });
-
-  it("readMetrics of a deleted or unknown tweet → x_tweet_deleted", T, async () => {
-    const seeded = seedOne({ text: "to be deleted" });
-    await fetch(`${sb.url}/__sandbox/posts/${seeded.id}`, { method: "DELETE" });
-    const page = await newPage();
-    expect((await caught(readMetrics(page, site(), seeded.id))).code).toBe("x_tweet_deleted");
-    expect((await caught(readMetrics(page, site(), "1234567890123456789"))).code).toBe("x_tweet_deleted");
-  });
-
-  it("readFollowers reads the profile's follower count", T, async () => {
-    sb.seed({ followers: 1_234_567 });
-    expect(await readFollowers(await newPage(), site(), sb.user)).toBe(1_234_567);
-    sb.seed({ followers: 42 });
-    expect(await readFollowers(await newPage(), site(), sb.user.toUpperCase())).toBe(42);
-  });
-
-  it("recentTimeline: own top-level tweets, newest first, with times", T, async () => {
-    const now = Date.now();
-    const h = 3600_000;
-    const a = seedOne({ text: "oldest own post", createdAtMs: now - 3 * h });
-    const b = seedOne({ text: "middle own post", createdAtMs: now - 2 * h });
-    seedOne({ text: "a reply, not on the profile", inReplyTo: a.id, createdAtMs: now - 90 * 60_000 });
-    const c = seedOne({ text: "newest own post", createdAtMs: now - h });
-    const page = await newPage();
-    const all = await recentTimeline(page, site(), sb.user, 10);
-    expect(all.map((t) => t.id)).toEqual([c.id, b.id, a.id]);
-    expect(all.map((t) => t.text)).toEqual(["newest own post", "middle own post", "oldest own post"]);
-    expect(all.map((t) => t.time?.getTime())).toEqual([c.createdAtMs, b.createdAtMs, a.createdAtMs]);
-    expect((await recentTimeline(page, site(), sb.user, 2)).map((t) => t.id)).toEqual([c.id, b.id]);
-  });
-
-  it("mentions: other users' tweets mentioning us, newest first", T, async () => {
-    const now = Date.now();
-    sb.seed({ mentions: [{ author: "curious_cat", text: "how do you deploy?", createdAtMs: now - 60_000 }] });
-    const page = await newPage();
-    const got = await mentions(page, site(), 10);
-    const expected = sb
-      .posts()
-      .filter((p) => p.author !== sb.user && p.text.includes(`@${sb.user}`))
-      .sort((x, y) => y.createdAtMs - x.createdAtMs);
-    expect(expected.length).toBeGreaterThanOrEqual(2);
-    expect(got.map((m) => m.id)).toEqual(expected.map((p) => p.id));
-    expect(got[0]).toMatchObject({ author: "curious_cat", text: `@${sb.user} how do you deploy?` });
-    expect(got.map((m) => m.time?.getTime())).toEqual(expected.map((p) => p.createdAtMs));
-  });
-});
-
 describe("session", () => {
   it("checkSession: logged in as our user; expired without cookies; challenge is not 'expired'", T, async () => {
     expect(await checkSession(await newPage(), site())).toEqual({ loggedIn: true, user: sb.user });
@@ -322,8 +240,9 @@ describe("DOM variant b", () => {
     const r = await reply(page, site(), target.id, "Variant b reply");
     expect(post(r.tweetIds[0])).toMatchObject({ inReplyTo: target.id, author: sb.user });
     const m = await readMetrics(page, site(), target.id);
-    expect(m).toEqual({ ...post(target.id)?.metrics, approximate: [] });
-    const timeline = await recentTimeline(page, site(), sb.user, 5);
-    expect(timeline.map((t) => t.id)).toEqual([thread.tweetIds[0], single.tweetIds[0]]);
+    const { likes, replies, reposts, bookmarks, views } = post(target.id)!.metrics;
+    expect(m).toMatchObject({ likes, replies, reposts, bookmarks, views, approximate: [] });
+    const timeline = await recentTimeline(page, site(), sb.user, { max: 5 });
+    expect(timeline.tweets.map((t) => t.id)).toEqual([thread.tweetIds[0], single.tweetIds[0]]);
   });
 });
