@@ -10,6 +10,7 @@ import { FAULT_KINDS, type FaultKind } from "./types.js";
 const FaultSchema = z.object({
   kind: z.enum(FAULT_KINDS as [FaultKind, ...FaultKind[]]),
   count: z.number().int().min(1).optional(),
+  skip: z.number().int().min(0).optional(),
   ms: z.number().int().min(0).max(600_000).optional(),
 });
 const ClockSchema = z.object({

@@ -14,6 +14,8 @@ export interface SandboxCtx {
   host: string;
   /** Numeric user id of the sandbox user (x.com `rest_id` of the user). */
   userId: string;
+  /** GraphQL query ids the page script uses, by operation name (random per sandbox). */
+  queryIds: Readonly<Record<string, string>>;
   /** Pending timers (fault `slow`), cleared on close. */
   timers: Set<NodeJS.Timeout>;
   /** Responses held open on purpose (fault `post_without_response`). */

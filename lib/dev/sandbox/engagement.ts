@@ -96,5 +96,14 @@ export function computeMetrics(
     replies: Math.floor(likesF * 0.04 * n("replies") * frac) + ctx.replyCount,
     views: Math.floor((likesF * VIEWS_PER_LIKE * n("views") + 30) * frac),
   };
-  return { ...grown, ...post.fixedMetrics };
+  const { quotes: _quotes, ...fixed } = post.fixedMetrics ?? {};
+  return { ...grown, ...fixed };
+}
+
+/** Quotes of a post at `nowMs`: about 2% of its likes, growing like the other counters. */
+export function computeQuotes(model: EngagementModel, post: StoredPost, nowMs: number, ctx: PostContext): number {
+  if (post.fixedMetrics?.quotes !== undefined) return post.fixedMetrics.quotes;
+  const frac = 1 - Math.exp(-Math.max(0, nowMs - post.createdAtMs) / GROWTH_TAU_MS);
+  const n = 0.7 + 0.6 * hash01(model.seed, `${post.id}:quotes`);
+  return Math.floor(finalLikes(model, post, ctx) * 0.02 * n * frac);
 }

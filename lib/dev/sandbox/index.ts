@@ -1,12 +1,16 @@
 /**
- * A small local web app that mimics x.com (markup, CreateTweet, faults, engagement) for tests
- * and local runs. Plain node:http, state in memory.
+ * A small local web app that mimics x.com for tests and local runs: logged-in pages are an
+ * app shell whose page script (lib/dev/sandbox/app, bundled with esbuild) fetches GraphQL
+ * operations in x.com's shapes and renders the DOM; CreateTweet / CreateNoteTweet, faults,
+ * DOM variants and a hidden engagement model. Plain node:http, state in memory.
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { appBundle } from "./bundle.js";
 import { sessionState, type SandboxCtx } from "./context.js";
 import { DEFAULT_ENGAGEMENT } from "./engagement.js";
+import { OPERATIONS } from "./gql/router.js";
 import { allPosts } from "./queries.js";
 import { applySeed, resetState } from "./seed.js";
 import { createHandler } from "./server.js";
@@ -14,10 +18,18 @@ import { SandboxState } from "./state.js";
 import type { Sandbox, SandboxOptions } from "./types.js";
 
 export { DEFAULT_ENGAGEMENT, GROWTH_TAU_MS, VIEWS_PER_LIKE, topicOf } from "./engagement.js";
-export { AUTOMATED_226_MESSAGE } from "./api.js";
+export { AUTOMATED_226_MESSAGE, LOCKED_326_MESSAGE, SUSPENDED_64_MESSAGE } from "./gql/errors.js";
+export { TOMBSTONE_TEXT } from "./gql/tweet.js";
 export { CREATE_TWEET_QUERY_ID } from "./layout.js";
-export { CHALLENGE_TEXT, NO_ACCOUNT_TEXT, NOT_FOUND_TEXT } from "./walls.js";
+export { MAX_NOTE_WEIGHT, MAX_TWEET_WEIGHT, weightedLength } from "./length.js";
+export { FAULT_SCOPES, type FaultScope } from "./faults.js";
+export * from "./texts.js";
 export * from "./types.js";
+
+/** A random x.com-looking query id (22 base64url characters) per operation. */
+function randomQueryIds(): Record<string, string> {
+  return Object.fromEntries(OPERATIONS.map((op) => [op, randomBytes(16).toString("base64url").slice(0, 22)]));
+}
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -40,11 +52,16 @@ function shutdown(server: Server, ctx: SandboxCtx): Promise<void> {
   });
 }
 
-/** Starts a sandbox on `host:port` (default 127.0.0.1, a free port) with the default seed. */
+/**
+ * Starts a sandbox on `host:port` (default 127.0.0.1, a free port) with the default seed. The
+ * page script is built first (once per process), so a broken bundle fails here.
+ */
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  await appBundle();
   const host = options.host ?? "127.0.0.1";
   const user = options.user ?? "xbot_sandbox";
-  const state = new SandboxState(user, options.engagement ?? DEFAULT_ENGAGEMENT, options.nowMs ?? Date.now);
+  const model = options.engagement ?? DEFAULT_ENGAGEMENT;
+  const state = new SandboxState(user, model, options.nowMs ?? Date.now, options.premium === true);
   resetState(state);
   const ctx: SandboxCtx = {
     state,
@@ -52,6 +69,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     ct0: randomBytes(16).toString("hex"),
     host,
     userId: "1790000000000000001",
+    queryIds: randomQueryIds(),
     timers: new Set(),
     held: new Set(),
   };
@@ -62,6 +80,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
     user,
     authToken: ctx.authToken,
+    queryIds: ctx.queryIds,
     storageState: () => sessionState(ctx),
     posts: () => allPosts(state),
     setFault: (f) => state.setFault(f),

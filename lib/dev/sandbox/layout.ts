@@ -1,24 +1,14 @@
-/** Page shell: the logged-in frame (side nav, primary column, templates, page script) and a bare frame. */
-import { CLIENT_JS } from "./client.js";
-import { composerTemplates } from "./composer.js";
+/** Document frame and the side nav (x.com's landmarks), used by the walls and the app shell. */
 import { esc } from "./format.js";
 import { button, cls, span, wrap, type RenderCtx } from "./markup.js";
 
-/** queryId the page script puts in the CreateTweet URL (any id is accepted by the server). */
+/**
+ * A CreateTweet query id. Kept for compatibility: the page script now uses per-sandbox random
+ * ids (Sandbox.queryIds); the server accepts any id.
+ */
 export const CREATE_TWEET_QUERY_ID = "SoVnbfCycZ7fERGCwpZkYA";
 /** A fake public bearer token sent by the page script (not checked). */
-const SANDBOX_BEARER = "AAAAAAAAAAAAAAAAAAAAASANDBOXSANDBOXSANDBOXSANDBOX";
-
-/** Options of the logged-in frame. */
-export interface FrameOpts {
-  title: string;
-  /** Display name of the logged-in user. */
-  name: string;
-  /** Keep the post button disabled (fault `composer_disabled`). */
-  composerDisabled?: boolean;
-  /** Extra markup after the primary column (e.g. a dialog). */
-  overlay?: string;
-}
+export const SANDBOX_BEARER = "AAAAAAAAAAAAAAAAAAAAASANDBOXSANDBOXSANDBOXSANDBOX";
 
 /** Bare HTML document (also used for logged-out and error walls). */
 export function documentHtml(title: string, body: string): string {
@@ -30,7 +20,8 @@ export function documentHtml(title: string, body: string): string {
   );
 }
 
-function sideNav(ctx: RenderCtx, name: string): string {
+/** The banner with the primary nav and `SideNav_AccountSwitcher_Button` (the logged-in landmark). */
+export function sideNav(ctx: RenderCtx, name: string): string {
   const v = ctx.variant;
   const u = esc(ctx.user);
   const home = `<a href="/home" aria-label="Home" role="link" data-testid="AppTabBar_Home_Link" class="${cls("nh", v)}">${span("Home")}</a>`;
@@ -41,35 +32,4 @@ function sideNav(ctx: RenderCtx, name: string): string {
   const account = button(v, { testid: "SideNav_AccountSwitcher_Button", label: "Account menu" }, who);
   const links = [home, notif, profile, post].map((l, i) => wrap(l, 1, `nl${i}`, v)).join("");
   return `<header role="banner" class="${cls("banner", v)}"><nav aria-label="Primary" role="navigation">${links}</nav>${wrap(account, 2, "acw", v)}</header>`;
-}
-
-function pageConfig(ctx: RenderCtx, composerDisabled: boolean): string {
-  const cfg = {
-    user: ctx.user,
-    variant: ctx.variant,
-    composerDisabled,
-    queryId: CREATE_TWEET_QUERY_ID,
-    bearer: SANDBOX_BEARER,
-  };
-  return JSON.stringify(cfg).replace(/</g, "\\u003c");
-}
-
-/** The logged-in frame around a page's primary column content. */
-export function frame(ctx: RenderCtx, opts: FrameOpts, primary: string): string {
-  const v = ctx.variant;
-  const column = `<div data-testid="primaryColumn" class="${cls("pc", v)}">${wrap(primary, 2, "pcw", v)}</div>`;
-  const main = `<main role="main" class="${cls("main", v)}">${wrap(column, 2, "mw", v)}</main>`;
-  const body =
-    `<div class="${cls("app", v)}" style="display:flex">${sideNav(ctx, opts.name)}${main}</div>` +
-    (opts.overlay ?? "") +
-    composerTemplates(ctx) +
-    `<div id="layers" style="position:fixed;bottom:0;left:0;right:0;z-index:10"></div>` +
-    `<script>window.__SB__ = ${pageConfig(ctx, opts.composerDisabled === true)};</script>` +
-    `<script>${CLIENT_JS}</script>`;
-  return documentHtml(opts.title, body);
-}
-
-/** A column heading like x.com's `[data-testid="primaryColumn"] h2`. */
-export function heading(ctx: RenderCtx, text: string): string {
-  return wrap(`<h2 dir="ltr" aria-level="2" role="heading" class="${cls("h2", ctx.variant)}">${span(esc(text))}</h2>`, 2, "hd", ctx.variant);
 }

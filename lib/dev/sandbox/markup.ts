@@ -1,4 +1,7 @@
-/** Markup primitives shaped like x.com's React Native Web output (generated classes, deep divs). */
+/**
+ * Markup primitives shaped like x.com's React Native Web output (generated classes, deep divs), shared by
+ * the server (walls, shell) and the page script (lib/dev/sandbox/app).
+ */
 import { hash01 } from "./engagement.js";
 import { esc } from "./format.js";
 import type { Variant } from "./types.js";
@@ -41,9 +44,9 @@ export function span(html: string): string {
   return `<span class="css-1jxf684 r-bcqeeo r-1ttztb7 r-qvutc0 r-poiln3">${html}</span>`;
 }
 
-/** Attributes of a button. */
+/** Attributes of a button (x.com gives some buttons no test id, e.g. Retry). */
 export interface ButtonSpec {
-  testid: string;
+  testid?: string;
   label?: string;
   disabled?: boolean;
   extra?: string;
@@ -53,7 +56,8 @@ export interface ButtonSpec {
 export function button(v: Variant, spec: ButtonSpec, inner: string): string {
   const label = spec.label !== undefined ? ` aria-label="${esc(spec.label)}"` : "";
   const dis = spec.disabled ? ` aria-disabled="true"` : "";
-  const common = `data-testid="${spec.testid}"${label}${dis} class="${cls(spec.testid, v)}"${spec.extra ?? ""}`;
+  const tid = spec.testid !== undefined ? `data-testid="${spec.testid}"` : "";
+  const common = `${tid}${label}${dis} class="${cls(spec.testid ?? "btn", v)}"${spec.extra ?? ""}`;
   if (v === "b") return `<button type="button" role="button" ${common}${spec.disabled ? " disabled" : ""}>${inner}</button>`;
   return `<div role="button" tabindex="0" ${common}>${inner}</div>`;
 }
@@ -69,13 +73,4 @@ export function textbox(index: number | string, placeholder: string, v: Variant)
     `overflow-wrap:break-word;min-height:24px"></div></div></div>`;
   const label = `<label data-testid="${id}_label" class="${cls("label", v)}">${wrap(editor, 1, "ed", v)}</label>`;
   return wrap(label, 2, `tb${index}`, v);
-}
-
-/** Renders tweet text: escaped, @mentions as profile links, newlines kept. */
-export function tweetText(text: string): string {
-  const linked = esc(text).replace(
-    /(^|[^A-Za-z0-9_])@([A-Za-z0-9_]{1,15})/g,
-    (_m, pre: string, h: string) => `${pre}<a href="/${h}" role="link" dir="ltr">${span(`@${h}`)}</a>`,
-  );
-  return `<div lang="en" dir="auto" data-testid="tweetText" class="${cls("tt")}" style="white-space:pre-wrap">${span(linked)}</div>`;
 }

@@ -7,7 +7,7 @@ import type { SandboxPost, SeedInput } from "./types.js";
 const Handle = z.string().regex(/^[A-Za-z0-9_]{1,15}$/);
 const Count = z.number().int().min(0);
 const MetricsSchema = z
-  .object({ replies: Count, reposts: Count, likes: Count, bookmarks: Count, views: Count })
+  .object({ replies: Count, reposts: Count, likes: Count, bookmarks: Count, views: Count, quotes: Count })
   .partial();
 
 /** Schema of `POST /__sandbox/seed`. */
@@ -16,6 +16,7 @@ export const SeedSchema = z.object({
     .array(z.object({ author: Handle, text: z.string().min(1), createdAtMs: z.number().optional(), inReplyTo: z.string().optional() }))
     .optional(),
   followers: Count.optional(),
+  premium: z.boolean().optional(),
   posts: z
     .array(
       z.object({
@@ -24,6 +25,9 @@ export const SeedSchema = z.object({
         createdAtMs: z.number().optional(),
         inReplyTo: z.string().optional(),
         metrics: MetricsSchema.optional(),
+        media: z.number().int().min(0).max(4).optional(),
+        layout: z.literal("legacy").optional(),
+        pinned: z.boolean().optional(),
       }),
     )
     .optional(),
@@ -32,6 +36,7 @@ export const SeedSchema = z.object({
 
 function seedUsers(state: SandboxState, input: SeedInput): void {
   if (input.followers !== undefined) state.ensureUser(state.user).followers = input.followers;
+  if (input.premium !== undefined) state.premium = input.premium;
   for (const [handle, u] of Object.entries(input.users ?? {})) {
     const info = state.ensureUser(handle);
     if (u.name !== undefined) info.name = u.name;
@@ -51,6 +56,9 @@ export function applySeed(state: SandboxState, input: SeedInput): SandboxPost[] 
         inReplyTo: p.inReplyTo ?? null,
         ...(p.createdAtMs !== undefined ? { createdAtMs: p.createdAtMs } : {}),
         ...(p.metrics ? { fixedMetrics: p.metrics } : {}),
+        ...(p.media ? { media: p.media } : {}),
+        ...(p.layout ? { layout: p.layout } : {}),
+        ...(p.pinned ? { pinned: true } : {}),
       }),
     );
   }

@@ -1,72 +1,66 @@
-/** Request routing: admin API, CreateTweet, then pages (with page faults and the login wall). */
+/** Request routing: admin API, GraphQL, static assets, then pages (with page faults and the login wall). */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { handleAdmin } from "./admin.js";
-import { handleCreateTweet } from "./api.js";
+import type { AppConfig } from "./app/config.js";
+import { handleAsset } from "./assets.js";
+import { appBundle } from "./bundle.js";
 import { delay, type SandboxCtx } from "./context.js";
+import { NO_SUCH_PAGE } from "./gql/errors.js";
+import { GRAPHQL_PATH, handleGraphql } from "./gql/router.js";
 import { parseCookies, redirect, sendHtml, sendJson } from "./http.js";
-import { composePage, homePage, mentionsPage, profilePage, statusPage, type PageCtx } from "./pages.js";
+import { SANDBOX_BEARER } from "./layout.js";
+import { routeOf } from "./routes.js";
+import { appShell } from "./shell.js";
 import type { Variant } from "./types.js";
-import { challengePage, loggedOutPage, postNotFoundPage } from "./walls.js";
+import { challengePage, loggedOutPage } from "./walls.js";
 
-const CREATE_TWEET = /^\/i\/api\/graphql\/[A-Za-z0-9_-]+\/CreateTweet$/;
-const STATUS = /^\/(?:i|i\/web|[A-Za-z0-9_]{1,15})\/status\/(\d{1,20})\/?$/;
-const PROFILE = /^\/([A-Za-z0-9_]{1,15})\/?$/;
-const RESERVED = new Set(["home", "explore", "notifications", "messages", "settings", "i", "compose", "login", "search"]);
 /** Default delay of the `slow` fault. */
 const SLOW_DEFAULT_MS = 3000;
-
-/** Renders the logged-in page for a path; null when no page matches. */
-function renderPage(p: PageCtx, path: string): string | null {
-  if (path === "/home") return homePage(p);
-  if (path === "/compose/tweet" || path === "/compose/post") return composePage(p);
-  if (path === "/notifications/mentions" || path === "/notifications") return mentionsPage(p);
-  const status = STATUS.exec(path);
-  if (status) return statusPage(p, status[1] ?? "");
-  const profile = PROFILE.exec(path);
-  if (profile?.[1] && !RESERVED.has(profile[1].toLowerCase())) return profilePage(p, profile[1]);
-  return null;
-}
 
 function variantOf(ctx: SandboxCtx, url: URL): Variant {
   const q = url.searchParams.get("variant");
   return q === "a" || q === "b" ? q : ctx.state.variant;
 }
 
-/** Serves an HTML page: page faults first, then the login wall, then the route. */
+function shellConfig(ctx: SandboxCtx, variant: Variant, composerDisabled: boolean): AppConfig {
+  const s = ctx.state;
+  return {
+    user: s.user,
+    userId: ctx.userId,
+    name: s.userInfo(s.user)?.name ?? s.user,
+    variant,
+    composerDisabled,
+    premium: s.premium,
+    nowMs: s.now(),
+    queryIds: { ...ctx.queryIds },
+    bearer: SANDBOX_BEARER,
+  };
+}
+
+/** Serves an HTML page: page faults first, then the login wall, then the app shell (404 for unknown paths). */
 async function handlePage(ctx: SandboxCtx, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const fault = ctx.state.consumeFault("page");
   if (fault?.kind === "slow") await delay(ctx, fault.ms ?? SLOW_DEFAULT_MS);
-  const p: PageCtx = {
-    variant: variantOf(ctx, url),
-    user: ctx.state.user,
-    nowMs: ctx.state.now(),
-    state: ctx.state,
-    composerDisabled: fault?.kind === "composer_disabled",
-  };
-  if (fault?.kind === "challenge") return sendHtml(res, 200, challengePage(p));
+  const variant = variantOf(ctx, url);
+  const wall = { variant, user: ctx.state.user, nowMs: ctx.state.now() };
+  if (fault?.kind === "challenge") return sendHtml(res, 200, challengePage(wall));
   const loggedIn = parseCookies(req).auth_token === ctx.authToken && fault?.kind !== "login_wall";
   const path = url.pathname;
-  const isLogin = path === "/" || path === "/login" || path === "/i/flow/login";
-  if (!loggedIn) return sendHtml(res, 200, loggedOutPage(p));
-  if (isLogin) return redirect(res, "/home");
-  const html = renderPage(p, path);
-  if (html === null) return sendHtml(res, 404, postNotFoundPage(p, ctx.state.userInfo(ctx.state.user)?.name ?? ""));
-  sendHtml(res, 200, html);
+  if (!loggedIn) return sendHtml(res, 200, loggedOutPage(wall));
+  if (path === "/" || path === "/login" || path === "/i/flow/login") return redirect(res, "/home");
+  const bundle = await appBundle();
+  const html = appShell({ config: shellConfig(ctx, variant, fault?.kind === "composer_disabled"), scriptPath: bundle.path });
+  sendHtml(res, routeOf(path).kind === "notfound" ? 404 : 200, html);
 }
 
 async function route(ctx: SandboxCtx, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? "/", "http://sandbox.invalid");
   const path = url.pathname;
   if (path.startsWith("/__sandbox/")) return handleAdmin(ctx, req, res, path);
-  if (CREATE_TWEET.test(path)) {
-    if (req.method === "POST") return handleCreateTweet(ctx, req, res);
-    return sendJson(res, 405, { errors: [{ code: 405, message: "Method not allowed" }] });
-  }
-  if (path.startsWith("/i/api/")) return sendJson(res, 404, { errors: [{ code: 34, message: "Sorry, that page does not exist." }] });
-  if (path === "/favicon.ico") {
-    res.writeHead(204).end();
-    return;
-  }
+  const gql = GRAPHQL_PATH.exec(path);
+  if (gql) return handleGraphql(ctx, req, res, url, gql[2] ?? "");
+  if (path.startsWith("/i/api/")) return sendJson(res, 404, NO_SUCH_PAGE);
+  if (await handleAsset(req, res, path)) return;
   if (req.method !== "GET" && req.method !== "HEAD") return sendJson(res, 405, { error: "method not allowed" });
   return handlePage(ctx, req, res, url);
 }

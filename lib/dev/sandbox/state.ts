@@ -1,27 +1,19 @@
-/** In-memory state of the sandbox: posts, users, fault, variant and clock. */
-import type { EngagementModel, Fault, Metrics, StoredPost, Variant } from "./types.js";
+/** In-memory state of the sandbox: posts, users, fault, variant, clock and premium. */
+import { countDown, faultMatches, type FaultScope } from "./faults.js";
+import type { EngagementModel, Fault, FixedMetrics, PostLayout, StoredPost, Variant } from "./types.js";
+
+export type { FaultScope } from "./faults.js";
 
 /** Twitter's snowflake epoch (2010-11-04). */
 const TWEPOCH = 1288834974657n;
-
-/** Scope a fault can apply to: HTML pages or the CreateTweet API. */
-export type FaultScope = "page" | "api";
-
-const FAULT_SCOPES: Record<Fault["kind"], FaultScope[]> = {
-  login_wall: ["page", "api"],
-  challenge: ["page"],
-  slow: ["page"],
-  composer_disabled: ["page"],
-  automated_226: ["api"],
-  rate_limit_429: ["api"],
-  post_without_response: ["api"],
-};
 
 /** Another user known to the sandbox. */
 export interface UserInfo {
   handle: string;
   name: string;
   followers: number;
+  /** Accounts this user follows (shown on the profile, `relationship_counts.following`). */
+  following: number;
 }
 
 /** Input of SandboxState.addPost. */
@@ -30,7 +22,11 @@ export interface NewPost {
   text: string;
   inReplyTo?: string | null;
   createdAtMs?: number;
-  fixedMetrics?: Partial<Metrics>;
+  fixedMetrics?: FixedMetrics;
+  media?: number;
+  layout?: PostLayout;
+  pinned?: boolean;
+  vanished?: boolean;
 }
 
 /** Mutable state of one sandbox. */
@@ -42,13 +38,17 @@ export class SandboxState {
   fault: Fault | null = null;
   variant: Variant = "a";
   clockOverride: number | null = null;
+  /** The sandbox user has X Premium (CreateNoteTweet accepted). */
+  premium: boolean;
   private lastId = 0n;
 
   constructor(
     readonly user: string,
     readonly model: EngagementModel,
     private readonly clock: () => number,
+    private readonly initialPremium = false,
   ) {
+    this.premium = initialPremium;
     this.clear();
   }
 
@@ -57,14 +57,15 @@ export class SandboxState {
     return this.clockOverride ?? this.clock();
   }
 
-  /** Empties everything and resets the fault, variant and clock. */
+  /** Empties everything and resets the fault, variant, clock and premium. */
   clear(): void {
     this.posts.clear();
     this.users.clear();
     this.fault = null;
     this.variant = "a";
     this.clockOverride = null;
-    this.users.set(this.user.toLowerCase(), { handle: this.user, name: "Sandbox Bot", followers: 1234 });
+    this.premium = this.initialPremium;
+    this.users.set(this.user.toLowerCase(), { handle: this.user, name: "Sandbox Bot", followers: 1234, following: 321 });
   }
 
   /** Known user by handle (case-insensitive). */
@@ -76,7 +77,7 @@ export class SandboxState {
   ensureUser(handle: string): UserInfo {
     const known = this.userInfo(handle);
     if (known) return known;
-    const info = { handle, name: handle.charAt(0).toUpperCase() + handle.slice(1).replace(/_/g, " "), followers: 200 };
+    const info = { handle, name: handle.charAt(0).toUpperCase() + handle.slice(1).replace(/_/g, " "), followers: 200, following: 321 };
     this.users.set(handle.toLowerCase(), info);
     return info;
   }
@@ -106,6 +107,10 @@ export class SandboxState {
       deleted: false,
     };
     if (input.fixedMetrics) post.fixedMetrics = input.fixedMetrics;
+    if (input.media) post.media = input.media;
+    if (input.layout === "legacy") post.layout = "legacy";
+    if (input.pinned) post.pinned = true;
+    if (input.vanished) post.vanished = true;
     this.posts.set(id, post);
     return post;
   }
@@ -118,10 +123,16 @@ export class SandboxState {
     return true;
   }
 
-  /** Live (not deleted) post by id. */
+  /** Live post by id: not deleted and not vanished. */
   livePost(id: string): StoredPost | undefined {
     const post = this.posts.get(id);
-    return post && !post.deleted ? post : undefined;
+    return post && !post.deleted && !post.vanished ? post : undefined;
+  }
+
+  /** A post reads can show (deleted ones as tombstones): recorded and not vanished. */
+  visiblePost(id: string): StoredPost | undefined {
+    const post = this.posts.get(id);
+    return post && !post.vanished ? post : undefined;
   }
 
   /** Sets or clears the fault. */
@@ -129,18 +140,18 @@ export class SandboxState {
     this.fault = fault ? { ...fault } : null;
   }
 
-  /** The fault applying to a request of this scope, counting it down (and clearing at 0). */
-  consumeFault(scope: FaultScope): Fault | null {
+  /**
+   * The fault applying to a request with these scopes, counted down (see faults.ts): null
+   * when none matches or while its `skip` lasts; cleared once its `count` is used up.
+   */
+  consumeFault(scopes: FaultScope | readonly FaultScope[]): Fault | null {
     const fault = this.fault;
-    if (!fault || !FAULT_SCOPES[fault.kind].includes(scope)) return null;
-    if (fault.count !== undefined) {
-      if (fault.count <= 0) {
-        this.fault = null;
-        return null;
-      }
-      fault.count -= 1;
-      if (fault.count === 0) this.fault = null;
-    }
+    const list = typeof scopes === "string" ? [scopes] : scopes;
+    if (!fault || !faultMatches(fault.kind, list)) return null;
+    const verdict = countDown(fault);
+    if (verdict === "expired") this.fault = null;
+    if (verdict !== "apply") return null;
+    if (fault.count === 0) this.fault = null;
     return fault;
   }
 }

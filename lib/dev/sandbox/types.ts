@@ -9,6 +9,15 @@ export interface Metrics {
   views: number;
 }
 
+/**
+ * How a post is laid out on x.com. "legacy": the older article layout without a bookmark
+ * button (and without bookmarks in the action bar's summary). The sandbox marks such posts
+ * in GraphQL with `itemContent.tweetDisplayType: "CondensedTweet"` (a real value, spec:
+ * fa0311/twitter-openapi src/openapi/schemas/content.yaml TimelineTweet), and its page script
+ * renders CondensedTweet items that way; `legacy.bookmark_count` is still served.
+ */
+export type PostLayout = "current" | "legacy";
+
 /** A post as the admin API reports it, with its metrics at the sandbox clock's "now". */
 export interface SandboxPost {
   /** 19-digit snowflake-like id (x.com `rest_id`). */
@@ -24,16 +33,72 @@ export interface SandboxPost {
   deleted: boolean;
   /** Topic recognised by the engagement model, or null. */
   topic: string | null;
+  /**
+   * Exact counters, equal to the GraphQL `legacy` counts and `views.count`. Posts created
+   * before 2023-01-01 have no view count on x.com (`views.state: "Enabled"`): views is 0.
+   */
   metrics: Metrics;
+  /** Quote count (GraphQL `legacy.quote_count`), about 2% of likes by the model. */
+  quotes: number;
+  /** Number of photos (0-4). */
+  media: number;
+  layout: PostLayout;
+  /** Pinned to its author's profile (the newest pinned post of an author wins). */
+  pinned: boolean;
+  /**
+   * Recorded under the `vanishing_post` fault: CreateTweet answered normally, but the post
+   * shows nowhere (no timeline, TweetDetail answers error 144). Vanished posts are never
+   * listed by reads, only here.
+   */
+  vanished: boolean;
 }
 
-/** One stored post (internal shape; topic and metrics are computed on read). */
-export type StoredPost = Omit<SandboxPost, "topic" | "metrics"> & {
-  /** Fixed metrics given by a seed; missing fields come from the engagement model. */
-  fixedMetrics?: Partial<Metrics>;
+/** Fixed counters a seed may give (any subset; the rest comes from the engagement model). */
+export type FixedMetrics = Partial<Metrics & { quotes: number }>;
+
+/** One stored post (internal shape; topic, metrics and quotes are computed on read). */
+export type StoredPost = Omit<SandboxPost, "topic" | "metrics" | "quotes" | "media" | "layout" | "pinned" | "vanished"> & {
+  fixedMetrics?: FixedMetrics;
+  /** Photos (0-4, default 0). */
+  media?: number;
+  /** Default "current". */
+  layout?: PostLayout;
+  pinned?: boolean;
+  vanished?: boolean;
 };
 
-/** Kinds of injected failure. */
+/**
+ * Kinds of injected failure. Which requests a kind applies to (and counts) is its scope list
+ * in state.ts. Old kinds:
+ * - `login_wall`: pages show the logged-out page; CreateTweet and GraphQL reads answer 401
+ *   `{"errors":[{"code":32,"message":"Could not authenticate you."}]}`.
+ * - `challenge`: pages show the Arkose-like challenge wall.
+ * - `automated_226`, `rate_limit_429`: CreateTweet answers error 226 (HTTP 200) / 429 code 88.
+ * - `slow`: pages (the app shell) are delayed by `ms`.
+ * - `post_without_response`: CreateTweet records the post and never answers.
+ * - `composer_disabled`: the page's post buttons stay disabled.
+ *
+ * New kinds:
+ * - `timeline_error`: timeline reads (UserTweets, TweetDetail, NotificationsTimeline,
+ *   HomeTimeline) answer HTTP 429 `{"errors":[{"code":88,"message":"Rate limit exceeded."}]}`;
+ *   the page shows x.com's "Something went wrong. Try reloading." with a Retry button.
+ * - `suspended`: the sandbox user is suspended: its UserByScreenName and UserTweets answer a
+ *   `UserUnavailable` result (reason "Suspended"), its profile shows "Account suspended",
+ *   CreateTweet / CreateNoteTweet answer HTTP 200 error 64.
+ * - `restricted`: the sandbox user is temporarily restricted: its UserByScreenName user has
+ *   `profile_interstitial_type: "timeout"`, its profile shows the caution interstitial (the
+ *   timeline is fetched only after "Yes, view profile"), CreateTweet answers error 326.
+ * - `vanishing_post`: CreateTweet answers normally, but the post shows nowhere afterwards
+ *   (see SandboxPost.vanished).
+ * - `graphql_down`: GraphQL READ answers (not CreateTweet) come in the shape of a
+ *   hypothetical newer x.com release that a reader of the 2024/2026 shapes cannot parse. The
+ *   answer is the normal one with these keys renamed at every depth: `tweet_results` ->
+ *   `tweet_results_v2`, `user_results` -> `user_results_v2`, `legacy` -> `legacy_v3`; and
+ *   `data.user.result` -> `data.user.result_v2` (UserByScreenName, UserTweets). Everything
+ *   else (instructions, entries, cursors, counts inside `legacy_v3`) is unchanged. The page
+ *   script understands both shapes, so pages render normally: only readers of the network
+ *   answers fail (and must fall back to the DOM).
+ */
 export type FaultKind =
   | "login_wall"
   | "challenge"
@@ -41,17 +106,29 @@ export type FaultKind =
   | "rate_limit_429"
   | "slow"
   | "post_without_response"
-  | "composer_disabled";
+  | "composer_disabled"
+  | "timeline_error"
+  | "suspended"
+  | "restricted"
+  | "vanishing_post"
+  | "graphql_down";
 
 /** The fault kinds, for validation. */
 export const FAULT_KINDS: readonly FaultKind[] = [
   "login_wall", "challenge", "automated_226", "rate_limit_429", "slow", "post_without_response", "composer_disabled",
+  "timeline_error", "suspended", "restricted", "vanishing_post", "graphql_down",
 ];
 
-/** A fault to inject. `count` = requests it applies to before clearing itself (default: unlimited). */
+/**
+ * A fault to inject. It applies to the requests in its kind's scope (state.ts): the first
+ * `skip` of them go through untouched (default 0), then it applies to `count` of them before
+ * clearing itself (default: unlimited).
+ */
 export interface Fault {
   kind: FaultKind;
   count?: number;
+  /** Matching requests let through before the fault applies (e.g. 1: the 2nd tweet of a thread). */
+  skip?: number;
   /** Delay for `slow`, in ms (default 3000). */
   ms?: number;
 }
@@ -92,13 +169,21 @@ export interface SeedInput {
   mentions?: { author: string; text: string; createdAtMs?: number; inReplyTo?: string }[];
   /** Base follower count of the sandbox user. */
   followers?: number;
+  /** The sandbox user has X Premium (may post long "note tweets" with CreateNoteTweet). */
+  premium?: boolean;
   /** Posts; `author` defaults to the sandbox user. */
   posts?: {
     author?: string;
     text: string;
     createdAtMs?: number;
     inReplyTo?: string;
-    metrics?: Partial<Metrics>;
+    metrics?: FixedMetrics;
+    /** Photos attached (0-4). */
+    media?: number;
+    /** "legacy": rendered in the older layout without a bookmark button (see PostLayout). */
+    layout?: "legacy";
+    /** Pin to the author's profile (TimelinePinEntry of UserTweets). */
+    pinned?: boolean;
   }[];
   /** Other users' display names and follower counts. */
   users?: Record<string, { name?: string; followers?: number }>;
@@ -117,6 +202,8 @@ export interface SandboxOptions {
   /** Clock; default Date.now. `POST /__sandbox/clock` overrides it. */
   nowMs?: () => number;
   engagement?: EngagementModel;
+  /** The sandbox user has X Premium (CreateNoteTweet accepted); default false. Kept by reset(). */
+  premium?: boolean;
 }
 
 /** A running sandbox. */
@@ -125,6 +212,11 @@ export interface Sandbox {
   url: string;
   user: string;
   authToken: string;
+  /**
+   * GraphQL query ids the page script uses, by operation name: random per sandbox instance
+   * (x.com rotates them every few weeks). The server matches operations by name only.
+   */
+  queryIds: Readonly<Record<string, string>>;
   /** Cookies auth_token + ct0 for the sandbox host. */
   storageState(): PlaywrightStorageState;
   /** Every post ever recorded, oldest first, with current metrics. */

@@ -1,14 +1,10 @@
-/** Pages that stop the bot: logged out, challenge, "doesn't exist". */
+/** Server-rendered walls that stop the bot: logged out and challenge ("doesn't exist" pages are rendered by the page script). */
 import { esc } from "./format.js";
-import { documentHtml, frame } from "./layout.js";
+import { documentHtml } from "./layout.js";
 import { button, cls, span, wrap, type RenderCtx } from "./markup.js";
+import { CHALLENGE_TEXT } from "./texts.js";
 
-/** Text of x.com's page for unknown or deleted posts. */
-export const NOT_FOUND_TEXT = "Hmm...this page doesn't exist. Try searching for something else.";
-/** Text of x.com's page for unknown accounts. */
-export const NO_ACCOUNT_TEXT = "This account doesn't exist";
-/** Heading of the challenge wall. */
-export const CHALLENGE_TEXT = "Verify you are human";
+export { CHALLENGE_TEXT, NO_ACCOUNT_TEXT, NOT_FOUND_TEXT } from "./texts.js";
 
 /** Logged-out landing page: `a[href="/login"]` with `data-testid="loginButton"`. */
 export function loggedOutPage(ctx: RenderCtx): string {
@@ -40,21 +36,4 @@ export function challengePage(ctx: RenderCtx): string {
     wrap(button(v, { testid: "challenge_verify", label: "Verify" }, span("Verify")), 1, "ch5", v) +
     `</div>`;
   return documentHtml("Authenticate your account / X", `<main role="main">${body}</main>`);
-}
-
-function errorDetail(ctx: RenderCtx, text: string, detail: string): string {
-  const v = ctx.variant;
-  const search = `<a href="/explore" role="link" data-testid="error-detail-search">${span("Search")}</a>`;
-  const inner = `${span(esc(text))}${detail ? wrap(span(esc(detail)), 1, "edd", v) : ""}${wrap(search, 1, "eds", v)}`;
-  return wrap(`<div data-testid="error-detail" class="${cls("ed", v)}">${inner}</div>`, 3, "edw", v);
-}
-
-/** Status page of an unknown or deleted post (x.com shows the same page for both). */
-export function postNotFoundPage(ctx: RenderCtx, name: string): string {
-  return frame(ctx, { title: "Page not found / X", name }, errorDetail(ctx, NOT_FOUND_TEXT, ""));
-}
-
-/** Profile page of an unknown account. */
-export function accountNotFoundPage(ctx: RenderCtx, name: string): string {
-  return frame(ctx, { title: "Profile / X", name }, errorDetail(ctx, NO_ACCOUNT_TEXT, "Try searching for another."));
 }

@@ -1,9 +1,9 @@
-/** Composers: the inline one (home, status reply), the compose dialog (threads) and the reply dialog. */
-import { esc } from "./format.js";
-import { button, cls, span, textbox, wrap, type RenderCtx } from "./markup.js";
-import type { Variant } from "./types.js";
+/** Composer markup: the inline one (home, status reply), the compose dialog (threads) and the reply dialog. */
+import { esc } from "../format.js";
+import { button, cls, span, textbox, wrap, type RenderCtx } from "../markup.js";
+import type { Variant } from "../types.js";
 
-/** Which kind of composer a root element is (read by the page script). */
+/** Which kind of composer a root element is (`data-sb-composer`, read by the composer behaviour). */
 export type ComposerKind = "inline" | "compose" | "reply";
 
 function root(kind: ComposerKind, inner: string, v: Variant, replyTo?: string): string {
@@ -63,14 +63,4 @@ export function replyDialog(v: Variant): string {
   const toolbar = `<div data-testid="toolBar" class="${cls("tbar", v)}">${wrap(postButton(v, "tweetButton", "Reply"), 1, "rb", v)}</div>`;
   const inner = wrap(`${to}${composerRow(0, "Post your reply", v)}${toolbar}`, 2, "rd", v);
   return dialog(v, "Reply", root("reply", inner, v));
-}
-
-/** Hidden templates the page script clones: thread row, compose dialog, reply dialog. */
-export function composerTemplates(ctx: RenderCtx): string {
-  const v = ctx.variant;
-  return [
-    `<template id="sb-row">${composerRow("__N__", "Add another post", v)}</template>`,
-    `<template id="sb-compose">${composeDialog(v)}</template>`,
-    `<template id="sb-reply">${replyDialog(v)}</template>`,
-  ].join("");
 }
