@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: runs every benchmark in one process, side by side, and rewrites
- * docs/benchmarks.md with the results, the method and a machine note.
+ * docs/benchmarks.md with the results, the method and a machine note. `npm run bench -- NAME...`
+ * runs only those and replaces just their sections (matched by their "## " heading).
  */
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { startBenchServices, type BenchServices } from "./lib/services.js";
 import { benchBrowser } from "./browser/index.js";
@@ -10,12 +11,14 @@ import { benchStateStore } from "./state-store.js";
 import { benchRunner } from "./runner.js";
 import { benchFunctions } from "./functions.js";
 import { benchTickToPost } from "./tick-to-post.js";
+import { benchReading } from "./reading.js";
 
 /** The benchmarks, in order. Each returns a markdown section. */
 const BENCHMARKS: { name: string; run: (s: BenchServices) => Promise<string> }[] = [
   { name: "state-store", run: benchStateStore },
   { name: "runner", run: benchRunner },
   { name: "browser", run: benchBrowser },
+  { name: "reading", run: benchReading },
   { name: "tick-to-post", run: benchTickToPost },
   { name: "functions", run: benchFunctions },
 ];
@@ -23,6 +26,26 @@ const BENCHMARKS: { name: string; run: (s: BenchServices) => Promise<string> }[]
 function machineNote(): string {
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   return `Machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}. Run at ${new Date().toISOString()}.`;
+}
+
+function fullDoc(sections: readonly string[]): string {
+  return ["# Benchmarks", "", "Written by `npm run bench` (bench/run.ts); do not edit by hand. Numbers come from one run on one machine: compare ratios within a table, not absolute values across machines.", "", machineNote(), "", ...sections.flatMap((s) => [s, ""])].join("\n");
+}
+
+/** The doc with each section replaced where its "## " heading is (appended when new); the partial run's machine note is added to it. */
+function replaceSections(doc: string, sections: readonly string[]): string {
+  let out = doc;
+  for (const section of sections) {
+    const heading = section.split("\n")[0] ?? "";
+    const start = out.indexOf(`${heading}\n`);
+    const body = `${section}\n\n${machineNote().replace("Machine:", "This section's machine:")}\n\n`;
+    if (start < 0) out = `${out.trimEnd()}\n\n${body}`;
+    else {
+      const next = out.indexOf("\n## ", start + heading.length);
+      out = out.slice(0, start) + body + (next < 0 ? "" : out.slice(next + 1));
+    }
+  }
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -37,8 +60,9 @@ async function main(): Promise<void> {
   } finally {
     await services.stop();
   }
-  const doc = ["# Benchmarks", "", "Written by `npm run bench` (bench/run.ts); do not edit by hand. Numbers come from one run on one machine: compare ratios within a table, not absolute values across machines.", "", machineNote(), "", ...sections.flatMap((s) => [s, ""])].join("\n");
-  writeFileSync(new URL("../docs/benchmarks.md", import.meta.url), doc);
+  const file = new URL("../docs/benchmarks.md", import.meta.url);
+  const doc = only.length > 0 && existsSync(file) ? replaceSections(readFileSync(file, "utf8"), sections) : fullDoc(sections);
+  writeFileSync(file, doc);
   console.error("[bench] wrote docs/benchmarks.md");
 }
 
