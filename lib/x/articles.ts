@@ -13,7 +13,7 @@ import { anyOf, METRIC_BUTTONS, SEL, statusTimeOf } from "./selectors.js";
 import type { TimelineTweet } from "./types.js";
 
 const SCROLL_PAUSE_MS = 700;
-const MAX_STALE_SCROLLS = 2;
+const MAX_STALE_SCROLLS = 3;
 
 const ARTICLE_ARG = {
   article: anyOf(SEL.article),
@@ -75,6 +75,18 @@ export function newestFirst(a: { id: string; time: Date | null }, b: { id: strin
   return d > 0n ? 1 : d < 0n ? -1 : 0;
 }
 
+/**
+ * Scrolls to the end of what is rendered, then turns the mouse wheel over the middle of the
+ * page: the wheel event fires even at the bottom (where a scripted scroll changes nothing),
+ * and x.com loads more on it.
+ */
+export async function scrollDown(page: Page): Promise<void> {
+  await page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)");
+  const size = page.viewportSize() ?? { width: 1280, height: 720 };
+  await page.mouse.move(size.width / 2, size.height / 2);
+  await page.mouse.wheel(0, size.height);
+}
+
 /** What scrolling collected: the kept tweets, and every tweet seen (for coverage). */
 export interface Collected {
   readonly kept: TimelineTweet[];
@@ -92,7 +104,7 @@ export async function collectArticles(page: Page, n: number, keep: (a: TimelineT
     if (all.filter(keep).length >= n || enough(all)) break;
     stale = seen.size === before ? stale + 1 : 0;
     if (stale >= MAX_STALE_SCROLLS) break;
-    await page.evaluate("window.scrollBy(0, window.innerHeight * 2)");
+    await scrollDown(page);
     await sleep(SCROLL_PAUSE_MS);
   }
   const all = [...seen.values()];

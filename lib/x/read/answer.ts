@@ -51,13 +51,18 @@ async function usableAnswer(page: Page, site: XSite, watch: GraphqlWatch, op: Re
   }
 }
 
-/** Data, or X saying the tweet does not exist (144): both are answers a reader can act on. */
+/**
+ * Data, or X saying the tweet does not exist (144): both are answers a reader can act on. A
+ * timeline with items we cannot parse is not: the rendered page is read instead.
+ */
 function isUsable(answer: GraphqlAnswer): boolean {
-  return answer.kind === "timeline" || answer.kind === "user" || (answer.kind === "errors" && hasCode(answer.errors, 144));
+  if (answer.kind === "timeline") return answer.page.unreadable === 0;
+  return answer.kind === "user" || (answer.kind === "errors" && hasCode(answer.errors, 144));
 }
 
 function logUnusable(site: XSite, op: ReadOperation, answer: GraphqlAnswer | null): null {
-  site.logger?.warn("x.read.graphql_unusable", { op, reason: answer === null ? "no answer" : answer.kind === "unreadable" ? answer.why : answer.kind });
+  const reason = answer === null ? "no answer" : answer.kind === "unreadable" ? answer.why : answer.kind === "timeline" ? `${answer.page.unreadable} unreadable items` : answer.kind;
+  site.logger?.warn("x.read.graphql_unusable", { op, reason });
   return null;
 }
 

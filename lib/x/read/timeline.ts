@@ -6,7 +6,7 @@
  */
 import type { Page } from "playwright-core";
 import { XbotError } from "../../errors.js";
-import { collectArticles, newestFirst, waitForArticles } from "../articles.js";
+import { collectArticles, newestFirst, scrollDown, waitForArticles } from "../articles.js";
 import { sleep, waitMsOf } from "../dom.js";
 import type { TimelineItem, TimelinePage } from "../graphql/timeline.js";
 import type { GraphqlWatch } from "../graphql/watch.js";
@@ -41,7 +41,7 @@ function addPage(acc: Acc, page: TimelinePage): void {
 /** Scrolls for the next UserTweets answer; false when none came (or it was not a timeline). */
 async function nextPage(page: Page, site: XSite, watch: GraphqlWatch, acc: Acc): Promise<boolean> {
   const before = watch.seen("UserTweets").length;
-  await page.evaluate("window.scrollTo(0, document.body.scrollHeight)");
+  await scrollDown(page);
   await sleep(SCROLL_SETTLE_MS);
   const seen = await watch.next("UserTweets", waitMsOf(site), before);
   if (seen?.answer.kind !== "timeline") return false;
