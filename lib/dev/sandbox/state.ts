@@ -141,8 +141,19 @@ export class SandboxState {
   }
 
   /**
-   * The fault applying to a request with these scopes, counted down (see faults.ts): null
-   * when none matches or while its `skip` lasts; cleared once its `count` is used up.
+   * The fault applying to a request with these scopes, counted down: null when none matches
+   * or while its `skip` lasts; cleared once its `count` is used up. Which requests count for
+   * each kind (FAULT_SCOPES in faults.ts):
+   * - `challenge`, `slow`, `composer_disabled`: HTML loads (the app shell), never GraphQL;
+   * - `automated_226`, `rate_limit_429`, `post_without_response`, `vanishing_post`:
+   *   CreateTweet / CreateNoteTweet calls;
+   * - `login_wall`: HTML loads, create calls and every GraphQL read;
+   * - `timeline_error`: the timeline reads (UserTweets, TweetDetail, NotificationsTimeline,
+   *   HomeTimeline), not UserByScreenName and not the shell load that triggers them;
+   * - `graphql_down`: every GraphQL read, not the create calls;
+   * - `suspended`: UserByScreenName and UserTweets of the sandbox user, and create calls;
+   * - `restricted`: UserByScreenName of the sandbox user, and create calls (its UserTweets,
+   *   fetched after the interstitial, is a normal read).
    */
   consumeFault(scopes: FaultScope | readonly FaultScope[]): Fault | null {
     const fault = this.fault;

@@ -68,8 +68,8 @@ export type StoredPost = Omit<SandboxPost, "topic" | "metrics" | "quotes" | "med
 };
 
 /**
- * Kinds of injected failure. Which requests a kind applies to (and counts) is its scope list
- * in state.ts. Old kinds:
+ * Kinds of injected failure. Which requests a kind applies to (and counts) is documented
+ * on SandboxState.consumeFault (state.ts). Old kinds:
  * - `login_wall`: pages show the logged-out page; CreateTweet and GraphQL reads answer 401
  *   `{"errors":[{"code":32,"message":"Could not authenticate you."}]}`.
  * - `challenge`: pages show the Arkose-like challenge wall.

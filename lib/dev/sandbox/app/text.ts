@@ -2,7 +2,8 @@
  * `[data-testid="tweetText"]` as x.com renders it: t.co links showing their display_url,
  * @mentions as profile links, emoji as `<img alt>` (so innerText drops them), and for a long
  * post on a timeline a "Show more" button inside tweetText.
- * Quirk: REFERENCE.md "Real x.com markup" (emoji as img, Show more inside tweetText).
+ * Quirk: REFERENCE.md "Real x.com markup" (emoji as img, Show more inside tweetText); the
+ * image path follows x.com's twemoji files (`/emoji/v2/svg/2764.svg` for ❤️).
  */
 import { esc } from "../format.js";
 import { cls, span } from "../markup.js";

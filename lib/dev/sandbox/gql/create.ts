@@ -2,6 +2,8 @@
  * `POST .../CreateTweet` and `.../CreateNoteTweet` (a Premium long post), answering like
  * x.com: the new id at `data.create_tweet.tweet_results.result.rest_id` (CreateNoteTweet:
  * `data.notetweet_create.tweet_results.result.rest_id`), errors with HTTP 200 (REFERENCE.md).
+ * Shape: CreateNoteTweet's answer as open-source x.com clients read it
+ * (elizaOS/agent-twitter-client `sendNoteTweet`: `data.notetweet_create.tweet_results.result`).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";

@@ -4,7 +4,7 @@
 export const AUTOMATED_226_MESSAGE =
   "This request looks like it might be automated. To protect our users from spam and other malicious activity, we can't complete this action right now. Please try again later.";
 
-/** Message of error 64 (suspended account). */
+/** Message of error 64 (suspended account). Source: X API response codes (64 and 326 below). */
 export const SUSPENDED_64_MESSAGE = "Your account is suspended and is not permitted to access this feature.";
 
 /** Message of error 326 (temporarily locked account). */

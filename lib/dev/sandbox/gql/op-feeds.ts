@@ -15,7 +15,7 @@ function entriesOf(rc: ReadCtx, posts: StoredPost[], vars: Record<string, unknow
 /** `data.home.home_timeline_urt.instructions`. Spec: fa0311/twitter-openapi paths/timeline.yaml HomeTimelineHome. */
 export function homeTimelineOp(rc: ReadCtx, vars: Record<string, unknown>): OpAnswer {
   const instructions = [{ type: "TimelineAddEntries", entries: entriesOf(rc, homeTimeline(rc.sb.state), vars) }];
-  const home = { home_timeline_urt: { instructions, metadata: { scribeConfig: { page: "for_you" } } } };
+  const home = { home_timeline_urt: { instructions } };
   return { status: 200, body: { data: { home } } };
 }
 

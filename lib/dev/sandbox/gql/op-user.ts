@@ -23,7 +23,10 @@ export function countOf(vars: Record<string, unknown>): number {
   return typeof n === "number" && Number.isInteger(n) && n > 0 ? Math.min(n, 100) : 20;
 }
 
-/** `{"data":{"user":{"result": User}}}`; `{"data":{}}` for an unknown handle. */
+/**
+ * `{"data":{"user":{"result": User}}}`; `{"data":{}}` for an unknown handle; a suspended
+ * sandbox user is a UserUnavailable result. Shape: raw_user_by_login.json (2026 capture).
+ */
 export function userByScreenName(rc: ReadCtx, vars: Record<string, unknown>): OpAnswer {
   const info = rc.sb.state.userInfo(str(vars, "screen_name") ?? "");
   if (!info) return { status: 200, body: { data: {} } };
@@ -49,6 +52,10 @@ function withNoise(rc: ReadCtx, handle: string, entries: Entry[]): Entry[] {
   return [...entries.slice(0, at), whoToFollow(rc, n, sortIndex, others), ...entries.slice(at)];
 }
 
+/**
+ * TimelinePinEntry with the "Pinned" social context (shape: raw_user_tweets.json). Sandbox
+ * choice: the pinned post also keeps its place in time among the entries (readers dedupe).
+ */
 function pinInstruction(rc: ReadCtx, handle: string): Record<string, unknown>[] {
   const pinned = pinnedPost(rc.sb.state, handle);
   if (!pinned) return [];

@@ -16,7 +16,11 @@ function tweetCount(rc: ReadCtx, info: UserInfo): number {
   return [...rc.sb.state.posts.values()].filter((p) => !p.deleted && !p.vanished && p.author.toLowerCase() === h).length;
 }
 
-/** "timeout" when the sandbox user is restricted (fault), else "" (x.com's profile_interstitial_type). */
+/**
+ * "timeout" when the sandbox user is restricted (fault), else "". The field is x.com's
+ * (raw_user_by_login.json `profile_metadata.profile_interstitial_type`; 2024: under `legacy`);
+ * "timeout" is the value for temporarily restricted accounts (sandbox brief).
+ */
 function interstitial(rc: ReadCtx, info: UserInfo): string {
   return rc.restricted && isSelf(rc, info) ? "timeout" : "";
 }
