@@ -140,6 +140,12 @@ describe("tweet content", () => {
     await expect(img.getAttribute("draggable")).resolves.toBe("false");
     await expect(text.locator("a").getAttribute("href")).resolves.toMatch(/^https:\/\/t\.co\/[A-Za-z0-9]{10}$/);
     await expect(text.textContent()).resolves.not.toContain("https://www.example.com");
+    const [joined] = await seedPosts(sb, [{ author: "pg_guru", text: "Thanks🙏🏽@xbot_sandbox" }]);
+    await page.goto(`${sb.url}/i/status/${joined?.id}`);
+    const joinedText = articleOf(page, "pg_guru", joined?.id ?? "").getByTestId("tweetText");
+    await expect(joinedText.innerText()).resolves.toBe("Thanks@xbot_sandbox");
+    await expect(joinedText.locator("img").getAttribute("src")).resolves.toBe("/emoji/v2/svg/1f64f-1f3fd.svg");
+    await expect(joinedText.locator(`a[href="/${USER}"]`).innerText()).resolves.toBe(`@${USER}`);
   });
 
   it("a Premium long post: CreateNoteTweet from /home, Show more inside tweetText on timelines, full text on the focal post", T, async () => {

@@ -9,7 +9,7 @@ import { esc } from "../format.js";
 import { cls, span } from "../markup.js";
 import type { UrlView } from "./model.js";
 
-const TOKENS = /(https:\/\/t\.co\/[A-Za-z0-9]+)|(^|[^A-Za-z0-9_])@([A-Za-z0-9_]{1,15})|(\p{Extended_Pictographic}(?:\uFE0F|[\u{1F3FB}-\u{1F3FF}]|\u200D\p{Extended_Pictographic})*\uFE0F?)/gu;
+const TOKENS = /(https:\/\/t\.co\/[A-Za-z0-9]+)|(?<![A-Za-z0-9_])@([A-Za-z0-9_]{1,15})|(\p{Extended_Pictographic}(?:\uFE0F|[\u{1F3FB}-\u{1F3FF}]|\u200D\p{Extended_Pictographic})*\uFE0F?)/gu;
 
 /** twemoji's file name of an emoji: code points in hex, U+FE0F dropped ("2764" for ❤️). */
 export function emojiFile(emoji: string): string {
@@ -42,11 +42,10 @@ export function richText(raw: string, urls: UrlView[]): string {
   let last = 0;
   for (const m of raw.matchAll(TOKENS)) {
     const at = m.index ?? 0;
-    const pre = m[2] ?? "";
-    out += plain(raw.slice(last, at) + pre);
+    out += plain(raw.slice(last, at));
     if (m[1]) out += link(m[1], urls);
-    else if (m[3]) out += mention(m[3]);
-    else if (m[4]) out += emojiImg(m[4]);
+    else if (m[2]) out += mention(m[2]);
+    else if (m[3]) out += emojiImg(m[3]);
     last = at + m[0].length;
   }
   return out + plain(raw.slice(last));
