@@ -26,7 +26,7 @@ const REQUEUE_DELAY_MS = 15 * 60_000;
 export type PostOutcome =
   | { readonly result: "posted"; readonly itemId: string; readonly tweetIds: readonly string[]; readonly source: string }
   | { readonly result: "dry_run"; readonly itemId: string }
-  | { readonly result: "not_posted"; readonly itemId: string; readonly item: "queued" | "failed"; readonly error: XbotError }
+  | { readonly result: "not_posted"; readonly itemId: string; readonly item: "queued" | "partial" | "failed"; readonly error: XbotError }
   | { readonly result: "unknown"; readonly itemId: string; readonly error: XbotError };
 
 /** Posts one claimed item exactly once, or leaves an honest open attempt. */
@@ -41,7 +41,7 @@ export async function postClaimedItem(ctx: JobContext, item: QueueItem, access: 
   try {
     published = await access.browser.withPage(`post:${item.kind}`, (page) => publish(ctx, page, access, item, click, start), { timeoutMs: 120_000, signal: ctx.signal });
   } catch (error) {
-    return notPublished(ctx, item, attempt, toXbotError(error), click.happened);
+    return notPublished(ctx, item, attempt, toXbotError(error), click.happened, start !== undefined);
   }
   if (published.source === "dry") return dryRun(ctx, item, attempt);
   await ctx.checkpoint("post:after_capture");
@@ -115,7 +115,7 @@ async function dryRun(ctx: JobContext, item: QueueItem, attempt: Attempt): Promi
  * CreateTweet response), or when the failure came before the click. Anything after a click
  * without such an answer (a timeout, a crash, a closed page) is unknown.
  */
-async function notPublished(ctx: JobContext, item: QueueItem, attempt: Attempt, error: XbotError, clicked: boolean): Promise<PostOutcome> {
+async function notPublished(ctx: JobContext, item: QueueItem, attempt: Attempt, error: XbotError, clicked: boolean, resuming: boolean): Promise<PostOutcome> {
   const posted = error.details?.posted;
   if (posted !== false && (clicked || posted !== undefined)) {
     ctx.log.warn("outcome unknown: attempt left open for reconcile", { itemId: item.id, code: error.code, posted });
@@ -128,7 +128,9 @@ async function notPublished(ctx: JobContext, item: QueueItem, attempt: Attempt, 
   }
   const at = new Date(ctx.clock.now());
   const exhausted = item.attempts >= item.maxAttempts || duplicateOnX || error.code === "validation";
-  const next = exhausted ? ({ to: "failed" } as const) : ({ to: "queued", dueAt: new Date(at.getTime() + REQUEUE_DELAY_MS) } as const);
+  const later = new Date(at.getTime() + REQUEUE_DELAY_MS);
+  // A partial thread keeps its receipts: it goes back to partial (claimPartial stops retrying it in time).
+  const next = resuming ? ({ to: "partial", dueAt: later } as const) : exhausted ? ({ to: "failed" } as const) : ({ to: "queued", dueAt: later } as const);
   await closeAttempt(ctx.db, attempt, { status: "failed", errorCode: error.code, message: error.message, at, item: next });
   return { result: "not_posted", itemId: item.id, item: next.to, error };
 }

@@ -106,8 +106,9 @@ async function recordGhosts(ctx: JobContext, timeline: TimelineRead, matched: Se
 /** Receipts (singles, thread roots) the read covers but does not show: X gave an id, the post is gone. */
 async function markVanishedReceipts(ctx: JobContext, timeline: TimelineRead, now: Date): Promise<number> {
   const to = new Date(now.getTime() - VANISH_GRACE_MS);
-  if (timeline.coveredSince === null || !provesAbsence(timeline, to)) return 0;
-  const from = new Date(Math.max(timeline.coveredSince.getTime() + SKEW_MS, now.getTime() - VANISH_WINDOW_MS));
+  if (!provesAbsence(timeline, to)) return 0;
+  const coveredFrom = timeline.reachedEnd || timeline.coveredSince === null ? 0 : timeline.coveredSince.getTime() + SKEW_MS;
+  const from = new Date(Math.max(coveredFrom, now.getTime() - VANISH_WINDOW_MS));
   const shown = new Set(timeline.tweets.map((t) => t.id));
   const missing = (await receiptsToCheck(ctx.db, ctx.config.XBOT_ACCOUNT_ID, from, to)).filter((r) => !shown.has(r.tweetId)).map((r) => r.tweetId);
   const marked = await markVanished(ctx.db, ctx.config.XBOT_ACCOUNT_ID, missing, now);
