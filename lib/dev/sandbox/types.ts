@@ -228,7 +228,7 @@ export interface Sandbox {
   setNow(ms: number | null): void;
   /** Seeds posts, mentions and followers; returns the posts created. */
   seed(input: SeedInput): SandboxPost[];
-  /** Back to the initial state (default seed, no fault, variant "a", real clock). */
+  /** Back to the initial state (default seed, no fault, variant "a", real clock, `premium` as created). */
   reset(): void;
   close(): Promise<void>;
 }
