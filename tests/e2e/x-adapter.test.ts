@@ -243,6 +243,7 @@ describe("DOM variant b", () => {
     const { likes, replies, reposts, bookmarks, views } = post(target.id)!.metrics;
     expect(m).toMatchObject({ likes, replies, reposts, bookmarks, views, approximate: [] });
     const timeline = await recentTimeline(page, site(), sb.user, { max: 5 });
-    expect(timeline.tweets.map((t) => t.id)).toEqual([thread.tweetIds[0], single.tweetIds[0]]);
+    // The profile shows a self-thread under its root, as x.com does; newest first.
+    expect(timeline.tweets.map((t) => t.id)).toEqual([thread.tweetIds[1], thread.tweetIds[0], single.tweetIds[0]]);
   });
 });

@@ -79,15 +79,16 @@ export interface BrowserCalls {
   opened: number;
 }
 
-/** A browser whose every page operation fails with `code()` (no Chromium). */
-export function scriptedBrowser(code: () => ErrorCode, calls: BrowserCalls): BrowserOpener {
+/** A browser whose every page operation fails with `code(op)` (no Chromium). */
+export function scriptedBrowser(code: (op: string) => ErrorCode, calls: BrowserCalls): BrowserOpener {
   return async () => {
     calls.opened++;
     const session = {
       provider: "scripted",
-      withPage: async () => {
+      withPage: async (op: string) => {
         calls.n++;
-        throw new XbotError(code(), `scripted ${code()}`);
+        const c = code(op);
+        throw new XbotError(c, `scripted ${c}`);
       },
       storageState: async () => ({ cookies: [], origins: [] }),
       stats: () => ({ pagesOpened: calls.n, requestsBlocked: 0, bytesReceived: 0 }),
@@ -108,7 +109,7 @@ export interface ScrapeSetup {
 }
 
 /** Builds a {@link ScrapeSetup} (Postgres state) whose browser fails with `code()`. */
-export async function scrapeSetup(jobs: JobDefinition[], start: number, code: () => ErrorCode = () => "page_timeout"): Promise<ScrapeSetup> {
+export async function scrapeSetup(jobs: JobDefinition[], start: number, code: (op: string) => ErrorCode = () => "page_timeout"): Promise<ScrapeSetup> {
   const calls = { n: 0, opened: 0 };
   const clock = { t: start };
   const rt = await testRuntime("postgres", {
