@@ -1,15 +1,16 @@
 /**
  * Ways to learn a new tweet's id when the CreateTweet answer could not be read, weakest last:
- * the page URL, the toast's "View" link, then our newest matching article on a timeline.
+ * the page URL, the toast's "View" link, then our newest matching tweet on a timeline.
  * Each only accepts a link to a status of OUR user, and never one of `exclude` (e.g. the reply target).
  */
 import type { Page } from "playwright-core";
-import { collectArticles, waitForArticles } from "./articles.js";
-import { detectWall } from "./detect.js";
-import { navigate, parseStatusHref, waitVisible } from "./dom.js";
+import { newestFirst } from "./articles.js";
+import { parseStatusHref, waitVisible } from "./dom.js";
+import { conversation } from "./read/conversation.js";
+import { recentTimeline } from "./read/timeline.js";
 import { SEL } from "./selectors.js";
 import { sameTweetText } from "./text.js";
-import type { TimelineTweet, XSite } from "./types.js";
+import type { XSite } from "./types.js";
 
 /** What the fallbacks need to know about the post. */
 export interface FallbackContext {
@@ -38,21 +39,14 @@ export async function idFromToast(page: Page, site: XSite, ctx: FallbackContext,
 }
 
 /**
- * Opens `url` (our profile, or the conversation replied to) and returns the newest article of
- * ours whose text equals `text`, or null. Navigates away from the composer.
+ * Reads our profile (or, for a reply, the conversation replied to) with the GraphQL-first
+ * readers and returns the newest tweet of ours showing `text`, or null. Navigates away from
+ * the composer.
  */
-export async function idFromTimeline(
-  page: Page,
-  site: XSite,
-  ctx: FallbackContext,
-  url: string,
-  text: string,
-  waitMs: number,
-): Promise<string | null> {
-  await navigate(page, url);
-  await detectWall(page, { waitMs });
-  if (!(await waitForArticles(page, waitMs))) return null;
-  const mine = (a: TimelineTweet): boolean => a.author.toLowerCase() === site.user.toLowerCase() && !ctx.exclude.includes(a.id) && sameTweetText(a, text);
-  const { kept } = await collectArticles(page, 1, mine);
-  return kept[0]?.id ?? null;
+export async function idFromTimeline(page: Page, site: XSite, ctx: FallbackContext, text: string, replyTo?: string): Promise<string | null> {
+  const read = replyTo ? await conversation(page, site, replyTo) : await recentTimeline(page, site, site.user, { max: 10 });
+  const mine = read.tweets.filter(
+    (t) => t.author.toLowerCase() === site.user.toLowerCase() && !ctx.exclude.includes(t.id) && sameTweetText(t, text) && (!replyTo || read.source !== "graphql" || t.inReplyTo === replyTo),
+  );
+  return mine.sort(newestFirst)[0]?.id ?? null;
 }

@@ -41,7 +41,7 @@ export async function postSingle(page: Page, site: XSite, text: string, opts: Po
   const composer = await findComposer(page, site);
   await typeInto(page, composer.box, text, site);
   throwIfAborted(opts.signal, false);
-  const sub = { texts: [text], timelineUrl: urlOf(site, `/${site.user}`) };
+  const sub = { texts: [text] };
   return done(site, "post", await submitPost(page, site, composer, sub, opts));
 }
 
@@ -58,7 +58,7 @@ export async function postThread(page: Page, site: XSite, texts: readonly string
     await typeInto(page, box, texts[i] ?? "", site);
   }
   throwIfAborted(opts.signal, false);
-  const sub = { texts, timelineUrl: urlOf(site, `/${site.user}`) };
+  const sub = { texts };
   return done(site, "thread", await submitPost(page, site, composer, sub, opts));
 }
 
@@ -86,6 +86,6 @@ export async function reply(page: Page, site: XSite, tweetId: string, text: stri
   const composer = await replyComposer(page, site, tweetId);
   await typeInto(page, composer.box, text, site);
   throwIfAborted(opts.signal, false);
-  const sub = { texts: [text], replyTo: tweetId, timelineUrl: urlOf(site, `/i/status/${tweetId}`) };
+  const sub = { texts: [text], replyTo: tweetId };
   return done(site, "reply", await submitPost(page, site, composer, sub, opts));
 }

@@ -18,8 +18,6 @@ export interface Submission {
   readonly texts: readonly string[];
   /** The tweet replied to, for replies. */
   readonly replyTo?: string;
-  /** Where the timeline fallback looks for our newest tweet with the first text. */
-  readonly timelineUrl: string;
 }
 
 const DEFAULT_RESPONSE_TIMEOUT_MS = 30_000;
@@ -73,7 +71,7 @@ async function fillMissing(page: Page, site: XSite, sub: Submission, ctx: Fallba
   if (ids[0] !== null) return { tweetIds: ids as string[], source: "graphql" };
   let found = await onPageId(page, site, ctx, waitMs);
   if (!found) {
-    const id = await idFromTimeline(page, site, ctx, sub.timelineUrl, sub.texts[0] ?? "", waitMs);
+    const id = await idFromTimeline(page, site, ctx, sub.texts[0] ?? "", sub.replyTo);
     found = id ? { id, source: "timeline" } : null;
   }
   if (!found) throw unknownOutcome("page_unexpected", "posted, but no tweet id could be established", ids);

@@ -33,7 +33,7 @@ export interface PostOptions {
   readonly signal?: AbortSignal;
   /** How long to wait for each CreateTweet response after the click. Default 30 000 ms. */
   readonly responseTimeoutMs?: number;
-  /** How long the id fallbacks wait for the toast / the timeline article. Default 5 000 ms. */
+  /** How long the id fallbacks wait for the toast. Default 5 000 ms (the timeline fallback reads with the site's `waitMs`). */
   readonly fallbackWaitMs?: number;
   /** Called right after the post button was clicked (before any id is known). */
   readonly onClicked?: () => Promise<void> | void;
