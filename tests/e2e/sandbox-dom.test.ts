@@ -20,11 +20,7 @@ beforeAll(() => {
   sb = fixture.sandbox;
 });
 
-async function newPage(): Promise<Page> {
-  await fixture.context.clearCookies();
-  await fixture.context.addCookies(sb.storageState().cookies);
-  return fixture.context.newPage();
-}
+const newPage = (): Promise<Page> => fixture.newPage();
 
 function articleOf(page: Page, author: string, id: string) {
   return page.locator('article[data-testid="tweet"]').filter({ has: page.locator(`a[href="/${author}/status/${id}"] time`) });

@@ -30,11 +30,7 @@ beforeAll(() => {
   sb = fixture.sandbox;
 });
 
-async function newPage(): Promise<Page> {
-  await fixture.context.clearCookies();
-  await fixture.context.addCookies(sb.storageState().cookies);
-  return fixture.context.newPage();
-}
+const newPage = (): Promise<Page> => fixture.newPage();
 
 async function setFault(fault: Fault): Promise<void> {
   expect((await admin(sb, "POST", "fault", fault)).status).toBe(200);

@@ -3,7 +3,7 @@
  * posting (single, thread, reply, dry run, id fallbacks), every fault's typed error, session
  * checks and the shifted DOM variant "b". The readers have their own file (x-readers.test.ts).
  */
-import { type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useSandboxBrowser } from "../support/sandbox-browser.js";
 import { type Sandbox, type SandboxPost } from "../../lib/dev/sandbox/index.js";
@@ -11,20 +11,14 @@ import { XbotError } from "../../lib/errors.js";
 import { checkSession, postSingle, postThread, readMetrics, recentTimeline, reply, type XSite } from "../../lib/x/index.js";
 
 const T = { timeout: 30_000 };
-let browser: Browser;
 let sb: Sandbox;
-let context: BrowserContext;
 
 function site(over: Partial<XSite> = {}): XSite {
   return { baseUrl: sb.url, user: sb.user, typing: "fill", waitMs: 5_000, ...over };
 }
 
 /** A fresh page in the one shared context (closing a context kills the --single-process browser). */
-async function newPage(auth = true): Promise<Page> {
-  await context.clearCookies();
-  if (auth) await context.addCookies(sb.storageState().cookies);
-  return context.newPage();
-}
+const newPage = (auth = true): Promise<Page> => fixture.newPage(auth);
 
 async function caught(p: Promise<unknown>): Promise<XbotError> {
   try {
@@ -47,7 +41,7 @@ function seedOne(input: { author?: string; text: string; createdAtMs?: number; i
 
 const fixture = useSandboxBrowser();
 beforeAll(() => {
-  ({ sandbox: sb, browser, context } = fixture);
+  sb = fixture.sandbox;
 });
 
 describe("posting", () => {

@@ -6,36 +6,23 @@
  * "Show more", labels without separators, throttling, suspension, restriction) each fail on
  * the DOM-only readers this replaced.
  */
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useSandboxBrowser } from "../support/sandbox-browser.js";
 import type { Sandbox, SandboxPost } from "../../lib/dev/sandbox/index.js";
-import { XbotError } from "../../lib/errors.js";
+import { failure } from "../support/failure.js";
 import { conversation, mentions, readFollowers, readMetrics, recentTimeline, sameTweetText, type TweetMetrics, type XSite } from "../../lib/x/index.js";
 
 const T = { timeout: 60_000 };
 let sb: Sandbox;
-let context: BrowserContext;
 const fixture = useSandboxBrowser();
 beforeAll(() => {
-  ({ sandbox: sb, context } = fixture);
+  sb = fixture.sandbox;
 });
 
 const site = (): XSite => ({ baseUrl: sb.url, user: sb.user, typing: "fill", waitMs: 4_000 });
-async function newPage(): Promise<Page> {
-  await context.clearCookies();
-  await context.addCookies(sb.storageState().cookies);
-  return context.newPage();
-}
-async function caught(p: Promise<unknown>): Promise<XbotError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof XbotError) return e;
-    throw e;
-  }
-  throw new Error("expected an XbotError, got success");
-}
+const newPage = (): Promise<Page> => fixture.newPage();
+const caught = failure;
 type Seed = { author?: string; text: string; createdAtMs?: number; inReplyTo?: string; metrics?: Partial<SandboxPost["metrics"]>; media?: number; layout?: "legacy" };
 function seedOne(input: Seed): SandboxPost {
   const [created] = sb.seed({ posts: [input] } as Parameters<Sandbox["seed"]>[0]);

@@ -4,7 +4,7 @@
  * @sparticuz/chromium runs --single-process, where closing a context kills the browser.
  */
 import Sparticuz from "@sparticuz/chromium";
-import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { createSandbox, type Sandbox } from "../../lib/dev/sandbox/index.js";
 
@@ -13,11 +13,19 @@ export interface SandboxBrowser {
   sandbox: Sandbox;
   browser: Browser;
   context: BrowserContext;
+  /** A fresh page in the one context, logged in unless `auth` is false (cookies reset first). */
+  newPage(auth?: boolean): Promise<Page>;
 }
 
 /** Registers the lifecycle hooks and returns the handles. */
 export function useSandboxBrowser(): SandboxBrowser {
-  const handles = {} as SandboxBrowser;
+  const handles = {
+    async newPage(auth = true) {
+      await handles.context.clearCookies();
+      if (auth) await handles.context.addCookies(handles.sandbox.storageState().cookies);
+      return handles.context.newPage();
+    },
+  } as SandboxBrowser;
   beforeAll(async () => {
     handles.sandbox = await createSandbox();
     handles.browser = await chromium.launch({ executablePath: await Sparticuz.executablePath(), args: Sparticuz.args, headless: true });
