@@ -108,11 +108,12 @@ export const metrics = defineJob({
     if (due.length === 0) return { due: 0, saved: 0, deleted: 0, failed: 0 };
     const { site, browser } = await xAccess(ctx);
     const profile = await fromProfile(ctx, site, browser, due);
+    const onProfile = due.filter((d) => profile.has(d.tweetId));
+    const elsewhere = due.filter((d) => !profile.has(d.tweetId));
     const t: Tally = { saved: 0, deleted: 0, failed: [], stop: null, firstFailure: null };
-    for (const d of due.filter((d) => profile.has(d.tweetId))) tally(t, d, await readOne(ctx, site, browser, d, profile.get(d.tweetId)));
-    await readAll(ctx, site, browser, due.filter((d) => !profile.has(d.tweetId)), t);
-    const fromPages = due.length - due.filter((d) => profile.has(d.tweetId)).length;
-    const summary = { due: due.length, saved: t.saved, deleted: t.deleted, failed: t.failed.length, failures: t.failed, fromProfile: due.length - fromPages, fromPages };
+    for (const d of onProfile) tally(t, d, await readOne(ctx, site, browser, d, profile.get(d.tweetId)));
+    await readAll(ctx, site, browser, elsewhere, t);
+    const summary = { due: due.length, saved: t.saved, deleted: t.deleted, failed: t.failed.length, failures: t.failed, fromProfile: onProfile.length, fromPages: elsewhere.length };
     if (t.stop) {
       ctx.log.warn("metrics stopped early", { ...summary, error: t.stop.toJSON() });
       throw t.stop;
