@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { useSandboxBrowser } from "../support/sandbox-browser.js";
 import type { Sandbox, SandboxPost } from "../../lib/dev/sandbox/index.js";
 import { failure } from "../support/failure.js";
-import { conversation, mentions, readFollowers, readMetrics, recentTimeline, sameTweetText, type TweetMetrics, type XSite } from "../../lib/x/index.js";
+import { checkSession, conversation, mentions, readFollowers, readMetrics, recentTimeline, sameTweetText, type TweetMetrics, type XSite } from "../../lib/x/index.js";
 
 const T = { timeout: 60_000 };
 let sb: Sandbox;
@@ -141,6 +141,12 @@ describe.each(PATHS)("readers, $path", ({ source, setup }) => {
     expect(got.map((m) => m.id)).toEqual(expected.map((p) => p.id));
     expect(got[0]).toMatchObject({ author: "curious_cat" });
     expect(got[0]?.text).toContain("how do you deploy?");
+  });
+
+  it("checkSession: logged in as our user; without cookies session_expired", T, async () => {
+    setup();
+    expect(await checkSession(await newPage(), site())).toEqual({ loggedIn: true, user: sb.user });
+    expect((await caught(checkSession(await fixture.newPage(false), site()))).code).toBe("session_expired");
   });
 
   it("readFollowers: exact count, case-insensitive handle", T, async () => {
