@@ -38,6 +38,8 @@ const schema = z.object({
   XBOT_DATA_DIR: z.string().min(1).default(".xbot"),
   XBOT_PORT: int(1, 65535).default(3000),
   XBOT_SANDBOX_PORT: int(1, 65535).default(3001),
+  XBOT_PUBLIC_URL: httpUrl.optional(),
+  XBOT_TRUST_PROXY: bool.default(false),
   CHROMIUM_PATH: z.string().min(1).optional(),
   BROWSER_WS_ENDPOINT: z.url({ protocol: /^wss?$/, error: "must be a ws:// or wss:// URL" }).optional(),
   XBOT_PROXY_URL: z.url({ protocol: /^(https?|socks5)$/, error: "must be an http://, https:// or socks5:// URL" }).optional(),

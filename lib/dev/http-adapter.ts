@@ -5,24 +5,14 @@
  * exactly as it does on Vercel, and the connection is closed after that answer.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger } from "../log.js";
 import { MAX_BODY_BYTES } from "../runtime/http/respond.js";
+import { requestUrl, type UrlPolicy } from "./request-url.js";
+
+export type { UrlPolicy } from "./request-url.js";
 
 /** A Web handler, as the routes export them. */
 export type WebHandler = (request: Request) => Promise<Response>;
-
-/** The public URL of a request: Host (or X-Forwarded-Host/-Proto behind a tunnel) + path. */
-export function requestUrl(req: IncomingMessage, fallbackHost: string): string {
-  const forwardedHost = first(req.headers["x-forwarded-host"]);
-  const forwardedProto = first(req.headers["x-forwarded-proto"]);
-  const host = forwardedHost ?? req.headers.host ?? fallbackHost;
-  const proto = forwardedProto === "https" ? "https" : "http";
-  return `${proto}://${host}${req.url ?? "/"}`;
-}
-
-function first(value: string | string[] | undefined): string | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  return v ? v.split(",")[0]!.trim() : undefined;
-}
 
 /**
  * Reads a request body, keeping at most `cap` bytes. `overflow` is true when the body was
@@ -98,15 +88,30 @@ export async function sendWebResponse(res: ServerResponse, response: Response, m
  * Runs a Web handler for a node request: reads the body (capped), converts, calls, writes the
  * answer. A handler that throws answers 500 JSON without internals.
  */
-export async function serveWeb(handler: WebHandler, req: IncomingMessage, res: ServerResponse, fallbackHost: string): Promise<void> {
+export async function serveWeb(handler: WebHandler, req: IncomingMessage, res: ServerResponse, policy: UrlPolicy, log?: Logger): Promise<void> {
   const method = req.method ?? "GET";
+  if (FORBIDDEN_METHODS.test(method)) {
+    // undici (and so every Web handler) cannot even represent these methods: a client mistake.
+    return sendWebResponse(res, Response.json({ error: "method_not_allowed", message: `${method} is not supported` }, { status: 405, headers: { allow: "GET, POST" } }), method);
+  }
   const { body, overflow } = method === "GET" || method === "HEAD" ? { body: null, overflow: false } : await readRawBody(req);
+  let request: Request;
+  try {
+    request = toWebRequest(req, requestUrl(req, policy), body);
+  } catch (error) {
+    log?.warn("local server: request refused, it cannot be represented as a Web Request", { path: req.url, cause: error instanceof Error ? error.message : String(error) });
+    return sendWebResponse(res, Response.json({ error: "bad_request", message: "the request line or headers cannot be used" }, { status: 400 }), method, true);
+  }
   let response: Response;
   try {
-    response = await handler(toWebRequest(req, requestUrl(req, fallbackHost), body));
-  } catch {
+    response = await handler(request);
+  } catch (error) {
+    log?.error("local server: a route threw", { path: req.url, cause: error instanceof Error ? error.message : String(error) });
     response = Response.json({ error: "internal", message: "unexpected error in the local server" }, { status: 500 });
   }
   await sendWebResponse(res, response, method, overflow);
   if (overflow) res.once("finish", () => req.destroy());
 }
+
+/** Methods the Fetch standard forbids in a Request (https://fetch.spec.whatwg.org/#forbidden-method). */
+const FORBIDDEN_METHODS = /^(connect|trace|track)$/i;

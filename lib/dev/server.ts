@@ -69,12 +69,13 @@ export function createLocalHandler(local: LocalRuntime, options: { publicDir?: s
   const status = statusRoute(factory).GET;
   const artifacts = artifactRoute(factory).GET;
   const publicDir = options.publicDir ?? PUBLIC_DIR;
-  const fallbackHost = `${LOCAL_HOST}`;
+  const policy = { trustProxy: local.config.XBOT_TRUST_PROXY, ...(local.config.XBOT_PUBLIC_URL ? { publicUrl: local.config.XBOT_PUBLIC_URL } : {}) };
+  const log = local.deps.log.child({ component: "server" });
 
   const apiHandler = (path: string, method: string): WebHandler | null => {
     const job = /^\/api\/jobs\/([^/]+)\/?$/.exec(path);
     if (job) {
-      const route = jobs.get(decodeURIComponent(job[1]!));
+      const route = jobs.get(decodePart(job[1]!) ?? "");
       return route ? (method === "GET" ? route.GET : route.POST) : null;
     }
     if (path === "/api/queue" || path === "/api/queue/") return queue;
@@ -91,7 +92,7 @@ export function createLocalHandler(local: LocalRuntime, options: { publicDir?: s
     if (path.startsWith("/api/")) {
       const handler = apiHandler(path, method);
       if (!handler) return sendJson(res, 404, { error: "not_found", message: `no route ${path}` });
-      return serveWeb(handler, req, res, fallbackHost);
+      return serveWeb(handler, req, res, policy, log);
     }
     if (path === "/__xbot/cli") return cliEndpoint(local, req, res);
     if (await serveStatic(publicDir, path, req, res)) return;
@@ -99,12 +100,22 @@ export function createLocalHandler(local: LocalRuntime, options: { publicDir?: s
   };
 
   return (req, res) => {
-    const work = handle(req, res).catch(() => {
+    const work = handle(req, res).catch((error: unknown) => {
+      log.error("local server: request failed", { path: req.url, method: req.method, cause: error instanceof Error ? error.message : String(error) });
       if (!res.headersSent) sendJson(res, 500, { error: "internal", message: "unexpected error in the local server" });
       else res.destroy();
     });
     options.track?.(work);
   };
+}
+
+/** A percent-decoded path segment; null when its encoding is broken (`%zz`), so it matches no job (404). */
+function decodePart(part: string): string | null {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return null;
+  }
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -17,7 +17,7 @@ import { loadPlanContent } from "./planning/content.js";
 import { fill, type PlannedItem, type RunState } from "./planning/fill.js";
 import { loadPlanHistory } from "./planning/history.js";
 import { llmAccess } from "./planning/llm-access.js";
-import { planSettings, type PlanSettings } from "./planning/settings.js";
+import { PLAN_PARAMS, planSettings, type PlanSettings } from "./planning/settings.js";
 
 /** Options of {@link planJob}; tests inject the model, the content directory and the randomness. */
 export interface PlanJobOptions {
@@ -61,6 +61,7 @@ export function planJob(options: PlanJobOptions = {}): JobDefinition {
     needs: ["db", "state"],
     whenStateDown: "run",
     minLevel: 0,
+    params: PLAN_PARAMS,
     async run(ctx) {
       const settings = planSettings(options.settings, ctx.params);
       const now = new Date(ctx.clock.now());

@@ -3,6 +3,7 @@
  * it may take, and what it does. Jobs are listed explicitly in lib/jobs/index.ts; nothing
  * registers itself on import.
  */
+import { z } from "zod";
 import type { Dependency } from "../errors.js";
 import type { JobContext } from "./context.js";
 
@@ -40,8 +41,30 @@ export interface JobDefinition {
   readonly retry?: { readonly attempts: number; readonly baseMs: number; readonly capMs: number };
   /** When the state store is unreachable: "skip" (fail closed, the default) or "run" without lock and leases. */
   readonly whenStateDown?: "skip" | "run";
+  /**
+   * The schema of the run's `params`, checked by every route before the run starts (a
+   * mismatch is a 400, never a failed run). Default {@link ANY_PARAMS}.
+   */
+  readonly params?: z.ZodType<Record<string, unknown>>;
   /** The work. Throw XbotErrors; return a summary. */
   run(ctx: JobContext): Promise<JobSummary>;
+}
+
+/** The params schema of a job that takes any JSON object. */
+export const ANY_PARAMS: z.ZodType<Record<string, unknown>> = z.record(z.string(), z.unknown());
+
+/** The decision on a run's params: accepted (as parsed), or why not. */
+export type ParamsCheck = { readonly ok: true; readonly params: Record<string, unknown> } | { readonly ok: false; readonly message: string };
+
+/**
+ * Checks params against the job's schema. A NUL character anywhere is refused too: Postgres
+ * text and jsonb cannot hold it, so it would otherwise surface as a database error mid-run.
+ */
+export function checkParams(job: JobDefinition, params: Record<string, unknown> = {}): ParamsCheck {
+  if (JSON.stringify(params).includes("\\u0000")) return { ok: false, message: `invalid params for ${job.name}: a NUL character (\\u0000) is not allowed` };
+  const parsed = (job.params ?? ANY_PARAMS).safeParse(params);
+  if (!parsed.success) return { ok: false, message: `invalid params for ${job.name}: ${z.prettifyError(parsed.error)}` };
+  return { ok: true, params: parsed.data };
 }
 
 /** Declares a job, filling the defaults. */

@@ -30,6 +30,11 @@ function part(value: string): string {
   return value;
 }
 
+/** The once-only id of a QStash token (its signed `jti`), passed to `claimOnce`. */
+export function tokenOnceId(jti: string): string {
+  return `qstash-jti:${part(jti)}`;
+}
+
 /** Builds the keys of one deployment prefix. */
 export function stateKeys(prefix: string): StateKeys {
   const p = part(prefix);

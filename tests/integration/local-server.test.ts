@@ -5,6 +5,7 @@
  * and a bad config.
  */
 import { spawn } from "node:child_process";
+import { request as httpRequest } from "node:http";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -115,6 +116,35 @@ describe.skipIf(!svc.postgres)("local server on the same route handlers", () => 
     expect(tampered.status).toBe(401);
     const otherUrl = await deliver(`${server.url}/api/queue`, body, { signedUrl: `${server.url}/api/queue?x=1` });
     expect(otherUrl.status).toBe(401);
+  });
+
+  it("checks a token against its own socket address: a token for another host is refused, with and without forwarded headers", async () => {
+    const body = '{"job":"heal"}';
+    const other = "https://other-deployment.vercel.app/api/queue";
+    const bare = await deliver(`${server.url}/api/queue`, body, { signedUrl: other });
+    expect(bare.status).toBe(401);
+    const forwarded = await deliver(`${server.url}/api/queue`, body, { signedUrl: other, headers: { "x-forwarded-host": "other-deployment.vercel.app", "x-forwarded-proto": "https" } });
+    expect(forwarded.status).toBe(401);
+    const own = await deliver(`${server.url}/api/queue`, body, { headers: { "x-forwarded-host": "other-deployment.vercel.app", "x-forwarded-proto": "https" } });
+    expect(own.status, own.body).toBe(200);
+  });
+
+  it("answers client mistakes that no Web Request can carry with a 4xx: TRACE, a broken percent-encoding, an absolute-form target", async () => {
+    const raw = (method: string, path: string) => new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(`${server.url}${path.startsWith("/") ? path : ""}`, { method, path, headers: auth() }, (res) => {
+        let text = "";
+        res.on("data", (c: Buffer) => (text += c.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    for (const [method, path, status] of [["TRACE", "/api/jobs/heal", 405], ["TRACE", "/api/queue", 405], ["POST", "/api/jobs/%zz", 404], ["GET", "/api/jobs/%E0%A4%A", 404], ["GET", "http://evil.test/api/health", 200]] as const) {
+      const res = await raw(method, path);
+      expect(res.status, `${method} ${path}: ${res.body}`).toBe(status);
+      expect(() => JSON.parse(res.body) as unknown).not.toThrow();
+    }
+    expect(logs.filter((l) => l.includes('"level":"error"') && l.includes("local server"))).toEqual([]);
   });
 
   it("serves the dashboard and the vendored uPlot from public/, and nothing outside it", async () => {

@@ -45,7 +45,8 @@ export const PLAN_DEFAULTS: Readonly<Omit<PlanSettings, "target">> = Object.free
   estimatedCall: { inputTokens: 1_000, outputTokens: 500 },
 });
 
-const paramsSchema = z.object({
+/** The params a plan run accepts (declared on the job, checked by the routes before the run). */
+export const PLAN_PARAMS = z.object({
   target: z.number().int().min(1).max(100).optional(),
   maxPerRun: z.number().int().min(1).max(50).optional(),
 }).loose();
@@ -57,7 +58,7 @@ export function targetOf(postsPerDay: number, horizonHours: number): number {
 
 /** Settings from defaults, the job's overrides and the run's params (invalid params: `validation`). */
 export function planSettings(overrides: Partial<PlanSettings> = {}, params: Readonly<Record<string, unknown>> = {}): PlanSettings {
-  const parsed = paramsSchema.safeParse(params);
+  const parsed = PLAN_PARAMS.safeParse(params);
   if (!parsed.success) throw new XbotError("validation", `invalid plan params: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   const base = { ...PLAN_DEFAULTS, ...overrides };
   const target = parsed.data.target ?? overrides.target ?? targetOf(base.postsPerDay, base.horizonHours);

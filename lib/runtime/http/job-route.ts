@@ -9,6 +9,7 @@ import { bearerMatches } from "./auth.js";
 import { clientError, json, methodNotAllowed, parseJson, readBody } from "./respond.js";
 import { runJob, type Invocation, type RunResult, type RuntimeDeps } from "../runner.js";
 import { guarded, type RuntimeFactory } from "./guard.js";
+import { checkParams } from "../job.js";
 
 /** Headers that carry a scheduler's execution id, identical across duplicate deliveries. */
 export const EXECUTION_ID_HEADERS = ["x-vercel-schedule-execution-id", "x-vercel-execution-id", "x-xbot-execution-id"] as const;
@@ -27,10 +28,13 @@ export function statusOf(result: RunResult): number {
 /** The GET and POST handlers of one job. */
 export function jobRoute(job: string, factory?: RuntimeFactory): { GET: (r: Request) => Promise<Response>; POST: (r: Request) => Promise<Response> } {
   const handle = guarded(factory, async (request, deps) => {
-    if (!deps.catalog.get(job)) return clientError(404, "unknown_job", `no job named "${job}"`);
+    const definition = deps.catalog.get(job);
+    if (!definition) return clientError(404, "unknown_job", `no job named "${job}"`);
     const invocation = request.method === "GET" ? cronInvocation(request, deps, job) : await manualInvocation(request, deps, job);
     if (invocation instanceof Response) return invocation;
-    const result = await runJob(deps, invocation);
+    const params = checkParams(definition, invocation.params);
+    if (!params.ok) return clientError(400, "bad_request", params.message);
+    const result = await runJob(deps, { ...invocation, ...(invocation.params ? { params: params.params } : {}) });
     return json(statusOf(result), result);
   });
   return { GET: handle, POST: handle };

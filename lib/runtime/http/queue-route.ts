@@ -1,15 +1,21 @@
 /**
  * `/api/queue`: QStash deliveries. The signature is verified with the SDK's Receiver over
  * the RAW body (current and next keys), then `{job, mode?, params?}` is routed to the job.
- * Duplicate deliveries share `Upstash-Message-Id` and `Upstash-Retried`, so that pair is the
- * once-only key: a duplicate is skipped, while a genuine QStash retry runs again.
+ * Two once-only keys guard a run:
+ * - the token's signed `jti`, remembered for the token's lifetime plus skew: a captured
+ *   delivery replayed with new, missing or changed message-id headers never runs again;
+ * - `Upstash-Message-Id` + `Upstash-Retried` (unsigned), for QStash's own duplicate
+ *   deliveries: a duplicate is skipped, while a genuine retry (with its own new token) runs.
  */
-import { Receiver } from "@upstash/qstash";
 import { z } from "zod";
 import { clientError, json, parseJson, readBody } from "./respond.js";
 import { guarded, type RuntimeFactory } from "./guard.js";
 import { statusOf } from "./job-route.js";
-import { runJob } from "../runner.js";
+import { checkToken, jtiTtlMs, type TokenClaims } from "./qstash-token.js";
+import { checkParams } from "../job.js";
+import { runJob, type RuntimeDeps } from "../runner.js";
+import { tokenOnceId } from "../../state/keys.js";
+import { toXbotError } from "../../errors.js";
 
 const queueBody = z.strictObject({
   job: z.string().min(1).max(64),
@@ -26,20 +32,42 @@ export function queueRoute(factory?: RuntimeFactory): { POST: (r: Request) => Pr
     if (!signature) return clientError(401, "unauthorized", "missing Upstash-Signature");
     const body = await readBody(request);
     if (!body.ok) return body.response;
-    const receiver = new Receiver({ currentSigningKey: current, nextSigningKey: next, devMode: false });
-    const valid = await receiver.verify({ signature, body: body.text, url: request.url }).catch(() => false);
-    if (!valid) return clientError(401, "unauthorized", "invalid Upstash-Signature for this body and URL");
+    const token = await checkToken(deps.config, deps.log, { signature, body: body.text, url: request.url });
+    if (!token.ok) return clientError(401, "unauthorized", token.message);
     const parsed = parseJson(body.text);
     if (!parsed.ok) return parsed.response;
     const checked = queueBody.safeParse(parsed.value);
     if (!checked.success) return clientError(400, "bad_request", z.prettifyError(checked.error));
-    if (!deps.catalog.get(checked.data.job)) return clientError(404, "unknown_job", `no job named "${checked.data.job}"`);
+    const job = deps.catalog.get(checked.data.job);
+    if (!job) return clientError(404, "unknown_job", `no job named "${checked.data.job}"`);
+    const params = checkParams(job, checked.data.params);
+    if (!params.ok) return clientError(400, "bad_request", params.message);
     const retried = request.headers.get("upstash-retried") ?? "0";
     if (!/^\d{1,4}$/.test(retried)) return clientError(400, "bad_request", "Upstash-Retried must be a small whole number");
+    const replay = await claimToken(deps, token.claims);
+    if (replay) return replay;
     const messageId = request.headers.get("upstash-message-id");
     const deliveryId = messageId && /^[\w.:-]{1,128}$/.test(messageId) ? `${messageId}:${Number(retried)}` : undefined;
-    const result = await runJob(deps, { ...checked.data, trigger: "queue", ...(deliveryId ? { deliveryId } : {}) });
+    const invocation = { ...checked.data, ...(checked.data.params ? { params: params.params } : {}) };
+    const result = await runJob(deps, { ...invocation, trigger: "queue", ...(deliveryId ? { deliveryId } : {}) });
     return json(statusOf(result), result);
   }, ["POST"]);
   return { POST };
+}
+
+/**
+ * Claims the token's jti once. A replay answers 200 `skipped` (QStash must not retry it) and
+ * runs nothing; an unreachable state store answers 503, so a genuine delivery is retried
+ * rather than run without replay protection.
+ */
+async function claimToken(deps: RuntimeDeps, claims: TokenClaims): Promise<Response | null> {
+  const nowMs = (deps.clock ?? { now: Date.now }).now();
+  try {
+    if (await deps.clients.state.claimOnce(tokenOnceId(claims.jti), jtiTtlMs(claims, nowMs))) return null;
+  } catch (error) {
+    deps.log.error("QStash delivery not run: the token's jti could not be claimed", { error: toXbotError(error).toJSON() });
+    return json(503, { error: "state_unavailable", message: "the state store is unreachable; QStash will retry" }, { "retry-after": "30" });
+  }
+  deps.log.warn("QStash delivery refused: token replayed", { jti: claims.jti });
+  return json(200, { status: "skipped", reason: "replayed_token", message: "this Upstash-Signature token was already used" });
 }
