@@ -30,6 +30,7 @@ import { liveInstance, removeInstance, writeInstance } from "./instance.js";
 import { openLocal, type LocalOptions, type LocalRuntime } from "./local.js";
 import { startScheduler, type Scheduler } from "./scheduler.js";
 import { firstRun } from "./first-run.js";
+import { checkOrigin, loopbackOrigins } from "./origin.js";
 import { PUBLIC_DIR, serveStatic } from "./static.js";
 import { syncVendor } from "./vendor.js";
 
@@ -130,6 +131,8 @@ function isAdmin(local: LocalRuntime, req: IncomingMessage): boolean {
 
 async function cliEndpoint(local: LocalRuntime, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== "POST") return sendJson(res, 405, { error: "method_not_allowed", message: "use POST" });
+  const origin = checkOrigin(req, loopbackOrigins(req.socket.localPort ?? local.config.XBOT_PORT, local.config.XBOT_PUBLIC_URL ? [local.config.XBOT_PUBLIC_URL] : []));
+  if (!origin.ok) return sendJson(res, 403, { error: "forbidden_origin", message: `requests from ${origin.origin} are refused; use the xbot CLI` });
   if (!isAdmin(local, req)) return sendJson(res, 401, { error: "unauthorized", message: "missing or wrong Authorization: Bearer <XBOT_ADMIN_TOKEN>" });
   const { body, overflow } = await readRawBody(req);
   if (overflow) {

@@ -24,6 +24,12 @@ import { artifactRoute } from "../../lib/runtime/http/artifact-route.js";
 import { availableStores, testRuntime, TEST_SECRETS, type TestRuntime } from "../support/runtime.js";
 import { signQStashJwt } from "../support/qstash-shim.js";
 import { services } from "../support/env.js";
+import { createServer, request as httpRequest, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { z } from "zod";
+import { createLocalHandler } from "../../lib/dev/server.js";
+import type { LocalRuntime } from "../../lib/dev/local.js";
+import { PLAN_PARAMS } from "../../lib/jobs/planning/settings.js";
 
 const NUM_RUNS = 150;
 const BASE = "http://xbot.test";
@@ -31,6 +37,14 @@ const QUEUE_URL = `${BASE}/api/queue`;
 
 const noopJob = defineJob({ name: "noop", schedule: "*/5 * * * *", maxDurationMs: 30_000, needs: ["db", "state"], async run(ctx) {
   return { mode: ctx.mode };
+} });
+
+/** Declares the plan job's params schema (and a strict one): wrong types must be a 400 before the run. */
+const typedJob = defineJob({ name: "typed", schedule: "*/5 * * * *", maxDurationMs: 30_000, needs: ["db", "state"], params: PLAN_PARAMS, async run() {
+  return {};
+} });
+const strictJob = defineJob({ name: "strict", schedule: "*/5 * * * *", maxDurationMs: 30_000, needs: ["db", "state"], params: z.strictObject({ n: z.number().int().min(0).max(9).optional(), s: z.string().max(20).optional() }), async run() {
+  return {};
 } });
 
 // ---------------------------------------------------------------------------
@@ -87,6 +101,21 @@ const body = (schemaShaped: fc.Arbitrary<Record<string, unknown>>): fc.Arbitrary
   fc.constant(Buffer.from([0xef, 0xbb, 0xbf, 0x7b, 0x7d])),
   fc.constant(new Uint8Array(0)),
 );
+
+/** A string with control characters (NUL included) in it. */
+const controlString = fc.tuple(fc.string({ maxLength: 6 }), fc.integer({ min: 0, max: 31 }), fc.string({ maxLength: 6 })).map(([a, c, b]) => `${a}${String.fromCharCode(c)}${b}`);
+/** A value of any JSON type, or one with control characters: the wrong type for most params. */
+const anyValue = fc.oneof(fc.jsonValue({ maxDepth: 2 }), controlString, fc.integer({ min: -5, max: 200 }), fc.double(), fc.constant("x"), fc.constant(null));
+/** Params for the typed jobs: their own keys with values of every type, unknown keys, control characters in keys. */
+const typedParams = fc.dictionary(fc.oneof(fc.constantFrom("target", "maxPerRun", "n", "s"), fc.string({ maxLength: 6 }), controlString), anyValue, { maxKeys: 4 });
+/** A path segment with good and broken percent-encoding and control characters, percent-encoded. */
+const pathSegment = fc.oneof(
+  fc.constantFrom("heal", "noop", "%zz", "%", "%E0%A4%A", "%C3", "%00", "%0A", "%2F", "%25", "%ff%fe", "..", "%2e%2e", "noop%00", "no%6Fp"),
+  fc.string({ maxLength: 8 }).map(encodeURIComponent),
+  controlString.map(encodeURIComponent),
+);
+/** Every method node's HTTP parser accepts (any other it refuses itself with a bare 400), in any case: TRACE included. */
+const anyMethod = fc.constantFrom("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "trace", "PROPFIND", "PROPPATCH", "PURGE", "SEARCH", "LOCK", "UNLOCK", "MKCOL", "COPY", "MOVE", "REPORT", "NOTIFY", "SUBSCRIBE", "LINK", "UNLINK", "QUERY", "post", "Get");
 
 const manualShaped = fc.record({ mode: modeArb, params: paramsArb, extra: fc.jsonValue({ maxDepth: 1 }) }, { requiredKeys: [] });
 const queueShaped = fc.record({ job: fc.constantFrom("noop", "nope", "", "NOOP", "x".repeat(65), "__proto__", "constructor"), mode: modeArb, params: paramsArb, extra: fc.jsonValue({ maxDepth: 1 }) }, { requiredKeys: ["job"] });
@@ -178,7 +207,7 @@ describe.each(availableStores())("HTTP fuzz on %s state", (store) => {
   const qstash = () => services().qstash!;
 
   beforeAll(async () => {
-    rt = await testRuntime(store, { jobs: [noopJob], env: { QSTASH_CURRENT_SIGNING_KEY: qstash().currentSigningKey, QSTASH_NEXT_SIGNING_KEY: qstash().nextSigningKey } });
+    rt = await testRuntime(store, { jobs: [noopJob, typedJob, strictJob], env: { QSTASH_CURRENT_SIGNING_KEY: qstash().currentSigningKey, QSTASH_NEXT_SIGNING_KEY: qstash().nextSigningKey } });
     if (store === "redis") redis = new IORedis(services().redis!.url, { maxRetriesPerRequest: 1 });
   });
   afterAll(async () => {
@@ -283,6 +312,51 @@ describe.each(availableStores())("HTTP fuzz on %s state", (store) => {
       else if (s.auth.valid !== "admin") expect(res.status).toBe(401);
       else expect([400, 404]).toContain(res.status);
     }), { numRuns: NUM_RUNS });
+  }, 60_000);
+
+  it(`params of wrong types and control characters, per job: ${NUM_RUNS} authenticated runs, each a 200 or a 400 before the run`, async () => {
+    const { POST } = queueRoute(rt.factory);
+    await fc.assert(fc.asyncProperty(fc.constantFrom("typed", "strict", "noop"), typedParams, fc.boolean(), async (job, params, queued) => {
+      const schema = job === "typed" ? PLAN_PARAMS : job === "strict" ? strictJob.params! : z.record(z.string(), z.unknown());
+      const valid = schema.safeParse(params).success && !JSON.stringify(params).includes("\\u0000");
+      const text = JSON.stringify(queued ? { job, params } : { params });
+      const send = () => queued
+        ? POST(new Request(QUEUE_URL, { method: "POST", body: text, headers: { "upstash-signature": signQStashJwt({ url: QUEUE_URL, body: text, key: qstash().currentSigningKey }) } }))
+        : jobRoute(job, rt.factory).POST(new Request(`${BASE}/api/jobs/${job}`, { method: "POST", body: text, headers: { authorization: `Bearer ${TEST_SECRETS.admin}` } }));
+      const before = await footprint();
+      const res = await check(send, true, () => `${queued ? "queue" : "manual"} ${job} ${text.slice(0, 200)}`);
+      expect(res.status, text).toBe(valid ? 200 : 400);
+      if (!valid) expect((await footprint()).runs, text).toBe(before.runs);
+    }), { numRuns: NUM_RUNS });
+  }, 60_000);
+
+  it(`the local server: ${NUM_RUNS} requests with every method and broken percent-encoding, never a 5xx`, async () => {
+    const deps = await rt.factory();
+    const handler = createLocalHandler({ deps, config: deps.config } as unknown as LocalRuntime);
+    const server: Server = createServer(handler);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    const raw = (method: string, path: string, auth: Auth) => new Promise<{ status: number; type: string; text: string }>((resolve, reject) => {
+      const req = httpRequest({ host: "127.0.0.1", port, method, path, headers: auth.value === undefined ? {} : { authorization: auth.value } }, (res) => {
+        let text = "";
+        res.on("data", (c: Buffer) => (text += c.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, type: String(res.headers["content-type"] ?? ""), text }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    try {
+      await fc.assert(fc.asyncProperty(anyMethod, fc.constantFrom("/api/jobs/", "/api/", "/api/queue/", "/"), pathSegment, auth.filter((a) => !/[^\t\x20-\x7e\x80-\xff]/.test(a.value ?? "")), async (m, prefix, segment, a) => {
+        const before = await footprint();
+        const res = await raw(m, prefix + segment, a);
+        const context = `${m} ${prefix}${segment} -> ${res.status} ${res.text.slice(0, 200)}`;
+        expect(res.status, context).toBeLessThan(500);
+        if (m.toUpperCase() !== "HEAD" && prefix !== "/") expect(() => JSON.parse(res.text) as unknown, context).not.toThrow();
+        if (a.valid === null) expect(await footprint(), context).toEqual(before);
+      }), { numRuns: NUM_RUNS });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   }, 60_000);
 
   it("no request made any route log an unhandled error", () => {

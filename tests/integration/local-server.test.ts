@@ -165,6 +165,18 @@ describe.skipIf(!svc.postgres)("local server on the same route handlers", () => 
     const body = (await add.json()) as { code: number; stdout: string };
     expect(body.code).toBe(0);
     expect(JSON.parse(body.stdout)).toMatchObject({ item: { status: "queued", tweets: ["Sent through the local server"] } });
+    for (const origin of ["https://evil.example", "null", "http://127.0.0.1:1"]) {
+      const foreign = await fetch(`${server.url}/__xbot/cli`, { method: "POST", headers: { ...auth(), origin }, body: JSON.stringify({ argv: ["queue", "add", "From a web page"] }) });
+      expect(foreign.status, origin).toBe(403);
+      expect(await foreign.json()).toMatchObject({ error: "forbidden_origin" });
+    }
+    const own = await fetch(`${server.url}/__xbot/cli`, { method: "POST", headers: { ...auth(), origin: server.url }, body: JSON.stringify({ argv: ["status", "--json"] }) });
+    expect(own.status).toBe(200);
+    const nul = await fetch(`${server.url}/__xbot/cli`, { method: "POST", headers: auth(), body: JSON.stringify({ argv: ["queue", "add", "a\u0000b"] }) });
+    const refused2 = (await nul.json()) as { code: number; stderr: string };
+    expect(refused2.code).toBe(2);
+    expect(refused2.stderr).toContain("control character U+0000");
+    expect(refused2.stderr).not.toContain("db_query");
   });
 
   it("refuses `npm start -- --once` on a data dir a live server owns", async () => {
