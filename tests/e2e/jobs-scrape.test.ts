@@ -76,7 +76,7 @@ describe.skipIf(!services().postgres)("metrics, followers and learn against the 
     await ourPost("fresh", "Cold starts are mostly a bundle size problem.", 2 * HOUR, { likes: 10, replies: 1, reposts: 1, bookmarks: 0, views: 400 }, false);
     await ourPost("gone", "A post that will be deleted on X before it is read.", 25 * HOUR, { likes: 1, replies: 0, reposts: 0, bookmarks: 0, views: 90 }, true);
     await ourPost("young", "Too young to be read at all.", 30 * 60_000, { likes: 0, replies: 0, reposts: 0, bookmarks: 0, views: 0 }, false);
-    const deleted = await fetch(`${sb.url}/__sandbox/posts/${seeded.gone.id}`, { method: "DELETE" });
+    const deleted = await fetch(`${sb.url}/__sandbox/posts/${seeded.gone.id}`, { method: "DELETE", headers: { "x-sandbox-token": sb.adminToken } });
     expect(deleted.status).toBe(200);
     // Followers just before the 26 h old post: its 24 h window closes at T0 - 2 h, before the followers run at T0.
     await sql().query("INSERT INTO follower_snapshots (followers, taken_at) VALUES ($1, $2)", [BASE_FOLLOWERS - 7, new Date(T0 - 27 * HOUR).toISOString()]);

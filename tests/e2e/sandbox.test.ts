@@ -26,7 +26,7 @@ let context: BrowserContext;
 async function admin<R = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; json: R }> {
   const res = await fetch(`${sb.url}/__sandbox/${path}`, {
     method,
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", "x-sandbox-token": sb.adminToken },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: res.status, json: (await res.json()) as R };

@@ -203,7 +203,7 @@ describe("faults become typed errors", () => {
 
   it("replying to a deleted or unknown tweet → x_tweet_deleted", T, async () => {
     const target = seedOne({ author: "pg_guru", text: "soon gone" });
-    expect((await fetch(`${sb.url}/__sandbox/posts/${target.id}`, { method: "DELETE" })).status).toBe(200);
+    expect((await fetch(`${sb.url}/__sandbox/posts/${target.id}`, { method: "DELETE", headers: { "x-sandbox-token": sb.adminToken } })).status).toBe(200);
     const page = await newPage();
     expect((await caught(reply(page, site(), target.id, "too late"))).code).toBe("x_tweet_deleted");
     expect((await caught(reply(page, site(), "1234567890123456789", "nobody"))).code).toBe("x_tweet_deleted");

@@ -57,7 +57,7 @@ describe.each(PATHS)("readers, $path", ({ source, setup }) => {
 
   it("readMetrics: a deleted or unknown tweet → x_tweet_deleted", T, async () => {
     const seeded = seedOne({ text: "to be deleted soon" });
-    await fetch(`${sb.url}/__sandbox/posts/${seeded.id}`, { method: "DELETE" });
+    await fetch(`${sb.url}/__sandbox/posts/${seeded.id}`, { method: "DELETE", headers: { "x-sandbox-token": sb.adminToken } });
     setup();
     const page = await newPage();
     expect((await caught(readMetrics(page, site(), seeded.id))).code).toBe("x_tweet_deleted");

@@ -10,11 +10,16 @@ export interface Answer<R = any> {
   json: R;
 }
 
-/** Calls `/__sandbox/<path>`. */
+/** The header the sandbox's admin API requires. */
+export function adminHeaders(sb: Pick<Sandbox, "adminToken">): Record<string, string> {
+  return { "x-sandbox-token": sb.adminToken };
+}
+
+/** Calls `/__sandbox/<path>` with the sandbox's admin token. */
 export async function admin<R = any>(sb: Sandbox, method: string, path: string, body?: unknown): Promise<Answer<R>> {
   const res = await fetch(`${sb.url}/__sandbox/${path}`, {
     method,
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...adminHeaders(sb) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: res.status, json: (await res.json()) as R };

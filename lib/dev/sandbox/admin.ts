@@ -1,5 +1,7 @@
 /** Test-only admin API under `/__sandbox/`. */
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { checkOrigin, loopbackOrigins } from "../origin.js";
 import { z } from "zod";
 import { sessionState, type SandboxCtx } from "./context.js";
 import { HttpError, readJson, sendJson } from "./http.js";
@@ -61,8 +63,28 @@ const ROUTES: Record<string, Handler> = {
   },
 };
 
-/** Routes `/__sandbox/<name>` (and `DELETE /__sandbox/posts/<id>`); unknown routes get 404 JSON. */
+/**
+ * Who may call the admin API: only a request with the sandbox's token and no foreign
+ * `Origin` (a web page in the operator's browser could otherwise reset or fault it; a custom
+ * header cannot be sent cross-origin without a CORS preflight, which is never answered).
+ */
+function refusal(ctx: SandboxCtx, req: IncomingMessage): { status: 401 | 403; error: string } | null {
+  const origin = checkOrigin(req, loopbackOrigins(req.socket.localPort ?? 0));
+  if (!origin.ok) return { status: 403, error: `requests from ${origin.origin} are refused` };
+  const token = req.headers["x-sandbox-token"];
+  if (typeof token !== "string" || !sameSecret(token, ctx.adminToken)) return { status: 401, error: "missing or wrong x-sandbox-token (Sandbox.adminToken)" };
+  return null;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const hash = (v: string) => createHash("sha256").update(v).digest();
+  return timingSafeEqual(hash(given), hash(expected));
+}
+
+/** Routes `/__sandbox/<name>` (and `DELETE /__sandbox/posts/<id>`) after {@link refusal}; unknown routes get 404 JSON. */
 export async function handleAdmin(ctx: SandboxCtx, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  const refused = refusal(ctx, req);
+  if (refused) return sendJson(res, refused.status, { error: refused.error });
   const name = path.slice("/__sandbox/".length);
   const del = /^posts\/(\d+)$/.exec(name);
   try {

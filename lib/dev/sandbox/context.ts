@@ -8,6 +8,8 @@ export interface SandboxCtx {
   state: SandboxState;
   /** Valid auth_token cookie value. */
   authToken: string;
+  /** The token `/__sandbox/*` requires (header `x-sandbox-token`). */
+  adminToken: string;
   /** ct0 (CSRF) cookie value handed out in the session. */
   ct0: string;
   /** Cookie domain (the sandbox host). */

@@ -26,6 +26,11 @@ export { FAULT_SCOPES, type FaultScope } from "./faults.js";
 export * from "./texts.js";
 export * from "./types.js";
 
+/** True for a loopback host: localhost, ::1 or 127.0.0.0/8. */
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
 /** A random x.com-looking query id (22 base64url characters) per operation. */
 function randomQueryIds(): Record<string, string> {
   return Object.fromEntries(OPERATIONS.map((op) => [op, randomBytes(16).toString("base64url").slice(0, 22)]));
@@ -57,8 +62,9 @@ function shutdown(server: Server, ctx: SandboxCtx): Promise<void> {
  * page script is built first (once per process), so a broken bundle fails here.
  */
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  await appBundle();
   const host = options.host ?? "127.0.0.1";
+  if (!isLoopback(host)) throw new Error(`the sandbox binds loopback only (127.0.0.1, ::1, localhost), not ${host}: its admin API can reset and fault it`);
+  await appBundle();
   const user = options.user ?? "xbot_sandbox";
   const model = options.engagement ?? DEFAULT_ENGAGEMENT;
   const state = new SandboxState(user, model, options.nowMs ?? Date.now, options.premium === true);
@@ -66,6 +72,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const ctx: SandboxCtx = {
     state,
     authToken: options.authToken ?? randomBytes(20).toString("hex"),
+    adminToken: options.adminToken ?? randomBytes(24).toString("base64url"),
     ct0: randomBytes(16).toString("hex"),
     host,
     userId: "1790000000000000001",
@@ -80,6 +87,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
     user,
     authToken: ctx.authToken,
+    adminToken: ctx.adminToken,
     queryIds: ctx.queryIds,
     storageState: () => sessionState(ctx),
     posts: () => allPosts(state),

@@ -193,12 +193,14 @@ export interface SeedInput {
 export interface SandboxOptions {
   /** 0 (default) picks a free port. */
   port?: number;
-  /** Default "127.0.0.1". */
+  /** A loopback address only (127.0.0.0/8, ::1, localhost); default "127.0.0.1". */
   host?: string;
   /** Handle of the logged-in user, default "xbot_sandbox". */
   user?: string;
   /** The valid auth_token cookie value; default random. */
   authToken?: string;
+  /** The token the admin API `/__sandbox/*` requires (header `x-sandbox-token`); default random. */
+  adminToken?: string;
   /** Clock; default Date.now. `POST /__sandbox/clock` overrides it. */
   nowMs?: () => number;
   engagement?: EngagementModel;
@@ -212,6 +214,8 @@ export interface Sandbox {
   url: string;
   user: string;
   authToken: string;
+  /** The admin API's token: send it as `x-sandbox-token` on every `/__sandbox/*` request. */
+  adminToken: string;
   /**
    * GraphQL query ids the page script uses, by operation name: random per sandbox instance
    * (x.com rotates them every few weeks). The server matches operations by name only.
