@@ -10,7 +10,7 @@ import { createLlm } from "../content/generate.js";
 import { generateStructured } from "../content/llm.js";
 import { probeDb } from "../db/health.js";
 import { readMigrations } from "../db/migrate.js";
-import { toXbotError } from "../errors.js";
+import { toXbotError, XbotError } from "../errors.js";
 import { createLogger, type Logger } from "../log.js";
 import { providerFrom } from "../runtime/browser-need.js";
 import { createClients, type Clients } from "../runtime/clients.js";
@@ -113,7 +113,10 @@ async function runChecks(ctx: CliContext, checks: Check[], config: Config, clien
   checks.push(browser);
 
   if (sandbox && db.ok && schemaOk && !ctx.local) {
-    const outcome = await storeSandboxSession({ config, clients, log }, sandbox).catch(() => null);
+    const outcome = await storeSandboxSession({ config, clients, log }, sandbox).catch((e: unknown) => toXbotError(e));
+    // A failure to store the sandbox session is a check of its own, never a check that vanishes.
+    if (outcome instanceof XbotError) checks.push({ name: "sandbox", status: "fail", detail: `the sandbox session could not be stored: ${outcome.message}`, fix: "see the log above; xbot session import <file> stores a session by hand" });
+    if (outcome === "unreadable") checks.push({ name: "sandbox", status: "fail", detail: "the stored X session cannot be decrypted with XBOT_SESSION_KEY (it was left as it is)", fix: "set the XBOT_SESSION_KEY it was stored with, or import a session again: xbot session import <file>" });
     if (outcome === "kept") checks.push({ name: "sandbox", status: "warn", detail: "a session of another handle is stored for this account, so the sandbox cannot be used", fix: "set XBOT_X_BASE_URL=https://x.com to use that session, or XBOT_ACCOUNT_ID=sandbox for the sandbox" });
   }
   checks.push(await sessionCheck(ctx, config, clients, log, { dbOk: db.ok && schemaOk, browserOk: browser.status === "ok" }));

@@ -13,7 +13,7 @@ import { closeEmbeddedDatabases } from "../db/pglite-fetch.js";
 import { join } from "node:path";
 import { parseStorageState, type BrowserSession } from "../browser/index.js";
 import { loadConfig, type Config } from "../config.js";
-import { XbotError } from "../errors.js";
+import { toXbotError, XbotError } from "../errors.js";
 import type { LogSink } from "../log.js";
 import type { BrowserOpener } from "../runtime/context.js";
 import type { JobDefinition } from "../runtime/job.js";
@@ -115,8 +115,12 @@ export async function openLocal(options: LocalOptions = {}): Promise<LocalRuntim
   }
 }
 
-/** imported: stored now; unchanged: already stored; kept: another account's session is stored and was left alone. */
-export type SandboxSessionOutcome = "imported" | "unchanged" | "kept";
+/**
+ * imported: stored now; unchanged: already stored; kept: another account's session is stored
+ * and was left alone; unreadable: the stored session cannot be decrypted with the configured
+ * key (another XBOT_SESSION_KEY?) and was left alone, never replaced.
+ */
+export type SandboxSessionOutcome = "imported" | "unchanged" | "kept" | "unreadable";
 
 /**
  * Stores the sandbox's cookies as the account's X session, exactly as `xbot session import`
@@ -129,7 +133,13 @@ export async function storeSandboxSession(deps: Pick<RuntimeDeps, "config" | "cl
   const key = config.XBOT_SESSION_KEY;
   if (!key) throw new XbotError("config_invalid", "XBOT_SESSION_KEY is needed to store the sandbox session");
   const state = parseStorageState(sandbox.storageState());
-  const stored = await loadSession(deps.clients.sql, config.XBOT_ACCOUNT_ID, key).catch(() => null);
+  let stored: Awaited<ReturnType<typeof loadSession>>;
+  try {
+    stored = await loadSession(deps.clients.sql, config.XBOT_ACCOUNT_ID, key);
+  } catch (error) {
+    deps.log.error("the stored X session cannot be decrypted with XBOT_SESSION_KEY; it is left as it is (set the key it was stored with, or import a session again)", { accountId: config.XBOT_ACCOUNT_ID, error: toXbotError(error).toJSON() });
+    return "unreadable";
+  }
   if (stored?.username && stored.username !== sandbox.user) {
     deps.log.warn("sandbox session not stored: a session of another handle is stored for this account", { accountId: config.XBOT_ACCOUNT_ID, stored: stored.username });
     return "kept";

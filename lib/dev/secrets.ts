@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { XbotError } from "../errors.js";
 
 /** What the secrets file holds. */
 export interface LocalSecrets {
@@ -34,20 +35,68 @@ const GENERATORS: Record<keyof LocalSecrets, () => string> = {
   sandboxAuthToken: () => randomBytes(20).toString("hex"),
 };
 
-/** Reads the secrets file of a data dir; null when it does not exist or is unreadable. */
-export function readSecrets(dataDir: string): Partial<LocalSecrets> | null {
-  try {
-    const parsed = JSON.parse(readFileSync(secretsPath(dataDir), "utf8")) as Record<string, unknown>;
-    const out: Record<string, string> = {};
-    for (const key of Object.keys(GENERATORS)) if (typeof parsed[key] === "string" && parsed[key]) out[key] = parsed[key];
-    return out as Partial<LocalSecrets>;
-  } catch {
-    return null;
+/**
+ * The secrets file exists but cannot be used (unreadable, not JSON, a secret of the wrong
+ * type, a secret missing). xbot refuses to start rather than generate a new session key, which
+ * would make the stored X session undecryptable; the file is never touched. `npm start`
+ * exits with {@link SECRETS_EXIT_CODE}.
+ */
+export class SecretsFileError extends XbotError {
+  /** The file. */
+  readonly path: string;
+  constructor(path: string, problem: string) {
+    super("config_invalid", `${path} cannot be used: ${problem}.\n` +
+      "It holds the admin token and XBOT_SESSION_KEY, the key that encrypts the stored X session, so xbot will not replace it.\n" +
+      `Fix: restore it from a backup or repair it (a JSON object of strings: ${Object.keys(GENERATORS).join(", ")}); ` +
+      "or set XBOT_ADMIN_TOKEN and XBOT_SESSION_KEY in the environment; or, to start over, move the file away (the X session must then be imported again).");
+    this.name = "SecretsFileError";
+    this.path = path;
   }
 }
 
+/** Exit code of `npm start` when the secrets file cannot be used. */
+export const SECRETS_EXIT_CODE = 3;
+
 /**
- * Returns the local secrets, generating and storing whatever is missing. The file is written
+ * Reads the secrets file of a data dir: null when it does not exist. Anything else that is
+ * wrong with it throws {@link SecretsFileError}; the message names the file and the problem,
+ * never its contents.
+ */
+export function readSecrets(dataDir: string): Partial<LocalSecrets> | null {
+  const path = secretsPath(dataDir);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return null;
+    throw new SecretsFileError(path, `it cannot be read (${code ?? "error"})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new SecretsFileError(path, "it is not valid JSON (truncated or edited?)");
+  }
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new SecretsFileError(path, "it is not a JSON object");
+  const record = parsed as Record<string, unknown>;
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(GENERATORS)) {
+    const value = record[key];
+    if (value === undefined) continue;
+    if (typeof value !== "string" || value === "") throw new SecretsFileError(path, `${key} is not a non-empty string`);
+    out[key] = value;
+  }
+  for (const key of REQUIRED) if (!out[key]) throw new SecretsFileError(path, `${key} is missing`);
+  return out as Partial<LocalSecrets>;
+}
+
+/** Secrets an existing file must hold: generating them anew would silently rotate them. */
+const REQUIRED: readonly (keyof LocalSecrets)[] = ["XBOT_ADMIN_TOKEN", "XBOT_SESSION_KEY"];
+
+/**
+ * Returns the local secrets, generating and storing whatever is missing (all of them when the
+ * file does not exist; an unusable file throws {@link SecretsFileError}). The file is written
  * atomically (temp file + rename) with mode 0600, and a looser mode on an existing file is
  * tightened.
  */
@@ -70,8 +119,9 @@ export function ensureSecrets(dataDir: string): SecretsFile {
   }
   try {
     if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
-  } catch {
-    // best effort
+  } catch (error) {
+    // Best effort (a file system without modes); said, not hidden.
+    process.emitWarning(`could not tighten the mode of ${path} to 0600: ${(error as Error).message}`);
   }
   return { path, secrets, generated };
 }

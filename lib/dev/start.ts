@@ -9,12 +9,13 @@
 import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../config.js";
+import { SECRETS_EXIT_CODE, SecretsFileError } from "./secrets.js";
 import { XbotError } from "../errors.js";
 import type { LogSink } from "../log.js";
 import { runJob, type RunResult } from "../runtime/runner.js";
 import { loadSession } from "../x/session-store.js";
 import { liveInstance } from "./instance.js";
-import { describeConfig, openLocal, type LocalRuntime } from "./local.js";
+import { describeConfig, openLocal, type LocalRuntime, type SandboxSessionOutcome } from "./local.js";
 import { prettySink } from "./log-format.js";
 import { startLocalServer, type LocalServer } from "./server.js";
 
@@ -31,6 +32,14 @@ function stderrSink(): LogSink {
 function stdoutSink(): LogSink {
   return process.stdout.isTTY ? prettySink((line) => process.stdout.write(line + "\n")) : (line) => process.stdout.write(line + "\n");
 }
+
+/** What the start banner says about the sandbox session. */
+const SESSION_NOTES: Record<SandboxSessionOutcome, string> = {
+  imported: ", session stored",
+  unchanged: ", session stored",
+  kept: " (WARNING: another handle's session is stored; the sandbox cannot use it)",
+  unreadable: " (WARNING: the stored X session cannot be decrypted with XBOT_SESSION_KEY; it was left as it is, see the log)",
+};
 
 async function main(argv: string[]): Promise<number> {
   let values: { once?: boolean; json?: boolean; help?: boolean };
@@ -100,7 +109,7 @@ function printBanner(server: LocalServer, session: string): void {
     `               ${url}/api/jobs/<job>   POST with the admin token: ${jobs.join(", ")}`,
     `               ${url}/api/queue        QStash deliveries${config.QSTASH_CURRENT_SIGNING_KEY ? "" : " (refused: no QSTASH_*_SIGNING_KEY)"}`,
     local.sandbox
-      ? `  X site       sandbox ${local.sandbox.url}/home as @${local.sandbox.user}${local.sandboxSession === "kept" ? " (WARNING: another handle's session is stored; the sandbox cannot use it)" : ", session stored"}`
+      ? `  X site       sandbox ${local.sandbox.url}/home as @${local.sandbox.user}${SESSION_NOTES[local.sandboxSession ?? "imported"]}`
       : `  X site       ${where.x}${config.XBOT_X_USER ? ` as @${config.XBOT_X_USER}` : ""} (${session})`,
     `  data dir     ${dataDir}`,
     `  database     ${where.db}`,
@@ -191,6 +200,6 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof ConfigError) console.error(error.message);
     else console.error(`xbot: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
+    process.exit(error instanceof SecretsFileError ? SECRETS_EXIT_CODE : 1);
   },
 );
