@@ -56,8 +56,9 @@ export async function readStateFile(path: string): Promise<unknown> {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`${path} is not JSON: ${(error as Error).message}`);
+  } catch {
+    // Never the parser's message: it quotes the file's first bytes (e.g. /etc/passwd through /__xbot/cli).
+    throw new UsageError(`${path} is not JSON (${text.length === 0 ? "it is empty" : `${Buffer.byteLength(text)} bytes`}): a storage state is Playwright's {"cookies": [...], "origins": [...]} or a cookie array`);
   }
   if (!Array.isArray(value)) return value;
   return {
