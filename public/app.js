@@ -16,6 +16,8 @@ function el(tag, attrs, ...children) {
     if (value === undefined || value === null || value === false) continue;
     if (key === "class") node.className = value;
     else if (key === "dataset") Object.assign(node.dataset, value);
+    // Through the CSSOM: a style attribute would be an inline style, which the CSP (style-src 'self') blocks.
+    else if (key === "style") node.style.cssText = String(value);
     else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
     else node.setAttribute(key, value === true ? "" : String(value));
   }

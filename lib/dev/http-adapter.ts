@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "../log.js";
 import { MAX_BODY_BYTES } from "../runtime/http/respond.js";
+import { SECURITY_HEADERS } from "../runtime/http/security-headers.js";
 import { requestUrl, type UrlPolicy } from "./request-url.js";
 
 export type { UrlPolicy } from "./request-url.js";
@@ -65,9 +66,9 @@ export function toWebRequest(req: IncomingMessage, url: string, body: Buffer | n
   return new Request(url, { method, headers, ...(hasBody ? { body: new Uint8Array(body) } : {}) });
 }
 
-/** Writes a Web Response to a node response (status, every header incl. set-cookie, body). */
+/** Writes a Web Response to a node response (status, the security headers unless it sets its own, every header incl. set-cookie, body). */
 export async function sendWebResponse(res: ServerResponse, response: Response, method: string, closeAfter = false): Promise<void> {
-  const headers: Record<string, string | string[]> = {};
+  const headers: Record<string, string | string[]> = { ...SECURITY_HEADERS };
   response.headers.forEach((value, name) => {
     if (name === "set-cookie") return;
     headers[name] = value;

@@ -31,6 +31,7 @@ import { openLocal, type LocalOptions, type LocalRuntime } from "./local.js";
 import { startScheduler, type Scheduler } from "./scheduler.js";
 import { firstRun } from "./first-run.js";
 import { checkOrigin, loopbackOrigins } from "./origin.js";
+import { SECURITY_HEADERS } from "../runtime/http/security-headers.js";
 import { PUBLIC_DIR, serveStatic } from "./static.js";
 import { syncVendor } from "./vendor.js";
 
@@ -121,7 +122,7 @@ function decodePart(part: string): string | null {
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "content-length": Buffer.byteLength(text) });
+  res.writeHead(status, { ...SECURITY_HEADERS, "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "content-length": Buffer.byteLength(text) });
   res.end(text);
 }
 

@@ -7,6 +7,7 @@ import { stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { SECURITY_HEADERS } from "../runtime/http/security-headers.js";
 
 /** The repository's public/ directory. */
 export const PUBLIC_DIR = fileURLToPath(new URL("../../public/", import.meta.url));
@@ -55,10 +56,10 @@ export async function serveStatic(root: string, urlPath: string, req: IncomingMe
   }
   if (!info?.isFile()) return false;
   res.writeHead(200, {
+    ...SECURITY_HEADERS,
     "content-type": contentType(file),
     "content-length": info.size,
     "cache-control": "no-cache",
-    "x-content-type-options": "nosniff",
   });
   if (req.method === "HEAD") {
     res.end();

@@ -87,8 +87,20 @@ describe.skipIf(!svc.postgres)("dashboard in real Chromium", () => {
       });
       page.on("pageerror", (error) => consoleProblems.push(`pageerror: ${error.message}`));
       page.on("requestfailed", (request) => consoleProblems.push(`requestfailed: ${request.url()}`));
+      // A CSP violation is reported both in the console (an error) and as an event: listen for both.
+      await page.exposeFunction("__xbotCspViolation", (text: string) => consoleProblems.push(`securitypolicyviolation: ${text}`));
+      await page.addInitScript(() => {
+        document.addEventListener("securitypolicyviolation", (e) => {
+          void (window as unknown as { __xbotCspViolation: (t: string) => Promise<void> }).__xbotCspViolation(`${e.violatedDirective} ${e.blockedURI}`);
+        });
+      });
       await page.setViewportSize({ width: 1400, height: 1000 });
-      await page.goto(`${server.url}/`);
+      const landing = await page.goto(`${server.url}/`);
+      const headers = landing!.headers();
+      expect(headers["content-security-policy"]).toContain("default-src 'self'");
+      expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+      expect(headers["x-content-type-options"]).toBe("nosniff");
+      expect(headers["referrer-policy"]).toBe("no-referrer");
 
       // Before the token: the public health and the login form only.
       await page.locator("#login:not([hidden])").waitFor();
@@ -158,5 +170,31 @@ describe.skipIf(!svc.postgres)("dashboard in real Chromium", () => {
     const png = await fetch(`${artifactUrl}png`, { headers: { authorization: `Bearer ${ADMIN}` } });
     expect(png.headers.get("content-type")).toBe("image/png");
     expect(Buffer.from(await png.arrayBuffer()).toString("hex")).toBe("89504e47");
+    for (const res of [png, artifact, await fetch(`${server.url}/api/health`), await fetch(`${server.url}/app.js`), await fetch(`${server.url}/api/nothing`)]) {
+      expect(res.headers.get("content-security-policy"), res.url).toContain("default-src 'self'");
+      expect(res.headers.get("x-content-type-options"), res.url).toBe("nosniff");
+      expect(res.headers.get("referrer-policy"), res.url).toBe("no-referrer");
+    }
+  });
+
+  it("a CSP violation on the page would be caught: an inline script is blocked and reported", { timeout: 60_000 }, async () => {
+    const logger = createLogger({ level: "warn", sink: () => {} });
+    await using browser = await openBrowser({ provider: sparticuzProvider(), logger, blockResources: [] });
+    await browser.withPage("dashboard-csp", async (page) => {
+      const errors: string[] = [];
+      page.on("console", (message) => {
+        if (message.type() === "error") errors.push(message.text());
+      });
+      await page.goto(`${server.url}/`);
+      const reported = await page.evaluate(() => new Promise<string>((resolve) => {
+        document.addEventListener("securitypolicyviolation", (e) => resolve(e.violatedDirective), { once: true });
+        const script = document.createElement("script");
+        script.textContent = "window.__inlineRan = true";
+        document.body.append(script);
+      }));
+      expect(reported).toMatch(/^script-src/);
+      expect(await page.evaluate(() => (window as unknown as { __inlineRan?: boolean }).__inlineRan)).toBeUndefined();
+      expect(errors.some((e) => e.includes("Content Security Policy"))).toBe(true);
+    }, { timeoutMs: 30_000 });
   });
 });

@@ -3,10 +3,12 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { JOBS } from "../../lib/jobs/index.js";
 import { createCatalog } from "../../lib/runtime/deps.js";
+import { SECURITY_HEADERS } from "../../lib/runtime/http/security-headers.js";
 
 const vercel = JSON.parse(readFileSync("vercel.json", "utf8")) as {
   crons: { path: string; schedule: string }[];
   functions: Record<string, { maxDuration: number; includeFiles?: string }>;
+  headers: { source: string; headers: { key: string; value: string }[] }[];
 };
 
 describe("vercel.json contract", () => {
@@ -22,6 +24,11 @@ describe("vercel.json contract", () => {
       expect(typeof mod.GET, job.name).toBe("function");
       expect(typeof mod.POST, job.name).toBe("function");
     }
+  });
+
+  it("public/ on Vercel carries the same security headers as the routes and the local server", () => {
+    const all = vercel.headers.find((h) => h.source === "/(.*)");
+    expect(Object.fromEntries((all?.headers ?? []).map((h) => [h.key.toLowerCase(), h.value]))).toEqual(SECURITY_HEADERS);
   });
 
   it("crons are exactly the jobs, with the same schedules", () => {

@@ -6,8 +6,9 @@ import { loadArtifact } from "../../db/artifacts.js";
 import { bearerMatches } from "./auth.js";
 import { guarded, type RuntimeFactory } from "./guard.js";
 import { clientError } from "./respond.js";
+import { SECURITY_HEADERS } from "./security-headers.js";
 
-const HEADERS = { "cache-control": "no-store", "x-content-type-options": "nosniff" };
+const HEADERS = { ...SECURITY_HEADERS, "cache-control": "no-store" };
 
 /** The GET handler of /api/artifacts. */
 export function artifactRoute(factory?: RuntimeFactory): { GET: (r: Request) => Promise<Response> } {

@@ -1,11 +1,12 @@
 /** JSON responses and the client-mistake errors every route shares (never a 500 for these). */
+import { SECURITY_HEADERS } from "./security-headers.js";
 
 /** Largest accepted request body. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** A JSON response. */
+/** A JSON response, with the {@link SECURITY_HEADERS}. */
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers } });
+  return new Response(JSON.stringify(body), { status, headers: { ...SECURITY_HEADERS, "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers } });
 }
 
 /** A client mistake: `{ error, message }` with a 4xx status. */
