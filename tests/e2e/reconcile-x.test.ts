@@ -8,7 +8,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createSandbox, type Fault, type Sandbox } from "../../lib/dev/sandbox/index.js";
-import { enqueue, listItems, queueCounts } from "../../lib/db/queue.js";
+import { openAttempt } from "../../lib/db/attempts.js";
+import { claimDue, enqueue, listItems, queueCounts } from "../../lib/db/queue.js";
 import { heal } from "../../lib/jobs/heal.js";
 import { post } from "../../lib/jobs/post.js";
 import { reconcile } from "../../lib/jobs/reconcile.js";
@@ -95,6 +96,20 @@ describe.skipIf(!services().postgres)("reconcile on the sandbox", () => {
     expect(ours()).toHaveLength(1);
     expect(await queueCounts(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID)).toMatchObject({ posted: 1, queued: 0, posting: 0 });
   }, 180_000);
+
+  it.each(["graphql", "dom"])("a reply whose answer was lost is found under its target (X prefixes '@target ' outside the displayed text), %s read", async (path) => {
+    const { rt, deps } = await setup();
+    const account = deps.config.XBOT_ACCOUNT_ID;
+    const [target] = sandbox.seed({ posts: [{ author: "pg_guru", text: "Which index type do you reach for first?" }] });
+    await enqueue(deps.clients.sql, { accountId: account, kind: "reply", tweets: ["btree, then measure"], source: "manual", dueAt: new Date(Date.now() - 60_000), inReplyTo: target!.id });
+    const item = await claimDue(deps.clients.sql, account, "run-lost-answer", new Date(), ["reply"]);
+    await openAttempt(deps.clients.sql, item!, { runId: "run-lost-answer", mode: "live", startedAt: new Date(), leaseUntil: new Date(Date.now() + 60_000) });
+    // The click went through and X recorded the reply; the answer never reached us (the invocation died).
+    const [onX] = sandbox.seed({ posts: [{ text: "btree, then measure", inReplyTo: target!.id }] });
+    fault(path === "dom" ? { kind: "graphql_down" } : null);
+    expect((await runJob(await later(rt), { job: "reconcile", trigger: "manual" })).summary).toMatchObject({ resolved: 1, requeued: 0 });
+    expect((await receipts(deps)).map((r) => [r.tweet_id, r.in_reply_to])).toEqual([[onX!.id, target!.id]]);
+  }, 120_000);
 
   it("a thread cut after tweet 1 (no answer for tweet 2, then a kill) ends with all three tweets exactly once, in order", async () => {
     const { rt, deps } = await setup();

@@ -72,6 +72,9 @@ describe("TweetDetail", () => {
       "1649191520250245121", "1649191521323995138", "1649191522485817345",
     ]);
     expect(byId.get("1649263296434806785")?.author).toBe("ashevat");
+    // A reply to another account: full_text starts with "@TwitterDev ", outside display_text_range.
+    expect(byId.get("1649263296434806785")?.text).toMatch(/^What data makes you think/);
+    expect(byId.get("1649191521323995138")?.text).toMatch(/^On 3\/29 we announced/);
   });
 });
 

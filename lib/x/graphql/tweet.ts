@@ -15,6 +15,7 @@ const Digits = z.string().regex(/^\d{1,20}$/);
 /** `legacy` of a Tweet: the counters and text we read (spec `TweetLegacy`). */
 const TweetLegacy = z.looseObject({
   full_text: z.string(),
+  display_text_range: z.tuple([z.number().int().min(0), z.number().int().min(0)]).optional(),
   created_at: z.string(),
   conversation_id_str: Digits.optional(),
   in_reply_to_status_id_str: Digits.optional(),
@@ -57,7 +58,7 @@ export interface XTweet {
   readonly id: string;
   /** The author's handle, without "@"; null when the user result carries none. */
   readonly author: string | null;
-  /** The whole text: `note_tweet` for long posts, else `legacy.full_text` (t.co links as X stores them). */
+  /** The whole text: `note_tweet` for long posts, else the displayed part of `legacy.full_text` (t.co links as X stores them). */
   readonly text: string;
   /** `[t.co url, expanded url]` pairs of the text's links. */
   readonly links: readonly (readonly [string, string])[];
@@ -107,7 +108,7 @@ function readTweet(raw: unknown): TweetResult {
   const tweet: XTweet = {
     id: t.rest_id,
     author: user?.handle ?? null,
-    text: t.note_tweet?.note_tweet_results.result.text ?? t.legacy.full_text,
+    text: t.note_tweet?.note_tweet_results.result.text ?? displayed(t.legacy.full_text, t.legacy.display_text_range),
     links: (t.legacy.entities?.urls ?? []).map((u) => [u.url, u.expanded_url ?? u.url] as const),
     createdAt: twitterDate(t.legacy.created_at),
     inReplyTo: t.legacy.in_reply_to_status_id_str ?? null,
@@ -124,6 +125,15 @@ function readTweet(raw: unknown): TweetResult {
     isRepost: t.legacy.retweeted_status_result !== undefined,
   };
   return { kind: "tweet", tweet };
+}
+
+/**
+ * The part of `full_text` X displays: a reply to someone else starts with "@them " outside
+ * `display_text_range`, and a trailing media t.co link sits after it. Indices count code points.
+ */
+function displayed(fullText: string, range: readonly [number, number] | undefined): string {
+  if (!range) return fullText;
+  return Array.from(fullText).slice(range[0], range[1]).join("");
 }
 
 /** `created_at` in Twitter's format ("Wed Oct 10 20:19:24 +0000 2018"); null when unreadable. */

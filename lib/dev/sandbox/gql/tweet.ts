@@ -40,9 +40,22 @@ function replyFields(rc: ReadCtx, post: StoredPost): Record<string, string> {
   };
 }
 
+/**
+ * A reply to someone else's post starts with "@<parent author> " in full_text, outside
+ * display_text_range; a self-reply (a thread) does not. Quirk: vladkens/twscrape
+ * tests/mocked-data/raw_tweet_details.json ("@TwitterDev What data ..." with range [12, 267],
+ * the thread's own tweets with [0, n]).
+ */
+function replyPrefix(rc: ReadCtx, post: StoredPost): string {
+  const parent = post.inReplyTo ? rc.sb.state.posts.get(post.inReplyTo) : undefined;
+  return parent && parent.author.toLowerCase() !== post.author.toLowerCase() ? `@${parent.author} ` : "";
+}
+
 /** `legacy` of a Tweet; a long post's full_text is only its head (the rest is in note_tweet). */
 function legacy(rc: ReadCtx, post: StoredPost): Record<string, unknown> {
-  const shown = servedText(rc, post.id, isNoteLength(post.text) ? noteHead(post.text) : post.text);
+  const prefix = replyPrefix(rc, post);
+  const shown = servedText(rc, post.id, prefix + (isNoteLength(post.text) ? noteHead(post.text) : post.text));
+  const start = [...prefix].length;
   const end = [...shown.text].length;
   const pics = photos(post, post.author, end + 1);
   const media = pics.media.length > 0 ? { extended_entities: { media: pics.media } } : {};
@@ -51,7 +64,7 @@ function legacy(rc: ReadCtx, post: StoredPost): Record<string, unknown> {
     bookmarked: false,
     conversation_id_str: post.threadRootId,
     created_at: twitterDate(post.createdAtMs),
-    display_text_range: [0, end],
+    display_text_range: [start, end],
     entities: { ...shown.entities, ...(pics.media.length > 0 ? { media: pics.media.slice(0, 1) } : {}) },
     ...media,
     favorited: false,
