@@ -13,6 +13,7 @@ import { healthReport } from "../health.js";
 import { xBaseUrlOf } from "../mode.js";
 import type { RuntimeDeps } from "../runner.js";
 import { spendKey } from "../../content/budget.js";
+import { toXbotError } from "../../errors.js";
 
 /** The GET handler of /api/status. */
 export function statusRoute(factory?: RuntimeFactory): { GET: (r: Request) => Promise<Response> } {
@@ -37,6 +38,10 @@ async function accountInfo(deps: RuntimeDeps) {
 }
 
 async function llmInfo(deps: RuntimeDeps, now: Date) {
-  const spent = await deps.clients.state.readCounter(spendKey(now.getTime())).catch(() => null);
+  const spent = await deps.clients.state.readCounter(spendKey(now.getTime())).catch((error: unknown) => {
+    // The dashboard shows "unknown" spend; the log says why.
+    deps.log.warn("status: the LLM spend counter could not be read", { error: toXbotError(error).toJSON() });
+    return null;
+  });
   return { configured: Boolean(deps.config.XBOT_LLM_API_KEY), spentTodayUsd: spent === null ? null : spent / 1_000_000, dailyBudgetUsd: deps.config.XBOT_LLM_DAILY_BUDGET_USD };
 }
