@@ -28,8 +28,19 @@ export interface OpenAttempt {
 /** How far before an attempt's start a tweet may be dated (clock skew). */
 export const SKEW_MS = 5 * 60_000;
 
-/** Ids that may not be matched again (known to the database, or matched in this pass). */
-export type Taken = (id: string) => boolean;
+/** Ids that may not be matched again: matched earlier in this pass, or already receipts in the database. */
+export interface Claimed {
+  readonly matched: ReadonlySet<string>;
+  known(ids: readonly string[]): Promise<ReadonlySet<string>>;
+}
+
+/** Whether an id of this read is taken (one database look-up per read). */
+type Taken = (id: string) => boolean;
+
+async function takenIn(claimed: Claimed, read: TimelineRead): Promise<Taken> {
+  const known = await claimed.known(read.tweets.map((t) => t.id));
+  return (id) => known.has(id) || claimed.matched.has(id);
+}
 
 function isOurs(access: XAccess, t: TimelineTweet): boolean {
   return t.author.toLowerCase() === access.site.user.toLowerCase();
@@ -79,7 +90,7 @@ function chainAfter(access: XAccess, read: TimelineRead, previousId: string, tex
 }
 
 /** A reply: in the target's conversation. A deleted target means the reply cannot be there. */
-async function findReply(access: XAccess, attempt: OpenAttempt, taken: Taken): Promise<Finding> {
+async function findReply(access: XAccess, attempt: OpenAttempt, claimed: Claimed): Promise<Finding> {
   const target = attempt.item.inReplyTo;
   if (!target) return { kind: "inconclusive", why: "reply item without a target" };
   let read: TimelineRead;
@@ -89,19 +100,19 @@ async function findReply(access: XAccess, attempt: OpenAttempt, taken: Taken): P
     if (toXbotError(error).code === "x_tweet_deleted") return { kind: "absent" };
     throw error;
   }
-  const hit = matchOne(access, read, attempt.item.tweets[0] ?? "", target, attempt.startedAt, taken);
+  const hit = matchOne(access, read, attempt.item.tweets[0] ?? "", target, attempt.startedAt, await takenIn(claimed, read));
   if (hit) return { kind: "found", tweetIds: [hit.id], postedAt: hit.time };
   const complete = read.unreadable === 0 && read.tweets.some((t) => t.id === target);
   return complete ? { kind: "absent" } : { kind: "inconclusive", why: "the target's conversation could not be read completely" };
 }
 
 /** A thread: the root (known, or on our timeline), then tweet by tweet in its conversation. */
-async function findThread(access: XAccess, timeline: TimelineRead, attempt: OpenAttempt, taken: Taken): Promise<Finding> {
+async function findThread(access: XAccess, timeline: TimelineRead, attempt: OpenAttempt, claimed: Claimed): Promise<Finding> {
   const { item, done } = attempt;
   let rootId = done[0];
   let postedAt: Date | null = null;
   if (!rootId) {
-    const top = findTop(access, timeline, attempt, taken);
+    const top = findTop(access, timeline, attempt, await takenIn(claimed, timeline));
     if (top === "absent") return { kind: "absent" };
     if (top === "inconclusive") return { kind: "inconclusive", why: "our timeline could not be read back to the attempt" };
     rootId = top.id;
@@ -110,7 +121,7 @@ async function findThread(access: XAccess, timeline: TimelineRead, attempt: Open
   const read = await access.browser.withPage("reconcile:thread", (page) => conversation(page, access.site, rootId));
   const from = Math.max(done.length, 1);
   const previousId = done.length > 0 ? done[done.length - 1]! : rootId;
-  const rest = chainAfter(access, read, previousId, item.tweets.slice(from), attempt.startedAt, taken);
+  const rest = chainAfter(access, read, previousId, item.tweets.slice(from), attempt.startedAt, await takenIn(claimed, read));
   const ids = done.length > 0 ? rest : [rootId, ...rest];
   const start = done.length > 0 ? { start: { position: done.length, previousId, rootId } } : {};
   if (from + rest.length >= item.tweets.length) return { kind: "found", tweetIds: ids, postedAt, ...start };
@@ -120,10 +131,10 @@ async function findThread(access: XAccess, timeline: TimelineRead, attempt: Open
 }
 
 /** What X shows of `attempt` (see the module doc). Read errors propagate: the attempt stays open. */
-export async function findOnX(access: XAccess, timeline: TimelineRead, attempt: OpenAttempt, taken: Taken): Promise<Finding> {
-  if (attempt.item.kind === "reply") return findReply(access, attempt, taken);
-  if (attempt.item.kind === "thread") return findThread(access, timeline, attempt, taken);
-  const top = findTop(access, timeline, attempt, taken);
+export async function findOnX(access: XAccess, timeline: TimelineRead, attempt: OpenAttempt, claimed: Claimed): Promise<Finding> {
+  if (attempt.item.kind === "reply") return findReply(access, attempt, claimed);
+  if (attempt.item.kind === "thread") return findThread(access, timeline, attempt, claimed);
+  const top = findTop(access, timeline, attempt, await takenIn(claimed, timeline));
   if (top === "absent") return { kind: "absent" };
   if (top === "inconclusive") return { kind: "inconclusive", why: "our timeline could not be read back to the attempt" };
   return { kind: "found", tweetIds: [top.id], postedAt: top.time };

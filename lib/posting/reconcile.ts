@@ -59,8 +59,7 @@ async function resolveAll(ctx: JobContext, access: XAccess, timeline: TimelineRe
   const account = ctx.config.XBOT_ACCOUNT_ID;
   for (const attempt of attempts) {
     const open: OpenAttempt = { startedAt: new Date(attempt.startedAt), item: attempt.item, done: attempt.item.kind === "thread" ? await receiptIdsOf(ctx.db, account, attempt.item.id) : [] };
-    const known = await knownTweetIds(ctx.db, account, timeline.tweets.map((t) => t.id));
-    const finding = await findOnX(access, timeline, open, (id) => known.has(id) || matched.has(id));
+    const finding = await findOnX(access, timeline, open, { matched, known: (ids) => knownTweetIds(ctx.db, account, ids) });
     await settle(ctx, attempt, open, finding, matched, summary);
   }
 }
