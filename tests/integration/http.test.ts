@@ -363,10 +363,11 @@ describe.each(availableStores())("HTTP routes on %s state", (store) => {
       await expectNothingWritten(bad);
     });
 
-    it("valid signature + bad JSON -> 400 bad_json", async () => {
+    it("valid signature + bad JSON -> 489 bad_json, not retried by QStash", async () => {
       for (const body of ["{", '{"job":"echo"', "job=echo"]) {
         const res = await queueRoute(bad.factory).POST(delivery(body, { "upstash-signature": sign(body), "upstash-message-id": newMessageId() }));
-        await expectClientError(res, 400, "bad_json");
+        expect(res.headers.get("upstash-nonretryable-error")).toBe("true");
+        await expectClientError(res, 489, "bad_json");
       }
       await expectNothingWritten(bad);
     });
@@ -381,9 +382,10 @@ describe.each(availableStores())("HTTP routes on %s state", (store) => {
       ['mode "yolo"', '{"job":"echo","mode":"yolo"}', "→ at mode"],
       ["params an array", '{"job":"echo","params":[]}', "→ at params"],
       ["an array body", '[{"job":"echo"}]', "expected object, received array"],
-    ] as [string, string, string | RegExp][])("valid signature + %s -> 400 with the zod message", async (_name, body, message) => {
+    ] as [string, string, string | RegExp][])("valid signature + %s -> 489 (QStash: do not retry) with the zod message", async (_name, body, message) => {
       const res = await queueRoute(bad.factory).POST(delivery(body, { "upstash-signature": sign(body), "upstash-message-id": newMessageId() }));
-      await expectClientError(res, 400, "bad_request", message);
+      expect(res.headers.get("upstash-nonretryable-error")).toBe("true");
+      await expectClientError(res, 489, "bad_request", message);
       await expectNothingWritten(bad);
     });
 
@@ -403,10 +405,11 @@ describe.each(availableStores())("HTTP routes on %s state", (store) => {
       await expectNothingWritten(bad);
     });
 
-    it("valid signature + unknown job -> 404", async () => {
+    it("valid signature + unknown job -> 489 unknown_job, not retried", async () => {
       const body = JSON.stringify({ job: "nope", params: {} });
       const res = await queueRoute(bad.factory).POST(delivery(body, { "upstash-signature": sign(body), "upstash-message-id": newMessageId() }));
-      await expectClientError(res, 404, "unknown_job", 'no job named "nope"');
+      expect(res.headers.get("upstash-nonretryable-error")).toBe("true");
+      await expectClientError(res, 489, "unknown_job", 'no job named "nope"');
       await expectNothingWritten(bad, "nope");
     });
 

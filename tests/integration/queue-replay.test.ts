@@ -95,7 +95,9 @@ describe.each(availableStores())("QStash replay and params on %s state", (store)
     }
     const queued = JSON.stringify({ job: "plan", params: { target: "x" } });
     const res = await post(queueRoute(rt.factory), QUEUE_URL, queued, { "upstash-signature": sign(queued), "upstash-message-id": newMessageId() });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(489); // QStash's "do not retry"
+    expect(res.headers.get("upstash-nonretryable-error")).toBe("true");
+    expect(await res.json()).toMatchObject({ error: "bad_request", message: expect.stringContaining("invalid params for plan") });
     expect(await count()).toBe(before);
   });
 });

@@ -6,9 +6,11 @@
  *   delivery replayed with new, missing or changed message-id headers never runs again;
  * - `Upstash-Message-Id` + `Upstash-Retried` (unsigned), for QStash's own duplicate
  *   deliveries: a duplicate is skipped, while a genuine retry (with its own new token) runs.
+ * A client mistake in an authentic delivery answers 489 + Upstash-NonRetryable-Error (see
+ * `nonRetryable`): QStash sends it to the DLQ instead of retrying it.
  */
 import { z } from "zod";
-import { clientError, json, parseJson, readBody } from "./respond.js";
+import { clientError, json, nonRetryable, parseJson, readBody } from "./respond.js";
 import { guarded, type RuntimeFactory } from "./guard.js";
 import { statusOf } from "./job-route.js";
 import { checkToken, jtiTtlMs, type TokenClaims } from "./qstash-token.js";
@@ -34,16 +36,17 @@ export function queueRoute(factory?: RuntimeFactory): { POST: (r: Request) => Pr
     if (!body.ok) return body.response;
     const token = await checkToken(deps.config, deps.log, { signature, body: body.text, url: request.url });
     if (!token.ok) return clientError(401, "unauthorized", token.message);
+    // From here the delivery is authentic: a mistake in it can never succeed, so QStash must not retry it.
     const parsed = parseJson(body.text);
-    if (!parsed.ok) return parsed.response;
+    if (!parsed.ok) return nonRetryable(parsed.response);
     const checked = queueBody.safeParse(parsed.value);
-    if (!checked.success) return clientError(400, "bad_request", z.prettifyError(checked.error));
+    if (!checked.success) return nonRetryable(clientError(400, "bad_request", z.prettifyError(checked.error)));
     const job = deps.catalog.get(checked.data.job);
-    if (!job) return clientError(404, "unknown_job", `no job named "${checked.data.job}"`);
+    if (!job) return nonRetryable(clientError(404, "unknown_job", `no job named "${checked.data.job}"`));
     const params = checkParams(job, checked.data.params);
-    if (!params.ok) return clientError(400, "bad_request", params.message);
+    if (!params.ok) return nonRetryable(clientError(400, "bad_request", params.message));
     const retried = request.headers.get("upstash-retried") ?? "0";
-    if (!/^\d{1,4}$/.test(retried)) return clientError(400, "bad_request", "Upstash-Retried must be a small whole number");
+    if (!/^\d{1,4}$/.test(retried)) return nonRetryable(clientError(400, "bad_request", "Upstash-Retried must be a small whole number"));
     const replay = await claimToken(deps, token.claims);
     if (replay) return replay;
     const messageId = request.headers.get("upstash-message-id");

@@ -14,6 +14,18 @@ export function clientError(status: 400 | 401 | 404 | 405 | 413 | 415, error: st
   return json(status, { error, message }, headers);
 }
 
+/**
+ * The same client mistake answered to an authentic QStash delivery: 489 with
+ * `Upstash-NonRetryable-Error: true`, which QStash documents as "mark the message failed, skip
+ * every retry, forward it to the DLQ" (https://upstash.com/docs/qstash/features/retry,
+ * "Non-Retryable Error"); any other non-2xx is retried. The `{error, message}` body is kept.
+ */
+export function nonRetryable(response: Response): Response {
+  const headers = new Headers(response.headers);
+  headers.set("upstash-nonretryable-error", "true");
+  return new Response(response.body, { status: 489, headers });
+}
+
 /** 405 naming the allowed methods. */
 export function methodNotAllowed(allowed: readonly string[]): Response {
   return clientError(405, "method_not_allowed", `use ${allowed.join(" or ")}`, { allow: allowed.join(", ") });
