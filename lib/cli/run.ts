@@ -1,6 +1,6 @@
 /** `xbot run <job> [--mode live|dry|shadow] [--params JSON] [--remote URL]` */
 import { loadConfig } from "../config.js";
-import type { Mode } from "../runtime/job.js";
+import { checkParams, type Mode } from "../runtime/job.js";
 import { runJob, type RunResult } from "../runtime/runner.js";
 import { progress, withRuntime, type CliContext } from "./context.js";
 import { CliFailure, EXIT, UsageError, toJson, type ExitCode } from "./io.js";
@@ -44,7 +44,10 @@ export async function runCommand(ctx: CliContext, args: RunArgs): Promise<ExitCo
 
 async function runLocal(ctx: CliContext, job: string, mode: Mode | undefined, params: Record<string, unknown> | undefined): Promise<RunResult> {
   return withRuntime(ctx, true, async (local) => {
-    if (!local.deps.catalog.get(job)) throw new UsageError(`unknown job "${job}"; jobs: ${local.deps.catalog.order.join(", ")}`);
+    const definition = local.deps.catalog.get(job);
+    if (!definition) throw new UsageError(`unknown job "${job}"; jobs: ${local.deps.catalog.order.join(", ")}`);
+    const checked = checkParams(definition, params);
+    if (!checked.ok) throw new UsageError(`--params: ${checked.message}`); // the routes' 400: before the run, nothing recorded
     progress(ctx, `running ${job}…`);
     return runJob(local.deps, { job, trigger: "manual", ...(mode ? { mode } : {}), ...(params ? { params } : {}) });
   });

@@ -162,10 +162,12 @@ describe.skipIf(!svc.postgres)("xbot CLI on Postgres", () => {
     const local = await xbot(["run", "heal", "--json"], env);
     expect(local.code, local.stderr).toBe(0);
     expect(json(local)).toMatchObject({ job: "heal", status: "ok", mode: "live" });
-    const [badMode, badParams, unknownJob] = await Promise.all([
+    const [badMode, badParams, unknownJob, wrongType] = await Promise.all([
       xbot(["run", "heal", "--mode", "turbo"], env), xbot(["run", "heal", "--params", "[1]"], env), xbot(["run", "nope"], env),
+      xbot(["run", "plan", "--params", '{"target":"x"}'], env),
     ]);
-    expect([badMode.code, badParams.code, unknownJob.code]).toEqual([2, 2, 2]);
+    expect([badMode.code, badParams.code, unknownJob.code, wrongType.code]).toEqual([2, 2, 2, 2]);
+    expect(wrongType.stderr).toContain("invalid params for plan");
     expect(unknownJob.stderr).toContain("jobs: ");
 
     const server = await startLocalServer({ env: { ...env, XBOT_DATA_DIR: tempDir() }, port: 0, sandbox: false, scheduler: false, logSink: () => {} });
