@@ -8,8 +8,12 @@
  *   /api/health       public {status}; the full report with the admin token
  *   /api/status       the dashboard's data (admin)
  *   /api/artifacts    failure artifacts (admin)
- *   /__xbot/cli       POST {argv}: runs an `xbot` command in this process (admin; the CLI uses it
- *                     because the embedded database can be opened by one process only)
+ *   /__xbot/cli       POST {argv}: runs an `xbot` command in this process (admin, and no foreign
+ *                     Origin; the CLI uses it because the embedded database can be opened by one
+ *                     process only)
+ *
+ * Request URLs come from the socket (or XBOT_PUBLIC_URL), never from Host/X-Forwarded-* unless
+ * XBOT_TRUST_PROXY (lib/dev/request-url.ts); every answer carries the security headers.
  *   everything else   static files of public/
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
