@@ -15,6 +15,10 @@ import { recentRuns } from "../../lib/db/runs.js";
 import { availableStores, testRuntime, TEST_SECRETS, type TestRuntime } from "../support/runtime.js";
 import { newMessageId, signQStashJwt } from "../support/qstash-shim.js";
 import { services } from "../support/env.js";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createLocalHandler } from "../../lib/dev/server.js";
+import type { LocalRuntime } from "../../lib/dev/local.js";
 
 const BASE = "http://xbot.test";
 const QUEUE_URL = `${BASE}/api/queue`;
@@ -81,6 +85,27 @@ describe.each(availableStores())("QStash replay and params on %s state", (store)
     const ours = await post(route, "https://other.vercel.app/api/queue", body, { "upstash-signature": sign(body, QUEUE_URL) });
     expect(ours.status).toBe(200);
     expect(pinned.logs.some((l) => l.includes("signature did not verify") && l.includes("invalid subject"))).toBe(true);
+  });
+
+  it("the local server honours X-Forwarded-Host/-Proto only with XBOT_TRUST_PROXY", async () => {
+    const tunnel = "https://tunnel.example/api/queue";
+    const forwarded = { "x-forwarded-host": "tunnel.example", "x-forwarded-proto": "https" };
+    for (const trust of [false, true]) {
+      const trusted = await testRuntime(store, { jobs: [countJob], env: { ...rt.env, XBOT_TRUST_PROXY: String(trust) } });
+      const deps = await trusted.factory();
+      const server = createServer(createLocalHandler({ deps, config: deps.config } as unknown as LocalRuntime));
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      try {
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/queue`;
+        const body = JSON.stringify({ job: "count" });
+        const viaTunnel = await fetch(url, { method: "POST", body, headers: { ...forwarded, "upstash-signature": sign(body, tunnel) } });
+        expect(viaTunnel.status, `trust=${trust}`).toBe(trust ? 200 : 401);
+        const direct = await fetch(url, { method: "POST", body, headers: { "upstash-signature": sign(body, url) } });
+        expect(direct.status, `trust=${trust}`).toBe(200); // without forwarded headers, Host (trusted) and the socket name the same URL
+      } finally {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+    }
   });
 
   it("params of the wrong type answer 400 before the run: plan {target: \"x\"}, a NUL character; no job_runs row", async () => {
