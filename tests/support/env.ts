@@ -97,6 +97,13 @@ export async function dropTestDatabase(urlOrName: string): Promise<void> {
   const client = new pg.Client({ connectionString: requirePostgres().url });
   await client.connect();
   try {
+    // Let clients that just ended finish closing first: FORCE terminates a backend whose client
+    // still has its socket open, and that client then throws an uncaught FATAL 57P01.
+    for (let i = 0; i < 30; i++) {
+      const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [database]);
+      if ((rows[0]?.n ?? 0) === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     await client.query(`DROP DATABASE IF EXISTS "${database.replace(/"/g, '""')}" WITH (FORCE)`);
   } finally {
     await client.end();
