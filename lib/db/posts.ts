@@ -151,15 +151,6 @@ export async function markVanished(sql: Sql, accountId: string, tweetIds: readon
   return rows.length;
 }
 
-/** Receipts marked vanished, newest first (for health and the dashboard). */
-export async function vanishedPosts(sql: Sql, accountId: string, limit = 20): Promise<{ tweetId: string; text: string; postedAt: Date; vanishedAt: Date }[]> {
-  return sql.query(
-    `SELECT tweet_id AS "tweetId", text, posted_at AS "postedAt", vanished_at AS "vanishedAt" FROM posts
-     WHERE account_id = $1 AND vanished_at IS NOT NULL ORDER BY vanished_at DESC LIMIT $2`,
-    [accountId, limit],
-  );
-}
-
 /** What the operator must know about posting: partial threads, vanished receipts, attempts past their lease. */
 export interface PostingProblems {
   readonly partialThreads: number;

@@ -31,7 +31,7 @@ export async function readRawArticles(page: Page): Promise<RawArticle[]> {
 }
 
 /** One raw article as a timeline tweet (null without a status link). */
-export function tweetOfArticle(raw: RawArticle): TimelineTweet | null {
+function tweetOfArticle(raw: RawArticle): TimelineTweet | null {
   const status = parseStatusHref(raw.href);
   if (!status) return null;
   const ms = raw.datetime ? Date.parse(raw.datetime) : NaN;

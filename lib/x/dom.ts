@@ -42,14 +42,6 @@ export async function firstAttachedNow(scope: Scope, list: readonly string[]): P
   return null;
 }
 
-/** The first selector of `list` (in list order) that matches anything, or null. */
-export async function firstSelectorWithMatch(scope: Scope, list: readonly string[]): Promise<string | null> {
-  for (const selector of list) {
-    if ((await scope.locator(selector).count()) > 0) return selector;
-  }
-  return null;
-}
-
 /** Polls {@link firstVisibleNow} until it finds something or `timeoutMs` passes (then null). */
 export async function waitVisible(scope: Scope, list: readonly string[], timeoutMs: number): Promise<Locator | null> {
   const deadline = Date.now() + timeoutMs;
