@@ -72,6 +72,23 @@ async function later(rt: TestRuntime, minutes = 7): Promise<RuntimeDeps> {
   return (await botRuntime("postgres", sandbox, { jobs, clock, env: { ...rt.env } })).factory();
 }
 
+/** A thread of `texts` cut after tweet 1 (no answer for tweet 2, then a kill), reconciled after the lease. */
+async function cutThread(texts: string[]): Promise<{ deps: RuntimeDeps; afterLease: RuntimeDeps; reconciled: Awaited<ReturnType<typeof runJob>> }> {
+  const { rt, deps } = await setup();
+  await queue(deps, "thread", texts);
+  fault({ kind: "post_without_response", skip: 1 });
+  await postThenKill(rt, 2);
+  fault(null);
+  const afterLease = await later(rt);
+  return { deps, afterLease, reconciled: await runJob(afterLease, { job: "reconcile", trigger: "manual" }) };
+}
+
+/** GET /api/status as the operator. */
+async function status(deps: RuntimeDeps): Promise<{ queue: { counts: Record<string, number> }; health: { alerts: string[] }; posts: { tweetId: string; vanishedAt?: string }[] }> {
+  const { GET } = statusRoute(async () => deps);
+  return (await GET(new Request("http://x.test/api/status", { headers: { authorization: `Bearer ${TEST_SECRETS.admin}` } }))).json();
+}
+
 async function receipts(deps: RuntimeDeps): Promise<{ tweet_id: string; position: number; in_reply_to: string | null }[]> {
   return deps.clients.sql.query("SELECT tweet_id, position, in_reply_to FROM posts WHERE item_id IS NOT NULL ORDER BY position");
 }
@@ -112,20 +129,14 @@ describe.skipIf(!services().postgres)("reconcile on the sandbox", () => {
   }, 120_000);
 
   it("a thread cut after tweet 1 (no answer for tweet 2, then a kill) ends with all three tweets exactly once, in order", async () => {
-    const { rt, deps } = await setup();
     const texts = ["Thread on indexes 1/3: btree first", "Thread on indexes 2/3: then partial ones", "Thread on indexes 3/3: and measure"];
-    await queue(deps, "thread", texts);
-    fault({ kind: "post_without_response", skip: 1 });
-    await postThenKill(rt, 2);
-    fault(null);
-    const afterLease = await later(rt);
-    const rec = await runJob(afterLease, { job: "reconcile", trigger: "manual" });
-    expect(rec.summary).toMatchObject({ partial: 1, resolved: 0, requeued: 0 });
+    const { deps, afterLease, reconciled } = await cutThread(texts);
+    expect(reconciled.summary).toMatchObject({ partial: 1, resolved: 0, requeued: 0 });
     const [item] = await listItems(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID);
     expect(item?.status).toBe("partial");
-    const status = await (await statusRoute(async () => afterLease).GET(new Request("http://x.test/api/status", { headers: { authorization: `Bearer ${TEST_SECRETS.admin}` } }))).json();
-    expect(status.queue.counts.partial).toBe(1);
-    expect(status.health.alerts.some((a: string) => /1 thread\(s\) are partial/.test(a))).toBe(true);
+    const shown = await status(afterLease);
+    expect(shown.queue.counts.partial).toBe(1);
+    expect(shown.health.alerts.some((a) => /1 thread\(s\) are partial/.test(a))).toBe(true);
 
     expect((await runJob(afterLease, { job: "post", trigger: "manual", skipLock: true })).summary).toMatchObject({ result: "posted", posted: 1 });
     const onX = ours();
@@ -138,14 +149,8 @@ describe.skipIf(!services().postgres)("reconcile on the sandbox", () => {
   }, 240_000);
 
   it("a thread whose finish X keeps refusing stays partial, flagged, and never posts a tweet twice", async () => {
-    const { rt, deps } = await setup();
     const texts = ["Refused thread 1/3 about vacuum", "Refused thread 2/3 about vacuum", "Refused thread 3/3 about vacuum"];
-    await queue(deps, "thread", texts);
-    fault({ kind: "post_without_response", skip: 1 });
-    await postThenKill(rt, 2);
-    fault(null);
-    const afterLease = await later(rt);
-    await runJob(afterLease, { job: "reconcile", trigger: "manual" });
+    const { deps, afterLease } = await cutThread(texts);
     fault({ kind: "automated_226" });
     expect(await runJob(afterLease, { job: "post", trigger: "manual", skipLock: true })).toMatchObject({ status: "failed", errorCode: "x_automated" });
     expect((await listItems(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID))[0]).toMatchObject({ status: "partial" });
@@ -185,8 +190,7 @@ describe.skipIf(!services().postgres)("reconcile on the sandbox", () => {
     const [row] = await deps.clients.sql.query<{ vanished_at: Date | null }>("SELECT vanished_at FROM posts WHERE tweet_id = $1", [receipt!.tweet_id]);
     expect(row?.vanished_at).toBeTruthy();
     expect((await healthReport(afterGrace)).alerts.some((a) => /vanished/.test(a))).toBe(true);
-    const status = await (await statusRoute(async () => afterGrace).GET(new Request("http://x.test/api/status", { headers: { authorization: `Bearer ${TEST_SECRETS.admin}` } }))).json();
-    expect(status.posts.find((p: { tweetId: string }) => p.tweetId === receipt!.tweet_id)?.vanishedAt).toBeTruthy();
+    expect((await status(afterGrace)).posts.find((p) => p.tweetId === receipt!.tweet_id)?.vanishedAt).toBeTruthy();
   }, 180_000);
 
   it("a 187 (duplicate) on a retried item leaves the attempt open, and reconcile finds the tweet", async () => {

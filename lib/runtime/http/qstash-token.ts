@@ -31,7 +31,7 @@ export type TokenCheck = { readonly ok: true; readonly claims: TokenClaims } | {
  * the client accessed and `x-forwarded-host` is identical to it; the local server builds it
  * from its socket unless XBOT_TRUST_PROXY, see lib/dev/http-adapter.ts).
  */
-export function expectedUrl(config: Pick<Config, "XBOT_PUBLIC_URL">, requestUrl: string): string {
+function expectedUrl(config: Pick<Config, "XBOT_PUBLIC_URL">, requestUrl: string): string {
   if (!config.XBOT_PUBLIC_URL) return requestUrl;
   const url = new URL(requestUrl);
   return new URL(config.XBOT_PUBLIC_URL).origin + url.pathname + url.search; // concatenated: a "//host" path must not become the host

@@ -9,7 +9,7 @@ import { cellHtml } from "./cells.js";
 import { fromHtml, q } from "./dom.js";
 import { gqlRead } from "./gql.js";
 import { pageOf } from "./page-model.js";
-import { emptyState, retryState } from "./states.js";
+import { emptyState, showRetry } from "./states.js";
 
 /** Page size asked for (x.com's web client asks 20). */
 export const PAGE_SIZE = 20;
@@ -69,11 +69,9 @@ async function load(ctx: RenderCtx, spec: FeedSpec, st: FeedState, near: () => b
   } catch {
     st.loading = false;
     st.failed = true;
-    const state = retryState(ctx, () => {
-      state.remove();
+    showRetry(ctx, st.list, () => {
       st.failed = false;
       void load(ctx, spec, st, near);
     });
-    st.list.appendChild(state);
   }
 }

@@ -10,7 +10,7 @@ import { mountFeed, PAGE_SIZE, type FeedSpec } from "./feed.js";
 import { gqlRead } from "./gql.js";
 import { parseUser, type UserView } from "./model.js";
 import { field, obj, path, resultOf } from "./shape.js";
-import { errorDetail, heading, restrictedState, retryState, suspendedState } from "./states.js";
+import { errorDetail, heading, restrictedState, showRetry, suspendedState } from "./states.js";
 
 function countLink(ctx: RenderCtx, href: string, n: number, label: string): string {
   const inner = `${span(span(withCommas(n)))} ${span(label)}`;
@@ -69,11 +69,7 @@ async function load(ctx: RenderCtx, root: HTMLElement, handle: string): Promise<
     const body = await gqlRead("UserByScreenName", { screen_name: handle, withSafetyModeUserFields: true });
     show(ctx, root, handle, parseUser(resultOf(path(body, "data", "user"))));
   } catch {
-    const state = retryState(ctx, () => {
-      state.remove();
-      void load(ctx, root, handle);
-    });
-    root.appendChild(state);
+    showRetry(ctx, root, () => void load(ctx, root, handle));
   }
 }
 

@@ -16,11 +16,20 @@ function withButton(html: string, onClick?: () => void): HTMLElement {
  * x.com's throttled timeline: "Something went wrong. Try reloading." and a Retry button.
  * Quirk: REFERENCE.md "Real x.com markup".
  */
-export function retryState(ctx: RenderCtx, onRetry: () => void): HTMLElement {
+function retryState(ctx: RenderCtx, onRetry: () => void): HTMLElement {
   const v = ctx.variant;
   const retry = button(v, { extra: ` data-sb-action="retry"` }, wrap(span(span("Retry")), 1, "rty", v));
   const inner = `${wrap(span(esc(TIMELINE_ERROR_TEXT)), 1, "err1", v)}${wrap(retry, 2, "err2", v)}`;
-  return withButton(`<div class="${cls("errst", v)}">${wrap(inner, 2, "errw", v)}</div>`, onRetry);
+  const el = withButton(`<div class="${cls("errst", v)}">${wrap(inner, 2, "errw", v)}</div>`, () => {
+    el.remove();
+    onRetry();
+  });
+  return el;
+}
+
+/** Shows the throttled state at the end of `host`; Retry removes it and calls `again`. */
+export function showRetry(ctx: RenderCtx, host: HTMLElement, again: () => void): void {
+  host.appendChild(retryState(ctx, again));
 }
 
 /** x.com's `[data-testid="emptyState"]`: a heading, a text and maybe a button. */

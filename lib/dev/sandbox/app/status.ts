@@ -8,7 +8,7 @@ import { bodyError, gqlRead } from "./gql.js";
 import { pageOf, type Cell } from "./page-model.js";
 import { notFoundView } from "./pages.js";
 import { path } from "./shape.js";
-import { heading, retryState } from "./states.js";
+import { heading, showRetry } from "./states.js";
 
 function variables(id: string): Record<string, unknown> {
   return {
@@ -47,11 +47,7 @@ async function load(ctx: RenderCtx, list: HTMLElement, id: string): Promise<void
     if (!convo || bodyError(body)?.code === 144) return notFoundView(ctx);
     render(ctx, list, id, pageOf(convo.instructions).cells);
   } catch {
-    const state = retryState(ctx, () => {
-      state.remove();
-      void load(ctx, list, id);
-    });
-    list.appendChild(state);
+    showRetry(ctx, list, () => void load(ctx, list, id));
   }
 }
 

@@ -12,7 +12,7 @@ import type { UrlView } from "./model.js";
 const TOKENS = /(https:\/\/t\.co\/[A-Za-z0-9]+)|(?<![A-Za-z0-9_])@([A-Za-z0-9_]{1,15})|(\p{Extended_Pictographic}(?:\uFE0F|[\u{1F3FB}-\u{1F3FF}]|\u200D\p{Extended_Pictographic})*\uFE0F?)/gu;
 
 /** twemoji's file name of an emoji: code points in hex, U+FE0F dropped ("2764" for ❤️). */
-export function emojiFile(emoji: string): string {
+function emojiFile(emoji: string): string {
   return [...emoji]
     .map((c) => (c.codePointAt(0) ?? 0).toString(16))
     .filter((h) => h !== "fe0f")

@@ -37,7 +37,7 @@ export function tcoLink(key: string): string {
 }
 
 /** x.com's display_url: scheme and "www." dropped, cut to 25 characters with "…". */
-export function displayUrl(url: string): string {
+function displayUrl(url: string): string {
   const bare = url.replace(/^https?:\/\//i, "").replace(/^www\./i, "");
   return bare.length > DISPLAY_MAX + 1 ? `${bare.slice(0, DISPLAY_MAX)}…` : bare;
 }
