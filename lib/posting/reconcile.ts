@@ -13,7 +13,7 @@ import { firstPostAt, knownTweetIds, markVanished, receiptIdsOf, receiptsToCheck
 import type { JobContext } from "../runtime/context.js";
 import type { XAccess } from "../jobs/x-access.js";
 import { recentTimeline, type TimelineRead } from "../x/index.js";
-import { findOnX, provesAbsence, SKEW_MS, type Finding, type OpenAttempt } from "./find-on-x.js";
+import { findOnX, provesAbsence, SKEW_MS, type Claimed, type Finding, type OpenAttempt } from "./find-on-x.js";
 import { ATTEMPT_LEASE_MS } from "./protocol.js";
 
 /** What a reconciliation pass did. */
@@ -48,19 +48,36 @@ export async function reconcile(ctx: JobContext, access: XAccess): Promise<Recon
   const timeline = await access.browser.withPage("reconcile:timeline", (page) => recentTimeline(page, access.site, access.site.user, { max: TIMELINE_MAX, since }));
   const summary: ReconcileSummary = { resolved: 0, partial: 0, requeued: 0, failed: 0, inconclusive: [], ghosts: 0, vanished: 0, orphansRequeued, source: timeline.source };
   const matched = new Set<string>();
-  await resolveAll(ctx, access, timeline, attempts, matched, summary);
-  summary.ghosts = await recordGhosts(ctx, timeline, matched, now);
+  const known = knownLookup(ctx);
+  await resolveAll(ctx, access, timeline, attempts, { matched, known }, summary);
+  summary.ghosts = await recordGhosts(ctx, timeline, { matched, known }, now);
   summary.vanished = await markVanishedReceipts(ctx, timeline, now);
   if (summary.inconclusive.length > 0) ctx.log.warn("reconcile: attempts left open", { inconclusive: summary.inconclusive });
   return summary;
 }
 
-async function resolveAll(ctx: JobContext, access: XAccess, timeline: TimelineRead, attempts: Attempts, matched: Set<string>, summary: ReconcileSummary): Promise<void> {
+/**
+ * Which ids are already receipts, each looked up once per pass: what the pass itself records
+ * goes into `matched`, so a cached "not known" never hides one of them.
+ */
+function knownLookup(ctx: JobContext): Claimed["known"] {
+  const cache = new Map<string, boolean>();
+  return async (ids) => {
+    const missing = [...new Set(ids.filter((id) => !cache.has(id)))];
+    if (missing.length > 0) {
+      const found = await knownTweetIds(ctx.db, ctx.config.XBOT_ACCOUNT_ID, missing);
+      for (const id of missing) cache.set(id, found.has(id));
+    }
+    return new Set(ids.filter((id) => cache.get(id) === true));
+  };
+}
+
+async function resolveAll(ctx: JobContext, access: XAccess, timeline: TimelineRead, attempts: Attempts, claimed: Claimed & { matched: Set<string> }, summary: ReconcileSummary): Promise<void> {
   const account = ctx.config.XBOT_ACCOUNT_ID;
   for (const attempt of attempts) {
     const open: OpenAttempt = { startedAt: new Date(attempt.startedAt), item: attempt.item, done: attempt.item.kind === "thread" ? await receiptIdsOf(ctx.db, account, attempt.item.id) : [] };
-    const finding = await findOnX(access, timeline, open, { matched, known: (ids) => knownTweetIds(ctx.db, account, ids) });
-    await settle(ctx, attempt, open, finding, matched, summary);
+    const finding = await findOnX(access, timeline, open, claimed);
+    await settle(ctx, attempt, open, finding, claimed.matched, summary);
   }
 }
 
@@ -86,14 +103,14 @@ async function settle(ctx: JobContext, attempt: Attempts[number], open: OpenAtte
   ctx.log[outcome === "partial" ? "warn" : "info"](outcome === "partial" ? "reconciled: thread partial on X" : "reconciled: found on X", { itemId: item.id, tweetIds: finding.tweetIds });
 }
 
-async function recordGhosts(ctx: JobContext, timeline: TimelineRead, matched: Set<string>, now: Date): Promise<number> {
+async function recordGhosts(ctx: JobContext, timeline: TimelineRead, claimed: Claimed, now: Date): Promise<number> {
   const account = ctx.config.XBOT_ACCOUNT_ID;
   const since = await firstPostAt(ctx.db, account);
   if (!since) return 0;
-  const known = await knownTweetIds(ctx.db, account, timeline.tweets.map((t) => t.id));
+  const known = await claimed.known(timeline.tweets.map((t) => t.id));
   let ghosts = 0;
   for (const tweet of timeline.tweets) {
-    if (known.has(tweet.id) || matched.has(tweet.id) || !tweet.time || tweet.time < since) continue;
+    if (known.has(tweet.id) || claimed.matched.has(tweet.id) || !tweet.time || tweet.time < since) continue;
     if (await recordGhost(ctx.db, account, tweet, now)) {
       ctx.log.warn("ghost: a post on X the database did not know", { tweetId: tweet.id });
       ghosts++;

@@ -42,8 +42,9 @@ async function usableAnswer(page: Page, site: XSite, watch: GraphqlWatch, op: Re
   for (let attempt = 0; ; attempt++) {
     const seen = await watch.next(op, waitMsOf(site), after);
     after = watch.seen(op).length;
-    const state = await throwOnHardState(page, site, user);
-    const verdict = seen?.answer.kind === "errors" ? errorOfAnswer(seen.answer, site, user) : seen === null && state === "throttled" ? "retry" : null;
+    // Only a page without an answer needs reading for its state (X's answer says the rest).
+    const state = seen === null ? await throwOnHardState(page, site, user) : null;
+    const verdict = seen?.answer.kind === "errors" ? errorOfAnswer(seen.answer, site, user) : state === "throttled" ? "retry" : null;
     if (verdict instanceof XbotError) throw verdict;
     if (verdict === null) return seen && isUsable(seen.answer) ? seen.answer : logUnusable(site, op, seen?.answer ?? null);
     if (attempt >= RETRY_BACKOFF_MS.length) throw stateError("throttled", site, user);
