@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { tmpdir } from "node:os";
 import { createSql } from "../../lib/db/sql.js";
 import { migrate, readMigrations } from "../../lib/db/migrate.js";
-import { cancelItem, claimDue, enqueue, listItems, queueCounts } from "../../lib/db/queue.js";
+import { cancelItem, claimDue, claimPartial, enqueue, listItems, queueCounts } from "../../lib/db/queue.js";
 import { insertRun, lastRunPerJob, recentRuns } from "../../lib/db/runs.js";
 import { probeDb } from "../../lib/db/health.js";
 import { XbotError } from "../../lib/errors.js";
@@ -23,6 +23,20 @@ describe.skipIf(!svc.postgres)("db on real Postgres", () => {
     const rows = await sql.query<{ version: string }>("SELECT version FROM xbot_migrations ORDER BY version");
     expect(rows.map((r) => r.version)).toEqual(files);
     expect(await migrate(sql)).toEqual({ applied: [], pending: 0 });
+  });
+
+  it("a partial thread is claimed until twice its max attempts, then stays partial for the operator, who may cancel it", async () => {
+    const sql = await postgresSql();
+    const acct = `partial-${Date.now()}`;
+    const item = await enqueue(sql, { accountId: acct, kind: "thread", tweets: ["p 1/2", "p 2/2"], source: "manual", dueAt: due(5), maxAttempts: 2 });
+    await sql.query("UPDATE content_items SET status = 'partial', attempts = 3 WHERE id = $1", [item!.id]);
+    const claimed = await claimPartial(sql, acct, "run-p", new Date());
+    expect(claimed).toMatchObject({ id: item!.id, status: "posting", attempts: 4 });
+    await sql.query("UPDATE content_items SET status = 'partial' WHERE id = $1", [item!.id]);
+    expect(await claimPartial(sql, acct, "run-p", new Date())).toBeNull();
+    expect(await enqueue(sql, { accountId: acct, kind: "thread", tweets: ["p 1/2", "p 2/2"], source: "manual", dueAt: due(5) })).toBeNull();
+    expect(await cancelItem(sql, acct, item!.id)).toBe(true);
+    expect((await listItems(sql, acct))[0]).toMatchObject({ status: "cancelled" });
   });
 
   it("20 concurrent claimers never receive the same item twice", async () => {
