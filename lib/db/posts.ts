@@ -94,22 +94,32 @@ export async function firstPostAt(sql: Sql, accountId: string): Promise<Date | n
   return rows[0]?.at ?? null;
 }
 
-/** Activity at `now` for the caps: posts (all origins; X sees them all) plus open attempts. */
+/**
+ * Activity at `now` for the caps: posts (all origins; X sees them all) plus open attempts.
+ * The counts read the last day only (posts_recent); the latest post, latest reply and first
+ * action are single index probes, so the cost does not grow with history.
+ */
 export async function postingStats(sql: Sql, accountId: string, now: Date): Promise<PostingStats> {
   const rows = await sql.query<Record<string, number | Date | null>>(
-    `WITH acts AS (
-       SELECT p.kind, p.posted_at AS at FROM posts p WHERE p.account_id = $1 AND p.position = 0 AND p.posted_at <= $2
-       UNION ALL
-       SELECT i.kind, a.started_at FROM post_attempts a JOIN content_items i ON i.id = a.item_id WHERE a.account_id = $1 AND a.status = 'open')
+    `WITH open_acts AS (
+       SELECT i.kind, a.started_at AS at FROM post_attempts a JOIN content_items i ON i.id = a.item_id WHERE a.account_id = $1 AND a.status = 'open'),
+     acts AS (
+       SELECT p.kind, p.posted_at AS at FROM posts p
+       WHERE p.account_id = $1 AND p.position = 0 AND p.posted_at <= $2 AND p.posted_at > $2::timestamptz - interval '1 day'
+       UNION ALL SELECT kind, at FROM open_acts)
      SELECT
        count(*) FILTER (WHERE kind <> 'reply' AND at > $2::timestamptz - interval '1 hour')::int AS "postsLastHour",
        count(*) FILTER (WHERE kind = 'thread' AND at > $2::timestamptz - interval '1 hour')::int AS "threadsLastHour",
        count(*) FILTER (WHERE kind = 'thread' AND at > $2::timestamptz - interval '1 day')::int AS "threadsLastDay",
        count(*) FILTER (WHERE kind = 'reply' AND at > $2::timestamptz - interval '1 hour')::int AS "repliesLastHour",
        count(*) FILTER (WHERE at > $2::timestamptz - interval '1 day')::int AS "actionsLastDay",
-       max(at) FILTER (WHERE kind <> 'reply') AS "lastPostAt",
-       max(at) FILTER (WHERE kind = 'reply') AS "lastReplyAt",
-       min(at) AS "firstActionAt"
+       GREATEST((SELECT max(at) FROM open_acts WHERE kind <> 'reply'),
+         (SELECT max(posted_at) FROM posts WHERE account_id = $1 AND kind = 'single' AND position = 0 AND posted_at <= $2),
+         (SELECT max(posted_at) FROM posts WHERE account_id = $1 AND kind = 'thread' AND position = 0 AND posted_at <= $2)) AS "lastPostAt",
+       GREATEST((SELECT max(at) FROM open_acts WHERE kind = 'reply'),
+         (SELECT max(posted_at) FROM posts WHERE account_id = $1 AND kind = 'reply' AND position = 0 AND posted_at <= $2)) AS "lastReplyAt",
+       LEAST((SELECT min(at) FROM open_acts),
+         (SELECT min(posted_at) FROM posts WHERE account_id = $1 AND position = 0 AND posted_at <= $2)) AS "firstActionAt"
      FROM acts`,
     [accountId, now.toISOString()],
   );

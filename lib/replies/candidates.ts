@@ -47,13 +47,20 @@ export async function storeCandidates(sql: Sql, accountId: string, tweets: reado
   return stored;
 }
 
-/** The best new candidate whose author we have not answered `perAuthorPerDay` times in the last day. */
+/**
+ * The best new candidate whose author we have not answered `perAuthorPerDay` times in the last
+ * day. Bounded: the last 2 days of new candidates (reply_candidates_open) and the last day's
+ * replies (posts_kind) with their candidates (reply_candidates_item), counted once per author.
+ */
 export async function bestCandidate(sql: Sql, accountId: string, now: Date, perAuthorPerDay: number): Promise<ReplyCandidate | null> {
   const rows = await sql.query<ReplyCandidate>(
-    `SELECT c.id::text, c.tweet_id AS "tweetId", c.author, c.text, c.score FROM reply_candidates c
-     WHERE c.account_id = $1 AND c.status = 'new' AND c.created_at > $2::timestamptz - interval '2 days'
-       AND (SELECT count(*) FROM reply_candidates r JOIN posts p ON p.item_id = r.item_id
-            WHERE r.account_id = $1 AND lower(r.author) = lower(c.author) AND p.posted_at > $2::timestamptz - interval '1 day') < $3
+    `WITH answered AS (
+       SELECT lower(r.author) AS author, count(*) AS n FROM posts p JOIN reply_candidates r ON r.item_id = p.item_id AND r.account_id = $1
+       WHERE p.account_id = $1 AND p.kind = 'reply' AND p.posted_at > $2::timestamptz - interval '1 day' AND p.item_id IS NOT NULL
+       GROUP BY 1)
+     SELECT c.id::text, c.tweet_id AS "tweetId", c.author, c.text, c.score FROM reply_candidates c
+     LEFT JOIN answered a ON a.author = lower(c.author)
+     WHERE c.account_id = $1 AND c.status = 'new' AND c.created_at > $2::timestamptz - interval '2 days' AND coalesce(a.n, 0) < $3
      ORDER BY c.score DESC, c.created_at LIMIT 1`,
     [accountId, now.toISOString(), perAuthorPerDay],
   );

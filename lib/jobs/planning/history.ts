@@ -29,16 +29,17 @@ export interface PlanHistory {
 const DAY_MS = 86_400_000;
 
 async function queueState(sql: Sql, accountId: string): Promise<Pick<PlanHistory, "pending" | "empty" | "lastDueAt">> {
-  const [row] = await sql.query<{ pending: number; total: number; lastDueAt: Date | null }>(
+  const [row] = await sql.query<{ pending: number; hasAny: boolean; lastDueAt: Date | null }>(
     `SELECT
        (SELECT count(*)::int FROM content_items WHERE account_id = $1 AND status IN ('queued', 'posting') AND kind <> 'reply') AS pending,
-       (SELECT count(*)::int FROM content_items WHERE account_id = $1) AS total,
+       (SELECT id FROM content_items WHERE account_id = $1 ORDER BY due_at DESC, id DESC LIMIT 1) IS NOT NULL AS "hasAny",
        GREATEST(
          (SELECT max(due_at) FROM content_items WHERE account_id = $1 AND status IN ('queued', 'posting') AND kind <> 'reply'),
-         (SELECT max(posted_at) FROM posts WHERE account_id = $1 AND kind <> 'reply')) AS "lastDueAt"`,
+         (SELECT max(posted_at) FROM posts WHERE account_id = $1 AND kind = 'single'),
+         (SELECT max(posted_at) FROM posts WHERE account_id = $1 AND kind = 'thread')) AS "lastDueAt"`,
     [accountId],
   );
-  return { pending: row?.pending ?? 0, empty: (row?.total ?? 0) === 0, lastDueAt: row?.lastDueAt ? new Date(row.lastDueAt) : null };
+  return { pending: row?.pending ?? 0, empty: row?.hasAny !== true, lastDueAt: row?.lastDueAt ? new Date(row.lastDueAt) : null };
 }
 
 async function recentTexts(sql: Sql, accountId: string, limit: number): Promise<RecentText[]> {
@@ -55,8 +56,11 @@ async function recentTexts(sql: Sql, accountId: string, limit: number): Promise<
 
 async function postedRecords(sql: Sql, accountId: string, since: Date): Promise<PostedRecord[]> {
   const rows = await sql.query<{ hash: string | null; text: string | null; at: Date }>(
-    `SELECT content_hash AS hash, NULL AS text, coalesce(posted_at, due_at) AS at FROM content_items
-       WHERE account_id = $1 AND status IN ('queued', 'posting', 'posted') AND coalesce(posted_at, due_at) >= $2
+    `SELECT content_hash AS hash, NULL AS text, posted_at AS at FROM content_items
+       WHERE account_id = $1 AND status IN ('queued', 'posting', 'posted') AND posted_at IS NOT NULL AND posted_at >= $2
+     UNION ALL
+     SELECT content_hash, NULL, due_at FROM content_items
+       WHERE account_id = $1 AND status IN ('queued', 'posting', 'posted') AND posted_at IS NULL AND due_at >= $2
      UNION ALL
      SELECT NULL, text, posted_at FROM posts WHERE account_id = $1 AND kind = 'single' AND posted_at >= $2`,
     [accountId, since.toISOString()],
