@@ -13,6 +13,7 @@ import { migrate } from "../../lib/db/migrate.js";
 import { postingProblems, postingStats, receiptsToCheck, recentTexts } from "../../lib/db/posts.js";
 import { listItems, queueCounts } from "../../lib/db/queue.js";
 import { lastRunPerJob, latestFailureCode, recentRuns } from "../../lib/db/runs.js";
+import { applyRetention } from "../../lib/db/retention.js";
 import { applyScores, scorablePosts } from "../../lib/db/scoring.js";
 import { createSql, type Sql, type SqlStatement } from "../../lib/db/sql.js";
 import { loadPlanHistory } from "../../lib/jobs/planning/history.js";
@@ -104,6 +105,8 @@ describe.skipIf(!services().postgres)("bounded hot queries at 100k items", () =>
     ["scorablePosts", (s) => scorablePosts(s, "default", NOW, 200)],
     ["applyScores", async (s) => applyScores(s, "default", (await scorablePosts(sql, "default", NOW, 60)).map((p) => ({ postId: p.postId, armId: p.armId, reward01: 0.5, raw: 0.4 })), NOW)],
     ["armsSummary", (s) => armsSummary(s, "default")],
+    // Last: it deletes (the rollup and one batch of every table, 90 days back).
+    ["applyRetention", (s) => applyRetention(s, "default", NOW, { days: 90, artifactDays: 14, batch: 5_000, rounds: 1 })],
   ];
 
   it.each(HOT)("%s: no seq scan on a big table", async (_name, fn) => {

@@ -88,6 +88,11 @@ export async function seedHistory(sql: Sql, items: number, now: Date, accountId 
     [accountId, now.toISOString(), days, JOBS, JOBS.length, RUNS_PER_DAY],
   );
   await sql.query(
+    `INSERT INTO artifacts (id, run_id, operation, url, error, html, created_at)
+     SELECT 'art_' || id, id, 'post', 'https://x.com/home', '{"code":"page_timeout"}', '<html>seeded</html>', started_at FROM job_runs WHERE status = 'failed'`,
+  );
+  await sql.query("UPDATE job_runs SET artifact_id = 'art_' || id WHERE status = 'failed'");
+  await sql.query(
     `INSERT INTO reply_candidates (account_id, tweet_id, author, text, tweet_time, source, score, status, reason, item_id, created_at)
      SELECT i.account_id, (3000000000000000 + i.id * 3 + c.n)::text, 'Author' || (i.id % 300), 'a mention ' || i.id, i.due_at - interval '2 hours', 'mention',
        0.5, CASE WHEN c.n = 0 THEN CASE WHEN i.status = 'posted' THEN 'replied' ELSE 'queued' END ELSE 'skipped' END,
@@ -108,7 +113,7 @@ export async function seedHistory(sql: Sql, items: number, now: Date, accountId 
   );
   await sql.query("ANALYZE");
   const rows: Record<string, number> = {};
-  for (const table of ["content_items", "post_attempts", "posts", "metric_snapshots", "follower_snapshots", "job_runs", "reply_candidates"]) {
+  for (const table of ["content_items", "post_attempts", "posts", "metric_snapshots", "follower_snapshots", "job_runs", "reply_candidates", "artifacts"]) {
     const [r] = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
     rows[table] = r?.n ?? 0;
   }
