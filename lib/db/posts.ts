@@ -5,6 +5,7 @@
  */
 import type { PostingStats } from "../posting/caps.js";
 import type { QueueItem } from "./queue.js";
+import { shingleHashes, type StoredText } from "./shingles.js";
 import type { Sql } from "./sql.js";
 
 /** A tweet xbot knows is on X. */
@@ -47,10 +48,10 @@ export async function recordReceipt(sql: Sql, item: QueueItem, receipt: Receipt)
   const complete = from + receipt.tweetIds.length >= item.tweets.length;
   const at = receipt.postedAt.toISOString();
   const rows = receipt.tweetIds.map((tweetId, i) => ({
-    text: `INSERT INTO posts (account_id, tweet_id, item_id, attempt_id, kind, position, thread_root, in_reply_to, text, origin, posted_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (account_id, tweet_id) DO NOTHING`,
+    text: `INSERT INTO posts (account_id, tweet_id, item_id, attempt_id, kind, position, thread_root, in_reply_to, text, origin, posted_at, shingles)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::int[]) ON CONFLICT (account_id, tweet_id) DO NOTHING`,
     params: [item.accountId, tweetId, item.id, receipt.attemptId, item.kind, from + i, root, i > 0 ? receipt.tweetIds[i - 1] : (receipt.start?.previousId ?? item.inReplyTo),
-      item.tweets[from + i] ?? "", receipt.origin, at],
+      item.tweets[from + i] ?? "", receipt.origin, at, shingleHashes(item.tweets[from + i] ?? "")],
   }));
   const reason = complete ? null : `partial: ${from + receipt.tweetIds.length} of ${item.tweets.length} tweets are on X; the post job finishes the thread`;
   await sql.transaction([
@@ -74,9 +75,9 @@ export async function receiptIdsOf(sql: Sql, accountId: string, itemId: string):
 /** Records a tweet found on X that the database never knew (a ghost). */
 export async function recordGhost(sql: Sql, accountId: string, tweet: { id: string; text: string; time: Date | null }, now: Date): Promise<boolean> {
   const rows = await sql.query(
-    `INSERT INTO posts (account_id, tweet_id, kind, text, origin, posted_at) VALUES ($1, $2, 'single', $3, 'ghost', $4)
+    `INSERT INTO posts (account_id, tweet_id, kind, text, origin, posted_at, shingles) VALUES ($1, $2, 'single', $3, 'ghost', $4, $5::int[])
      ON CONFLICT (account_id, tweet_id) DO NOTHING RETURNING 1`,
-    [accountId, tweet.id, tweet.text, (tweet.time ?? now).toISOString()],
+    [accountId, tweet.id, tweet.text, (tweet.time ?? now).toISOString(), shingleHashes(tweet.text)],
   );
   return rows.length === 1;
 }
@@ -126,14 +127,22 @@ export async function postingStats(sql: Sql, accountId: string, now: Date): Prom
   return rows[0] as unknown as PostingStats;
 }
 
-/** Texts of recent posts and live queue items (for the duplicate gate). */
-export async function recentTexts(sql: Sql, accountId: string, limit = 200): Promise<string[]> {
-  const rows = await sql.query<{ text: string }>(
-    `(SELECT text FROM posts WHERE account_id = $1 ORDER BY posted_at DESC LIMIT $2)
-     UNION ALL (SELECT t FROM content_items, jsonb_array_elements_text(tweets) t WHERE account_id = $1 AND status IN ('queued', 'posting', 'partial'))`,
+/** The duplicate gate's window for replies: the latest posts compared with (live queue items are always compared). */
+export const RECENT_TEXTS_WINDOW = 200;
+
+/**
+ * Texts of the latest {@link RECENT_TEXTS_WINDOW} posts and of every live queue item's tweets
+ * (for the duplicate gate), each with its stored shingles (computed here for rows stored before
+ * migration 011).
+ */
+export async function recentTexts(sql: Sql, accountId: string, limit = RECENT_TEXTS_WINDOW): Promise<StoredText[]> {
+  const rows = await sql.query<{ text: string; shingles: number[] | null }>(
+    `(SELECT text, to_jsonb(shingles) AS shingles FROM posts WHERE account_id = $1 ORDER BY posted_at DESC LIMIT $2)
+     UNION ALL (SELECT t.text, shingles -> 'tweets' -> (t.n::int - 1) FROM content_items, jsonb_array_elements_text(tweets) WITH ORDINALITY AS t(text, n)
+       WHERE account_id = $1 AND status IN ('queued', 'posting', 'partial'))`,
     [accountId, limit],
   );
-  return rows.map((r) => r.text);
+  return rows.map((r) => ({ text: r.text, shingles: Array.isArray(r.shingles) ? r.shingles : shingleHashes(r.text) }));
 }
 
 /** A receipt to check against a good read of our timeline (is it still on X?). */

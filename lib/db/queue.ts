@@ -8,6 +8,7 @@
  * concurrent claimers never receive the same item.
  */
 import { createHash } from "node:crypto";
+import { itemShingles } from "./shingles.js";
 import type { Sql } from "./sql.js";
 
 /** Kinds of queued content. */
@@ -64,12 +65,12 @@ export function contentHash(tweets: readonly string[]): string {
 /** Enqueues an item; null when the same content is already queued or in flight. */
 export async function enqueue(sql: Sql, item: NewItem): Promise<QueueItem | null> {
   const rows = await sql.query<QueueItem>(
-    `INSERT INTO content_items (account_id, kind, tweets, content_hash, source, due_at, topic, format, hour_bucket, arm_id, in_reply_to, max_attempts)
-     VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+    `INSERT INTO content_items (account_id, kind, tweets, content_hash, source, due_at, topic, format, hour_bucket, arm_id, in_reply_to, max_attempts, shingles)
+     VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb)
      ON CONFLICT (account_id, content_hash) WHERE status IN ('queued', 'posting', 'partial') DO NOTHING
      RETURNING ${COLUMNS}`,
     [item.accountId, item.kind, JSON.stringify(item.tweets), contentHash(item.tweets), item.source, item.dueAt.toISOString(), item.topic ?? null,
-      item.format ?? null, item.hourBucket ?? null, item.armId ?? null, item.inReplyTo ?? null, item.maxAttempts ?? 3],
+      item.format ?? null, item.hourBucket ?? null, item.armId ?? null, item.inReplyTo ?? null, item.maxAttempts ?? 3, JSON.stringify(itemShingles(item.tweets))],
   );
   return rows[0] ?? null;
 }

@@ -5,6 +5,7 @@
  * posted or is due (for evergreen reuse).
  */
 import { contentHash } from "../../db/queue.js";
+import { shingleHashes } from "../../db/shingles.js";
 import type { Sql } from "../../db/sql.js";
 import type { PostedRecord } from "../../content/evergreen.js";
 
@@ -12,6 +13,8 @@ import type { PostedRecord } from "../../content/evergreen.js";
 export interface RecentText {
   readonly text: string;
   readonly at: Date;
+  /** Its stored shingle hashes (lib/db/shingles.ts). */
+  readonly shingles?: readonly number[];
 }
 
 /** The queue and posting history plan works from. */
@@ -43,15 +46,18 @@ async function queueState(sql: Sql, accountId: string): Promise<Pick<PlanHistory
 }
 
 async function recentTexts(sql: Sql, accountId: string, limit: number): Promise<RecentText[]> {
-  const rows = await sql.query<{ tweets: string[]; at: Date }>(
-    `(SELECT jsonb_build_array(text) AS tweets, posted_at AS at FROM posts
+  const rows = await sql.query<{ tweets: string[]; at: Date; shingles: number[] | null }>(
+    `(SELECT jsonb_build_array(text) AS tweets, posted_at AS at, to_jsonb(shingles) AS shingles FROM posts
        WHERE account_id = $1 AND kind <> 'reply' ORDER BY posted_at DESC LIMIT $2)
      UNION ALL
-     (SELECT tweets, due_at AS at FROM content_items
+     (SELECT tweets, due_at AS at, shingles -> 'joined' FROM content_items
        WHERE account_id = $1 AND status IN ('queued', 'posting') AND kind <> 'reply')`,
     [accountId, limit],
   );
-  return rows.map((r) => ({ text: r.tweets.join("\n"), at: new Date(r.at) }));
+  return rows.map((r) => {
+    const text = r.tweets.join("\n");
+    return { text, at: new Date(r.at), shingles: Array.isArray(r.shingles) ? r.shingles : shingleHashes(text) };
+  });
 }
 
 async function postedRecords(sql: Sql, accountId: string, since: Date): Promise<PostedRecord[]> {
