@@ -1,4 +1,5 @@
-/** Timing helpers: percentiles over samples taken in the same run. */
+/** Timing helpers: percentiles over samples taken in the same run, and the machine load they ran under. */
+import os from "node:os";
 
 /** Summary of a sample set in milliseconds. */
 export interface Timing {
@@ -36,4 +37,14 @@ export function round(x: number): number {
 export function table(header: string[], rows: (string | number)[][]): string {
   const line = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+/** The 1/5/15-minute load averages and the core count, e.g. "1.2, 0.9, 0.7 on 2 cores". */
+export function loadNote(): string {
+  return `${os.loadavg().map((l) => l.toFixed(2)).join(", ")} on ${os.cpus().length} cores`;
+}
+
+/** True when the 1-minute load average is above the core count (a section measured then is rerun). */
+export function overloaded(): boolean {
+  return os.loadavg()[0]! > os.cpus().length;
 }

@@ -25,6 +25,7 @@ CREATE INDEX IF NOT EXISTS post_attempts_open ON post_attempts (account_id, leas
 CREATE INDEX IF NOT EXISTS content_items_list ON content_items (account_id, due_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS content_items_status_list ON content_items (account_id, status, due_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS content_items_posted ON content_items (account_id, posted_at) WHERE posted_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS content_items_hash ON content_items (account_id, content_hash);
 CREATE INDEX IF NOT EXISTS content_items_updated ON content_items (account_id, status, updated_at);
 
 -- retention by age.

@@ -60,27 +60,37 @@ async function recentTexts(sql: Sql, accountId: string, limit: number): Promise<
   });
 }
 
-async function postedRecords(sql: Sql, accountId: string, since: Date): Promise<PostedRecord[]> {
+/**
+ * When each content hash was last posted or is due, since `since`: only the hashes in `hashes`
+ * when given (the evergreen library's, all reuse asks about), through content_items_hash; and
+ * receipts without an item (ghosts, reconciled), hashed from their text.
+ */
+async function postedRecords(sql: Sql, accountId: string, since: Date, hashes: readonly string[] | null): Promise<PostedRecord[]> {
   const rows = await sql.query<{ hash: string | null; text: string | null; at: Date }>(
     `SELECT content_hash AS hash, NULL AS text, posted_at AS at FROM content_items
        WHERE account_id = $1 AND status IN ('queued', 'posting', 'posted') AND posted_at IS NOT NULL AND posted_at >= $2
+         AND ($3::text[] IS NULL OR content_hash = ANY($3::text[]))
      UNION ALL
      SELECT content_hash, NULL, due_at FROM content_items
        WHERE account_id = $1 AND status IN ('queued', 'posting', 'posted') AND posted_at IS NULL AND due_at >= $2
+         AND ($3::text[] IS NULL OR content_hash = ANY($3::text[]))
      UNION ALL
-     SELECT NULL, text, posted_at FROM posts WHERE account_id = $1 AND kind = 'single' AND posted_at >= $2`,
-    [accountId, since.toISOString()],
+     SELECT NULL, text, posted_at FROM posts WHERE account_id = $1 AND kind = 'single' AND posted_at >= $2 AND item_id IS NULL`,
+    [accountId, since.toISOString(), hashes],
   );
   return rows.map((r) => ({ contentHash: r.hash ?? contentHash([r.text ?? ""]), postedAt: new Date(r.at) }));
 }
 
-/** Reads the history plan needs; evergreen reuse looks back `minDays` days (plus margin). */
-export async function loadPlanHistory(sql: Sql, accountId: string, now: Date, options: { recentPosts: number; minDays: number }): Promise<PlanHistory> {
+/**
+ * Reads the history plan needs; evergreen reuse looks back `minDays` days (plus margin), for
+ * the content hashes in `hashes` when given (the library's), else for every hash.
+ */
+export async function loadPlanHistory(sql: Sql, accountId: string, now: Date, options: { recentPosts: number; minDays: number; hashes?: readonly string[] }): Promise<PlanHistory> {
   const since = new Date(now.getTime() - (options.minDays + 1) * DAY_MS);
   const [state, texts, posted] = await Promise.all([
     queueState(sql, accountId),
     recentTexts(sql, accountId, options.recentPosts),
-    postedRecords(sql, accountId, since),
+    postedRecords(sql, accountId, since, options.hashes ?? null),
   ]);
   return { ...state, recentTexts: texts, posted };
 }
