@@ -20,10 +20,13 @@ export async function timeIt(n: number, fn: (i: number) => Promise<unknown>): Pr
   return summarise(samples);
 }
 
-/** Percentiles of raw samples. */
+/** Benchmarks take at least this many samples per variant, so a p95 means something (nearest rank: the 19th of 20). */
+export const MIN_SAMPLES = 20;
+
+/** Percentiles of raw samples (nearest-rank: the ceil(q·n)-th smallest). */
 export function summarise(samples: number[]): Timing {
   const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
   const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length);
   return { n: sorted.length, medianMs: round(at(0.5)), p95Ms: round(at(0.95)), meanMs: round(mean) };
 }
