@@ -13,6 +13,7 @@ import { benchFunctions } from "./functions.js";
 import { benchTickToPost } from "./tick-to-post.js";
 import { benchReading } from "./reading.js";
 import { benchScale } from "./scale.js";
+import { benchDuplicateGate } from "./duplicate-gate.js";
 import { loadNote, overloaded } from "./lib/measure.js";
 
 /** The benchmarks, in order. Each returns a markdown section. */
@@ -23,6 +24,7 @@ const BENCHMARKS: { name: string; run: (s: BenchServices) => Promise<string> }[]
   { name: "reading", run: benchReading },
   { name: "tick-to-post", run: benchTickToPost },
   { name: "functions", run: benchFunctions },
+  { name: "duplicate-gate", run: benchDuplicateGate },
   { name: "scale", run: benchScale },
 ];
 

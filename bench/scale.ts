@@ -49,7 +49,7 @@ async function loadCode(name: Code["name"], root: string): Promise<Code> {
 }
 
 /** A detached worktree of OLD_COMMIT sharing this tree's node_modules; null (with why) when git cannot make one. */
-function oldTree(): { root: string } | { error: string } {
+export function oldTree(): { root: string } | { error: string } {
   const root = join(tmpdir(), `xbot-bench-old-${OLD_COMMIT}`);
   try {
     if (!existsSync(join(root, "lib"))) execFileSync("git", ["worktree", "add", "--detach", root, OLD_COMMIT], { stdio: "ignore" });
@@ -167,7 +167,7 @@ export async function benchScale(s: BenchServices): Promise<string> {
   return [
     "## scale",
     "",
-    `Cost against history (bench/scale.ts, \`npm run bench:scale\`). Real Postgres behind the Neon HTTP shim, seeded at the bot's pace (137 items and ~670 job runs a day; 100k items ≈ 2 years: ~140k posts, ~290k metric snapshots, ~490k job runs). "old" is today's code, a \`git worktree\` of ${OLD_COMMIT} with its own migrations, on its own database with the same seed; "new" is this tree. ${"error" in tree ? `Old code NOT measured: ${tree.error}.` : "Both measured in this run, samples interleaved (the order alternates per sample)."} Median of ${SAMPLES} samples after one warm-up, p95 in brackets (with ${SAMPLES} samples the p95 is the second-slowest). Round trips: requests the shim served for that database during one call, at 100k. learn and heal run whole through the runner (learn without its \`after: metrics\` gate, its ~137 posts unscored again before each sample); the browser jobs' rows are their database queries as the job calls them. New heal runs with XBOT_RETENTION_DAYS=3650 (the steady state: nothing past retention, so the cost shown is the retention check, not a backlog).`,
+    `Cost against history (bench/scale.ts, \`npm run bench:scale\`). Real Postgres behind the Neon HTTP shim, seeded at the bot's pace (137 items and ~670 job runs a day; 100k items ≈ 2 years: ~140k posts, ~290k metric snapshots, ~490k job runs). "old" is today's code, a \`git worktree\` of ${OLD_COMMIT} with its own migrations, on its own database with the same seed; "new" is this tree. ${"error" in tree ? `Old code NOT measured: ${tree.error}.` : "Both measured in this run, samples interleaved (the order alternates per sample)."} Median of ${SAMPLES} samples after one warm-up, p95 in brackets (nearest rank: with ${SAMPLES} samples, the ${Math.ceil(0.95 * SAMPLES)}th fastest). Round trips: requests the shim served for that database during one call, at 100k. learn and heal run whole through the runner (learn without its \`after: metrics\` gate, its ~137 posts unscored again before each sample); the browser jobs' rows are their database queries as the job calls them. New heal runs with XBOT_RETENTION_DAYS=3650 (the steady state: nothing past retention, so the cost shown is the retention check, not a backlog).`,
     "",
     table(header, rows),
     "",
