@@ -98,6 +98,7 @@ describe.skipIf(!services().postgres)("bounded hot queries at 100k items", () =>
     ["recentTexts", (s) => recentTexts(s, "default")],
     ["bestCandidate", (s) => bestCandidate(s, "default", NOW, 2)],
     ["loadPlanHistory", (s) => loadPlanHistory(s, "default", NOW, { recentPosts: 200, minDays: 60 })],
+    ["loadPlanHistory (library hashes)", (s) => loadPlanHistory(s, "default", NOW, { recentPosts: 200, minDays: 60, hashes: ["0".repeat(64), "f".repeat(64)] })],
     ["dueSnapshots", (s) => dueSnapshots(s, "default", NOW, 50)],
     ["receiptsToCheck", (s) => receiptsToCheck(s, "default", new Date(NOW.getTime() - 7 * 86_400_000), NOW)],
     ["expiredOpenAttempts", (s) => expiredOpenAttempts(s, "default", NOW)],
