@@ -12,7 +12,7 @@ import { benchRunner } from "./runner.js";
 import { benchFunctions } from "./functions.js";
 import { benchTickToPost } from "./tick-to-post.js";
 import { benchReading } from "./reading.js";
-import { benchScale } from "./scale.js";
+import { benchScale, removeOldTree } from "./scale.js";
 import { benchDuplicateGate } from "./duplicate-gate.js";
 import { loadNote, overloaded } from "./lib/measure.js";
 
@@ -82,6 +82,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await services.stop();
+    removeOldTree();
   }
   const file = new URL("../docs/benchmarks.md", import.meta.url);
   const doc = only.length > 0 && existsSync(file) ? replaceSections(readFileSync(file, "utf8"), sections) : fullDoc(sections);

@@ -62,6 +62,12 @@ export function oldTree(): { root: string } | { error: string } {
 
 let created = 0;
 
+/** Removes the worktree {@link oldTree} made (run.ts calls it once every section is done). */
+export function removeOldTree(): void {
+  const root = join(tmpdir(), `xbot-bench-old-${OLD_COMMIT}`);
+  if (existsSync(root)) execFileSync("git", ["worktree", "remove", "--force", root], { stdio: "ignore" });
+}
+
 async function database(s: BenchServices, code: Code, n: number): Promise<Db> {
   // A new name each time: a runtime remembers which databases it has migrated.
   const database = `scale_${code.name}_${n}_${process.pid}_${created++}`;
