@@ -8,7 +8,7 @@ import { RedisStateStore } from "../lib/state/redis.js";
 import type { StateStore } from "../lib/state/store.js";
 import type { BreakerPolicy } from "../lib/state/breaker.js";
 import type { BenchServices } from "./lib/services.js";
-import { round, table, timeIt, type Timing } from "./lib/measure.js";
+import { round, summarise, table, type Timing } from "./lib/measure.js";
 
 const policy: BreakerPolicy = { threshold: 5, cooldownsMs: [60_000] };
 const ITERATIONS = 150;
@@ -47,20 +47,33 @@ export async function benchStateStore(services: BenchServices): Promise<string> 
   const rows: (string | number)[][] = [];
   for (const op of OPS) {
     const cells: (string | number)[] = [op.name];
-    for (const t of targets) {
-      for (let i = 0; i < 10; i++) await op.run(t.store, 1_000_000 + i);
-      const before = t.trips();
-      const timing: Timing = await timeIt(ITERATIONS, (i) => op.run(t.store, i));
-      const trips = (t.trips() - before) / ITERATIONS;
-      cells.push(`${timing.medianMs} / ${timing.p95Ms}`, Number.isNaN(trips) ? "in-process" : round(trips));
+    for (const t of targets) for (let i = 0; i < 10; i++) await op.run(t.store, 1_000_000 + i);
+    // Interleaved: every iteration runs each store once, the order rotating, so drift hits all alike.
+    const samples = targets.map(() => [] as number[]);
+    const trips = targets.map(() => 0);
+    for (let i = 0; i < ITERATIONS; i++) {
+      for (let k = 0; k < targets.length; k++) {
+        const index = (i + k) % targets.length;
+        const t = targets[index]!;
+        const before = t.trips();
+        const started = performance.now();
+        await op.run(t.store, i);
+        samples[index]!.push(performance.now() - started);
+        trips[index]! += t.trips() - before;
+      }
     }
+    targets.forEach((_, index) => {
+      const timing: Timing = summarise(samples[index]!);
+      const perCall = trips[index]! / ITERATIONS;
+      cells.push(`${timing.medianMs} / ${timing.p95Ms}`, Number.isNaN(perCall) ? "in-process" : round(perCall));
+    });
     rows.push(cells);
   }
   const header = ["operation", ...targets.flatMap((t) => [`${t.name} ms (median / p95)`, "round trips"])];
   return [
     "## StateStore operations",
     "",
-    `Method: each operation runs ${ITERATIONS} times sequentially per store after 10 warm-up calls, on the same machine in one run, stores one after another per operation. ` +
+    `Method: each operation runs ${ITERATIONS} times per store after 10 warm-up calls, on the same machine in one run, interleaved: every iteration calls each store once, the order rotating; median / p95 (nearest rank). ` +
       "Round trips are HTTP requests counted at the protocol shim that stands in for the vendor's front door (Upstash REST, Neon HTTP). " +
       "Local loopback hides network latency: on Vercel each round trip adds the region-to-region RTT, so round trips are the number that carries over.",
     "",

@@ -60,6 +60,10 @@ const schema = z.object({
     }
   }).pipe(capsSchema),
   XBOT_RAMP_START: z.iso.date({ error: "must be a date like 2026-01-31" }).transform((d) => new Date(`${d}T00:00:00Z`)).optional(),
+  /** Days job runs, metric/follower snapshots and reply candidates are kept (heal deletes older ones; the chart keeps daily rollups). */
+  XBOT_RETENTION_DAYS: int(15, 3650).default(90),
+  /** Days failure artifacts (screenshots, HTML) are kept. */
+  XBOT_ARTIFACT_RETENTION_DAYS: int(1, 3650).default(14),
   XBOT_REPLY_ACCOUNTS: z.string().regex(/^([A-Za-z0-9_]{1,15})(,[A-Za-z0-9_]{1,15})*$/, "must be a comma list of X handles without @").optional(),
 });
 

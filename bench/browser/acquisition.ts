@@ -1,17 +1,26 @@
 /**
  * Section 1: acquisition to the first usable page, warm (binary already unpacked): lib/browser's
- * openBrowser + withPage against a bare chromium.launch + newPage (same binary, same flags).
+ * openBrowser + withPage against a bare chromium.launch + newPage with EXACTLY lib's flags (the
+ * same binary, buildChromiumArgs over the provider's base flags, the default native blocking
+ * flags, and a per-launch marker flag like lib's), so the ratio is lib's own overhead.
  */
+import { randomUUID } from "node:crypto";
 import { loadavg } from "node:os";
 import Sparticuz from "@sparticuz/chromium";
 import { chromium } from "playwright-core";
-import { openBrowser, sparticuzProvider, type ResourceType } from "../../lib/browser/index.js";
+import { buildChromiumArgs, DEFAULT_BLOCKED_RESOURCES, openBrowser, sparticuzProvider, type ResourceType } from "../../lib/browser/index.js";
+import { nativeBlockFlags, planBlocking } from "../../lib/browser/request-blocking.js";
 import { silentLogger } from "../../lib/log.js";
 import { round, summarise, table } from "../lib/measure.js";
 import type { AssetServer } from "./assets.js";
 import { loadNote } from "./notes.js";
 
 const ACQUIRE_ITERATIONS = 30;
+
+/** The flags lib/browser launches the Sparticuz provider with by default (provider.ts + launched-browser.ts), minus nothing. */
+export function libLaunchArgs(): string[] {
+  return [...buildChromiumArgs(Sparticuz.args, nativeBlockFlags(planBlocking(DEFAULT_BLOCKED_RESOURCES, true).native)), `--xbot-run=${randomUUID()}`];
+}
 
 type Acquirer = { name: string; run: (url: string) => Promise<{ readyMs: number; closeMs: number }> };
 
@@ -25,10 +34,10 @@ const acquirers: Acquirer[] = [
     run: (url) => viaLib(url, []),
   },
   {
-    name: "bare chromium.launch + newPage (baseline)",
+    name: "bare chromium.launch + newPage, lib's exact flags (baseline)",
     run: async (url) => {
       const started = performance.now();
-      const browser = await chromium.launch({ executablePath: await Sparticuz.executablePath(), args: Sparticuz.args, headless: true });
+      const browser = await chromium.launch({ executablePath: await Sparticuz.executablePath(), args: libLaunchArgs(), headless: true });
       try {
         const page = await browser.newPage();
         await page.goto(url);
@@ -93,8 +102,9 @@ export async function benchAcquisition(server: AssetServer): Promise<string> {
     "",
     `Method: each variant launches the bundled @sparticuz/chromium ${Sparticuz.args.includes("--single-process") ? "(--single-process) " : ""}and navigates one page to a tiny local HTML page ` +
       `(127.0.0.1, ~100 bytes); the clock stops when page.goto resolves. ${ACQUIRE_ITERATIONS} iterations per variant after one warm-up each, ` +
-      "the variants rotated every iteration; median / p95. lib/browser adds its flag changes (offline flags on, unsafe flags off, a marker flag, " +
-      "and by default the two flags that block images and fonts), the /proc lookup of the Chromium pid, a new context with service workers blocked, " +
+      "the variants rotated every iteration; median / p95 (nearest rank). The baseline launches with exactly the flags lib/browser launches with by default " +
+      "(the provider's base flags through buildChromiumArgs: offline flags on, unsafe flags off; the two flags that block images and fonts; a per-launch marker flag), " +
+      "so what remains is lib's own work: the /proc lookup of the Chromium pid, a new context with service workers blocked, " +
       "and the byte counter; the default list needs no request route. " +
       "Close is measured separately (lib: page close, graceful browser close and profile-dir removal; bare: browser.close()). " +
       "The minimum is the least noise-sensitive estimate of the intrinsic cost on a shared machine; the paired ratio is the median of " +

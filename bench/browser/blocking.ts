@@ -11,7 +11,7 @@ import { summarise, table } from "../lib/measure.js";
 import { ASSET_BYTES, FONTS, IMAGES, SCRIPT_BYTES, type AssetServer } from "./assets.js";
 import { loadNote, pct } from "./notes.js";
 
-const BLOCK_ITERATIONS = 10;
+const BLOCK_ITERATIONS = 20;
 const WAN_DELAY_MS = 25;
 
 /** Loads the asset page with each blocking variant, on loopback and with a WAN delay, and returns the markdown subsection. */
@@ -46,6 +46,7 @@ export async function benchBlocking(server: AssetServer): Promise<string> {
       variants.forEach((v, index) => {
         const s = samples[index]!;
         const ms = summarise(s.ms).medianMs;
+        const p95 = summarise(s.ms).p95Ms;
         const bytes = summarise(s.bytes).medianMs;
         results[`${delayMs}:${index}`] = { ms, bytes };
         const stats = sessions[index]!.stats();
@@ -54,7 +55,7 @@ export async function benchBlocking(server: AssetServer): Promise<string> {
           v.name,
           summarise(s.requests).medianMs,
           Math.round(bytes / 1024),
-          ms,
+          `${ms} / ${p95}`,
           Math.round(stats.requestsBlocked / (BLOCK_ITERATIONS + 1)),
         ]);
       });
@@ -75,7 +76,7 @@ export async function benchBlocking(server: AssetServer): Promise<string> {
       `(microsoft/playwright#7220), so the script is fetched on every load. The "+${WAN_DELAY_MS} ms" rows delay every response at the server to model ` +
       "a WAN round trip (loopback has none).",
     "",
-    table(["link", "variant", "requests / load", "KiB served / load", "ms to load (median)", "requests blocked by the route / load"], rows),
+    table(["link", "variant", "requests / load", "KiB served / load", "ms to load (median / p95)", "requests blocked by the route / load"], rows),
     "",
     `Default blocking / off: bytes served ${pct(ratio(0, "bytes"))}, time to load ${pct(ratio(0, "ms"))} on loopback and ` +
       `${pct(ratio(WAN_DELAY_MS, "ms"))} with +${WAN_DELAY_MS} ms per response. With the route (media added): bytes ${pct(ratio(0, "bytes", 1))} of off, ` +

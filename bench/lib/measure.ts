@@ -1,4 +1,5 @@
-/** Timing helpers: percentiles over samples taken in the same run. */
+/** Timing helpers: percentiles over samples taken in the same run, and the machine load they ran under. */
+import os from "node:os";
 
 /** Summary of a sample set in milliseconds. */
 export interface Timing {
@@ -19,10 +20,13 @@ export async function timeIt(n: number, fn: (i: number) => Promise<unknown>): Pr
   return summarise(samples);
 }
 
-/** Percentiles of raw samples. */
+/** Benchmarks take at least this many samples per variant, so a p95 means something (nearest rank: the 19th of 20). */
+export const MIN_SAMPLES = 20;
+
+/** Percentiles of raw samples (nearest-rank: the ceil(q·n)-th smallest). */
 export function summarise(samples: number[]): Timing {
   const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
   const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length);
   return { n: sorted.length, medianMs: round(at(0.5)), p95Ms: round(at(0.95)), meanMs: round(mean) };
 }
@@ -36,4 +40,14 @@ export function round(x: number): number {
 export function table(header: string[], rows: (string | number)[][]): string {
   const line = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+/** The 1/5/15-minute load averages and the core count, e.g. "1.2, 0.9, 0.7 on 2 cores". */
+export function loadNote(): string {
+  return `${os.loadavg().map((l) => l.toFixed(2)).join(", ")} on ${os.cpus().length} cores`;
+}
+
+/** True when the 1-minute load average is above the core count (a section measured then is rerun). */
+export function overloaded(): boolean {
+  return os.loadavg()[0]! > os.cpus().length;
 }

@@ -13,6 +13,8 @@ import { migrate } from "../../lib/db/migrate.js";
 export interface BenchServices {
   readonly neon: NeonHttpShim;
   readonly upstash: UpstashShim;
+  /** postgres:// URL of the server's admin database (to CREATE DATABASE). */
+  readonly postgresUrl: string;
   /** A migrated Sql on a fresh database of the real Postgres, through the Neon HTTP shim. */
   postgresSql(): Promise<Sql>;
   /** Like postgresSql, with the database URL (for building a Config). */
@@ -42,6 +44,7 @@ export async function startBenchServices(): Promise<BenchServices> {
   return {
     neon,
     upstash,
+    postgresUrl: postgres.url,
     async postgresSql() {
       return (await postgresDatabase()).sql;
     },

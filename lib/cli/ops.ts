@@ -16,7 +16,7 @@ const LEVEL_NAMES = ["survival", "minimal", "reduced", "full"] as const;
 /** `xbot status`: health, breakers, jobs, queue. Exit 1 when down. */
 export async function statusCommand(ctx: CliContext): Promise<ExitCode> {
   return withRuntime(ctx, false, async ({ deps, config }) => {
-    const [health, counts] = await Promise.all([healthReport(deps), queueCounts(deps.clients.sql, config.XBOT_ACCOUNT_ID).catch(() => null)]);
+    const [health, counts] = await Promise.all([healthReport(deps), queueCounts(deps.clients.sql, config.XBOT_ACCOUNT_ID, new Date((deps.clock ?? { now: Date.now }).now())).catch(() => null)]);
     if (ctx.json) {
       ctx.io.out(toJson({ health, queue: counts }));
       return health.status === "down" ? EXIT.failure : EXIT.ok;

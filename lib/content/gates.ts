@@ -6,7 +6,7 @@
  */
 import { findBannedPhrase } from "./banned.js";
 import { checkLength } from "./length.js";
-import { DEFAULT_SIMILARITY_THRESHOLD, mostSimilar } from "./similarity.js";
+import { DEFAULT_SIMILARITY_THRESHOLD, mostSimilarShingled, toShingled, type ComparableText } from "./similarity.js";
 
 /** Names of the gates. */
 export type GateName = "length" | "banned" | "duplicate" | "safety";
@@ -30,8 +30,8 @@ export interface Candidate {
 
 /** Inputs of the gates. */
 export interface GateOptions {
-  /** Texts of recent posts AND queued items (single tweets or joined threads). */
-  readonly recentTexts: readonly string[];
+  /** Texts of recent posts AND queued items (single tweets or joined threads), best with their stored shingles. */
+  readonly recentTexts: readonly ComparableText[];
   /** Operator's banned phrases. */
   readonly bannedPhrases: readonly string[];
   /** Similarity at or above which a candidate is a near-duplicate. Default 0.6. */
@@ -61,12 +61,14 @@ export function bannedGate(candidate: Candidate, bannedPhrases: readonly string[
 
 /**
  * Rejects a near-duplicate: the whole candidate, and each tweet of a thread, against every
- * recent text (bigram-shingle Jaccard, see similarity.ts).
+ * recent text (bigram-shingle Jaccard, see similarity.ts). Texts with stored shingles are not
+ * re-shingled; bare strings are shingled once per call (not once per part).
  */
-export function duplicateGate(candidate: Candidate, recentTexts: readonly string[], threshold = DEFAULT_SIMILARITY_THRESHOLD): GateDecision {
+export function duplicateGate(candidate: Candidate, recentTexts: readonly ComparableText[], threshold = DEFAULT_SIMILARITY_THRESHOLD): GateDecision {
   const parts = candidate.tweets.length > 1 ? [candidate.tweets.join("\n"), ...candidate.tweets] : [...candidate.tweets];
+  const others = toShingled(recentTexts);
   for (const part of parts) {
-    const best = mostSimilar(part, recentTexts);
+    const best = mostSimilarShingled(part, others);
     if (best && best.similarity >= threshold) {
       const preview = best.text.length > 60 ? `${best.text.slice(0, 57)}...` : best.text;
       return { success: false, gate: "duplicate", reason: `similarity ${best.similarity.toFixed(2)} >= ${threshold} with "${preview}"` };

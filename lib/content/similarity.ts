@@ -14,25 +14,49 @@
 /** Default threshold: a similarity at or above it is a near-duplicate. */
 export const DEFAULT_SIMILARITY_THRESHOLD = 0.6;
 
-/** Lowercased word tokens of a text (see the module doc for the rules). */
-export function tokens(text: string): string[] {
-  return text
-    .normalize("NFKC")
-    .toLowerCase()
-    .replace(/https?:\/\/(?:www\.)?([^\s/?#]+)\S*/g, " $1 ")
-    .replace(/[^\p{L}\p{N}@#\s.]/gu, " ")
-    .replace(/(?<![\p{L}\p{N}])\.|\.(?![\p{L}\p{N}])/gu, " ")
-    .split(/\s+/)
-    .filter((t) => t.length > 0);
+export { shingleHashes, shingles, tokens } from "../db/shingles.js";
+import { shingleHashes, shingles } from "../db/shingles.js";
+
+/** A text with its shingle hashes (as stored with it, or computed once). */
+export interface ShingledText {
+  readonly text: string;
+  readonly shingles: readonly number[];
 }
 
-/** The shingle set of a text: word bigrams, or single words for texts under two words. */
-export function shingles(text: string): Set<string> {
-  const words = tokens(text);
-  if (words.length < 2) return new Set(words);
-  const set = new Set<string>();
-  for (let i = 0; i + 1 < words.length; i++) set.add(`${words[i]} ${words[i + 1]}`);
-  return set;
+/** A text as the gate compares it; a bare string is shingled once per gate call. */
+export type ComparableText = string | ShingledText;
+
+/** Shingles each bare string once; stored ones are used as they are. */
+export function toShingled(texts: readonly ComparableText[]): ShingledText[] {
+  return texts.map((t) => (typeof t === "string" ? { text: t, shingles: shingleHashes(t) } : t));
+}
+
+/** Jaccard similarity of two sorted distinct hash lists (a merge, no allocation). */
+export function jaccardSorted(a: readonly number[], b: readonly number[]): number {
+  if (a.length === 0 || b.length === 0) return 0;
+  let i = 0;
+  let j = 0;
+  let shared = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i]! === b[j]!) {
+      shared++;
+      i++;
+      j++;
+    } else if (a[i]! < b[j]!) i++;
+    else j++;
+  }
+  return shared / (a.length + b.length - shared);
+}
+
+/** The most similar of precomputed `others` to `text`, or null when there are none. */
+export function mostSimilarShingled(text: string, others: readonly ShingledText[]): { text: string; similarity: number } | null {
+  const mine = shingleHashes(text);
+  let best: { text: string; similarity: number } | null = null;
+  for (const other of others) {
+    const similarity = jaccardSorted(mine, other.shingles);
+    if (!best || similarity > best.similarity) best = { text: other.text, similarity };
+  }
+  return best;
 }
 
 /** Jaccard similarity of two sets, in [0, 1]; two empty sets are 0 (nothing to match). */

@@ -39,21 +39,49 @@ export interface EngagementDay {
   readonly followers: number | null;
 }
 
-/** Daily totals over the last `days` days: posts made that day with their latest metrics, and the day's last follower count. */
+/**
+ * The day-by-day aggregate over [$2, $3) (timestamptz day starts) of account $1: the window's
+ * first tweets (posts_recent), by UTC day, the latest snapshot of each by LATERAL on the snapshots' unique
+ * index, one GROUP BY; and each day's last follower count. Shared by the chart and the rollup
+ * (lib/db/retention.ts), so a rolled-up day equals what the chart showed from raw rows.
+ */
+export const DAILY_AGGREGATE_SQL = `
+  daily AS (
+    SELECT date_trunc('day', p.posted_at AT TIME ZONE 'UTC') AS day, count(*)::int AS posts,
+      coalesce(sum(l.likes), 0)::bigint AS likes, coalesce(sum(l.replies), 0)::bigint AS replies,
+      coalesce(sum(l.reposts), 0)::bigint AS reposts, coalesce(sum(l.views), 0)::bigint AS views
+    FROM posts p
+    LEFT JOIN LATERAL (
+      SELECT m.likes, m.replies, m.reposts, m.views FROM metric_snapshots m
+      WHERE m.account_id = p.account_id AND m.tweet_id = p.tweet_id ORDER BY m.taken_at DESC LIMIT 1) l ON true
+    WHERE p.account_id = $1 AND p.position = 0 AND p.posted_at >= $2::timestamptz AND p.posted_at < $3::timestamptz
+    GROUP BY 1),
+  fol AS (
+    SELECT DISTINCT ON (date_trunc('day', f.taken_at AT TIME ZONE 'UTC')) date_trunc('day', f.taken_at AT TIME ZONE 'UTC') AS day, f.followers
+    FROM follower_snapshots f
+    WHERE f.account_id = $1 AND f.taken_at >= $2::timestamptz AND f.taken_at < $3::timestamptz
+    ORDER BY date_trunc('day', f.taken_at AT TIME ZONE 'UTC'), f.taken_at DESC)`;
+
+/**
+ * Daily totals over the last `days` days: posts made that day with their latest metrics, and
+ * the day's last follower count. A day heal has rolled up (engagement_daily) is read from there,
+ * so the chart stays the same after retention removes its raw rows.
+ */
 export async function engagementSeries(sql: Sql, accountId: string, now: Date, days = 30): Promise<EngagementDay[]> {
+  const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
+  const start = new Date(end.getTime() - days * 86_400_000);
   return sql.query<EngagementDay>(
-    `WITH span AS (SELECT generate_series(date_trunc('day', $2::timestamptz - ($3::int - 1) * interval '1 day'), date_trunc('day', $2::timestamptz), interval '1 day') AS day),
-     latest AS (
-       SELECT DISTINCT ON (m.tweet_id) m.tweet_id, m.likes, m.replies, m.reposts, m.views FROM metric_snapshots m
-       WHERE m.account_id = $1 ORDER BY m.tweet_id, m.taken_at DESC)
+    `WITH span AS (SELECT generate_series($2::timestamptz AT TIME ZONE 'UTC', $3::timestamptz AT TIME ZONE 'UTC' - interval '1 day', interval '1 day') AS day),
+     ${DAILY_AGGREGATE_SQL}
      SELECT to_char(s.day, 'YYYY-MM-DD') AS day,
-       (SELECT count(*)::int FROM posts p WHERE p.account_id = $1 AND p.position = 0 AND date_trunc('day', p.posted_at) = s.day) AS posts,
-       coalesce(sum(l.likes), 0)::int AS likes, coalesce(sum(l.replies), 0)::int AS replies, coalesce(sum(l.reposts), 0)::int AS reposts, coalesce(sum(l.views), 0)::int AS views,
-       (SELECT f.followers FROM follower_snapshots f WHERE f.account_id = $1 AND date_trunc('day', f.taken_at) = s.day ORDER BY f.taken_at DESC LIMIT 1) AS followers
+       coalesce(r.posts, d.posts, 0)::int AS posts, coalesce(r.likes, d.likes, 0)::int AS likes, coalesce(r.replies, d.replies, 0)::int AS replies,
+       coalesce(r.reposts, d.reposts, 0)::int AS reposts, coalesce(r.views, d.views, 0)::int AS views,
+       CASE WHEN r.day IS NOT NULL THEN r.followers ELSE f.followers END AS followers
      FROM span s
-     LEFT JOIN posts p ON p.account_id = $1 AND p.position = 0 AND date_trunc('day', p.posted_at) = s.day
-     LEFT JOIN latest l ON l.tweet_id = p.tweet_id
-     GROUP BY s.day ORDER BY s.day`,
-    [accountId, now.toISOString(), days],
+     LEFT JOIN daily d ON d.day = s.day
+     LEFT JOIN fol f ON f.day = s.day
+     LEFT JOIN engagement_daily r ON r.account_id = $1 AND r.day = s.day::date
+     ORDER BY s.day`,
+    [accountId, start.toISOString(), end.toISOString()],
   );
 }

@@ -5,6 +5,7 @@
  */
 import type { PostingStats } from "../posting/caps.js";
 import type { QueueItem } from "./queue.js";
+import { shingleHashes, type StoredText } from "./shingles.js";
 import type { Sql } from "./sql.js";
 
 /** A tweet xbot knows is on X. */
@@ -47,10 +48,10 @@ export async function recordReceipt(sql: Sql, item: QueueItem, receipt: Receipt)
   const complete = from + receipt.tweetIds.length >= item.tweets.length;
   const at = receipt.postedAt.toISOString();
   const rows = receipt.tweetIds.map((tweetId, i) => ({
-    text: `INSERT INTO posts (account_id, tweet_id, item_id, attempt_id, kind, position, thread_root, in_reply_to, text, origin, posted_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (account_id, tweet_id) DO NOTHING`,
+    text: `INSERT INTO posts (account_id, tweet_id, item_id, attempt_id, kind, position, thread_root, in_reply_to, text, origin, posted_at, shingles)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::int[]) ON CONFLICT (account_id, tweet_id) DO NOTHING`,
     params: [item.accountId, tweetId, item.id, receipt.attemptId, item.kind, from + i, root, i > 0 ? receipt.tweetIds[i - 1] : (receipt.start?.previousId ?? item.inReplyTo),
-      item.tweets[from + i] ?? "", receipt.origin, at],
+      item.tweets[from + i] ?? "", receipt.origin, at, shingleHashes(item.tweets[from + i] ?? "")],
   }));
   const reason = complete ? null : `partial: ${from + receipt.tweetIds.length} of ${item.tweets.length} tweets are on X; the post job finishes the thread`;
   await sql.transaction([
@@ -74,9 +75,9 @@ export async function receiptIdsOf(sql: Sql, accountId: string, itemId: string):
 /** Records a tweet found on X that the database never knew (a ghost). */
 export async function recordGhost(sql: Sql, accountId: string, tweet: { id: string; text: string; time: Date | null }, now: Date): Promise<boolean> {
   const rows = await sql.query(
-    `INSERT INTO posts (account_id, tweet_id, kind, text, origin, posted_at) VALUES ($1, $2, 'single', $3, 'ghost', $4)
+    `INSERT INTO posts (account_id, tweet_id, kind, text, origin, posted_at, shingles) VALUES ($1, $2, 'single', $3, 'ghost', $4, $5::int[])
      ON CONFLICT (account_id, tweet_id) DO NOTHING RETURNING 1`,
-    [accountId, tweet.id, tweet.text, (tweet.time ?? now).toISOString()],
+    [accountId, tweet.id, tweet.text, (tweet.time ?? now).toISOString(), shingleHashes(tweet.text)],
   );
   return rows.length === 1;
 }
@@ -94,36 +95,54 @@ export async function firstPostAt(sql: Sql, accountId: string): Promise<Date | n
   return rows[0]?.at ?? null;
 }
 
-/** Activity at `now` for the caps: posts (all origins; X sees them all) plus open attempts. */
+/**
+ * Activity at `now` for the caps: posts (all origins; X sees them all) plus open attempts.
+ * The counts read the last day only (posts_recent); the latest post, latest reply and first
+ * action are single index probes, so the cost does not grow with history.
+ */
 export async function postingStats(sql: Sql, accountId: string, now: Date): Promise<PostingStats> {
   const rows = await sql.query<Record<string, number | Date | null>>(
-    `WITH acts AS (
-       SELECT p.kind, p.posted_at AS at FROM posts p WHERE p.account_id = $1 AND p.position = 0 AND p.posted_at <= $2
-       UNION ALL
-       SELECT i.kind, a.started_at FROM post_attempts a JOIN content_items i ON i.id = a.item_id WHERE a.account_id = $1 AND a.status = 'open')
+    `WITH open_acts AS (
+       SELECT i.kind, a.started_at AS at FROM post_attempts a JOIN content_items i ON i.id = a.item_id WHERE a.account_id = $1 AND a.status = 'open'),
+     acts AS (
+       SELECT p.kind, p.posted_at AS at FROM posts p
+       WHERE p.account_id = $1 AND p.position = 0 AND p.posted_at <= $2 AND p.posted_at > $2::timestamptz - interval '1 day'
+       UNION ALL SELECT kind, at FROM open_acts)
      SELECT
        count(*) FILTER (WHERE kind <> 'reply' AND at > $2::timestamptz - interval '1 hour')::int AS "postsLastHour",
        count(*) FILTER (WHERE kind = 'thread' AND at > $2::timestamptz - interval '1 hour')::int AS "threadsLastHour",
        count(*) FILTER (WHERE kind = 'thread' AND at > $2::timestamptz - interval '1 day')::int AS "threadsLastDay",
        count(*) FILTER (WHERE kind = 'reply' AND at > $2::timestamptz - interval '1 hour')::int AS "repliesLastHour",
        count(*) FILTER (WHERE at > $2::timestamptz - interval '1 day')::int AS "actionsLastDay",
-       max(at) FILTER (WHERE kind <> 'reply') AS "lastPostAt",
-       max(at) FILTER (WHERE kind = 'reply') AS "lastReplyAt",
-       min(at) AS "firstActionAt"
+       GREATEST((SELECT max(at) FROM open_acts WHERE kind <> 'reply'),
+         (SELECT max(posted_at) FROM posts WHERE account_id = $1 AND kind = 'single' AND position = 0 AND posted_at <= $2),
+         (SELECT max(posted_at) FROM posts WHERE account_id = $1 AND kind = 'thread' AND position = 0 AND posted_at <= $2)) AS "lastPostAt",
+       GREATEST((SELECT max(at) FROM open_acts WHERE kind = 'reply'),
+         (SELECT max(posted_at) FROM posts WHERE account_id = $1 AND kind = 'reply' AND position = 0 AND posted_at <= $2)) AS "lastReplyAt",
+       LEAST((SELECT min(at) FROM open_acts),
+         (SELECT min(posted_at) FROM posts WHERE account_id = $1 AND position = 0 AND posted_at <= $2)) AS "firstActionAt"
      FROM acts`,
     [accountId, now.toISOString()],
   );
   return rows[0] as unknown as PostingStats;
 }
 
-/** Texts of recent posts and live queue items (for the duplicate gate). */
-export async function recentTexts(sql: Sql, accountId: string, limit = 200): Promise<string[]> {
-  const rows = await sql.query<{ text: string }>(
-    `(SELECT text FROM posts WHERE account_id = $1 ORDER BY posted_at DESC LIMIT $2)
-     UNION ALL (SELECT t FROM content_items, jsonb_array_elements_text(tweets) t WHERE account_id = $1 AND status IN ('queued', 'posting', 'partial'))`,
+/** The duplicate gate's window for replies: the latest posts compared with (live queue items are always compared). */
+export const RECENT_TEXTS_WINDOW = 200;
+
+/**
+ * Texts of the latest {@link RECENT_TEXTS_WINDOW} posts and of every live queue item's tweets
+ * (for the duplicate gate), each with its stored shingles (computed here for rows stored before
+ * migration 011).
+ */
+export async function recentTexts(sql: Sql, accountId: string, limit = RECENT_TEXTS_WINDOW): Promise<StoredText[]> {
+  const rows = await sql.query<{ text: string; shingles: number[] | null }>(
+    `(SELECT text, to_jsonb(shingles) AS shingles FROM posts WHERE account_id = $1 ORDER BY posted_at DESC LIMIT $2)
+     UNION ALL (SELECT t.text, shingles -> 'tweets' -> (t.n::int - 1) FROM content_items, jsonb_array_elements_text(tweets) WITH ORDINALITY AS t(text, n)
+       WHERE account_id = $1 AND status IN ('queued', 'posting', 'partial'))`,
     [accountId, limit],
   );
-  return rows.map((r) => r.text);
+  return rows.map((r) => ({ text: r.text, shingles: Array.isArray(r.shingles) ? r.shingles : shingleHashes(r.text) }));
 }
 
 /** A receipt to check against a good read of our timeline (is it still on X?). */

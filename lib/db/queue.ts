@@ -8,6 +8,7 @@
  * concurrent claimers never receive the same item.
  */
 import { createHash } from "node:crypto";
+import { itemShingles } from "./shingles.js";
 import type { Sql } from "./sql.js";
 
 /** Kinds of queued content. */
@@ -64,12 +65,12 @@ export function contentHash(tweets: readonly string[]): string {
 /** Enqueues an item; null when the same content is already queued or in flight. */
 export async function enqueue(sql: Sql, item: NewItem): Promise<QueueItem | null> {
   const rows = await sql.query<QueueItem>(
-    `INSERT INTO content_items (account_id, kind, tweets, content_hash, source, due_at, topic, format, hour_bucket, arm_id, in_reply_to, max_attempts)
-     VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+    `INSERT INTO content_items (account_id, kind, tweets, content_hash, source, due_at, topic, format, hour_bucket, arm_id, in_reply_to, max_attempts, shingles)
+     VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb)
      ON CONFLICT (account_id, content_hash) WHERE status IN ('queued', 'posting', 'partial') DO NOTHING
      RETURNING ${COLUMNS}`,
     [item.accountId, item.kind, JSON.stringify(item.tweets), contentHash(item.tweets), item.source, item.dueAt.toISOString(), item.topic ?? null,
-      item.format ?? null, item.hourBucket ?? null, item.armId ?? null, item.inReplyTo ?? null, item.maxAttempts ?? 3],
+      item.format ?? null, item.hourBucket ?? null, item.armId ?? null, item.inReplyTo ?? null, item.maxAttempts ?? 3, JSON.stringify(itemShingles(item.tweets))],
   );
   return rows[0] ?? null;
 }
@@ -106,12 +107,13 @@ export async function claimPartial(sql: Sql, accountId: string, runId: string, n
   return rows[0] ?? null;
 }
 
-/** Items of an account, newest due first, optionally by status. */
+/** Items of an account, newest due first, optionally by status (content_items_list / content_items_status_list). */
 export async function listItems(sql: Sql, accountId: string, options: { status?: ItemStatus; limit?: number } = {}): Promise<QueueItem[]> {
-  return sql.query<QueueItem>(
-    `SELECT ${COLUMNS} FROM content_items WHERE account_id = $1 AND ($2::text IS NULL OR status = $2) ORDER BY due_at DESC, id DESC LIMIT $3`,
-    [accountId, options.status ?? null, options.limit ?? 50],
-  );
+  const limit = options.limit ?? 50;
+  if (options.status === undefined) {
+    return sql.query<QueueItem>(`SELECT ${COLUMNS} FROM content_items WHERE account_id = $1 ORDER BY due_at DESC, id DESC LIMIT $2`, [accountId, limit]);
+  }
+  return sql.query<QueueItem>(`SELECT ${COLUMNS} FROM content_items WHERE account_id = $1 AND status = $2 ORDER BY due_at DESC, id DESC LIMIT $3`, [accountId, options.status, limit]);
 }
 
 /** Cancels a queued or partial item; false when it is neither (posting or finished). */
@@ -123,9 +125,23 @@ export async function cancelItem(sql: Sql, accountId: string, id: string): Promi
   return rows.length === 1;
 }
 
-/** Counts of items by status (for health and the dashboard). */
-export async function queueCounts(sql: Sql, accountId: string): Promise<Record<ItemStatus, number>> {
-  const rows = await sql.query<{ status: ItemStatus; n: number }>("SELECT status, count(*)::int AS n FROM content_items WHERE account_id = $1 GROUP BY status", [accountId]);
+/** Finished items older than this are not counted by {@link queueCounts}. */
+export const QUEUE_COUNT_WINDOW_MS = 30 * 86_400_000;
+
+/**
+ * Counts of items by status (for the dashboard): every live item (queued, posting, partial),
+ * and finished ones (posted, failed, cancelled) last updated in the 30 days before `now`, so
+ * the count reads a window of content_items_updated, not the account's whole history. Without
+ * `now`, every item is counted (a full scan: for tests and one-off tools, not hot paths).
+ */
+export async function queueCounts(sql: Sql, accountId: string, now?: Date): Promise<Record<ItemStatus, number>> {
+  const rows = await sql.query<{ status: ItemStatus; n: number }>(
+    `SELECT status, count(*)::int AS n FROM content_items
+     WHERE account_id = $1 AND (status IN ('queued', 'posting', 'partial')
+       OR (status IN ('posted', 'failed', 'cancelled') AND updated_at > $2::timestamptz - $3 * interval '1 millisecond'))
+     GROUP BY status`,
+    [accountId, now?.toISOString() ?? "-infinity", now ? QUEUE_COUNT_WINDOW_MS : 0],
+  );
   const counts: Record<ItemStatus, number> = { queued: 0, posting: 0, posted: 0, partial: 0, failed: 0, cancelled: 0 };
   for (const r of rows) counts[r.status] = r.n;
   return counts;

@@ -40,14 +40,27 @@ export async function insertRun(sql: Sql, run: JobRun): Promise<void> {
   await sql.query(s.text, s.params);
 }
 
-/** Recent runs, newest first, optionally of one job. */
+/** Recent runs, newest first, optionally of one job (job_runs_recent, or job_runs_started for all jobs). */
 export async function recentRuns(sql: Sql, options: { job?: string; limit?: number } = {}): Promise<JobRun[]> {
-  return sql.query<JobRun>(`SELECT ${COLUMNS} FROM job_runs WHERE ($1::text IS NULL OR job = $1) ORDER BY started_at DESC LIMIT $2`, [options.job ?? null, options.limit ?? 50]);
+  const limit = options.limit ?? 50;
+  if (options.job === undefined) return sql.query<JobRun>(`SELECT ${COLUMNS} FROM job_runs ORDER BY started_at DESC LIMIT $1`, [limit]);
+  return sql.query<JobRun>(`SELECT ${COLUMNS} FROM job_runs WHERE job = $1 ORDER BY started_at DESC LIMIT $2`, [options.job, limit]);
 }
 
-/** The latest run of each job. */
+/**
+ * The latest run of each job: a skip scan of job_runs_recent (each next job name is one index
+ * probe, each job's latest run another), so the cost is per job, not per run.
+ */
 export async function lastRunPerJob(sql: Sql): Promise<Record<string, JobRun>> {
-  const rows = await sql.query<JobRun>(`SELECT DISTINCT ON (job) ${COLUMNS} FROM job_runs ORDER BY job, started_at DESC`);
+  const rows = await sql.query<JobRun>(
+    `WITH RECURSIVE jobs(job) AS (
+       (SELECT job FROM job_runs ORDER BY job LIMIT 1)
+       UNION ALL
+       SELECT (SELECT r.job FROM job_runs r WHERE r.job > jobs.job ORDER BY r.job LIMIT 1) FROM jobs WHERE jobs.job IS NOT NULL)
+     SELECT last.* FROM jobs
+     CROSS JOIN LATERAL (SELECT ${COLUMNS} FROM job_runs r WHERE r.job = jobs.job ORDER BY r.started_at DESC LIMIT 1) last
+     WHERE jobs.job IS NOT NULL`,
+  );
   return Object.fromEntries(rows.map((r) => [r.job, r]));
 }
 

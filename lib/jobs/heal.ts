@@ -2,7 +2,7 @@
  * heal: the self-healing job. Removes expired state where the store does not expire it
  * itself, tries each breaker whose cool-down has passed with a probe (holding the one
  * half-open trial, so it never races a real job), flags stale heartbeats, and reconciles
- * posts stuck in flight (heal-reconcile.ts). With the state store unreachable it does the
+ * posts stuck in flight (heal-reconcile.ts), and applies retention (heal-retention.ts). With the state store unreachable it does the
  * database-only part: claims abandoned before any attempt go back to the queue.
  */
 import type { Dependency, ErrorCode } from "../errors.js";
@@ -13,6 +13,7 @@ import { jobHealth } from "../runtime/deps.js";
 import { hasProbe, probeDependency, type ProbeOutcome } from "../runtime/probes.js";
 import type { JobContext } from "../runtime/context.js";
 import { reconcileStuck } from "./heal-reconcile.js";
+import { retentionStep } from "./heal-retention.js";
 import { requeueOrphanClaims } from "../db/attempts.js";
 import { ATTEMPT_LEASE_MS } from "../posting/protocol.js";
 
@@ -37,15 +38,17 @@ export const heal = defineJob({
       .map((job) => job.name);
     if (stale.length > 0) ctx.log.warn("stale heartbeats", { stale });
     const reconciled = await reconcileStuck(ctx, heal);
-    return { swept, probed, stale, reconciled };
+    const retention = await retentionStep(ctx);
+    return { swept, probed, stale, reconciled, retention };
   },
 });
 
 async function healWithoutState(ctx: JobContext): Promise<Record<string, unknown>> {
   const now = new Date(ctx.clock.now());
   const orphansRequeued = await requeueOrphanClaims(ctx.db, ctx.config.XBOT_ACCOUNT_ID, new Date(now.getTime() - ATTEMPT_LEASE_MS), now);
+  const retention = await retentionStep(ctx);
   ctx.log.warn("heal without the state store: only database repairs ran", { orphansRequeued });
-  return { state: "unreachable", orphansRequeued };
+  return { state: "unreachable", orphansRequeued, retention };
 }
 
 async function probeCooledBreakers(ctx: JobContext): Promise<Record<string, ProbeOutcome | "trial_in_progress">> {

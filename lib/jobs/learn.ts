@@ -3,11 +3,10 @@
  * reward = (0.5·likes + 1.5·replies + 2·reposts + 0.2·bookmarks + 5·followerΔ24h) / √views,
  * squashed into [0, 1] (lib/learn/reward.ts), with the 24 h follower delta when it is
  * measurable (else 0). The reward moves the arm of the post's content item, exactly once per
- * post: marking and updating are one statement (saveArmUpdateOnce). Runs after metrics.
+ * post: marking and updating are one statement (lib/db/scoring.ts applyScores, for all posts
+ * at once). Runs after metrics.
  */
-import { followerDeltas } from "../db/followers.js";
-import type { Sql } from "../db/sql.js";
-import { saveArmUpdateOnce } from "../learn/arms.js";
+import { applyScores, scorablePosts } from "../db/scoring.js";
 import { scorePost } from "../learn/reward.js";
 import { armsSummary } from "../learn/summary.js";
 import { defineJob } from "../runtime/job.js";
@@ -16,35 +15,6 @@ export { armsSummary, type ArmsSummary } from "../learn/summary.js";
 
 /** Posts scored per run at most. */
 export const LEARN_BATCH = 200;
-
-/** A post ready to score. */
-interface Scorable {
-  readonly postId: string;
-  readonly tweetId: string;
-  readonly postedAt: Date;
-  readonly armId: string | null;
-  readonly likes: number;
-  readonly replies: number;
-  readonly reposts: number;
-  readonly bookmarks: number;
-  readonly views: number;
-}
-
-/** First tweets of our posts with a 24 h snapshot and no score, oldest first. */
-async function scorable(sql: Sql, accountId: string, limit: number): Promise<Scorable[]> {
-  const rows = await sql.query<Scorable>(
-    `SELECT p.id::text AS "postId", p.tweet_id AS "tweetId", p.posted_at AS "postedAt", i.arm_id AS "armId",
-       coalesce(s.likes, 0) AS likes, coalesce(s.replies, 0) AS replies, coalesce(s.reposts, 0) AS reposts,
-       coalesce(s.bookmarks, 0) AS bookmarks, coalesce(s.views, 0) AS views
-     FROM posts p
-     JOIN metric_snapshots s ON s.account_id = p.account_id AND s.tweet_id = p.tweet_id AND s.age_bucket = '24h'
-     LEFT JOIN content_items i ON i.id = p.item_id
-     WHERE p.account_id = $1 AND p.scored_at IS NULL AND p.position = 0 AND p.origin IN ('bot', 'reconciled')
-     ORDER BY p.posted_at, p.id LIMIT $2`,
-    [accountId, limit],
-  );
-  return rows.map((r) => ({ ...r, postedAt: new Date(r.postedAt) }));
-}
 
 /** The learn job. */
 export const learn = defineJob({
@@ -58,20 +28,22 @@ export const learn = defineJob({
   async run(ctx) {
     const accountId = ctx.config.XBOT_ACCOUNT_ID;
     const counts = { scored: 0, armsUpdated: 0, withoutArm: 0, withFollowerDelta: 0, alreadyScored: 0 };
-    for (const post of await scorable(ctx.db, accountId, LEARN_BATCH)) {
-      if (ctx.signal.aborted) break;
-      const delta = (await followerDeltas(ctx.db, accountId, post.postedAt))["24h"];
-      const { raw, reward01 } = scorePost({ ...post, impressions: post.views, followerDelta: delta ?? 0 });
-      const result = await saveArmUpdateOnce(ctx.db, accountId, { postId: post.postId, armId: post.armId, reward01, raw, scoredAt: new Date(ctx.clock.now()) });
+    // Three round trips whatever the number of posts: read them, score them all, summarise.
+    const posts = await scorablePosts(ctx.db, accountId, new Date(ctx.clock.now()), LEARN_BATCH);
+    const scores = posts.map((post) => ({ post, ...scorePost({ ...post, impressions: post.views, followerDelta: post.followerDelta24h ?? 0 }) }));
+    const results = ctx.signal.aborted ? [] : await applyScores(ctx.db, accountId, scores.map((s) => ({ postId: s.post.postId, armId: s.post.armId, reward01: s.reward01, raw: s.raw })), new Date(ctx.clock.now()));
+    const byId = new Map(scores.map((s) => [s.post.postId, s]));
+    for (const result of results) {
+      const s = byId.get(result.postId)!;
       if (!result.marked) {
         counts.alreadyScored++;
         continue;
       }
       counts.scored++;
-      if (delta !== null) counts.withFollowerDelta++;
+      if (s.post.followerDelta24h !== null) counts.withFollowerDelta++;
       if (result.updated) counts.armsUpdated++;
       else counts.withoutArm++;
-      ctx.log.debug("post scored", { tweetId: post.tweetId, armId: post.armId, raw, reward01, followerDelta: delta });
+      ctx.log.debug("post scored", { tweetId: s.post.tweetId, armId: s.post.armId, raw: s.raw, reward01: s.reward01, followerDelta: s.post.followerDelta24h });
     }
     const { topArms, bestHours, totalPulls } = await armsSummary(ctx.db, accountId);
     return { ...counts, totalPulls, bestHours: bestHours.slice(0, 3), topArms };

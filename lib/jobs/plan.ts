@@ -15,6 +15,7 @@ import type { JobContext } from "../runtime/context.js";
 import { defineJob, type JobDefinition } from "../runtime/job.js";
 import { loadPlanContent } from "./planning/content.js";
 import { fill, type PlannedItem, type RunState } from "./planning/fill.js";
+import { contentHash } from "../db/queue.js";
 import { loadPlanHistory } from "./planning/history.js";
 import { llmAccess } from "./planning/llm-access.js";
 import { PLAN_PARAMS, planSettings, type PlanSettings } from "./planning/settings.js";
@@ -65,11 +66,12 @@ export function planJob(options: PlanJobOptions = {}): JobDefinition {
     async run(ctx) {
       const settings = planSettings(options.settings, ctx.params);
       const now = new Date(ctx.clock.now());
-      const history = await loadPlanHistory(ctx.db, ctx.config.XBOT_ACCOUNT_ID, now, { recentPosts: settings.recentPosts, minDays: settings.evergreenMinDays });
+      const content = await loadPlanContent(options.contentDir);
+      const hashes = content.library.map((p) => contentHash(p.tweets));
+      const history = await loadPlanHistory(ctx.db, ctx.config.XBOT_ACCOUNT_ID, now, { recentPosts: settings.recentPosts, minDays: settings.evergreenMinDays, hashes });
       const need = Math.min(settings.maxPerRun, settings.target - history.pending);
       const base = { target: settings.target, pendingBefore: history.pending };
       if (need <= 0) return { ...base, planned: 0, llm: 0, evergreen: 0 };
-      const content = await loadPlanContent(options.contentDir);
       const run: RunState = {
         ctx, settings, content, history, arms: await armsFor(ctx, content.plan, settings.activeHours), llm: llmAccess(ctx, await modelFor(ctx, options), settings),
         random: options.random ?? Math.random, rejected: {}, first: history.empty, lastDueAt: history.lastDueAt,

@@ -32,28 +32,37 @@ export function scoreTweet(tweet: FoundTweet, us: string, now: Date): number {
   return SOURCE_WEIGHT[tweet.source] * 0.5 ** (ageMs / HALF_LIFE_MS);
 }
 
-/** Stores new candidates (a tweet already seen is never stored again). Returns how many were new. */
+/** Stores new candidates in ONE statement (a tweet already seen is never stored again). Returns how many were new. */
 export async function storeCandidates(sql: Sql, accountId: string, tweets: readonly FoundTweet[], us: string, now: Date): Promise<number> {
-  let stored = 0;
-  for (const t of tweets) {
-    const score = scoreTweet(t, us, now);
-    const rows = await sql.query(
-      `INSERT INTO reply_candidates (account_id, tweet_id, author, text, tweet_time, source, score, status, reason, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (account_id, tweet_id) DO NOTHING RETURNING 1`,
-      [accountId, t.id, t.author, t.text, t.time?.toISOString() ?? null, t.source, score, score > 0 ? "new" : "skipped", score > 0 ? null : "not a root tweet by someone else", now.toISOString()],
-    );
-    stored += rows.length;
-  }
-  return stored;
+  if (tweets.length === 0) return 0;
+  const scores = tweets.map((t) => scoreTweet(t, us, now));
+  const rows = await sql.query(
+    `INSERT INTO reply_candidates (account_id, tweet_id, author, text, tweet_time, source, score, status, reason, created_at)
+     SELECT $1, t.tweet_id, t.author, t.text, t.tweet_time, t.source, t.score,
+       CASE WHEN t.score > 0 THEN 'new' ELSE 'skipped' END, CASE WHEN t.score > 0 THEN NULL ELSE 'not a root tweet by someone else' END, $2
+     FROM unnest($3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::float8[]) WITH ORDINALITY AS t(tweet_id, author, text, tweet_time, source, score, n)
+     ORDER BY t.n
+     ON CONFLICT (account_id, tweet_id) DO NOTHING RETURNING 1`,
+    [accountId, now.toISOString(), tweets.map((t) => t.id), tweets.map((t) => t.author), tweets.map((t) => t.text),
+      tweets.map((t) => t.time?.toISOString() ?? null), tweets.map((t) => t.source), scores],
+  );
+  return rows.length;
 }
 
-/** The best new candidate whose author we have not answered `perAuthorPerDay` times in the last day. */
+/**
+ * The best new candidate whose author we have not answered `perAuthorPerDay` times in the last
+ * day. Bounded: the last 2 days of new candidates (reply_candidates_open) and the last day's
+ * replies (posts_kind) with their candidates (reply_candidates_item), counted once per author.
+ */
 export async function bestCandidate(sql: Sql, accountId: string, now: Date, perAuthorPerDay: number): Promise<ReplyCandidate | null> {
   const rows = await sql.query<ReplyCandidate>(
-    `SELECT c.id::text, c.tweet_id AS "tweetId", c.author, c.text, c.score FROM reply_candidates c
-     WHERE c.account_id = $1 AND c.status = 'new' AND c.created_at > $2::timestamptz - interval '2 days'
-       AND (SELECT count(*) FROM reply_candidates r JOIN posts p ON p.item_id = r.item_id
-            WHERE r.account_id = $1 AND lower(r.author) = lower(c.author) AND p.posted_at > $2::timestamptz - interval '1 day') < $3
+    `WITH answered AS (
+       SELECT lower(r.author) AS author, count(*) AS n FROM posts p JOIN reply_candidates r ON r.item_id = p.item_id AND r.account_id = $1
+       WHERE p.account_id = $1 AND p.kind = 'reply' AND p.posted_at > $2::timestamptz - interval '1 day' AND p.item_id IS NOT NULL
+       GROUP BY 1)
+     SELECT c.id::text, c.tweet_id AS "tweetId", c.author, c.text, c.score FROM reply_candidates c
+     LEFT JOIN answered a ON a.author = lower(c.author)
+     WHERE c.account_id = $1 AND c.status = 'new' AND c.created_at > $2::timestamptz - interval '2 days' AND coalesce(a.n, 0) < $3
      ORDER BY c.score DESC, c.created_at LIMIT 1`,
     [accountId, now.toISOString(), perAuthorPerDay],
   );

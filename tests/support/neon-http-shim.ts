@@ -115,6 +115,8 @@ export async function startNeonHttpShim(options: NeonHttpShimOptions): Promise<N
   let queries = 0;
   let transactions = 0;
   let errors = 0;
+  /** HTTP requests (round trips) per database, so a test can count its own among parallel tests. */
+  const byDatabase = new Map<string, number>();
 
   const poolFor = (user: string, database: string, password: string | undefined): pg.Pool => {
     const key = `${user}\u0000${database}`;
@@ -174,6 +176,7 @@ export async function startNeonHttpShim(options: NeonHttpShimOptions): Promise<N
         return;
       }
     }
+    byDatabase.set(database, (byDatabase.get(database) ?? 0) + 1);
     const arrayMode = header(req, "Neon-Array-Mode") === "true";
     const pool = poolFor(user, database, password);
 
@@ -237,8 +240,9 @@ export async function startNeonHttpShim(options: NeonHttpShimOptions): Promise<N
 
   const shim = await startShimServer({
     handler,
-    extraStats: () => ({ queries, transactions, errors, pools: pools.size }),
+    extraStats: () => ({ queries, transactions, errors, pools: pools.size, byDatabase: Object.fromEntries(byDatabase) }),
     onReset: () => {
+      byDatabase.clear();
       queries = 0;
       transactions = 0;
       errors = 0;

@@ -8,6 +8,7 @@
 import { pickEvergreen, type EvergreenPost, type PostedRecord } from "../../content/evergreen.js";
 import { runGates, type GateName } from "../../content/gates.js";
 import type { Format } from "../../content/topics.js";
+import type { ComparableText } from "../../content/similarity.js";
 import type { Arm } from "../../learn/bandit.js";
 import type { Logger } from "../../log.js";
 import type { PlanContent } from "./content.js";
@@ -44,17 +45,20 @@ function reject(input: CandidateInput, gate: GateName, reason: string, source: s
   input.log.info("plan candidate rejected", { gate, reason, source, arm: input.arm.armId });
 }
 
-/** Texts newest first. */
-function textsOf(recent: readonly RecentText[], since = -Infinity): string[] {
-  return [...recent].filter((r) => r.at.getTime() >= since).sort((a, b) => b.at.getTime() - a.at.getTime()).map((r) => r.text);
+/** Texts newest first, with their stored shingles when they have them (the gate then never re-shingles them). */
+function textsOf(recent: readonly RecentText[], since = -Infinity): ComparableText[] {
+  return [...recent].filter((r) => r.at.getTime() >= since).sort((a, b) => b.at.getTime() - a.at.getTime())
+    .map((r) => (r.shingles ? { text: r.text, shingles: r.shingles } : r.text));
 }
+
+const plain = (texts: readonly ComparableText[]): string[] => texts.map((t) => (typeof t === "string" ? t : t.text));
 
 async function fromLlm(input: CandidateInput): Promise<Candidate | null> {
   const topic = input.content.plan.topics.find((t) => t.id === input.arm.topic);
   if (!topic || input.llm.degraded) return null;
   const format = input.arm.format as Format;
   const recentTexts = textsOf(input.recent);
-  const post = await input.llm.generate({ topic, format, recentTexts });
+  const post = await input.llm.generate({ topic, format, recentTexts: plain(recentTexts) });
   if (!post) return null;
   const decision = await runGates({ tweets: post.tweets }, { recentTexts, bannedPhrases: input.content.banned });
   if (decision.success) return { tweets: post.tweets, source: "llm", topic: topic.id, format };

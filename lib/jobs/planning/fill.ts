@@ -6,6 +6,7 @@ import type { GateName } from "../../content/gates.js";
 import { nextSlot } from "../../content/schedule.js";
 import { hourBucketOf, type TopicPlan } from "../../content/topics.js";
 import { contentHash, enqueue } from "../../db/queue.js";
+import { itemShingles } from "../../db/shingles.js";
 import { armId, chooseArmFactored, type Arm } from "../../learn/bandit.js";
 import type { JobContext } from "../../runtime/context.js";
 import { produceCandidate, type Candidate } from "./candidates.js";
@@ -68,7 +69,7 @@ async function planOne(run: RunState): Promise<PlannedItem | "duplicate" | null>
     accountId: ctx.config.XBOT_ACCOUNT_ID, kind: candidate.format, tweets: candidate.tweets, source: candidate.source, dueAt,
     topic: candidate.topic, format: candidate.format, hourBucket: bucket, armId: itemArm(run.content.plan, candidate, bucket),
   });
-  run.history.recentTexts.push({ text: candidate.tweets.join("\n"), at: dueAt });
+  run.history.recentTexts.push({ text: candidate.tweets.join("\n"), at: dueAt, shingles: itemShingles(candidate.tweets).joined });
   run.history.posted.push({ contentHash: contentHash(candidate.tweets), postedAt: dueAt });
   if (!item) return "duplicate";
   run.first = false;

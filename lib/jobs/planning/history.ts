@@ -5,6 +5,7 @@
  * posted or is due (for evergreen reuse).
  */
 import { contentHash } from "../../db/queue.js";
+import { shingleHashes } from "../../db/shingles.js";
 import type { Sql } from "../../db/sql.js";
 import type { PostedRecord } from "../../content/evergreen.js";
 
@@ -12,6 +13,8 @@ import type { PostedRecord } from "../../content/evergreen.js";
 export interface RecentText {
   readonly text: string;
   readonly at: Date;
+  /** Its stored shingle hashes (lib/db/shingles.ts). */
+  readonly shingles?: readonly number[];
 }
 
 /** The queue and posting history plan works from. */
@@ -29,48 +32,65 @@ export interface PlanHistory {
 const DAY_MS = 86_400_000;
 
 async function queueState(sql: Sql, accountId: string): Promise<Pick<PlanHistory, "pending" | "empty" | "lastDueAt">> {
-  const [row] = await sql.query<{ pending: number; total: number; lastDueAt: Date | null }>(
+  const [row] = await sql.query<{ pending: number; hasAny: boolean; lastDueAt: Date | null }>(
     `SELECT
        (SELECT count(*)::int FROM content_items WHERE account_id = $1 AND status IN ('queued', 'posting') AND kind <> 'reply') AS pending,
-       (SELECT count(*)::int FROM content_items WHERE account_id = $1) AS total,
+       (SELECT id FROM content_items WHERE account_id = $1 ORDER BY due_at DESC, id DESC LIMIT 1) IS NOT NULL AS "hasAny",
        GREATEST(
          (SELECT max(due_at) FROM content_items WHERE account_id = $1 AND status IN ('queued', 'posting') AND kind <> 'reply'),
-         (SELECT max(posted_at) FROM posts WHERE account_id = $1 AND kind <> 'reply')) AS "lastDueAt"`,
+         (SELECT max(posted_at) FROM posts WHERE account_id = $1 AND kind = 'single'),
+         (SELECT max(posted_at) FROM posts WHERE account_id = $1 AND kind = 'thread')) AS "lastDueAt"`,
     [accountId],
   );
-  return { pending: row?.pending ?? 0, empty: (row?.total ?? 0) === 0, lastDueAt: row?.lastDueAt ? new Date(row.lastDueAt) : null };
+  return { pending: row?.pending ?? 0, empty: row?.hasAny !== true, lastDueAt: row?.lastDueAt ? new Date(row.lastDueAt) : null };
 }
 
 async function recentTexts(sql: Sql, accountId: string, limit: number): Promise<RecentText[]> {
-  const rows = await sql.query<{ tweets: string[]; at: Date }>(
-    `(SELECT jsonb_build_array(text) AS tweets, posted_at AS at FROM posts
+  const rows = await sql.query<{ tweets: string[]; at: Date; shingles: number[] | null }>(
+    `(SELECT jsonb_build_array(text) AS tweets, posted_at AS at, to_jsonb(shingles) AS shingles FROM posts
        WHERE account_id = $1 AND kind <> 'reply' ORDER BY posted_at DESC LIMIT $2)
      UNION ALL
-     (SELECT tweets, due_at AS at FROM content_items
+     (SELECT tweets, due_at AS at, shingles -> 'joined' FROM content_items
        WHERE account_id = $1 AND status IN ('queued', 'posting') AND kind <> 'reply')`,
     [accountId, limit],
   );
-  return rows.map((r) => ({ text: r.tweets.join("\n"), at: new Date(r.at) }));
+  return rows.map((r) => {
+    const text = r.tweets.join("\n");
+    return { text, at: new Date(r.at), shingles: Array.isArray(r.shingles) ? r.shingles : shingleHashes(text) };
+  });
 }
 
-async function postedRecords(sql: Sql, accountId: string, since: Date): Promise<PostedRecord[]> {
+/**
+ * When each content hash was last posted or is due, since `since`: only the hashes in `hashes`
+ * when given (the evergreen library's, all reuse asks about), through content_items_hash; and
+ * receipts without an item (ghosts, reconciled), hashed from their text.
+ */
+async function postedRecords(sql: Sql, accountId: string, since: Date, hashes: readonly string[] | null): Promise<PostedRecord[]> {
   const rows = await sql.query<{ hash: string | null; text: string | null; at: Date }>(
-    `SELECT content_hash AS hash, NULL AS text, coalesce(posted_at, due_at) AS at FROM content_items
-       WHERE account_id = $1 AND status IN ('queued', 'posting', 'posted') AND coalesce(posted_at, due_at) >= $2
+    `SELECT content_hash AS hash, NULL AS text, posted_at AS at FROM content_items
+       WHERE account_id = $1 AND status IN ('queued', 'posting', 'posted') AND posted_at IS NOT NULL AND posted_at >= $2
+         AND ($3::text[] IS NULL OR content_hash = ANY($3::text[]))
      UNION ALL
-     SELECT NULL, text, posted_at FROM posts WHERE account_id = $1 AND kind = 'single' AND posted_at >= $2`,
-    [accountId, since.toISOString()],
+     SELECT content_hash, NULL, due_at FROM content_items
+       WHERE account_id = $1 AND status IN ('queued', 'posting', 'posted') AND posted_at IS NULL AND due_at >= $2
+         AND ($3::text[] IS NULL OR content_hash = ANY($3::text[]))
+     UNION ALL
+     SELECT NULL, text, posted_at FROM posts WHERE account_id = $1 AND kind = 'single' AND posted_at >= $2 AND item_id IS NULL`,
+    [accountId, since.toISOString(), hashes],
   );
   return rows.map((r) => ({ contentHash: r.hash ?? contentHash([r.text ?? ""]), postedAt: new Date(r.at) }));
 }
 
-/** Reads the history plan needs; evergreen reuse looks back `minDays` days (plus margin). */
-export async function loadPlanHistory(sql: Sql, accountId: string, now: Date, options: { recentPosts: number; minDays: number }): Promise<PlanHistory> {
+/**
+ * Reads the history plan needs; evergreen reuse looks back `minDays` days (plus margin), for
+ * the content hashes in `hashes` when given (the library's), else for every hash.
+ */
+export async function loadPlanHistory(sql: Sql, accountId: string, now: Date, options: { recentPosts: number; minDays: number; hashes?: readonly string[] }): Promise<PlanHistory> {
   const since = new Date(now.getTime() - (options.minDays + 1) * DAY_MS);
   const [state, texts, posted] = await Promise.all([
     queueState(sql, accountId),
     recentTexts(sql, accountId, options.recentPosts),
-    postedRecords(sql, accountId, since),
+    postedRecords(sql, accountId, since, options.hashes ?? null),
   ]);
   return { ...state, recentTexts: texts, posted };
 }

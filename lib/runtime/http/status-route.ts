@@ -23,7 +23,7 @@ export function statusRoute(factory?: RuntimeFactory): { GET: (r: Request) => Pr
     const sql = deps.clients.sql;
     const now = new Date((deps.clock ?? { now: Date.now }).now());
     const [health, runs, counts, queue, posts, engagement, arms] = await Promise.all([
-      healthReport(deps), recentRuns(sql, { limit: 200 }), queueCounts(sql, accountId), listItems(sql, accountId, { limit: 50 }),
+      healthReport(deps), recentRuns(sql, { limit: 200 }), queueCounts(sql, accountId, now), listItems(sql, accountId, { limit: 50 }),
       recentPostsWithMetrics(sql, accountId), engagementSeries(sql, accountId, now), armsSummary(sql, accountId),
     ]);
     const account = await accountInfo(deps);

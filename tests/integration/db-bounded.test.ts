@@ -1,0 +1,124 @@
+/**
+ * Cost that does not grow with history: at 100k items of realistic history on real Postgres
+ * (through the Neon HTTP shim), every hot query the jobs, /api/status, /api/health and the
+ * CLI send is captured as sent and EXPLAINed: no plan may seq-scan a big table.
+ */
+import { tmpdir } from "node:os";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { engagementSeries, recentPostsWithMetrics } from "../../lib/db/dashboard.js";
+import { expiredOpenAttempts, requeueOrphanClaims } from "../../lib/db/attempts.js";
+import { dueSnapshots } from "../../lib/db/metrics.js";
+import { migrate } from "../../lib/db/migrate.js";
+import { postingProblems, postingStats, receiptsToCheck, recentTexts } from "../../lib/db/posts.js";
+import { listItems, queueCounts } from "../../lib/db/queue.js";
+import { lastRunPerJob, latestFailureCode, recentRuns } from "../../lib/db/runs.js";
+import { applyRetention } from "../../lib/db/retention.js";
+import { applyScores, scorablePosts } from "../../lib/db/scoring.js";
+import { createSql, type Sql, type SqlStatement } from "../../lib/db/sql.js";
+import { loadPlanHistory } from "../../lib/jobs/planning/history.js";
+import { armsSummary } from "../../lib/learn/summary.js";
+import { bestCandidate } from "../../lib/replies/candidates.js";
+import { createTestDatabase, dropTestDatabase, services } from "../support/env.js";
+import { seedHistory } from "../support/history-seed.js";
+
+const BIG = new Set(["posts", "metric_snapshots", "job_runs", "content_items", "reply_candidates", "post_attempts", "follower_snapshots", "artifacts"]);
+const NOW = new Date(Date.UTC(2032, 2, 10, 12, 0, 0));
+
+/** A Sql that records every statement it sends. */
+function recording(sql: Sql, seen: SqlStatement[]): Sql {
+  return {
+    kind: sql.kind,
+    query: (text, params = []) => (seen.push({ text, params }), sql.query(text, params)),
+    transaction: (statements, options) => (seen.push(...statements), sql.transaction(statements, options)),
+  } as Sql;
+}
+
+/** Seq scans of big tables in a JSON plan. */
+function seqScans(plan: unknown, out: string[] = []): string[] {
+  if (Array.isArray(plan)) for (const p of plan) seqScans(p, out);
+  else if (plan && typeof plan === "object") {
+    const node = plan as Record<string, unknown>;
+    if (node["Node Type"] === "Seq Scan" && BIG.has(String(node["Relation Name"]))) out.push(`${String(node["Relation Name"])} ${String(node["Filter"] ?? "")}`.trim());
+    for (const v of Object.values(node)) if (v && typeof v === "object") seqScans(v, out);
+  }
+  return out;
+}
+
+describe.skipIf(!services().postgres)("bounded hot queries at 100k items", () => {
+  let url: string;
+  let sql: Sql;
+  let client: pg.Client;
+
+  beforeAll(async () => {
+    url = await createTestDatabase("bounded");
+    sql = createSql({ databaseUrl: url, httpEndpoint: services().postgres!.neonHttpUrl, dataDir: tmpdir() });
+    await migrate(sql);
+    const seeded = await seedHistory(sql, 100_000, NOW);
+    expect(seeded.rows.posts).toBeGreaterThan(130_000);
+    expect(seeded.rows.job_runs).toBeGreaterThan(400_000);
+    client = new pg.Client({ connectionString: url });
+    await client.connect();
+  }, 300_000);
+
+  afterAll(async () => {
+    await client?.end();
+    if (url) await dropTestDatabase(url);
+  });
+
+  /** Captures what `fn` sends and returns each statement's seq scans of big tables. */
+  async function plansOf(fn: (s: Sql) => Promise<unknown>): Promise<{ text: string; seq: string[] }[]> {
+    const seen: SqlStatement[] = [];
+    await client.query("BEGIN");
+    try {
+      await fn(recording(sql, seen));
+      const out = [];
+      for (const s of seen) {
+        const { rows } = await client.query<{ "QUERY PLAN": unknown }>(`EXPLAIN (FORMAT JSON) ${s.text}`, [...(s.params ?? [])]);
+        out.push({ text: s.text.replace(/\s+/g, " ").slice(0, 120), seq: seqScans(rows[0]!["QUERY PLAN"]) });
+      }
+      return out;
+    } finally {
+      await client.query("ROLLBACK");
+    }
+  }
+
+  const HOT: [string, (s: Sql) => Promise<unknown>][] = [
+    ["engagementSeries", (s) => engagementSeries(s, "default", NOW)],
+    ["recentPostsWithMetrics", (s) => recentPostsWithMetrics(s, "default")],
+    ["recentRuns (all jobs)", (s) => recentRuns(s, { limit: 200 })],
+    ["recentRuns (one job)", (s) => recentRuns(s, { job: "post", limit: 20 })],
+    ["lastRunPerJob", (s) => lastRunPerJob(s)],
+    ["latestFailureCode", (s) => latestFailureCode(s, "default", ["session_expired", "account_locked"])],
+    ["queueCounts", (s) => queueCounts(s, "default", NOW)],
+    ["listItems", (s) => listItems(s, "default", { limit: 50 })],
+    ["listItems by status", (s) => listItems(s, "default", { status: "failed", limit: 50 })],
+    ["postingStats", (s) => postingStats(s, "default", NOW)],
+    ["postingProblems", (s) => postingProblems(s, "default", NOW)],
+    ["recentTexts", (s) => recentTexts(s, "default")],
+    ["bestCandidate", (s) => bestCandidate(s, "default", NOW, 2)],
+    ["loadPlanHistory", (s) => loadPlanHistory(s, "default", NOW, { recentPosts: 200, minDays: 60 })],
+    ["loadPlanHistory (library hashes)", (s) => loadPlanHistory(s, "default", NOW, { recentPosts: 200, minDays: 60, hashes: ["0".repeat(64), "f".repeat(64)] })],
+    ["dueSnapshots", (s) => dueSnapshots(s, "default", NOW, 50)],
+    ["receiptsToCheck", (s) => receiptsToCheck(s, "default", new Date(NOW.getTime() - 7 * 86_400_000), NOW)],
+    ["expiredOpenAttempts", (s) => expiredOpenAttempts(s, "default", NOW)],
+    ["requeueOrphanClaims", (s) => requeueOrphanClaims(s, "default", new Date(NOW.getTime() - 600_000), NOW)],
+    ["scorablePosts", (s) => scorablePosts(s, "default", NOW, 200)],
+    ["applyScores", async (s) => applyScores(s, "default", (await scorablePosts(sql, "default", NOW, 60)).map((p) => ({ postId: p.postId, armId: p.armId, reward01: 0.5, raw: 0.4 })), NOW)],
+    ["armsSummary", (s) => armsSummary(s, "default")],
+    // Last: it deletes (the rollup and one batch of every table, 90 days back).
+    ["applyRetention", (s) => applyRetention(s, "default", NOW, { days: 90, artifactDays: 14, batch: 5_000, rounds: 1 })],
+  ];
+
+  it.each(HOT)("%s: no seq scan on a big table", async (_name, fn) => {
+    const plans = await plansOf(fn);
+    expect(plans.length).toBeGreaterThan(0);
+    expect(plans.filter((p) => p.seq.length > 0)).toEqual([]);
+  }, 60_000);
+
+  it("the guard can fail: the old unbounded engagement query seq-scans", async () => {
+    const plans = await plansOf((s) => s.query(
+      `SELECT DISTINCT ON (m.tweet_id) m.tweet_id, m.likes FROM metric_snapshots m WHERE m.account_id = $1 ORDER BY m.tweet_id, m.taken_at DESC`, ["default"]));
+    expect(plans[0]!.seq.join(" ")).toContain("metric_snapshots");
+  }, 60_000);
+});
