@@ -13,8 +13,7 @@ import { jobHealth } from "../runtime/deps.js";
 import { hasProbe, probeDependency, type ProbeOutcome } from "../runtime/probes.js";
 import type { JobContext } from "../runtime/context.js";
 import { reconcileStuck } from "./heal-reconcile.js";
-import { requeueOrphanClaims } from "../db/attempts.js";
-import { ATTEMPT_LEASE_MS } from "../posting/protocol.js";
+import { releaseAbandonedClaims } from "./heal-claims.js";
 
 const DEPENDENCIES = new Set<string>(Object.keys(BREAKER_POLICIES));
 
@@ -28,6 +27,7 @@ export const heal = defineJob({
   whenStateDown: "run",
   async run(ctx) {
     if (!(await ctx.state.ping().then(() => true, () => false))) return healWithoutState(ctx);
+    const claimsReleased = await releaseAbandonedClaims(ctx);
     const swept = await ctx.state.sweepExpired();
     const probed = await probeCooledBreakers(ctx);
     const heartbeats = await ctx.state.readHeartbeats();
@@ -37,13 +37,12 @@ export const heal = defineJob({
       .map((job) => job.name);
     if (stale.length > 0) ctx.log.warn("stale heartbeats", { stale });
     const reconciled = await reconcileStuck(ctx, heal);
-    return { swept, probed, stale, reconciled };
+    return { swept, probed, stale, claimsReleased, reconciled };
   },
 });
 
 async function healWithoutState(ctx: JobContext): Promise<Record<string, unknown>> {
-  const now = new Date(ctx.clock.now());
-  const orphansRequeued = await requeueOrphanClaims(ctx.db, ctx.config.XBOT_ACCOUNT_ID, new Date(now.getTime() - ATTEMPT_LEASE_MS), now);
+  const orphansRequeued = await releaseAbandonedClaims(ctx);
   ctx.log.warn("heal without the state store: only database repairs ran", { orphansRequeued });
   return { state: "unreachable", orphansRequeued };
 }

@@ -16,6 +16,7 @@ import type { JobCatalog } from "./deps.js";
 import { executeWithDeadline } from "./execute.js";
 import type { JobDefinition, JobSummary, Mode, Trigger } from "./job.js";
 import { resolveMode } from "./mode.js";
+import { reviewAfterRun } from "./incidents.js";
 
 /** What the runner is built from (the composition root makes one per invocation). */
 export interface RuntimeDeps {
@@ -56,8 +57,17 @@ export interface RunResult {
   readonly summary?: JobSummary;
 }
 
-/** Runs one invocation of a job. Throws only `not_found` for an unknown job. */
+/**
+ * Runs one invocation of a job, then reviews incidents (lib/runtime/incidents.ts: bounded,
+ * never fails the run). Throws only `not_found` for an unknown job.
+ */
 export async function runJob(deps: RuntimeDeps, invocation: Invocation): Promise<RunResult> {
+  const result = await runOnce(deps, invocation);
+  await reviewAfterRun(deps, result.runId);
+  return result;
+}
+
+async function runOnce(deps: RuntimeDeps, invocation: Invocation): Promise<RunResult> {
   const job = deps.catalog.get(invocation.job);
   if (!job) throw new XbotError("not_found", `unknown job "${invocation.job}"`);
   const clock = deps.clock ?? systemClock;
