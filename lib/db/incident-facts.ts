@@ -59,3 +59,13 @@ export async function lastDecidedRuns(sql: Sql, accountId: string): Promise<Reco
   );
   return Object.fromEntries(rows.map((r) => [r.job, r]));
 }
+
+/** How many items are `posting` with no open or succeeded attempt since before `leaseCutoff` (health's "stuck"). */
+export async function stuckClaimCount(sql: Sql, accountId: string, leaseCutoff: Date): Promise<number> {
+  const rows = await sql.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM content_items i WHERE i.account_id = $1 AND i.status = 'posting' AND i.claimed_at <= $2
+       AND NOT EXISTS (SELECT 1 FROM post_attempts a WHERE a.item_id = i.id AND a.status IN ('open', 'succeeded'))`,
+    [accountId, leaseCutoff.toISOString()],
+  );
+  return rows[0]?.n ?? 0;
+}

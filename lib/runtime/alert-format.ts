@@ -5,6 +5,10 @@
  * else gets json. Text is untrusted data: Slack's control characters (&, <, >) are escaped
  * (https://api.slack.com/reference/surfaces/formatting#escaping) and Discord mentions are
  * disabled (allowed_mentions.parse = []), so an incident message can never ping anyone.
+ * Shapes: Slack incoming webhooks take `text` (the notification fallback when `blocks` is
+ * set) and Block Kit `blocks` (https://api.slack.com/messaging/webhooks); Discord's Execute
+ * Webhook takes `content` (<= 2000 chars), up to 10 `embeds` and `allowed_mentions`
+ * (https://discord.com/developers/docs/resources/webhook#execute-webhook).
  */
 import type { Incident } from "../db/incidents.js";
 
