@@ -35,7 +35,11 @@ export async function incidentSnapshot(deps: RuntimeDeps, nowMs: number): Promis
   ]);
   if (!stateRead.ok) return { now: nowMs, facts, lastRuns, state: null, stateError: { kind: state.kind, message: stateRead.error } };
   const [breakers, heartbeats] = stateRead.v;
-  const staleJobs = deps.catalog.jobs.filter((job) => heartbeats[job.name] && !jobHealth(job, heartbeats[job.name]!.lastSuccessAt, nowMs).healthy).map((job) => job.name);
+  // Stale: it succeeded once and not within its interval since (a job that never succeeded shows in its own failures).
+  const staleJobs = deps.catalog.jobs.filter((job) => {
+    const last = heartbeats[job.name]?.lastSuccessAt ?? null;
+    return last !== null && !jobHealth(job, last, nowMs).healthy;
+  }).map((job) => job.name);
   return { now: nowMs, facts, lastRuns, state: { breakers, staleJobs }, stateError: null };
 }
 
