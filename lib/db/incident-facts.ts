@@ -49,13 +49,16 @@ export async function incidentFacts(sql: Sql, accountId: string, now: Date, leas
   return { ...r, oldestDueAt: r.oldestDueAt ? new Date(r.oldestDueAt) : null, lastPostAt: r.lastPostAt ? new Date(r.lastPostAt) : null };
 }
 
-/** The last run of each job that was not skipped: what a job last tried, and how it ended. */
-export async function lastDecidedRuns(sql: Sql, accountId: string): Promise<Record<string, import("./runs.js").JobRun>> {
+/**
+ * The last run of each job that was not skipped: what a job last tried, and how it ended.
+ * Among runs that started at the same instant (a simulated clock), `latestId` wins.
+ */
+export async function lastDecidedRuns(sql: Sql, accountId: string, latestId: string | null = null): Promise<Record<string, import("./runs.js").JobRun>> {
   const rows = await sql.query<import("./runs.js").JobRun>(
     `SELECT DISTINCT ON (job) id, account_id AS "accountId", job, trigger, mode, status, reason, error_code AS "errorCode", summary,
        artifact_id AS "artifactId", started_at AS "startedAt", ended_at AS "endedAt"
-     FROM job_runs WHERE account_id = $1 AND status <> 'skipped' ORDER BY job, started_at DESC`,
-    [accountId],
+     FROM job_runs WHERE account_id = $1 AND status <> 'skipped' ORDER BY job, started_at DESC, (id = $2) DESC`,
+    [accountId, latestId],
   );
   return Object.fromEntries(rows.map((r) => [r.job, r]));
 }

@@ -25,12 +25,12 @@ export interface ReviewSummary {
 }
 
 /** Reads everything the rules judge. The state store may be down; the database may not. */
-export async function incidentSnapshot(deps: RuntimeDeps, nowMs: number): Promise<IncidentSnapshot> {
+export async function incidentSnapshot(deps: RuntimeDeps, nowMs: number, latestRunId: string | null = null): Promise<IncidentSnapshot> {
   const { sql, state } = deps.clients;
   const account = deps.config.XBOT_ACCOUNT_ID;
   const [facts, lastRuns, stateRead] = await Promise.all([
     incidentFacts(sql, account, new Date(nowMs), new Date(nowMs - ATTEMPT_LEASE_MS)),
-    lastDecidedRuns(sql, account),
+    lastDecidedRuns(sql, account, latestRunId),
     Promise.all([state.listBreakers(), state.readHeartbeats()]).then((v) => ({ ok: true as const, v }), (error: unknown) => ({ ok: false as const, error: toXbotError(error).message })),
   ]);
   if (!stateRead.ok) return { now: nowMs, facts, lastRuns, state: null, stateError: { kind: state.kind, message: stateRead.error } };
@@ -47,7 +47,7 @@ export async function incidentSnapshot(deps: RuntimeDeps, nowMs: number): Promis
 export async function reviewIncidents(deps: RuntimeDeps, source: { runId?: string } = {}): Promise<ReviewSummary> {
   const nowMs = (deps.clock ?? { now: Date.now }).now();
   const now = new Date(nowMs);
-  const { kinds, found } = judge(await incidentSnapshot(deps, nowMs));
+  const { kinds, found } = judge(await incidentSnapshot(deps, nowMs, source.runId ?? null));
   const opened: string[] = [];
   for (const input of found) {
     if (await raiseIncident(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID, { ...input, sourceRun: input.sourceRun ?? source.runId ?? null }, now)) opened.push(dedupeKeyOf(input));
