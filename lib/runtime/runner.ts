@@ -64,7 +64,8 @@ export interface RunResult {
  */
 export async function runJob(deps: RuntimeDeps, invocation: Invocation): Promise<RunResult> {
   const result = await runOnce(deps, invocation);
-  await reviewAfterRun(deps, result.runId);
+  // The review reads and writes the database: not while it is known to be down (the db breaker is open, or the run failed on it).
+  if (result.reason !== "breaker_open:db" && result.errorCode !== "db_unavailable") await reviewAfterRun(deps, result.runId);
   return result;
 }
 
