@@ -8,7 +8,10 @@
  *    fails for good; the operator resets the breaker, the next item posts;
  *  - a ghost (a post on X the database never knew), found by reconcile;
  *  - a stale job heartbeat on a simulated clock;
- *  - a thread cut after its first tweet (partial).
+ *  - a thread cut after its first tweet (partial);
+ *  - a post killed after its click (attempt open) while the x breaker is isolated: the attempt
+ *    is stuck past its lease with reconcile unable to run, and nothing is posted for hours
+ *    while an item is due (simulated clock).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox, type Sandbox } from "../../lib/dev/sandbox/index.js";
@@ -21,6 +24,7 @@ import { heal } from "../../lib/jobs/heal.js";
 import { services } from "../support/env.js";
 import { botRuntime, NO_CAPS, TestClock } from "../support/bot.js";
 import { gqlPost } from "../support/sandbox-api.js";
+import { runChild } from "../support/child.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.js";
 
 let sandbox: Sandbox;
@@ -116,5 +120,41 @@ describe.skipIf(!services().postgres || !services().redis)("incident kinds from 
     expect(await runJob(deps, { job: "post", trigger: "manual" })).toMatchObject({ status: "ok", summary: { posted: 1 } });
     expect(events(path, "partial_thread", thread.id)).toEqual(["opened", "resolved"]);
     expect(sandbox.posts().filter((p) => p.text.endsWith(tag) && !p.deleted).map((p) => p.text).sort()).toEqual([`cut thread one ${tag}`, `cut thread two ${tag}`]);
+  }, 180_000);
+
+  it("an attempt stuck past its lease with reconcile blocked, and nothing posted for hours while due: each opened once, resolved once", async () => {
+    sandbox.reset();
+    const path = "/stuck";
+    const clock = new TestClock();
+    const rt = await botRuntime("redis", sandbox, { jobs, clock, env: { XBOT_CAPS: NO_CAPS, XBOT_ALERT_WEBHOOK_URL: receiver.url + path } });
+    const deps = await rt.factory();
+    const tag = Math.random().toString(36).slice(2, 8);
+    await queue(deps, `killed after the click ${tag}`);
+    const child = runChild(rt.env, "post", {}, 0, "", JSON.stringify(sandbox.storageState()), "post:after_click");
+    expect(await child.result).toBeNull();
+    await queue(deps, `waiting behind it ${tag}`);
+    await deps.clients.state.isolateBreaker("x", clock.now());
+
+    clock.advance(4 * 3_600_000);
+    sandbox.setNow(clock.now());
+    expect((await runJob(deps, { job: "heal", trigger: "manual" })).summary?.reconciled).toMatchObject({ stuck: 1, skipped: "breaker x is not closed" });
+    expect(await openKinds(deps, clock.now())).toEqual(["attempt_stuck:attempts", "breaker_isolated:x", "nothing_posted:queue"]);
+    await runJob(deps, { job: "heal", trigger: "manual" });
+    expect(events(path, "attempt_stuck", "attempts")).toEqual(["opened"]);
+    expect(events(path, "nothing_posted", "queue")).toEqual(["opened"]);
+
+    await deps.clients.state.resetBreaker("x");
+    expect((await runJob(deps, { job: "reconcile", trigger: "manual" })).summary).toMatchObject({ resolved: 1 });
+    expect(events(path, "attempt_stuck", "attempts")).toEqual(["opened", "resolved"]);
+    // The killed child's post lock lapses within about a minute of real time (RUN_LEASE_MS).
+    let posted = await runJob(deps, { job: "post", trigger: "manual" });
+    for (let i = 0; i < 40 && posted.reason === "locked"; i++) {
+      await new Promise((r) => setTimeout(r, 2_000));
+      posted = await runJob(deps, { job: "post", trigger: "manual" });
+    }
+    expect(posted, JSON.stringify(posted)).toMatchObject({ status: "ok", summary: { posted: 1 } });
+    expect(events(path, "nothing_posted", "queue")).toEqual(["opened", "resolved"]);
+    expect(await openKinds(deps, clock.now())).toEqual([]);
+    expect(sandbox.posts().filter((p) => p.text.endsWith(tag) && !p.deleted)).toHaveLength(2);
   }, 180_000);
 });
