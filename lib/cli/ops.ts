@@ -30,7 +30,9 @@ export async function statusCommand(ctx: CliContext): Promise<ExitCode> {
     for (const line of incidentLines(health.incidents, now)) ctx.io.out(line);
     ctx.io.out(`browser ${health.resources.browser.used ?? "?"}/${health.resources.browser.slots} slots in use`);
     const breakers = Object.entries(health.breakers);
-    ctx.io.out(`breakers ${breakers.length === 0 ? "all closed" : breakers.map(([name, b]) => `${name} ${b.phase}${b.state === "open" ? ` (retry ${ago(now - b.retryAtMs)})` : ""}`).join(", ")}`);
+    const closed = health.breakerNames.filter((name) => !health.breakers[name] || health.breakers[name]!.phase === "closed");
+    const notClosed = breakers.filter(([, b]) => b.phase !== "closed");
+    ctx.io.out(`breakers ${[...notClosed.map(([name, b]) => `${name} ${b.phase}${b.state === "open" ? ` (retry ${ago(now - b.retryAtMs)})` : ""}`), ...(closed.length ? [`closed: ${closed.join(", ")}`] : [])].join("; ")}`);
     ctx.io.out("");
     const rows = health.order.map((name) => {
       const job = health.jobs[name];

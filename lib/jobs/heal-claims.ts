@@ -6,7 +6,7 @@
  * skipped while the x or browser breaker is open).
  */
 import { raiseIncident } from "../db/incidents.js";
-import { releaseOrphanClaims } from "../db/queue.js";
+import { releaseOrphanClaims } from "../db/claims.js";
 import { ATTEMPT_LEASE_MS } from "../posting/protocol.js";
 import type { JobContext } from "../runtime/context.js";
 
@@ -20,7 +20,7 @@ export async function releaseAbandonedClaims(ctx: JobContext): Promise<number> {
     await raiseIncident(ctx.db, ctx.config.XBOT_ACCOUNT_ID, {
       kind: "stuck_posting", subject: id, severity: "error", sourceRun: ctx.runId, sourceItem: id,
       message: `item ${id} was stuck in posting past the attempt lease with no attempt; heal put it back in the queue`,
-      fix: "nothing to do if it posts on the next run; if it recurs, look at the post job's runs (npx xbot runs --job post)",
+      fix: "nothing to do if it posts on the next run; if it recurs, look at the post job's runs (npx xbot status, or the dashboard's job timeline)",
     }, now);
   }
   return released.length;

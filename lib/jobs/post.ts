@@ -4,7 +4,8 @@
  * reports what would be posted. A failure that X caused (226, 429, login wall) is
  * rethrown so the `x` breaker opens with its escalating cool-down.
  */
-import { claimDue, claimPartial, listItems, releaseClaim, type ItemKind, type QueueItem } from "../db/queue.js";
+import { claimDue, claimPartial, listItems, type ItemKind, type QueueItem } from "../db/queue.js";
+import { releaseClaim } from "../db/claims.js";
 import { postingStats } from "../db/posts.js";
 import { checkCaps } from "../posting/caps.js";
 import { postClaimedItem } from "../posting/protocol.js";

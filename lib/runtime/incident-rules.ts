@@ -49,7 +49,7 @@ const RULES: readonly Rule[] = [
   } as IncidentInput]) },
   { kind: "stuck_posting", needsState: false, find: (s) => s.facts.stuckClaims.map((i) => ({
     kind: "stuck_posting", subject: i.id, severity: "error", sourceItem: i.id, message: `item ${i.id} is claimed (posting) past the attempt lease with no attempt`,
-    fix: "heal puts it back in the queue on its next run; if it recurs, look at the post job's last run (npx xbot runs)",
+    fix: "heal puts it back in the queue on its next run; if it recurs, look at the post job's last run (npx xbot status, or the dashboard's job timeline)",
   })) },
   { kind: "attempt_stuck", needsState: false, find: attemptStuck },
   { kind: "partial_thread", needsState: false, find: (s) => s.facts.partialThreads.map((i) => ({
@@ -68,7 +68,7 @@ const RULES: readonly Rule[] = [
   { kind: "queue", needsState: false, find: queueLow },
   { kind: "llm", needsState: false, find: llmTrouble },
   { kind: "job_stale", needsState: true, find: (s) => s.state!.staleJobs.map((job) => ({
-    kind: "job_stale", subject: job, severity: "warn", message: `${job} has not succeeded within its allowed interval (heartbeat stale)`, fix: `look at its last runs (npx xbot runs --job ${job}) and the cron set-up`,
+    kind: "job_stale", subject: job, severity: "warn", message: `${job} has not succeeded within its allowed interval (heartbeat stale)`, fix: `look at its last run (npx xbot status, or the dashboard's job timeline) and the cron set-up`,
   })) },
   { kind: "state_down", needsState: false, find: (s) => !s.stateError ? [] : [{
     kind: "state_down", subject: s.stateError.kind, severity: "error", message: `state store (${s.stateError.kind}) unreachable: posting and replies are paused (they fail closed): ${s.stateError.message}`,
@@ -91,7 +91,7 @@ function nothingPosted(s: IncidentSnapshot): IncidentInput[] {
   const limit = s.now - NOTHING_POSTED_HOURS * 3_600_000;
   const due = s.facts.oldestDueAt;
   if (!due || due.getTime() > limit || (s.facts.lastPostAt && s.facts.lastPostAt.getTime() > limit)) return [];
-  return [{ kind: "nothing_posted", subject: "queue", severity: "error", message: `nothing posted for ${NOTHING_POSTED_HOURS}+ hours while items were due (oldest due ${due.toISOString()})`, fix: "see the other open incidents and the post job's last runs (npx xbot runs --job post)" }];
+  return [{ kind: "nothing_posted", subject: "queue", severity: "error", message: `nothing posted for ${NOTHING_POSTED_HOURS}+ hours while items were due (oldest due ${due.toISOString()})`, fix: "see the other open incidents and the post job's last runs (npx xbot status, or the dashboard's job timeline)" }];
 }
 
 function queueLow(s: IncidentSnapshot): IncidentInput[] {

@@ -17,7 +17,7 @@ import { executeWithDeadline } from "./execute.js";
 import type { JobDefinition, JobSummary, Mode, Trigger } from "./job.js";
 import { resolveMode } from "./mode.js";
 import { reviewAfterRun } from "./incidents.js";
-import { keepRunLeased, type RunLeaseTarget } from "./run-lease.js";
+import { keepRunLeased, runLeaseTarget } from "./run-lease.js";
 
 /** What the runner is built from (the composition root makes one per invocation). */
 export interface RuntimeDeps {
@@ -86,7 +86,7 @@ async function runOnce(deps: RuntimeDeps, invocation: Invocation): Promise<RunRe
     runId, job: job.name, trigger: invocation.trigger, mode, config: deps.config, db: deps.clients.sql, state: deps.clients.state,
     log, clock, catalog: deps.catalog, params: invocation.params ?? {}, openBrowser: deps.openBrowser, faults: deps.faults, ...deadline,
   });
-  const stopLease = admitted.stateDown ? async () => undefined : keepRunLeased(deps.clients.state, runLeaseTarget(run), log);
+  const stopLease = admitted.stateDown ? async () => undefined : keepRunLeased(deps.clients.state, runLeaseTarget(job, deps, runId, invocation.skipLock === true), log);
   const outcome = await executeWithDeadline(job, owned).finally(clear);
   await stopLease();
   if (!admitted.stateDown) await settle(run, admitted.trials, outcome.error);
@@ -124,12 +124,6 @@ async function admit(run: Run): Promise<Admitted> {
   if (!decision.success) return { success: false, reason: refusalReason(decision) };
   if (decision.trials.length > 0) run.log.info("holding half-open trial", { trials: decision.trials });
   return { success: true, trials: decision.trials, stateDown: false };
-}
-
-/** The lock and leases admission gave the run (renewed while it runs). */
-function runLeaseTarget(run: Run): RunLeaseTarget {
-  const leases = admitRequest(run.job, run.deps.catalog, run.deps.config, { runId: run.runId, nowMs: run.startedAt }).leases;
-  return { job: run.job.name, runId: run.runId, lock: !run.invocation.skipLock, leases: leases.map(({ resource, slots }) => ({ resource, slots })) };
 }
 
 async function settle(run: Run, trials: readonly string[], error: XbotError | null): Promise<void> {
