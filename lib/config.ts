@@ -64,11 +64,14 @@ const schema = z.object({
   XBOT_RETENTION_DAYS: int(15, 3650).default(90),
   /** Days failure artifacts (screenshots, HTML) are kept. */
   XBOT_ARTIFACT_RETENTION_DAYS: int(1, 3650).default(14),
+  XBOT_ALERT_WEBHOOK_URL: z.string().refine((text) => text.split(",").every((u) => httpUrl.safeParse(u.trim()).success), "must be one or more http(s) URLs, comma-separated").optional(),
+  XBOT_ALERT_FORMAT: z.enum(["json", "slack", "discord"]).optional(),
+  XBOT_ALERT_REMIND_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(6),
   XBOT_REPLY_ACCOUNTS: z.string().regex(/^([A-Za-z0-9_]{1,15})(,[A-Za-z0-9_]{1,15})*$/, "must be a comma list of X handles without @").optional(),
 });
 
 /** Variables whose values are never echoed in error messages. */
-const SECRET_VARS = new Set(["DATABASE_URL", "UPSTASH_REDIS_REST_TOKEN", "QSTASH_TOKEN", "QSTASH_CURRENT_SIGNING_KEY", "QSTASH_NEXT_SIGNING_KEY", "CRON_SECRET", "XBOT_ADMIN_TOKEN", "XBOT_LLM_API_KEY", "XBOT_SESSION_KEY", "XBOT_PROXY_URL"]);
+const SECRET_VARS = new Set(["DATABASE_URL", "UPSTASH_REDIS_REST_TOKEN", "QSTASH_TOKEN", "QSTASH_CURRENT_SIGNING_KEY", "QSTASH_NEXT_SIGNING_KEY", "CRON_SECRET", "XBOT_ADMIN_TOKEN", "XBOT_LLM_API_KEY", "XBOT_SESSION_KEY", "XBOT_PROXY_URL", "XBOT_ALERT_WEBHOOK_URL"]);
 
 /** Names the Vercel Marketplace integrations set, mapped onto ours (ours win). */
 const ALIASES: Record<string, string> = {
@@ -149,5 +152,7 @@ function dedupe(problems: { variable: string; problem: string }[]): { variable: 
 
 /** Secret values in a config, for log scrubbing. */
 export function configSecrets(config: Config): string[] {
-  return [...SECRET_VARS].map((k) => (config as Record<string, unknown>)[k]).filter((v): v is string => typeof v === "string");
+  const values = [...SECRET_VARS].map((k) => (config as Record<string, unknown>)[k]).filter((v): v is string => typeof v === "string");
+  // Each webhook URL of the list is a secret on its own (Slack and Discord URLs carry a token).
+  return [...values, ...(config.XBOT_ALERT_WEBHOOK_URL?.split(",").map((u) => u.trim()).filter(Boolean) ?? [])];
 }

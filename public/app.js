@@ -3,6 +3,8 @@
 // `health` is optional: a missing one renders as "no data yet". Text from the data is always
 // set with textContent, never parsed as HTML.
 
+import { infoLines, isInfoAlert, renderIncidents } from "./incidents.js";
+
 const TOKEN_KEY = "xbot.adminToken";
 const REFRESH_MS = 15_000;
 const LEVELS = ["survival", "minimal", "reduced", "full"];
@@ -62,8 +64,11 @@ function num(n) {
   return String(Math.round(n * 100) / 100).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
+/** A table; on a phone (style.css) each row stacks, every cell labelled by its header. */
 function table(headers, rows) {
-  return el("table", null,
+  const labels = headers.map((h) => h.label ?? h);
+  for (const row of rows) [...row.children].forEach((cell, i) => { if (labels[i] && !cell.dataset.label) cell.dataset.label = labels[i]; });
+  return el("table", { class: "stack" },
     el("thead", null, el("tr", null, headers.map((h) => el("th", { class: h.num ? "num" : undefined }, h.label ?? h)))),
     el("tbody", null, rows));
 }
@@ -103,19 +108,22 @@ function renderHeader(health, status) {
   $("updated").textContent = `updated ${new Date().toISOString().slice(11, 19)} UTC`;
 }
 
-function renderAlerts(health) {
+function renderAlerts(health, status) {
   const box = $("alerts");
   box.replaceChildren();
-  const alerts = Array.isArray(health?.alerts) ? health.alerts : [];
+  const alerts = Array.isArray(health?.alerts) ? health.alerts.filter((text) => !isInfoAlert(text)) : [];
   if (health?.status === "down") box.append(el("div", { class: "alert bad" }, "xbot is DOWN: the database does not answer. Jobs cannot run until it does."));
   for (const text of alerts) box.append(el("div", { class: `alert${/isolated|open|expired|226|automated/i.test(text) ? " bad" : ""}` }, text));
+  for (const text of infoLines(status)) box.append(el("div", { class: "alert info" }, text));
 }
 
 function renderBreakers(health) {
   const box = $("breakers");
-  const breakers = Object.entries(health?.breakers ?? {});
+  const known = health?.breakers ?? {};
+  const names = [...new Set([...(health?.breakerNames ?? []), ...Object.keys(known)])];
+  const breakers = names.map((name) => [name, known[name] ?? { state: "closed", phase: "closed", failures: 0, opens: 0 }]);
   if (breakers.length === 0) {
-    box.replaceChildren(empty("All breakers closed (none has tripped yet)."));
+    box.replaceChildren(empty("No breaker reported."));
     return;
   }
   const now = Date.now();
@@ -429,7 +437,8 @@ async function load() {
     const runs = Array.isArray(body.runs) ? body.runs : [];
     showApp();
     renderHeader(body.health, body);
-    renderAlerts(body.health);
+    renderIncidents($("incidents"), body.health);
+    renderAlerts(body.health, body);
     renderBreakers(body.health);
     renderResources(body.health, body);
     renderTimeline(body.health, runs);

@@ -31,7 +31,7 @@ commands:
   run <job> [--mode live|dry|shadow] [--params JSON] [--remote URL]
                                    run a job here (in-process), or on a deployment with --remote
                                    (POST /api/jobs/<job> with XBOT_ADMIN_TOKEN)
-  status                           health, breakers, jobs and queue
+  status                           health, open incidents, breakers, jobs and queue
   breaker list                     every breaker with its phase and cool-down
   breaker reset <name>             close a breaker and clear its history
   breaker isolate <name>           hold a breaker open until reset (jobs needing it are skipped)
@@ -43,6 +43,7 @@ commands:
   queue cancel <id>
   posts [--origin bot|reconciled|ghost] [--limit N]
                                    what xbot knows is on X (ghosts: on X, never posted by xbot)
+  alerts test                      send a test alert to every XBOT_ALERT_WEBHOOK_URL
   migrate                          apply pending database migrations
   doctor [--online]                check config, db, state, qstash, llm, browser and session
 
@@ -63,6 +64,7 @@ const SPECS: Record<string, Spec> = {
   queue: { ...COMMON, thread: { type: "boolean" }, at: { type: "string" }, status: { type: "string" }, limit: { type: "string" } },
   posts: { ...COMMON, origin: { type: "string" }, limit: { type: "string" } },
   migrate: COMMON,
+  alerts: COMMON,
   doctor: { ...COMMON, online: { type: "boolean" } },
 };
 
@@ -154,6 +156,9 @@ async function dispatch(ctx: CliContext, command: string, values: Record<string,
     case "migrate":
       if (positionals.length > 0) throw new UsageError("usage: xbot migrate");
       return (await ops()).migrateCommand(ctx);
+    case "alerts":
+      if (positionals.length > 1) throw new UsageError("usage: xbot alerts test");
+      return (await import("./alerts.js")).alertsCommand(ctx, positionals[0]);
     case "doctor":
       if (positionals.length > 0) throw new UsageError("usage: xbot doctor [--online]");
       return (await import("./doctor.js")).doctorCommand(ctx, values.online === true);

@@ -8,6 +8,7 @@ import { BREAKER_POLICIES } from "../resilience/policies.js";
 import { breakerPhase, CLOSED_BREAKER, type BreakerRecord } from "../state/breaker.js";
 import { loadConfig } from "../config.js";
 import { describeConfig } from "../dev/local.js";
+import { incidentLines } from "./alerts.js";
 import { progress, withRuntime, type CliContext } from "./context.js";
 import { ago, CliFailure, EXIT, excerpt, isoTime, table, toJson, UsageError, type ExitCode } from "./io.js";
 
@@ -26,9 +27,12 @@ export async function statusCommand(ctx: CliContext): Promise<ExitCode> {
     ctx.io.out(`status  ${health.status}, level ${health.level} (${LEVEL_NAMES[health.level] ?? "?"})`);
     ctx.io.out(`probes  db ${health.probes.db.ok ? "ok" : `DOWN: ${health.probes.db.error?.message ?? ""}`}, state ${health.probes.state.ok ? "ok" : `DOWN: ${"error" in health.probes.state ? health.probes.state.error : ""}`}`);
     ctx.io.out(`where   db ${where.db}; state ${where.state}; x ${where.x}; mode ${config.XBOT_MODE}`);
+    for (const line of incidentLines(health.incidents, now)) ctx.io.out(line);
     ctx.io.out(`browser ${health.resources.browser.used ?? "?"}/${health.resources.browser.slots} slots in use`);
     const breakers = Object.entries(health.breakers);
-    ctx.io.out(`breakers ${breakers.length === 0 ? "all closed" : breakers.map(([name, b]) => `${name} ${b.phase}${b.state === "open" ? ` (retry ${ago(now - b.retryAtMs)})` : ""}`).join(", ")}`);
+    const closed = health.breakerNames.filter((name) => !health.breakers[name] || health.breakers[name]!.phase === "closed");
+    const notClosed = breakers.filter(([, b]) => b.phase !== "closed");
+    ctx.io.out(`breakers ${[...notClosed.map(([name, b]) => `${name} ${b.phase}${b.state === "open" ? ` (retry ${ago(now - b.retryAtMs)})` : ""}`), ...(closed.length ? [`closed: ${closed.join(", ")}`] : [])].join("; ")}`);
     ctx.io.out("");
     const rows = health.order.map((name) => {
       const job = health.jobs[name];

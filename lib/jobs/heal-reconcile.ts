@@ -6,7 +6,8 @@
  */
 import { expiredOpenAttempts } from "../db/attempts.js";
 import { reconcile, type ReconcileSummary } from "../posting/reconcile.js";
-import { BROWSER_RESOURCE, lockTtlMs } from "../runtime/admission.js";
+import { BROWSER_RESOURCE, runLeaseMs } from "../runtime/admission.js";
+import { keepRunLeased } from "../runtime/run-lease.js";
 import type { JobContext } from "../runtime/context.js";
 import type { JobDefinition } from "../runtime/job.js";
 import { xAccess } from "./x-access.js";
@@ -23,11 +24,14 @@ export async function reconcileStuck(ctx: JobContext, heal: JobDefinition): Prom
   for (const name of ["browser", "x"]) {
     if ((await ctx.state.readBreaker(name)).state !== "closed") return { stuck, skipped: `breaker ${name} is not closed` };
   }
-  const lease = await ctx.state.acquireLease(BROWSER_RESOURCE, ctx.runId, ctx.config.XBOT_BROWSER_SLOTS, lockTtlMs(heal));
+  // The slot lives runLeaseMs (at most 60 s) and is renewed while reconcile runs, so a killed heal frees it within about a minute.
+  const lease = await ctx.state.acquireLease(BROWSER_RESOURCE, ctx.runId, ctx.config.XBOT_BROWSER_SLOTS, runLeaseMs(heal));
   if (!lease.success) return { stuck, skipped: "no free browser slot" };
+  const stop = keepRunLeased(ctx.state, { job: heal.name, runId: ctx.runId, lock: false, ttlMs: runLeaseMs(heal), leases: [{ resource: BROWSER_RESOURCE, slots: ctx.config.XBOT_BROWSER_SLOTS }] }, ctx.log);
   try {
     return { stuck, ...(await reconcile(ctx, await xAccess(ctx))) };
   } finally {
+    await stop();
     await ctx.state.releaseLease(BROWSER_RESOURCE, ctx.runId);
   }
 }

@@ -14,8 +14,7 @@ import { hasProbe, probeDependency, type ProbeOutcome } from "../runtime/probes.
 import type { JobContext } from "../runtime/context.js";
 import { reconcileStuck } from "./heal-reconcile.js";
 import { retentionStep } from "./heal-retention.js";
-import { requeueOrphanClaims } from "../db/attempts.js";
-import { ATTEMPT_LEASE_MS } from "../posting/protocol.js";
+import { releaseAbandonedClaims } from "./heal-claims.js";
 
 const DEPENDENCIES = new Set<string>(Object.keys(BREAKER_POLICIES));
 
@@ -29,6 +28,7 @@ export const heal = defineJob({
   whenStateDown: "run",
   async run(ctx) {
     if (!(await ctx.state.ping().then(() => true, () => false))) return healWithoutState(ctx);
+    const claimsReleased = await releaseAbandonedClaims(ctx);
     const swept = await ctx.state.sweepExpired();
     const probed = await probeCooledBreakers(ctx);
     const heartbeats = await ctx.state.readHeartbeats();
@@ -39,13 +39,12 @@ export const heal = defineJob({
     if (stale.length > 0) ctx.log.warn("stale heartbeats", { stale });
     const reconciled = await reconcileStuck(ctx, heal);
     const retention = await retentionStep(ctx);
-    return { swept, probed, stale, reconciled, retention };
+    return { swept, probed, stale, claimsReleased, reconciled, retention };
   },
 });
 
 async function healWithoutState(ctx: JobContext): Promise<Record<string, unknown>> {
-  const now = new Date(ctx.clock.now());
-  const orphansRequeued = await requeueOrphanClaims(ctx.db, ctx.config.XBOT_ACCOUNT_ID, new Date(now.getTime() - ATTEMPT_LEASE_MS), now);
+  const orphansRequeued = await releaseAbandonedClaims(ctx);
   const retention = await retentionStep(ctx);
   ctx.log.warn("heal without the state store: only database repairs ran", { orphansRequeued });
   return { state: "unreachable", orphansRequeued, retention };

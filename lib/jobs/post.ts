@@ -5,12 +5,14 @@
  * rethrown so the `x` breaker opens with its escalating cool-down.
  */
 import { claimDue, claimPartial, listItems, type ItemKind, type QueueItem } from "../db/queue.js";
+import { releaseClaim } from "../db/claims.js";
 import { postingStats } from "../db/posts.js";
 import { checkCaps } from "../posting/caps.js";
 import { postClaimedItem } from "../posting/protocol.js";
 import { defineJob, type JobSummary } from "../runtime/job.js";
 import type { JobContext } from "../runtime/context.js";
-import { xAccess } from "./x-access.js";
+import { toXbotError } from "../errors.js";
+import { xAccess, type XAccess } from "./x-access.js";
 
 /** The kinds the caps allow now, or the reason none is. */
 async function allowedKinds(ctx: JobContext, now: Date): Promise<{ kinds: ItemKind[]; capped?: string }> {
@@ -62,7 +64,23 @@ async function claimNext(ctx: JobContext, now: Date): Promise<{ claimed: QueueIt
 }
 
 async function postAndReport(ctx: JobContext, item: QueueItem): Promise<JobSummary> {
-  const outcome = await postClaimedItem(ctx, item, await xAccess(ctx));
+  const outcome = await postClaimedItem(ctx, item, await accessOrRelease(ctx, item));
   if ((outcome.result === "not_posted" || outcome.result === "unknown") && outcome.error.dependency) throw outcome.error;
   return { ...outcome, ...("error" in outcome ? { error: outcome.error.toJSON() } : {}), posted: outcome.result === "posted" ? 1 : 0 };
+}
+
+/**
+ * The site and browser for a claimed item. A failure here comes before any attempt row, so the
+ * claim goes back at once with the reason (never left `posting` for heal), and the error is
+ * rethrown so the run fails and the browser/x breaker counts it.
+ */
+async function accessOrRelease(ctx: JobContext, item: QueueItem): Promise<XAccess> {
+  try {
+    return await xAccess(ctx);
+  } catch (error) {
+    const e = toXbotError(error);
+    const released = await releaseClaim(ctx.db, item, ctx.runId, `not attempted: ${e.code}: ${e.message}`, new Date(ctx.clock.now()));
+    ctx.log.warn("claim released: the run failed before any attempt", { itemId: item.id, code: e.code, released });
+    throw e;
+  }
 }

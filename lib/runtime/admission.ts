@@ -17,12 +17,24 @@ export function lockTtlMs(job: JobDefinition): number {
   return job.maxDurationMs + Math.min(30_000, Math.ceil(job.maxDurationMs / 4));
 }
 
+/**
+ * How long a run's lock and leases live without being renewed. The live run renews them
+ * (run-lease.ts) every quarter of this, so a run killed with SIGKILL frees its job lock and
+ * browser slot within about a minute instead of its whole maxDuration.
+ */
+export const RUN_LEASE_MS = 60_000;
+
+/** The lock and lease TTL given at admission: {@link lockTtlMs}, at most {@link RUN_LEASE_MS}. */
+export function runLeaseMs(job: JobDefinition): number {
+  return Math.min(lockTtlMs(job), RUN_LEASE_MS);
+}
+
 /** The browser slot budget resource name. */
 export const BROWSER_RESOURCE = "browser";
 
 /** The admission request of a run. */
 export function admitRequest(job: JobDefinition, catalog: JobCatalog, config: Config, run: { runId: string; nowMs: number; deliveryId?: string; skipLock?: boolean }): AdmitRequest {
-  const ttlMs = lockTtlMs(job);
+  const ttlMs = runLeaseMs(job);
   const leases = job.needs.includes("browser") ? [{ resource: BROWSER_RESOURCE, slots: config.XBOT_BROWSER_SLOTS, ttlMs }] : [];
   for (const b of job.budgets ?? []) leases.push({ resource: b.resource, slots: b.slots, ttlMs });
   return {
@@ -33,6 +45,8 @@ export function admitRequest(job: JobDefinition, catalog: JobCatalog, config: Co
     dedupeTtlMs: DEDUPE_TTL_MS,
     ...(run.skipLock ? { skipLock: true } : {}),
     lockTtlMs: ttlMs,
+    // A half-open trial is not renewed: it lives as long as the run may.
+    trialTtlMs: lockTtlMs(job),
     breakers: guardedDependencies(job).map((name) => ({ name, policy: BREAKER_POLICIES[name] })),
     after: job.after.map((name) => ({ job: name, maxAgeMs: maxSuccessAgeMs(catalog.get(name)!) })),
     leases,

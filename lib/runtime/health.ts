@@ -1,20 +1,22 @@
 /**
  * Health: probes of db and state, breakers with their phase and cool-down, browser slot
  * usage, job heartbeats judged against each job's interval, the service level, and the
- * last run of each job. `status` is down (the database is unreachable), degraded (the
- * state store is unreachable, level < 3, or a job that has run is overdue) or ok. With the
+ * last run of each job, and the incidents (incident-report.ts). `status` is down (the database
+ * is unreachable), degraded (the state store is unreachable, level < 3, a job that has run is
+ * overdue, a claim is stuck, or an error/warn incident is open) or ok. With the
  * state store down, posting fails closed: alerts say so.
  */
 import { probeDb } from "../db/health.js";
 import { postingProblems } from "../db/posts.js";
 import { lastRunPerJob } from "../db/runs.js";
 import { toXbotError } from "../errors.js";
-import { LEVEL_WHEN_OPEN } from "../resilience/policies.js";
+import { BREAKER_POLICIES, LEVEL_WHEN_OPEN } from "../resilience/policies.js";
 import { breakerPhase, type BreakerRecord } from "../state/breaker.js";
 import type { Heartbeat } from "../state/store.js";
 import { BROWSER_RESOURCE } from "./admission.js";
 import { jobHealth } from "./deps.js";
 import { alertsOf } from "./alerts.js";
+import { incidentReport } from "./incident-report.js";
 import type { RuntimeDeps } from "./runner.js";
 
 /** The full health report (admin only). */
@@ -41,22 +43,27 @@ export function serviceLevel(breakers: Record<string, BreakerRecord>): number {
 export async function healthReport(deps: RuntimeDeps) {
   const now = (deps.clock ?? { now: Date.now }).now();
   const { sql, state } = deps.clients;
-  const [db, ping, breakers, heartbeats, browserLeases, lastRuns, problems] = await Promise.all([
+  const [db, ping, breakers, heartbeats, browserLeases, lastRuns, problems, incidents] = await Promise.all([
     probeDb(sql), safe(() => state.ping()), safe(() => state.listBreakers()), safe(() => state.readHeartbeats()),
     safe(() => state.countLeases(BROWSER_RESOURCE)), safe(() => lastRunPerJob(sql)), safe(() => postingProblems(sql, deps.config.XBOT_ACCOUNT_ID, new Date(now))),
+    safe(() => incidentReport(sql, deps.config, new Date(now))),
   ]);
   const records = breakers.ok ? breakers.value : {};
   const level = serviceLevel(records);
   const jobs = jobsHealth(deps, heartbeats.ok ? heartbeats.value : {}, now);
   const overdue = Object.values(jobs).some((j) => j.lastSuccessAt !== null && !j.healthy);
-  const status = !db.ok ? "down" : !ping.ok || level < 3 || overdue ? "degraded" : "ok";
+  const incidentsDegrade = incidents.ok && incidents.value.degraded;
+  const status = !db.ok ? "down" : !ping.ok || level < 3 || overdue || incidentsDegrade ? "degraded" : "ok";
   const runs = lastRuns.ok ? lastRuns.value : {};
   const stateAlert = ping.ok ? [] : [`state store (${state.kind}) unreachable: posting and replies are paused (they fail closed)`];
   return {
     status, level, order: deps.catalog.order,
     alerts: [...stateAlert, ...alertsOf({ breakers: records, lastRuns: runs, jobs, ...(problems.ok ? { posting: problems.value } : {}) })],
     posting: problems.ok ? problems.value : null,
+    incidents: incidents.ok ? incidents.value : null,
     probes: { db, state: ping.ok ? { ok: true } : { ok: false, error: ping.error } },
+    /** Every breaker xbot has, also those never tripped (absent from `breakers`: closed). */
+    breakerNames: Object.keys(BREAKER_POLICIES),
     breakers: Object.fromEntries(Object.entries(records).map(([name, r]) => [name, { ...r, phase: breakerPhase(r, now) }])),
     resources: { browser: { used: browserLeases.ok ? browserLeases.value : null, slots: deps.config.XBOT_BROWSER_SLOTS } },
     jobs,

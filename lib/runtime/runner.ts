@@ -16,6 +16,8 @@ import type { JobCatalog } from "./deps.js";
 import { executeWithDeadline } from "./execute.js";
 import type { JobDefinition, JobSummary, Mode, Trigger } from "./job.js";
 import { resolveMode } from "./mode.js";
+import { reviewAfterRun } from "./incidents.js";
+import { keepRunLeased, runLeaseTarget } from "./run-lease.js";
 
 /** What the runner is built from (the composition root makes one per invocation). */
 export interface RuntimeDeps {
@@ -56,8 +58,18 @@ export interface RunResult {
   readonly summary?: JobSummary;
 }
 
-/** Runs one invocation of a job. Throws only `not_found` for an unknown job. */
+/**
+ * Runs one invocation of a job, then reviews incidents (lib/runtime/incidents.ts: bounded,
+ * never fails the run). Throws only `not_found` for an unknown job.
+ */
 export async function runJob(deps: RuntimeDeps, invocation: Invocation): Promise<RunResult> {
+  const result = await runOnce(deps, invocation);
+  // The review reads and writes the database: not while it is known to be down (the db breaker is open, or the run failed on it).
+  if (result.reason !== "breaker_open:db" && result.errorCode !== "db_unavailable") await reviewAfterRun(deps, result.runId);
+  return result;
+}
+
+async function runOnce(deps: RuntimeDeps, invocation: Invocation): Promise<RunResult> {
   const job = deps.catalog.get(invocation.job);
   if (!job) throw new XbotError("not_found", `unknown job "${invocation.job}"`);
   const clock = deps.clock ?? systemClock;
@@ -74,7 +86,9 @@ export async function runJob(deps: RuntimeDeps, invocation: Invocation): Promise
     runId, job: job.name, trigger: invocation.trigger, mode, config: deps.config, db: deps.clients.sql, state: deps.clients.state,
     log, clock, catalog: deps.catalog, params: invocation.params ?? {}, openBrowser: deps.openBrowser, faults: deps.faults, ...deadline,
   });
+  const stopLease = admitted.stateDown ? async () => undefined : keepRunLeased(deps.clients.state, runLeaseTarget(job, deps, runId, invocation.skipLock === true), log);
   const outcome = await executeWithDeadline(job, owned).finally(clear);
+  await stopLease();
   if (!admitted.stateDown) await settle(run, admitted.trials, outcome.error);
   if (outcome.error) return record(run, { status: "failed", error: outcome.error, summary: { error: outcome.error.message, ...outcome.error.details } });
   return record(run, { status: "ok", summary: outcome.summary });

@@ -60,7 +60,7 @@ export function admitPayload(keys: StateKeys, r: import("./store.js").AdmitReque
     ...common(keys, r.job, r.nowMs, r.runId),
     ...(r.dedupeKey ? { dedupeKey: keys.once(r.dedupeKey), dedupeTtlMs: r.dedupeTtlMs } : {}),
     ...(r.skipLock ? {} : { lockKey: keys.lock(r.job), lockTtlMs: r.lockTtlMs }),
-    breakers: r.breakers.map((b) => ({ name: b.name, key: keys.breaker(b.name), trialKey: keys.breakerTrial(b.name), trialTtlMs: r.lockTtlMs })),
+    breakers: r.breakers.map((b) => ({ name: b.name, key: keys.breaker(b.name), trialKey: keys.breakerTrial(b.name), trialTtlMs: r.trialTtlMs ?? r.lockTtlMs })),
     after: r.after.map((a) => ({ job: a.job, key: keys.heartbeat(a.job), maxAgeMs: a.maxAgeMs })),
     leases: r.leases.map((l) => ({ resource: l.resource, key: keys.lease(l.resource), slots: l.slots, ttlMs: l.ttlMs })),
     minLevel: r.minLevel,

@@ -54,6 +54,8 @@ export interface AdmitRequest {
   /** Skip the job lock (tests of the claim protocol only). */
   readonly skipLock?: boolean;
   readonly lockTtlMs: number;
+  /** How long a half-open trial taken here is held (default `lockTtlMs`). */
+  readonly trialTtlMs?: number;
   readonly breakers: readonly AdmitBreaker[];
   /** Jobs this one runs after, with the largest acceptable age of their last success. */
   readonly after: readonly { readonly job: string; readonly maxAgeMs: number }[];

@@ -2,7 +2,10 @@
  * The dashboard in REAL Chromium (bundled @sparticuz/chromium), served by the local server on
  * seeded data: the token is entered once, health, breakers, the job timeline with reasons,
  * the queue (and posts, engagement and arms when /api/status carries them) are rendered, the
- * console stays clean, and a screenshot lands in .xbot/test-artifacts/dashboard.png.
+ * console stays clean, and a screenshot lands in .xbot/test-artifacts/dashboard.png. Incidents
+ * are on top with their fix and alert delivery status (the webhook is a closed port, so the
+ * delivery error shows), every breaker is listed, the no-LLM default is an info line, and at
+ * 390×844 nothing overflows horizontally (screenshots at 390×844 and 1280×900).
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,9 +17,11 @@ import { insertRun, type JobRun } from "../../lib/db/runs.js";
 import { startLocalServer, type LocalServer } from "../../lib/dev/server.js";
 import { createLogger } from "../../lib/log.js";
 import { createTestDatabase, services } from "../support/env.js";
+import { reviewIncidents } from "../../lib/runtime/incidents.js";
 
 const svc = services();
 const SCREENSHOT = join(process.cwd(), ".xbot/test-artifacts/dashboard.png");
+const SHOT = (name: string) => join(process.cwd(), `.xbot/test-artifacts/dashboard-${name}.png`);
 const ADMIN = "dashboard-admin-token-0123456789";
 const ARTIFACT = "art_mk2x9_deadbeef01";
 
@@ -38,6 +43,7 @@ async function seed(): Promise<void> {
     run("post", 25, "ok", { summary: { result: "posted" } }),
     run("post", 15, "failed", { errorCode: "x_automated", summary: { error: "X refused the post as automated (226)" }, artifactId: ARTIFACT }),
     run("post", 5, "skipped", { reason: "breaker_open:x" }),
+    run("plan", 12, "ok", { summary: { target: 2, pendingBefore: 0, planned: 2, degraded: "llm not configured" } }),
   ];
   for (const r of runs) await insertRun(sql, r);
   const due = new Date(Date.now() + 3_600_000);
@@ -61,12 +67,14 @@ async function seed(): Promise<void> {
       [`${topic}:single:14`, topic, alpha, beta, pulls, alpha - 1]);
   }
   await sql.query("INSERT INTO artifacts (id, operation, url, error, screenshot, html) VALUES ($1, 'post', 'https://x.test/home', '{}', decode('89504e47', 'hex'), '<p>page</p>')", [ARTIFACT]);
+  // The review every run ends with (lib/runtime/incidents.ts), here without a run so the seeded timeline stays as it is.
+  await reviewIncidents(server.local.deps);
 }
 
 describe.skipIf(!svc.postgres)("dashboard in real Chromium", () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "xbot-dashboard-"));
-    const env = { DATABASE_URL: await createTestDatabase("dash"), XBOT_NEON_HTTP_URL: svc.postgres!.neonHttpUrl, XBOT_STATE: "postgres", XBOT_DATA_DIR: dataDir, XBOT_ADMIN_TOKEN: ADMIN };
+    const env = { DATABASE_URL: await createTestDatabase("dash"), XBOT_NEON_HTTP_URL: svc.postgres!.neonHttpUrl, XBOT_STATE: "postgres", XBOT_DATA_DIR: dataDir, XBOT_ADMIN_TOKEN: ADMIN, XBOT_ALERT_WEBHOOK_URL: "http://127.0.0.1:9/hook" };
     server = await startLocalServer({ env, port: 0, sandboxPort: 0, scheduler: false, logSink: () => {} });
     await seed();
   });
@@ -117,6 +125,22 @@ describe.skipIf(!svc.postgres)("dashboard in real Chromium", () => {
       expect(await page.textContent("#level")).toBe("level 1 · minimal");
       expect(await page.textContent("#alerts")).toContain("breaker x is isolated by hand");
 
+      // Incidents on top: open first, with the fix and the alert delivery status.
+      expect(await page.locator("main > section").first().getAttribute("id")).toBe("incidents");
+      const isolated = page.locator('#incidents .incident[data-kind="breaker_isolated"][data-subject="x"][data-open="true"]');
+      expect(await isolated.count()).toBe(1);
+      expect(await isolated.textContent()).toContain("Fix: npx xbot breaker reset x");
+      expect(await isolated.locator(".delivery.bad").textContent()).toMatch(/^alert delivery failed: 127\.0\.0\.1:9/);
+      expect(await page.textContent("#incidents h2")).toMatch(/Incidents \(\d+ open\)/);
+
+      // The default without an LLM key is an info line, not a warning.
+      expect(await page.textContent("#alerts .alert.info")).toContain("No LLM key");
+      expect(await page.locator("#alerts .alert:not(.info)", { hasText: /llm not configured/i }).count()).toBe(0);
+
+      // Every breaker, also those that never tripped.
+      expect(await page.locator("#breakers tr[data-breaker]").evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.breaker).sort())).toEqual(["browser", "db", "llm", "state", "x"]);
+      expect(await page.locator('#breakers tr[data-breaker="db"] .badge').textContent()).toBe("closed");
+
       // Breakers.
       const x = page.locator('#breakers tr[data-breaker="x"]');
       expect(await x.locator(".badge").textContent()).toBe("isolated");
@@ -159,6 +183,22 @@ describe.skipIf(!svc.postgres)("dashboard in real Chromium", () => {
 
       mkdirSync(join(process.cwd(), ".xbot/test-artifacts"), { recursive: true });
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+      // A phone: no horizontal scroll, tables stacked.
+      for (const [width, height] of [[390, 844], [1280, 900]] as const) {
+        await page.setViewportSize({ width, height });
+        await page.waitForTimeout(300);
+        const overflow = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth,
+          wide: [...document.querySelectorAll("main *")].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map((e) => e.id || e.className || e.tagName).slice(0, 5) }));
+        expect(overflow.wide, `${width}px: elements past the right edge`).toEqual([]);
+        expect(overflow.scroll, `${width}px`).toBeLessThanOrEqual(overflow.client);
+        if (width === 390) expect(await page.locator("#queue table thead").isHidden()).toBe(true);
+        await page.screenshot({ path: SHOT(`${width}x${height}`), fullPage: true });
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await page.screenshot({ path: SHOT(`${width}x${height}-top`) });
+        await page.evaluate(() => document.getElementById("breakers-card")?.scrollIntoView());
+        await page.screenshot({ path: SHOT(`${width}x${height}-breakers`) });
+      }
     }, { timeoutMs: 60_000 });
     expect(consoleProblems).toEqual([]);
 

@@ -4,7 +4,8 @@
  * its clock (to reach a breaker's half-open window without waiting); XBOT_CHILD_BARRIER
  * names a file the child waits for before running, so a wave of children starts together;
  * XBOT_CHILD_STORAGE_STATE logs its browser in (the sandbox session); XBOT_CHILD_KILL_AT names a
- * fault checkpoint (e.g. "post:after_click") at which the child SIGKILLs itself.
+ * fault checkpoint (e.g. "post:after_click") at which the child SIGKILLs itself;
+ * XBOT_CHILD_HOLD_AT names one at which the run waits forever (a run still alive mid-post).
  */
 import { existsSync } from "node:fs";
 import { createRuntime } from "../../lib/runtime/root.js";
@@ -18,9 +19,14 @@ const offset = Number(process.env.XBOT_CHILD_CLOCK_OFFSET_MS ?? "0");
 const [job, paramsJson] = process.argv.slice(2);
 const storageState = process.env.XBOT_CHILD_STORAGE_STATE ? parseStorageState(process.env.XBOT_CHILD_STORAGE_STATE) : undefined;
 const killAt = process.env.XBOT_CHILD_KILL_AT;
+const holdAt = process.env.XBOT_CHILD_HOLD_AT;
+const faults = (point: string): Promise<void> | void => {
+  if (point === killAt) process.kill(process.pid, "SIGKILL");
+  if (point === holdAt) return new Promise<void>(() => setInterval(() => {}, 60_000));
+};
 const deps = await createRuntime({
   env, jobs: [...allTestJobs(), ...JOBS], clock: { now: () => Date.now() + offset }, logSink: () => {},
-  ...(killAt ? { faults: (point: string) => void (point === killAt && process.kill(process.pid, "SIGKILL")) } : {}),
+  ...(killAt || holdAt ? { faults } : {}),
   ...(storageState ? { openBrowser: ({ log }) => openBrowser({ provider: sparticuzProvider(), storageState, logger: log }) } : {}),
 });
 process.stdout.write("READY\n");

@@ -1,7 +1,7 @@
 /** Admission and settlement requests: what the runner asks of the store in its two round trips. */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { admitRequest, BROWSER_RESOURCE, DEDUPE_TTL_MS, lockTtlMs, refusalReason, settleRequest } from "../../lib/runtime/admission.js";
+import { admitRequest, BROWSER_RESOURCE, DEDUPE_TTL_MS, lockTtlMs, refusalReason, RUN_LEASE_MS, settleRequest } from "../../lib/runtime/admission.js";
 import { createCatalog } from "../../lib/runtime/deps.js";
 import { defineJob, type JobDefinition, type Need } from "../../lib/runtime/job.js";
 import { loadConfig } from "../../lib/config.js";
@@ -120,10 +120,11 @@ describe("admitRequest", () => {
 
   it("everything the store decides in one round trip", () => {
     const r = admitRequest(post, catalog, config, { runId: "post_1", nowMs: 42, deliveryId: "msg_1:0" });
-    const ttl = 60_000 + 15_000;
+    // The lock and leases are granted for RUN_LEASE_MS and renewed by the live run; a trial lasts the whole run.
+    const ttl = RUN_LEASE_MS;
     expect(r).toEqual({
       job: "post", runId: "post_1", nowMs: 42,
-      dedupeKey: "post:msg_1:0", dedupeTtlMs: DEDUPE_TTL_MS, lockTtlMs: ttl,
+      dedupeKey: "post:msg_1:0", dedupeTtlMs: DEDUPE_TTL_MS, lockTtlMs: ttl, trialTtlMs: 60_000 + 15_000,
       breakers: [{ name: "db", policy: BREAKER_POLICIES.db }, { name: "browser", policy: BREAKER_POLICIES.browser }, { name: "x", policy: BREAKER_POLICIES.x }],
       after: [{ job: "plan", maxAgeMs: 3 * HOUR }],
       leases: [{ resource: BROWSER_RESOURCE, slots: 3, ttlMs: ttl }, { resource: "posts", slots: 2, ttlMs: ttl }],
