@@ -60,7 +60,7 @@ export async function expiredOpenAttempts(sql: Sql, accountId: string, now: Date
   const rows = await sql.query<Attempt & { item: QueueItem }>(
     `SELECT a.id::text, a.item_id::text AS "itemId", a.attempt_no AS "attemptNo", a.run_id AS "runId", a.status, a.started_at AS "startedAt",
             a.lease_until AS "leaseUntil",
-            jsonb_build_object('id', i.id::text, 'accountId', i.account_id, 'kind', i.kind, 'tweets', i.tweets, 'inReplyTo', i.in_reply_to,
+            jsonb_build_object('id', i.id::text, 'accountId', i.account_id, 'kind', i.kind, 'tweets', i.tweets, 'inReplyTo', i.in_reply_to, 'media', i.media, 'quoteOf', i.quote_of,
               'attempts', i.attempts, 'maxAttempts', i.max_attempts, 'dueAt', i.due_at, 'contentHash', i.content_hash) AS item
      FROM post_attempts a JOIN content_items i ON i.id = a.item_id
      WHERE a.account_id = $1 AND a.status = 'open' AND a.lease_until <= $2 ORDER BY a.started_at LIMIT 50`,
