@@ -20,11 +20,15 @@ export interface Attempt {
 
 const COLUMNS = `id::text, item_id::text AS "itemId", attempt_no AS "attemptNo", run_id AS "runId", status, started_at AS "startedAt", lease_until AS "leaseUntil"`;
 
-/** Opens the attempt of a claimed item. Fails (conflict) if one is already open. */
+/**
+ * Opens the attempt of a claimed item. Fails (conflict) if one is already open. Its number is
+ * the item's attempt count, or one past the last attempt row when that is higher (a dry run
+ * refunds the attempt it counted, and its row keeps the number).
+ */
 export async function openAttempt(sql: Sql, item: QueueItem, run: { runId: string; mode: string; startedAt: Date; leaseUntil: Date }): Promise<Attempt> {
   const rows = await sql.query<Attempt>(
     `INSERT INTO post_attempts (account_id, item_id, attempt_no, run_id, mode, content_hash, started_at, lease_until)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
+     VALUES ($1, $2, greatest($3::int, coalesce((SELECT max(attempt_no) FROM post_attempts WHERE item_id = $2::bigint), 0) + 1), $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
     [item.accountId, item.id, item.attempts, run.runId, run.mode, item.contentHash, run.startedAt.toISOString(), run.leaseUntil.toISOString()],
   );
   return rows[0]!;
