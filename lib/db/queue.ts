@@ -69,7 +69,8 @@ const COLUMNS = `id::text, account_id AS "accountId", kind, status, tweets, cont
  */
 export function contentHash(tweets: readonly string[], extra: { media?: readonly (readonly string[])[]; quoteOf?: string | null } = {}): string {
   const normal = tweets.map((t) => t.normalize("NFKC").trim().replace(/\s+/g, " ").toLowerCase()).join("\n");
-  const media = (extra.media ?? []).some((m) => m.length > 0) ? `\nmedia:${JSON.stringify(extra.media)}` : "";
+  const list = mediaOf(extra.media);
+  const media = list.length > 0 ? `\nmedia:${JSON.stringify(list)}` : "";
   const quote = extra.quoteOf ? `\nquote:${extra.quoteOf}` : "";
   return createHash("sha256").update(normal + media + quote).digest("hex");
 }
