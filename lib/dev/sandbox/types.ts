@@ -211,6 +211,8 @@ export interface SeedInput {
     layout?: "legacy";
     /** Pin to the author's profile (TimelinePinEntry of UserTweets). */
     pinned?: boolean;
+    /** Quote this (existing) post, as CreateTweet's `attachment_url` does. */
+    quoteOf?: string;
   }[];
   /** Other users' display names and follower counts. */
   users?: Record<string, { name?: string; followers?: number }>;
