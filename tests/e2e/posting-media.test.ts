@@ -90,12 +90,12 @@ describe.skipIf(!services().postgres)("posts with images and quote posts on the 
     expect((await receipts(deps)).map((r) => r.tweet_id)).toEqual(onX.map((p) => p.id));
   }, 180_000);
 
-  it("an upload that fails before the click leaves the item queued and nothing on X", async () => {
+  it.each(["upload_failed", "upload_rejected_type"] as const)("an upload fault before the click (%s) leaves the item queued and nothing on X", async (kind) => {
     const rt = await botRuntime("postgres", sandbox, { jobs, env: { XBOT_CAPS: NO_CAPS } });
     const deps = await rt.factory();
     const id = await libraryImage(deps, "#555", "A grey square");
     await queue(deps, [`Upload fails ${tag()}`], [[id]]);
-    sandbox.setFault({ kind: "upload_failed" });
+    sandbox.setFault({ kind });
     const result = await runJob(deps, { job: "post", trigger: "manual" });
     // X failed us before the click: the run fails with the page error (it counts for the x breaker).
     expect(result).toMatchObject({ status: "failed", errorCode: "page_unexpected", summary: { posted: false, uploaded: 0, expected: 1 } });
