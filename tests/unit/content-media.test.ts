@@ -11,7 +11,7 @@ const png = (w = 40, h = 30) => sharp({ create: { width: w, height: h, channels:
 const GPS_POINTER = [Buffer.from([0x88, 0x25]), Buffer.from([0x25, 0x88])];
 
 /** A phone-style JPEG: camera make and a GPS position in its EXIF. */
-export async function gpsJpeg(): Promise<Buffer> {
+async function gpsJpeg(): Promise<Buffer> {
   return sharp({ create: { width: 64, height: 48, channels: 3, background: "#08f" } }).jpeg()
     .withExif({ IFD0: { Make: "PhoneCo" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "52/1 31/1 0/1", GPSLongitudeRef: "E", GPSLongitude: "13/1 24/1 0/1" } })
     .toBuffer();
