@@ -3,8 +3,9 @@
  * job: images from the media library go through x.com's file input, the chunked upload and
  * the media editor's alt text; CreateTweet references the uploads; the protocol covers the
  * whole post (an upload fault before the click leaves the item queued, a kill after the click
- * is reconciled to exactly one post by text and media count); dry mode attaches but does not
- * post; a quote goes out with `attachment_url` and is reconciled.
+ * is reconciled to exactly one post by text and media count, a thread cut by a kill is
+ * finished once with its images); dry mode attaches but does not post; a slow upload is
+ * waited for; a quote goes out with `attachment_url` and is reconciled.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -147,6 +148,32 @@ describe.skipIf(!services().postgres)("posts with images and quote posts on the 
     const rows = await receipts(deps);
     expect(rows.filter((r) => r.origin === "reconciled")).toEqual([{ tweet_id: withImage[0]!.id, origin: "reconciled", position: 0 }]);
     expect(await queueCounts(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID)).toMatchObject({ posted: 1, queued: 0, posting: 0 });
+  }, 240_000);
+
+  it("a thread with images cut after tweet 2 by a kill is reconciled to partial and finished once, tweet 3 with its images", async () => {
+    const rt = await botRuntime("postgres", sandbox, { jobs, env: { XBOT_CAPS: NO_CAPS } });
+    const deps = await rt.factory();
+    const a = await libraryImage(deps, "#c33", "Red: errors per minute");
+    const b = await libraryImage(deps, "#33c", "Blue: retries per minute");
+    const t = tag();
+    const texts = [`Retries ${t} 1/3`, `Backoff ${t} 2/3`, `Jitter ${t} 3/3`];
+    await queue(deps, texts, [[a], [], [b]]);
+    sandbox.setFault({ kind: "post_without_response", skip: 1 });
+    const child = runChild(rt.env, "post", {}, 0, "", JSON.stringify(sandbox.storageState()));
+    await waitFor(() => ours().length === 2, 90_000);
+    child.process.kill("SIGKILL");
+    await child.result;
+    sandbox.setFault(null);
+    const clock = new TestClock();
+    clock.advance(7 * 60_000);
+    const later = await (await botRuntime("postgres", sandbox, { jobs, clock, env: { ...rt.env } })).factory();
+    expect((await runJob(later, { job: "reconcile", trigger: "manual" })).summary).toMatchObject({ partial: 1, resolved: 0, requeued: 0 });
+    expect((await runJob(later, { job: "post", trigger: "manual", skipLock: true })).summary).toMatchObject({ result: "posted", posted: 1 });
+    const onX = ours();
+    expect(onX.map((p) => p.text)).toEqual(texts);
+    expect(onX.map((p) => p.photos.map((ph) => ph.alt))).toEqual([["Red: errors per minute"], [], ["Blue: retries per minute"]]);
+    expect(onX.map((p) => p.inReplyTo)).toEqual([null, onX[0]!.id, onX[1]!.id]);
+    expect((await receipts(deps)).map((r) => r.tweet_id)).toEqual(onX.map((p) => p.id));
   }, 240_000);
 
   it("a quote post goes out with attachment_url, and one killed after the click is reconciled", async () => {
