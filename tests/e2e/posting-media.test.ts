@@ -124,7 +124,7 @@ describe.skipIf(!services().postgres)("posts with images and quote posts on the 
     expect(ours()).toEqual([expect.objectContaining({ photos: [expect.objectContaining({ alt: "A purple square" })] })]);
   }, 180_000);
 
-  it("a kill after the click is reconciled to exactly one post, matched by text and media count", async () => {
+  it.each(["graphql", "dom"] as const)("a kill after the click is reconciled to exactly one post, matched by text and media count (%s read)", async (path) => {
     const rt = await botRuntime("postgres", sandbox, { jobs });
     const deps = await rt.factory();
     const id = await libraryImage(deps, "#0aa", "A teal square");
@@ -138,11 +138,12 @@ describe.skipIf(!services().postgres)("posts with images and quote posts on the 
     sandbox.setFault(null);
     // A newer post of ours with the same text and no image: only the media count tells them apart.
     sandbox.seed({ posts: [{ text, createdAtMs: Date.now() }] });
+    if (path === "dom") sandbox.setFault({ kind: "graphql_down" });
     const clock = new TestClock();
     clock.advance(7 * 60_000);
     const later = await botRuntime("postgres", sandbox, { jobs, clock, env: { ...rt.env } });
     const summary = (await runJob(await later.factory(), { job: "reconcile", trigger: "manual" })).summary;
-    expect(summary).toMatchObject({ resolved: 1, requeued: 0 });
+    expect(summary).toMatchObject({ resolved: 1, requeued: 0, source: path });
     const withImage = ours().filter((p) => p.photos.length === 1);
     expect(withImage).toHaveLength(1);
     const rows = await receipts(deps);
