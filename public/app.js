@@ -244,7 +244,34 @@ function renderProblems(runs) {
   box.replaceChildren(table(["started (UTC)", "job", "status", "reason / error", "trigger/mode", { label: "took", num: true }, "artifact"], rows));
 }
 
-function renderQueue(queue) {
+// ---------------------------------------------------------------- media thumbnails
+
+/** Blob URLs of fetched thumbnails by media id (fetched once per page, with the admin token). */
+const thumbUrls = new Map();
+
+/** Thumbnails of library images, each with its alt text (alt and title); loaded after render. */
+function thumbs(ids, media) {
+  const list = (Array.isArray(ids) ? ids : []).filter((id) => media?.[id]);
+  if (list.length === 0) return null;
+  return el("span", { class: "thumbs" }, list.map((id) => {
+    const alt = String(media[id].altText ?? "");
+    const img = el("img", { class: "thumb", alt, title: alt, width: 48, height: 48, dataset: { media: id } });
+    void loadThumb(img, id);
+    return img;
+  }));
+}
+
+async function loadThumb(img, id) {
+  if (!thumbUrls.has(id)) {
+    thumbUrls.set(id, fetch(`/api/media?id=${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${token.get()}` } })
+      .then((r) => (r.ok ? r.blob() : null)).then((b) => (b ? URL.createObjectURL(b) : null)).catch(() => null));
+  }
+  const url = await thumbUrls.get(id);
+  if (url) img.src = url;
+  else img.replaceWith(el("span", { class: "meta" }, `[image: ${img.alt}]`));
+}
+
+function renderQueue(queue, media) {
   const counts = queue?.counts ?? {};
   $("queue-counts").replaceChildren(...["queued", "posting", "posted", "partial", "failed", "cancelled"].map((s) =>
     el("span", { class: "chip", dataset: { status: s } }, `${s} `, el("b", null, num(counts[s] ?? 0)))));
@@ -259,7 +286,7 @@ function renderQueue(queue) {
     el("td", { class: "mono" }, clock(item.dueAt)),
     el("td", null, item.tweets?.length > 1 ? `${item.kind} ×${item.tweets.length}` : item.kind),
     el("td", null, [item.source, item.topic, item.format].filter(Boolean).join(" · ")),
-    el("td", { class: "text" }, item.tweets?.[0] ?? ""),
+    el("td", { class: "text" }, item.tweets?.[0] ?? "", thumbs((item.media ?? []).flat(), media), item.quoteOf ? el("span", { class: "meta" }, ` quotes ${item.quoteOf}`) : null),
     el("td", { class: "num" }, `${item.attempts}/${item.maxAttempts}`),
     el("td", null, item.reason ?? "")));
   $("queue").replaceChildren(table(["id", "status", "due (UTC)", "kind", "source", "text", { label: "tries", num: true }, "reason"], rows));
@@ -282,7 +309,7 @@ function renderPosts(status) {
     const href = p.url ?? (base && p.tweetId ? `${base.replace(/\/$/, "")}/i/status/${p.tweetId}` : null);
     return el("tr", { dataset: { tweet: p.tweetId } },
       el("td", { class: "mono" }, clock(p.postedAt)),
-      el("td", { class: "text" }, href ? el("a", { href, target: "_blank", rel: "noopener noreferrer" }, p.text ?? p.tweetId) : p.text ?? p.tweetId),
+      el("td", { class: "text" }, href ? el("a", { href, target: "_blank", rel: "noopener noreferrer" }, p.text ?? p.tweetId) : p.text ?? p.tweetId, thumbs(p.media, status?.media)),
       el("td", null, [p.kind, p.origin && p.origin !== "bot" ? p.origin : null, p.topic, p.vanishedAt ? "vanished from X" : null, p.deletedAt ? "deleted" : null].filter(Boolean).join(" · ")),
       el("td", { class: "num" }, num(m?.likes)),
       el("td", { class: "num" }, num(m?.replies)),
@@ -443,7 +470,7 @@ async function load() {
     renderResources(body.health, body);
     renderTimeline(body.health, runs);
     renderProblems(runs);
-    renderQueue(body.queue);
+    renderQueue(body.queue, body.media);
     renderPosts(body);
     renderChart(body);
     renderArms(body);

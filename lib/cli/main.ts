@@ -38,8 +38,14 @@ commands:
   session import <file>            validate a storage-state JSON in a browser, encrypt and store it
   session check                    does the stored session still log in?
   queue list [--status S] [--limit N]
-  queue add <text...> [--thread] [--at ISO]
-                                   queue a post (with --thread, each argument is one tweet)
+  queue add <text...> [--thread] [--at ISO] [--media IDS | --media N=IDS ...] [--quote URL]
+                                   queue a post (with --thread, each argument is one tweet);
+                                   --media 3,4 puts library images on tweet 1, --media 2=5 on tweet 2;
+                                   --quote quotes a post (its URL or id)
+  media add <file> --alt TEXT [--tags a,b]
+                                   add an image (PNG, JPEG, WebP, GIF) to the library; alt text
+                                   is required, EXIF/GPS metadata is stripped before storing
+  media list [--tag T]
   queue cancel <id>
   posts [--origin bot|reconciled|ghost] [--limit N]
                                    what xbot knows is on X (ghosts: on X, never posted by xbot)
@@ -61,7 +67,8 @@ const SPECS: Record<string, Spec> = {
   status: COMMON,
   breaker: COMMON,
   session: COMMON,
-  queue: { ...COMMON, thread: { type: "boolean" }, at: { type: "string" }, status: { type: "string" }, limit: { type: "string" } },
+  queue: { ...COMMON, thread: { type: "boolean" }, at: { type: "string" }, status: { type: "string" }, limit: { type: "string" }, media: { type: "string", multiple: true }, quote: { type: "string" } },
+  media: { ...COMMON, alt: { type: "string" }, tags: { type: "string" }, tag: { type: "string" } },
   posts: { ...COMMON, origin: { type: "string" }, limit: { type: "string" } },
   migrate: COMMON,
   alerts: COMMON,
@@ -87,7 +94,7 @@ export async function runCli(argv: readonly string[], options: CliOptions = {}):
     io.err(command ? `xbot: unknown command "${command}"\n\n${USAGE}` : USAGE);
     return EXIT.usage;
   }
-  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  let parsed: { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] };
   try {
     parsed = parseArgs({ args: [...argv.slice(0, commandIndex), ...argv.slice(commandIndex + 1)], options: SPECS[command]!, allowPositionals: true, strict: true }) as typeof parsed;
   } catch (error) {
@@ -125,7 +132,7 @@ function dataDirOf(env: Record<string, string | undefined>, command: string): In
 }
 
 // Commands are loaded on use: `xbot queue list` need not load the browser and LLM stacks.
-async function dispatch(ctx: CliContext, command: string, values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<ExitCode> {
+async function dispatch(ctx: CliContext, command: string, values: Record<string, string | boolean | string[] | undefined>, positionals: string[]): Promise<ExitCode> {
   const ops = () => import("./ops.js");
   const str = (name: string) => (typeof values[name] === "string" ? (values[name] as string) : undefined);
   switch (command) {
@@ -148,7 +155,12 @@ async function dispatch(ctx: CliContext, command: string, values: Record<string,
     }
     case "queue": {
       const [action, ...rest] = positionals;
-      return (await ops()).queueCommand(ctx, { action, rest, thread: values.thread === true, at: str("at"), status: str("status"), limit: str("limit") });
+      const media = Array.isArray(values.media) ? (values.media as string[]) : [];
+      return (await ops()).queueCommand(ctx, { action, rest, thread: values.thread === true, at: str("at"), status: str("status"), limit: str("limit"), media, quote: str("quote") });
+    }
+    case "media": {
+      const [action, ...rest] = positionals;
+      return (await import("./media.js")).mediaCommand(ctx, { action, rest, alt: str("alt"), tags: str("tags"), tag: str("tag") });
     }
     case "posts":
       if (positionals.length > 0) throw new UsageError("usage: xbot posts [--origin bot|reconciled|ghost] [--limit N]");
@@ -198,7 +210,8 @@ function fail(ctx: Pick<CliContext, "io">, error: unknown, json: boolean): ExitC
 /** Sends the command to the local server that owns the data dir and relays its output. */
 async function delegate(ctx: CliContext, instance: InstanceInfo, command: string, argv: readonly string[], positionals: string[]): Promise<ExitCode> {
   const args = [...argv];
-  if (command === "session" && positionals[0] === "import" && positionals[1] && !isAbsolute(positionals[1])) {
+  const fileArg = (command === "session" || command === "media") && (positionals[0] === "import" || positionals[0] === "add");
+  if (fileArg && positionals[1] && !isAbsolute(positionals[1])) {
     const at = args.indexOf(positionals[1]);
     if (at >= 0) args[at] = resolve(ctx.cwd, positionals[1]);
   }

@@ -10,6 +10,7 @@ import { loadConfig } from "../config.js";
 import { describeConfig } from "../dev/local.js";
 import { incidentLines } from "./alerts.js";
 import { progress, withRuntime, type CliContext } from "./context.js";
+import { checkMediaExist, mediaPerTweet, quotedId } from "./queue-extras.js";
 import { ago, CliFailure, EXIT, excerpt, isoTime, table, toJson, UsageError, type ExitCode } from "./io.js";
 
 const LEVEL_NAMES = ["survival", "minimal", "reduced", "full"] as const;
@@ -100,6 +101,10 @@ export interface QueueArgs {
   readonly at: string | undefined;
   readonly status: string | undefined;
   readonly limit: string | undefined;
+  /** `--media` values (see queue-extras.ts). */
+  readonly media?: readonly string[];
+  /** `--quote` URL or id. */
+  readonly quote?: string | undefined;
 }
 
 const STATUSES: readonly ItemStatus[] = ["queued", "posting", "posted", "partial", "failed", "cancelled"];
@@ -142,8 +147,12 @@ export async function queueCommand(ctx: CliContext, args: QueueArgs): Promise<Ex
       });
       const dueAt = args.at === undefined ? new Date() : new Date(args.at);
       if (Number.isNaN(dueAt.getTime())) throw new UsageError(`--at must be an ISO time such as 2026-01-31T09:30:00Z (got "${args.at}")`);
+      const media = mediaPerTweet(args.media ?? [], tweets.length);
+      const quoteOf = args.quote === undefined ? null : quotedId(args.quote);
+      if (quoteOf && tweets.length > 1) throw new UsageError("--quote takes a single post, not a thread");
       return withRuntime(ctx, false, async ({ deps, config }) => {
-        const item = await enqueue(deps.clients.sql, { accountId: config.XBOT_ACCOUNT_ID, kind: tweets.length > 1 ? "thread" : "single", tweets, source: "manual", dueAt });
+        await checkMediaExist(deps.clients.sql, config.XBOT_ACCOUNT_ID, media);
+        const item = await enqueue(deps.clients.sql, { accountId: config.XBOT_ACCOUNT_ID, kind: tweets.length > 1 ? "thread" : "single", tweets, source: "manual", dueAt, media, quoteOf });
         if (!item) throw new CliFailure("the same content is already queued or being posted", "xbot queue list --status queued");
         if (ctx.json) ctx.io.out(toJson({ item: itemJson(item) }));
         else ctx.io.out(`queued #${item.id} (${item.kind}${tweets.length > 1 ? `, ${tweets.length} tweets` : ""}) due ${isoTime(item.dueAt)}`);

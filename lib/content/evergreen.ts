@@ -15,6 +15,8 @@ export interface EvergreenPost {
   readonly topic: string;
   readonly format: Format;
   readonly tweets: readonly string[];
+  /** Media library ids per tweet (`media[i]` for tweet i, at most 4 each); absent or [] for none. */
+  readonly media?: readonly (readonly string[])[];
 }
 
 /** When some content was last posted (by content hash, see `contentHash`). */
@@ -33,7 +35,9 @@ const postSchema = z.object({
   topic: z.string().min(1),
   format: z.enum(FORMATS),
   tweets: z.array(tweetSchema).min(1).max(6),
-}).refine((p) => (p.format === "single" ? p.tweets.length === 1 : p.tweets.length >= 2), "a single has 1 tweet, a thread 2-6");
+  media: z.array(z.array(z.string().regex(/^\d{1,18}$/, "a media library id (xbot media list)")).max(4, "x.com takes at most 4 images per post")).default([]),
+}).refine((p) => (p.format === "single" ? p.tweets.length === 1 : p.tweets.length >= 2), "a single has 1 tweet, a thread 2-6")
+  .refine((p) => p.media.length <= p.tweets.length, "media has more entries than the post has tweets");
 
 const librarySchema = z.object({
   posts: z.array(postSchema).refine((ps) => new Set(ps.map((p) => p.id)).size === ps.length, "post ids must be unique"),
@@ -73,8 +77,9 @@ export function pickEvergreen(options: PickEvergreenOptions): EvergreenPost | nu
     lastPosted.set(record.contentHash, Math.max(at, lastPosted.get(record.contentHash) ?? -Infinity));
   }
   const pool = options.library.filter((p) => options.topic === undefined || p.topic === options.topic);
-  const eligible = pool.filter((p) => (lastPosted.get(contentHash(p.tweets)) ?? -Infinity) <= cutoff);
-  const fresh = eligible.filter((p) => !lastPosted.has(contentHash(p.tweets)));
+  const hashOf = (p: EvergreenPost) => contentHash(p.tweets, { media: p.media ?? [] });
+  const eligible = pool.filter((p) => (lastPosted.get(hashOf(p)) ?? -Infinity) <= cutoff);
+  const fresh = eligible.filter((p) => !lastPosted.has(hashOf(p)));
   const choices = fresh.length > 0 ? fresh : eligible;
   if (choices.length === 0) return null;
   return choices[Math.min(choices.length - 1, Math.floor(options.random() * choices.length))] ?? null;

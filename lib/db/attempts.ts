@@ -20,11 +20,15 @@ export interface Attempt {
 
 const COLUMNS = `id::text, item_id::text AS "itemId", attempt_no AS "attemptNo", run_id AS "runId", status, started_at AS "startedAt", lease_until AS "leaseUntil"`;
 
-/** Opens the attempt of a claimed item. Fails (conflict) if one is already open. */
+/**
+ * Opens the attempt of a claimed item. Fails (conflict) if one is already open. Its number is
+ * the item's attempt count, or one past the last attempt row when that is higher (a dry run
+ * refunds the attempt it counted, and its row keeps the number).
+ */
 export async function openAttempt(sql: Sql, item: QueueItem, run: { runId: string; mode: string; startedAt: Date; leaseUntil: Date }): Promise<Attempt> {
   const rows = await sql.query<Attempt>(
     `INSERT INTO post_attempts (account_id, item_id, attempt_no, run_id, mode, content_hash, started_at, lease_until)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
+     VALUES ($1, $2, greatest($3::int, coalesce((SELECT max(attempt_no) FROM post_attempts WHERE item_id = $2::bigint), 0) + 1), $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
     [item.accountId, item.id, item.attempts, run.runId, run.mode, item.contentHash, run.startedAt.toISOString(), run.leaseUntil.toISOString()],
   );
   return rows[0]!;
@@ -60,7 +64,7 @@ export async function expiredOpenAttempts(sql: Sql, accountId: string, now: Date
   const rows = await sql.query<Attempt & { item: QueueItem }>(
     `SELECT a.id::text, a.item_id::text AS "itemId", a.attempt_no AS "attemptNo", a.run_id AS "runId", a.status, a.started_at AS "startedAt",
             a.lease_until AS "leaseUntil",
-            jsonb_build_object('id', i.id::text, 'accountId', i.account_id, 'kind', i.kind, 'tweets', i.tweets, 'inReplyTo', i.in_reply_to,
+            jsonb_build_object('id', i.id::text, 'accountId', i.account_id, 'kind', i.kind, 'tweets', i.tweets, 'inReplyTo', i.in_reply_to, 'media', i.media, 'quoteOf', i.quote_of,
               'attempts', i.attempts, 'maxAttempts', i.max_attempts, 'dueAt', i.due_at, 'contentHash', i.content_hash) AS item
      FROM post_attempts a JOIN content_items i ON i.id = a.item_id
      WHERE a.account_id = $1 AND a.status = 'open' AND a.lease_until <= $2 ORDER BY a.started_at LIMIT 50`,

@@ -13,6 +13,10 @@ export interface PostWithMetrics {
   readonly vanishedAt: Date | null;
   readonly topic: string | null;
   readonly format: string | null;
+  /** Media library ids of this tweet (from its queue item), [] when none. */
+  readonly media: string[];
+  /** The quoted tweet's id, or null. */
+  readonly quoteOf: string | null;
   readonly metrics: { likes: number | null; replies: number | null; reposts: number | null; bookmarks: number | null; views: number | null; ageBucket: string } | null;
 }
 
@@ -20,6 +24,7 @@ export interface PostWithMetrics {
 export async function recentPostsWithMetrics(sql: Sql, accountId: string, limit = 30): Promise<PostWithMetrics[]> {
   return sql.query<PostWithMetrics>(
     `SELECT p.tweet_id AS "tweetId", p.kind, p.origin, p.text, p.posted_at AS "postedAt", p.deleted_at AS "deletedAt", p.vanished_at AS "vanishedAt", i.topic, i.format,
+       coalesce(i.media -> p.position, '[]'::jsonb) AS media, i.quote_of AS "quoteOf",
        (SELECT jsonb_build_object('likes', m.likes, 'replies', m.replies, 'reposts', m.reposts, 'bookmarks', m.bookmarks, 'views', m.views, 'ageBucket', m.age_bucket)
         FROM metric_snapshots m WHERE m.account_id = p.account_id AND m.tweet_id = p.tweet_id ORDER BY m.taken_at DESC LIMIT 1) AS metrics
      FROM posts p LEFT JOIN content_items i ON i.id = p.item_id

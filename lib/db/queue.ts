@@ -29,6 +29,10 @@ export interface QueueItem {
   readonly format: string | null;
   readonly armId: string | null;
   readonly inReplyTo: string | null;
+  /** Media ids per tweet (`media[i]` for `tweets[i]`, at most 4 each); shorter or empty = none. */
+  readonly media: readonly (readonly string[])[];
+  /** The tweet this post quotes (x.com `attachment_url`), or null. */
+  readonly quoteOf: string | null;
   readonly dueAt: Date;
   readonly attempts: number;
   readonly maxAttempts: number;
@@ -50,27 +54,45 @@ export interface NewItem {
   readonly armId?: string | null;
   readonly inReplyTo?: string | null;
   readonly maxAttempts?: number;
+  /** Media ids per tweet (see {@link QueueItem.media}). */
+  readonly media?: readonly (readonly string[])[];
+  /** Quoted tweet id (see {@link QueueItem.quoteOf}). */
+  readonly quoteOf?: string | null;
 }
 
 const COLUMNS = `id::text, account_id AS "accountId", kind, status, tweets, content_hash AS "contentHash", source, topic, format,
-  arm_id AS "armId", in_reply_to AS "inReplyTo", due_at AS "dueAt", attempts, max_attempts AS "maxAttempts",
+  arm_id AS "armId", in_reply_to AS "inReplyTo", media, quote_of AS "quoteOf", due_at AS "dueAt", attempts, max_attempts AS "maxAttempts",
   tweet_id AS "tweetId", posted_at AS "postedAt", reason`;
 
-/** Hash of normalised content: the duplicate key of the queue. */
-export function contentHash(tweets: readonly string[]): string {
+/**
+ * Hash of normalised content: the duplicate key of the queue. Media ids and a quoted tweet
+ * are part of the content when present (text-only content hashes as it always did).
+ */
+export function contentHash(tweets: readonly string[], extra: { media?: readonly (readonly string[])[]; quoteOf?: string | null } = {}): string {
   const normal = tweets.map((t) => t.normalize("NFKC").trim().replace(/\s+/g, " ").toLowerCase()).join("\n");
-  return createHash("sha256").update(normal).digest("hex");
+  const list = mediaOf(extra.media);
+  const media = list.length > 0 ? `\nmedia:${JSON.stringify(list)}` : "";
+  const quote = extra.quoteOf ? `\nquote:${extra.quoteOf}` : "";
+  return createHash("sha256").update(normal + media + quote).digest("hex");
+}
+
+/** Media per tweet, trimmed of trailing empty entries (`[]` when no tweet carries any). */
+export function mediaOf(media: readonly (readonly string[])[] | undefined): string[][] {
+  const list = (media ?? []).map((m) => [...m]);
+  while (list.length > 0 && list[list.length - 1]!.length === 0) list.pop();
+  return list;
 }
 
 /** Enqueues an item; null when the same content is already queued or in flight. */
 export async function enqueue(sql: Sql, item: NewItem): Promise<QueueItem | null> {
+  const media = mediaOf(item.media);
   const rows = await sql.query<QueueItem>(
-    `INSERT INTO content_items (account_id, kind, tweets, content_hash, source, due_at, topic, format, hour_bucket, arm_id, in_reply_to, max_attempts, shingles)
-     VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb)
+    `INSERT INTO content_items (account_id, kind, tweets, content_hash, source, due_at, topic, format, hour_bucket, arm_id, in_reply_to, max_attempts, shingles, media, quote_of)
+     VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb, $15)
      ON CONFLICT (account_id, content_hash) WHERE status IN ('queued', 'posting', 'partial') DO NOTHING
      RETURNING ${COLUMNS}`,
-    [item.accountId, item.kind, JSON.stringify(item.tweets), contentHash(item.tweets), item.source, item.dueAt.toISOString(), item.topic ?? null,
-      item.format ?? null, item.hourBucket ?? null, item.armId ?? null, item.inReplyTo ?? null, item.maxAttempts ?? 3, JSON.stringify(itemShingles(item.tweets))],
+    [item.accountId, item.kind, JSON.stringify(item.tweets), contentHash(item.tweets, { media, quoteOf: item.quoteOf ?? null }), item.source, item.dueAt.toISOString(), item.topic ?? null,
+      item.format ?? null, item.hourBucket ?? null, item.armId ?? null, item.inReplyTo ?? null, item.maxAttempts ?? 3, JSON.stringify(itemShingles(item.tweets)), JSON.stringify(media), item.quoteOf ?? null],
   );
   return rows[0] ?? null;
 }

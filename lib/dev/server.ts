@@ -8,6 +8,7 @@
  *   /api/health       public {status}; the full report with the admin token
  *   /api/status       the dashboard's data (admin)
  *   /api/artifacts    failure artifacts (admin)
+ *   /api/media        media library thumbnails (admin)
  *   /__xbot/cli       POST {argv}: runs an `xbot` command in this process (admin, and no foreign
  *                     Origin; the CLI uses it because the embedded database can be opened by one
  *                     process only)
@@ -27,6 +28,7 @@ import { jobRoute } from "../runtime/http/job-route.js";
 import { queueRoute } from "../runtime/http/queue-route.js";
 import { statusRoute } from "../runtime/http/status-route.js";
 import { artifactRoute } from "../runtime/http/artifact-route.js";
+import { mediaRoute } from "../runtime/http/media-route.js";
 import type { RuntimeFactory } from "../runtime/http/guard.js";
 import { runJob } from "../runtime/runner.js";
 import { readRawBody, serveWeb, type WebHandler } from "./http-adapter.js";
@@ -74,6 +76,7 @@ export function createLocalHandler(local: LocalRuntime, options: { publicDir?: s
   const health = healthRoute(factory).GET;
   const status = statusRoute(factory).GET;
   const artifacts = artifactRoute(factory).GET;
+  const media = mediaRoute(factory).GET;
   const publicDir = options.publicDir ?? PUBLIC_DIR;
   const policy = { trustProxy: local.config.XBOT_TRUST_PROXY, ...(local.config.XBOT_PUBLIC_URL ? { publicUrl: local.config.XBOT_PUBLIC_URL } : {}) };
   const log = local.deps.log.child({ component: "server" });
@@ -88,6 +91,7 @@ export function createLocalHandler(local: LocalRuntime, options: { publicDir?: s
     if (path === "/api/health" || path === "/api/health/") return health;
     if (path === "/api/status" || path === "/api/status/") return status;
     if (path === "/api/artifacts" || path === "/api/artifacts/") return artifacts;
+    if (path === "/api/media" || path === "/api/media/") return media;
     return null;
   };
 

@@ -62,26 +62,42 @@ export function provesAbsence(read: TimelineRead, startedAt: Date): boolean {
   return read.reachedEnd || (read.coveredSince !== null && read.coveredSince.getTime() <= startedAt.getTime() - SKEW_MS);
 }
 
-/** The first tweet of ours in `read` showing `text`, replying to `parent` (null: a top-level tweet). */
-function matchOne(access: XAccess, read: TimelineRead, text: string, parent: string | null, after: Date, taken: Taken): TimelineTweet | undefined {
+/** What a tweet of an item carries besides its text: its media count and the quoted tweet. */
+interface Shape {
+  readonly media: number;
+  readonly quoteOf: string | null;
+}
+
+function shapeOf(item: QueueItem, index: number): Shape {
+  return { media: item.media?.[index]?.length ?? 0, quoteOf: index === 0 ? (item.quoteOf ?? null) : null };
+}
+
+/** Same media count and quoted tweet, where the read knows them (a DOM read may not). */
+function sameShape(t: TimelineTweet, shape: Shape): boolean {
+  if (t.mediaCount !== null && t.mediaCount !== shape.media) return false;
+  return t.quotedId === undefined || t.quotedId === null ? true : t.quotedId === shape.quoteOf;
+}
+
+/** The first tweet of ours in `read` showing `text` (and `shape`), replying to `parent` (null: a top-level tweet). */
+function matchOne(access: XAccess, read: TimelineRead, text: string, parent: string | null, after: Date, taken: Taken, shape: Shape): TimelineTweet | undefined {
   const graphql = read.source === "graphql";
-  return read.tweets.find((t) => isOurs(access, t) && !taken(t.id) && inWindow(t, after) && sameTweetText(t, text) && (!graphql || t.inReplyTo === parent));
+  return read.tweets.find((t) => isOurs(access, t) && !taken(t.id) && inWindow(t, after) && sameTweetText(t, text) && sameShape(t, shape) && (!graphql || t.inReplyTo === parent));
 }
 
 /** A single, or a thread's root, on our timeline. */
 function findTop(access: XAccess, timeline: TimelineRead, attempt: OpenAttempt, taken: Taken): TimelineTweet | "absent" | "inconclusive" {
-  const hit = matchOne(access, timeline, attempt.item.tweets[0] ?? "", null, attempt.startedAt, taken);
+  const hit = matchOne(access, timeline, attempt.item.tweets[0] ?? "", null, attempt.startedAt, taken, shapeOf(attempt.item, 0));
   if (hit) return hit;
   return provesAbsence(timeline, attempt.startedAt) ? "absent" : "inconclusive";
 }
 
 /** The chain of our tweets after `previousId` showing `texts` in order (stops at the first missing one). */
-function chainAfter(access: XAccess, read: TimelineRead, previousId: string, texts: readonly string[], after: Date, taken: Taken): string[] {
+function chainAfter(access: XAccess, read: TimelineRead, previousId: string, texts: readonly string[], after: Date, taken: Taken, shapes: readonly Shape[]): string[] {
   const ids: string[] = [];
   let prev = previousId;
-  for (const text of texts) {
+  for (const [i, text] of texts.entries()) {
     const scope = read.source === "graphql" ? read : { ...read, tweets: read.tweets.slice(read.tweets.findIndex((t) => t.id === prev) + 1) };
-    const next = matchOne(access, scope, text, prev, after, taken);
+    const next = matchOne(access, scope, text, prev, after, taken, shapes[i] ?? { media: 0, quoteOf: null });
     if (!next) break;
     ids.push(next.id);
     prev = next.id;
@@ -100,7 +116,7 @@ async function findReply(access: XAccess, attempt: OpenAttempt, claimed: Claimed
     if (toXbotError(error).code === "x_tweet_deleted") return { kind: "absent" };
     throw error;
   }
-  const hit = matchOne(access, read, attempt.item.tweets[0] ?? "", target, attempt.startedAt, await takenIn(claimed, read));
+  const hit = matchOne(access, read, attempt.item.tweets[0] ?? "", target, attempt.startedAt, await takenIn(claimed, read), shapeOf(attempt.item, 0));
   if (hit) return { kind: "found", tweetIds: [hit.id], postedAt: hit.time };
   const complete = read.unreadable === 0 && read.tweets.some((t) => t.id === target);
   return complete ? { kind: "absent" } : { kind: "inconclusive", why: "the target's conversation could not be read completely" };
@@ -121,7 +137,8 @@ async function findThread(access: XAccess, timeline: TimelineRead, attempt: Open
   const read = await access.browser.withPage("reconcile:thread", (page) => conversation(page, access.site, rootId));
   const from = Math.max(done.length, 1);
   const previousId = done.length > 0 ? done[done.length - 1]! : rootId;
-  const rest = chainAfter(access, read, previousId, item.tweets.slice(from), attempt.startedAt, await takenIn(claimed, read));
+  const shapes = item.tweets.map((_, i) => shapeOf(item, i)).slice(from);
+  const rest = chainAfter(access, read, previousId, item.tweets.slice(from), attempt.startedAt, await takenIn(claimed, read), shapes);
   const ids = done.length > 0 ? rest : [rootId, ...rest];
   const start = done.length > 0 ? { start: { position: done.length, previousId, rootId } } : {};
   if (from + rest.length >= item.tweets.length) return { kind: "found", tweetIds: ids, postedAt, ...start };

@@ -2,7 +2,8 @@
 export { countFromAriaLabel, countInText, parseCount } from "./counts.js";
 export { classifyCreateTweetResponse, restIdOf, type CreateTweetOutcome } from "./create-tweet.js";
 export { detectWall, SESSION_EXPIRED_MESSAGE, type DetectOptions } from "./detect.js";
-export { postSingle, postThread, reply } from "./post.js";
+export { postQuote, postSingle, postThread, reply, type MediaPerTweet } from "./post.js";
+export type { Attachment } from "./media.js";
 export { conversation } from "./read/conversation.js";
 export { readFollowers } from "./read/followers.js";
 export { mentions } from "./read/mentions.js";

@@ -66,6 +66,19 @@ export const SEL = {
   showMore: ['[data-testid="tweet-text-show-more-link"]'],
   /** Attached images and videos. */
   media: ['[data-testid="tweetPhoto"]', '[data-testid="videoPlayer"]'],
+  /** The composer's hidden media input (x.com: `input[data-testid="fileInput"]`). */
+  fileInput: ['input[data-testid="fileInput"]', 'input[type="file"][accept*="image"]'],
+  /** An attachment still uploading (x.com shows a progress bar until FINALIZE). */
+  uploadProgress: ['[data-testid="attachments"] [data-testid="progressBar"]', '[data-testid="attachments"] [role="progressbar"]'],
+  /** An uploaded attachment's "Edit" button (opens the media editor). */
+  editMedia: ['[data-testid="attachments"] [data-testid="editMedia"]', '[data-testid="attachments"] [aria-label="Edit media"]', '[data-testid="attachments"] [aria-label="Edit"]'],
+  /** The media editor and its alt text box and save button. */
+  mediaEditor: ['[role="dialog"][aria-label="Edit media"]'],
+  altTextInput: ['[data-testid="altTextInput"]', 'textarea[aria-label="Description"]', "textarea"],
+  altTextSave: ['[data-testid="altTextSave"]', '[data-testid="endEditingButton"]', 'button:has-text("Save")'],
+  /** An article's Repost button, and its menu's "Quote" item (a link to /compose/post). */
+  retweetButton: ['[data-testid="retweet"]'],
+  quoteMenuItem: ['[role="menu"] a[href="/compose/post"]', '[role="menuitem"]:has-text("Quote")'],
 } as const;
 
 /** The action-bar buttons per counter (both states, e.g. like/unlike). */

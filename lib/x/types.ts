@@ -75,6 +75,8 @@ export interface TimelineTweet {
   readonly inReplyTo: string | null;
   /** Images/videos attached, when known. */
   readonly mediaCount: number | null;
+  /** The quoted tweet's id when the reading knows it (GraphQL); absent or null otherwise. */
+  readonly quotedId?: string | null;
   /** Its counters as the same reading showed them. */
   readonly metrics: TweetMetrics | null;
 }

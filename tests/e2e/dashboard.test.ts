@@ -12,6 +12,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openBrowser, sparticuzProvider } from "../../lib/browser/index.js";
+import sharp from "sharp";
+import { prepareImage } from "../../lib/content/media.js";
+import { addMedia } from "../../lib/db/media.js";
 import { cancelItem, enqueue } from "../../lib/db/queue.js";
 import { insertRun, type JobRun } from "../../lib/db/runs.js";
 import { startLocalServer, type LocalServer } from "../../lib/dev/server.js";
@@ -215,6 +218,39 @@ describe.skipIf(!svc.postgres)("dashboard in real Chromium", () => {
       expect(res.headers.get("x-content-type-options"), res.url).toBe("nosniff");
       expect(res.headers.get("referrer-policy"), res.url).toBe("no-referrer");
     }
+  });
+
+  it("the queue and recent posts show image thumbnails with their alt text (blob: URLs within the CSP); /api/media needs the token", { timeout: 90_000 }, async () => {
+    const { sql } = server.local.deps.clients;
+    const bytes = await sharp({ create: { width: 300, height: 200, channels: 3, background: "#3a7" } }).png().toBuffer();
+    const prepared = await prepareImage("chart.png", bytes, "Green chart of weekly signups");
+    if (!prepared.ok) throw new Error(prepared.reason);
+    const { media } = await addMedia(sql, { accountId: "default", ...prepared.image });
+    await enqueue(sql, { accountId: "default", kind: "single", tweets: ["Queued with a chart"], source: "manual", dueAt: new Date(Date.now() + 7_200_000), media: [[media.id]] });
+    const postedItem = await enqueue(sql, { accountId: "default", kind: "single", tweets: ["Posted with a chart"], source: "manual", dueAt: new Date(), media: [[media.id]] });
+    await sql.query("UPDATE content_items SET status = 'posted' WHERE id = $1", [postedItem!.id]);
+    await sql.query("INSERT INTO posts (account_id, tweet_id, item_id, kind, text, posted_at) VALUES ('default', '1790000000000000099', $1, 'single', 'Posted with a chart', now())", [postedItem!.id]);
+    expect((await fetch(`${server.url}/api/media?id=${media.id}`)).status).toBe(401);
+    const thumb = await fetch(`${server.url}/api/media?id=${media.id}`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    expect(thumb.headers.get("content-type")).toBe("image/webp");
+    expect(await sharp(Buffer.from(await thumb.arrayBuffer())).metadata()).toMatchObject({ format: "webp", width: 160, height: 107 });
+    const problems: string[] = [];
+    await using browser = await openBrowser({ provider: sparticuzProvider(), logger: createLogger({ level: "warn", sink: () => {} }), blockResources: [] });
+    await browser.withPage("dashboard-media", async (page) => {
+      page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`); });
+      page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+      await page.goto(`${server.url}/`);
+      await page.fill("#token", ADMIN);
+      await page.click("#login-form button[type=submit]");
+      await page.locator("body[data-loaded=true]").waitFor();
+      for (const box of ["#queue", "#posts"]) {
+        const img = page.locator(`${box} img.thumb[data-media="${media.id}"]`).first();
+        expect(await img.getAttribute("alt")).toBe("Green chart of weekly signups");
+        await page.waitForFunction((sel) => { const i = document.querySelector(sel) as HTMLImageElement | null; return !!i && i.complete && i.naturalWidth > 0; }, `${box} img.thumb[data-media="${media.id}"]`);
+        expect(await img.getAttribute("src")).toMatch(/^blob:/);
+      }
+    }, { timeoutMs: 60_000 });
+    expect(problems).toEqual([]);
   });
 
   it("a CSP violation on the page would be caught: an inline script is blocked and reported", { timeout: 60_000 }, async () => {

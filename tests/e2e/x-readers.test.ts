@@ -23,7 +23,7 @@ beforeAll(() => {
 const site = (): XSite => ({ baseUrl: sb.url, user: sb.user, typing: "fill", waitMs: 4_000 });
 const newPage = (): Promise<Page> => fixture.newPage();
 const caught = failure;
-type Seed = { author?: string; text: string; createdAtMs?: number; inReplyTo?: string; metrics?: Partial<SandboxPost["metrics"]>; media?: number; layout?: "legacy" };
+type Seed = { author?: string; text: string; createdAtMs?: number; inReplyTo?: string; metrics?: Partial<SandboxPost["metrics"]>; media?: number; layout?: "legacy"; quoteOf?: string };
 function seedOne(input: Seed): SandboxPost {
   const [created] = sb.seed({ posts: [input] } as Parameters<Sandbox["seed"]>[0]);
   if (!created) throw new Error("seed created nothing");
@@ -53,6 +53,23 @@ describe.each(PATHS)("readers, $path", ({ source, setup }) => {
     const seeded = seedOne({ text: "Two charts of vacuum progress", media: 2, metrics: { likes: 321, replies: 4, reposts: 7, bookmarks: 12, views: 9000 } });
     setup();
     expect(counts(await readMetrics(await newPage(), site(), seeded.id))).toEqual(truth(seeded));
+  });
+
+  it("recentTimeline and readMetrics on a timeline of carousels (3 and 4 images) and a quote post: own text, media counts, exact counters", T, async () => {
+    const t = now();
+    const quoted = seedOne({ author: "pg_guru", text: "The quoted post about WAL", createdAtMs: t - 5 * 60_000 });
+    const four = seedOne({ text: "Four charts of autovacuum", media: 4, createdAtMs: t - 4 * 60_000, metrics: { likes: 44, bookmarks: 4, replies: 1, reposts: 2, views: 4000 } });
+    const three = seedOne({ text: "Three screenshots", media: 3, createdAtMs: t - 3 * 60_000, metrics: { likes: 33, bookmarks: 3, replies: 0, reposts: 3, views: 3000 } });
+    const quote = seedOne({ text: "Our take on this", quoteOf: quoted.id, createdAtMs: t - 2 * 60_000, metrics: { likes: 22, bookmarks: 2, replies: 2, reposts: 1, views: 2000 } } as Seed);
+    setup();
+    const read = await recentTimeline(await newPage(), site(), sb.user, { max: 3 });
+    expect(read.source).toBe(source);
+    expect(read.unreadable).toBe(0);
+    expect(read.tweets.map((x) => [x.id, x.author, x.text, x.mediaCount])).toEqual([[quote.id, sb.user, "Our take on this", 0], [three.id, sb.user, "Three screenshots", 3], [four.id, sb.user, "Four charts of autovacuum", 4]]);
+    expect(read.tweets.map((x) => counts(x.metrics))).toEqual([truth(quote), truth(three), truth(four)]);
+    if (source === "graphql") expect(read.tweets[0]?.quotedId).toBe(quoted.id);
+    expect(counts(await readMetrics(await newPage(), site(), quote.id))).toEqual(truth(quote));
+    expect(counts(await readMetrics(await newPage(), site(), four.id))).toEqual(truth(four));
   });
 
   it("readMetrics: a deleted or unknown tweet → x_tweet_deleted", T, async () => {

@@ -32,7 +32,8 @@ export async function seedPosts(sb: Sandbox, posts: unknown[]): Promise<SandboxP
   return json.posts;
 }
 
-function session(sb: Sandbox): { cookie: string; ct0: string } {
+/** The session's Cookie header and its CSRF token (ct0). */
+export function session(sb: Sandbox): { cookie: string; ct0: string } {
   const cookies = sb.storageState().cookies;
   const ct0 = cookies.find((c) => c.name === "ct0")?.value ?? "";
   return { cookie: cookies.map((c) => `${c.name}=${c.value}`).join("; "), ct0 };

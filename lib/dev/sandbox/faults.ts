@@ -6,13 +6,14 @@
  * - `read`: any GraphQL read (UserByScreenName, UserTweets, TweetDetail, NotificationsTimeline,
  *   HomeTimeline);
  * - `timeline`: the timeline reads among them (all but UserByScreenName);
- * - `self_user` / `self_tweets`: UserByScreenName / UserTweets of the sandbox user itself.
+ * - `self_user` / `self_tweets`: UserByScreenName / UserTweets of the sandbox user itself;
+ * - `upload_init` / `upload_append`: the INIT / each APPEND command of a media upload.
  * A read fault therefore counts GraphQL requests, never the shell load that triggers them.
  */
 import type { Fault, FaultKind } from "./types.js";
 
 /** A request's scope (see the module comment). */
-export type FaultScope = "page" | "api" | "read" | "timeline" | "self_user" | "self_tweets";
+export type FaultScope = "page" | "api" | "read" | "timeline" | "self_user" | "self_tweets" | "upload_init" | "upload_append";
 
 /** Scopes each fault kind applies to. */
 export const FAULT_SCOPES: Record<FaultKind, readonly FaultScope[]> = {
@@ -28,6 +29,9 @@ export const FAULT_SCOPES: Record<FaultKind, readonly FaultScope[]> = {
   graphql_down: ["read"],
   suspended: ["self_user", "self_tweets", "api"],
   restricted: ["self_user", "api"],
+  upload_failed: ["upload_append"],
+  upload_slow: ["upload_append"],
+  upload_rejected_type: ["upload_init"],
 };
 
 /** Whether a fault of this kind concerns a request with these scopes. */

@@ -91,6 +91,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     queryIds: ctx.queryIds,
     storageState: () => sessionState(ctx),
     posts: () => allPosts(state),
+    uploads: () => [...state.uploads.values()].map((u) => ({ ...u })),
     setFault: (f) => state.setFault(f),
     setVariant: (v) => {
       state.variant = v;

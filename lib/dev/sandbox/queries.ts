@@ -43,13 +43,15 @@ export function quotesOf(state: SandboxState, post: StoredPost): number {
 
 /** Admin-API view of a post. */
 export function snapshot(state: SandboxState, post: StoredPost): SandboxPost {
-  const { fixedMetrics: _fixed, media, layout, pinned, vanished, ...rest } = post;
+  const { fixedMetrics: _fixed, media, photos, quoteOf, layout, pinned, vanished, ...rest } = post;
   return {
     ...rest,
     topic: topicOf(state.model, post.text),
     metrics: metricsOf(state, post),
     quotes: quotesOf(state, post),
     media: media ?? 0,
+    photos: (photos ?? []).map((p) => ({ ...p })),
+    quoteOf: quoteOf ?? null,
     layout: layout ?? "current",
     pinned: pinned === true,
     vanished: vanished === true,

@@ -28,6 +28,7 @@ export const SeedSchema = z.object({
         media: z.number().int().min(0).max(4).optional(),
         layout: z.literal("legacy").optional(),
         pinned: z.boolean().optional(),
+        quoteOf: z.string().regex(/^\d{1,20}$/).optional(),
       }),
     )
     .optional(),
@@ -59,6 +60,7 @@ export function applySeed(state: SandboxState, input: SeedInput): SandboxPost[] 
         ...(p.media ? { media: p.media } : {}),
         ...(p.layout ? { layout: p.layout } : {}),
         ...(p.pinned ? { pinned: true } : {}),
+        ...(p.quoteOf && state.posts.has(p.quoteOf) ? { quoteOf: p.quoteOf } : {}),
       }),
     );
   }

@@ -6,7 +6,8 @@ import { handleAsset } from "./assets.js";
 import { appBundle } from "./bundle.js";
 import { delay, type SandboxCtx } from "./context.js";
 import { NO_SUCH_PAGE } from "./gql/errors.js";
-import { GRAPHQL_PATH, handleGraphql } from "./gql/router.js";
+import { authError, GRAPHQL_PATH, handleGraphql } from "./gql/router.js";
+import { handleMetadata, handleUpload, METADATA_PATH, UPLOAD_PATH } from "./upload.js";
 import { parseCookies, redirect, sendHtml, sendJson } from "./http.js";
 import { SANDBOX_BEARER } from "./layout.js";
 import { routeOf } from "./routes.js";
@@ -59,6 +60,11 @@ async function route(ctx: SandboxCtx, req: IncomingMessage, res: ServerResponse)
   if (path.startsWith("/__sandbox/")) return handleAdmin(ctx, req, res, path);
   const gql = GRAPHQL_PATH.exec(path);
   if (gql) return handleGraphql(ctx, req, res, url, gql[2] ?? "");
+  if (path === UPLOAD_PATH || path === METADATA_PATH) {
+    const denied = authError(ctx, req);
+    if (denied) return sendJson(res, denied.status, denied.body);
+    return path === UPLOAD_PATH ? handleUpload(ctx, req, res, url) : handleMetadata(ctx, req, res);
+  }
   if (path.startsWith("/i/api/")) return sendJson(res, 404, NO_SUCH_PAGE);
   if (await handleAsset(req, res, path)) return;
   if (req.method !== "GET" && req.method !== "HEAD") return sendJson(res, 405, { error: "method not allowed" });

@@ -1,6 +1,6 @@
 /** In-memory state of the sandbox: posts, users, fault, variant, clock and premium. */
 import { countDown, faultMatches, type FaultScope } from "./faults.js";
-import type { EngagementModel, Fault, FixedMetrics, PostLayout, StoredPost, Variant } from "./types.js";
+import type { EngagementModel, Fault, FixedMetrics, PostLayout, StoredPost, UploadedPhoto, Variant } from "./types.js";
 
 export type { FaultScope } from "./faults.js";
 
@@ -27,6 +27,20 @@ export interface NewPost {
   layout?: PostLayout;
   pinned?: boolean;
   vanished?: boolean;
+  photos?: UploadedPhoto[];
+  quoteOf?: string;
+}
+
+/** A media upload in progress or finished (upload.ts): INIT'ed, APPENDed, FINALIZEd. */
+export interface Upload {
+  readonly mediaId: string;
+  readonly mime: string;
+  readonly totalBytes: number;
+  received: number;
+  finalized: boolean;
+  alt: string | null;
+  /** Set once a CreateTweet used it (an id attaches to one post only). */
+  used: boolean;
 }
 
 /** Mutable state of one sandbox. */
@@ -35,6 +49,8 @@ export class SandboxState {
   readonly posts = new Map<string, StoredPost>();
   /** Users by lower-cased handle (the sandbox user included). */
   readonly users = new Map<string, UserInfo>();
+  /** Media uploads by media_id_string. */
+  readonly uploads = new Map<string, Upload>();
   fault: Fault | null = null;
   variant: Variant = "a";
   clockOverride: number | null = null;
@@ -61,6 +77,7 @@ export class SandboxState {
   clear(): void {
     this.posts.clear();
     this.users.clear();
+    this.uploads.clear();
     this.fault = null;
     this.variant = "a";
     this.clockOverride = null;
@@ -107,7 +124,11 @@ export class SandboxState {
       deleted: false,
     };
     if (input.fixedMetrics) post.fixedMetrics = input.fixedMetrics;
-    if (input.media) post.media = input.media;
+    if (input.photos && input.photos.length > 0) {
+      post.photos = input.photos;
+      post.media = input.photos.length;
+    } else if (input.media) post.media = input.media;
+    if (input.quoteOf) post.quoteOf = input.quoteOf;
     if (input.layout === "legacy") post.layout = "legacy";
     if (input.pinned) post.pinned = true;
     if (input.vanished) post.vanished = true;

@@ -42,6 +42,10 @@ export interface SandboxPost {
   quotes: number;
   /** Number of photos (0-4). */
   media: number;
+  /** Photos uploaded with the post (INIT/APPEND/FINALIZE), in order, with their alt text; [] for seeded photos. */
+  photos: UploadedPhoto[];
+  /** The post it quotes (CreateTweet `attachment_url`), or null. */
+  quoteOf: string | null;
   layout: PostLayout;
   /** Pinned to its author's profile (the newest pinned post of an author wins). */
   pinned: boolean;
@@ -53,11 +57,24 @@ export interface SandboxPost {
   vanished: boolean;
 }
 
+/** A photo attached through the upload flow, as CreateTweet referenced it. */
+export interface UploadedPhoto {
+  /** The upload's `media_id_string`. */
+  mediaId: string;
+  /** Alt text set with `media/metadata/create`, or null. */
+  alt: string | null;
+  mime: string;
+  /** Bytes the APPENDs carried. */
+  bytes: number;
+}
+
 /** Fixed counters a seed may give (any subset; the rest comes from the engagement model). */
 export type FixedMetrics = Partial<Metrics & { quotes: number }>;
 
 /** One stored post (internal shape; topic, metrics and quotes are computed on read). */
-export type StoredPost = Omit<SandboxPost, "topic" | "metrics" | "quotes" | "media" | "layout" | "pinned" | "vanished"> & {
+export type StoredPost = Omit<SandboxPost, "topic" | "metrics" | "quotes" | "media" | "photos" | "quoteOf" | "layout" | "pinned" | "vanished"> & {
+  photos?: UploadedPhoto[];
+  quoteOf?: string;
   fixedMetrics?: FixedMetrics;
   /** Photos (0-4, default 0). */
   media?: number;
@@ -98,6 +115,13 @@ export type StoredPost = Omit<SandboxPost, "topic" | "metrics" | "quotes" | "med
  *   else (instructions, entries, cursors, counts inside `legacy_v3`) is unchanged. The page
  *   script understands both shapes, so pages render normally: only readers of the network
  *   answers fail (and must fall back to the DOM).
+ *
+ * Upload kinds (the media upload flow, upload.ts):
+ * - `upload_failed`: an APPEND answers HTTP 500 `{"errors":[{"code":131,...}]}`; the page drops
+ *   the attachment and shows a toast.
+ * - `upload_slow`: each APPEND is delayed by `ms` (default 3000); the post button stays
+ *   disabled until FINALIZE, as on x.com.
+ * - `upload_rejected_type`: INIT answers HTTP 400 error 324 (unsupported media type).
  */
 export type FaultKind =
   | "login_wall"
@@ -111,12 +135,15 @@ export type FaultKind =
   | "suspended"
   | "restricted"
   | "vanishing_post"
-  | "graphql_down";
+  | "graphql_down"
+  | "upload_failed"
+  | "upload_slow"
+  | "upload_rejected_type";
 
 /** The fault kinds, for validation. */
 export const FAULT_KINDS: readonly FaultKind[] = [
   "login_wall", "challenge", "automated_226", "rate_limit_429", "slow", "post_without_response", "composer_disabled",
-  "timeline_error", "suspended", "restricted", "vanishing_post", "graphql_down",
+  "timeline_error", "suspended", "restricted", "vanishing_post", "graphql_down", "upload_failed", "upload_slow", "upload_rejected_type",
 ];
 
 /**
@@ -184,6 +211,8 @@ export interface SeedInput {
     layout?: "legacy";
     /** Pin to the author's profile (TimelinePinEntry of UserTweets). */
     pinned?: boolean;
+    /** Quote this (existing) post, as CreateTweet's `attachment_url` does. */
+    quoteOf?: string;
   }[];
   /** Other users' display names and follower counts. */
   users?: Record<string, { name?: string; followers?: number }>;
@@ -225,6 +254,8 @@ export interface Sandbox {
   storageState(): PlaywrightStorageState;
   /** Every post ever recorded, oldest first, with current metrics. */
   posts(): SandboxPost[];
+  /** Every media upload since the last reset (INIT'ed; `finalized`, `alt`, `used` by a post). */
+  uploads(): { mediaId: string; mime: string; totalBytes: number; received: number; finalized: boolean; alt: string | null; used: boolean }[];
   setFault(f: Fault | null): void;
   /** Switches the markup variant for every page (a page's `?variant=` still wins). */
   setVariant(v: Variant): void;

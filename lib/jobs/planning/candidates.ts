@@ -4,9 +4,15 @@
  * passes the gates: length, banned phrases, near-duplicate. The LLM's is compared with the
  * last posts and every pending item; an evergreen post only with what was posted or is due
  * within its reuse window (it may repeat itself after that window, by design).
+ * Images: an evergreen post carries the library ids it names; an LLM post on a topic gets one
+ * library image tagged with the topic's id, when there is one. The alt text of every image
+ * passes the gates too (alt-gates.ts); an evergreen post whose image fails is rejected, an
+ * LLM post just goes without that image.
  */
 import { pickEvergreen, type EvergreenPost, type PostedRecord } from "../../content/evergreen.js";
+import { gateAltTexts } from "../../content/alt-gates.js";
 import { runGates, type GateName } from "../../content/gates.js";
+import type { MediaInfo } from "../../db/media.js";
 import type { Format } from "../../content/topics.js";
 import type { ComparableText } from "../../content/similarity.js";
 import type { Arm } from "../../learn/bandit.js";
@@ -21,6 +27,16 @@ export interface Candidate {
   readonly source: "llm" | "evergreen";
   readonly topic: string;
   readonly format: Format;
+  /** Media library ids per tweet ([] for none). */
+  readonly media: readonly (readonly string[])[];
+}
+
+/** The media library as plan sees it. */
+export interface ImageSource {
+  /** Images with this tag. */
+  byTag(tag: string): Promise<MediaInfo[]>;
+  /** Images with these ids (missing ones left out). */
+  byIds(ids: readonly string[]): Promise<MediaInfo[]>;
 }
 
 /** What producing a candidate reads and updates. */
@@ -36,6 +52,7 @@ export interface CandidateInput {
   /** Rejections by gate, incremented here. */
   readonly rejected: Partial<Record<GateName, number>>;
   readonly log: Logger;
+  readonly images: ImageSource;
 }
 
 const DAY_MS = 86_400_000;
@@ -61,9 +78,31 @@ async function fromLlm(input: CandidateInput): Promise<Candidate | null> {
   const post = await input.llm.generate({ topic, format, recentTexts: plain(recentTexts) });
   if (!post) return null;
   const decision = await runGates({ tweets: post.tweets }, { recentTexts, bannedPhrases: input.content.banned });
-  if (decision.success) return { tweets: post.tweets, source: "llm", topic: topic.id, format };
+  if (decision.success) return { tweets: post.tweets, source: "llm", topic: topic.id, format, media: await imageFor(input, topic.id) };
   reject(input, decision.gate, decision.reason, "llm");
   return null;
+}
+
+/** One library image tagged with the topic whose alt text passes the gates, on the first tweet; else none. */
+async function imageFor(input: CandidateInput, topic: string): Promise<string[][]> {
+  const tagged = [...(await input.images.byTag(topic))];
+  while (tagged.length > 0) {
+    const [image] = tagged.splice(Math.floor(input.random() * tagged.length), 1);
+    const decision = await gateAltTexts([image!.altText], input.content.banned);
+    if (decision.success) return [[image!.id]];
+    reject(input, decision.gate, decision.reason, `media:${image!.id}`);
+  }
+  return [];
+}
+
+/** Null when every image of the post exists and its alt text passes the gates, else why not. */
+async function mediaProblem(input: CandidateInput, media: readonly (readonly string[])[]): Promise<{ gate?: GateName; reason: string } | null> {
+  const ids = [...new Set(media.flat())];
+  if (ids.length === 0) return null;
+  const found = await input.images.byIds(ids);
+  if (found.length !== ids.length) return { reason: `media ${ids.filter((id) => !found.some((f) => f.id === id)).join(", ")} not in the library` };
+  const decision = await gateAltTexts(found.map((f) => f.altText), input.content.banned);
+  return decision.success ? null : decision;
 }
 
 function pick(input: CandidateInput, library: readonly EvergreenPost[]): EvergreenPost | null {
@@ -78,8 +117,10 @@ async function fromEvergreen(input: CandidateInput): Promise<Candidate | null> {
     const post = pick(input, library);
     if (!post) return null;
     const decision = await runGates({ tweets: post.tweets }, { recentTexts: texts, bannedPhrases: input.content.banned });
-    if (decision.success) return { tweets: post.tweets, source: "evergreen", topic: post.topic, format: post.format };
-    reject(input, decision.gate, decision.reason, `evergreen:${post.id}`);
+    const problem = decision.success ? await mediaProblem(input, post.media ?? []) : decision;
+    if (!problem) return { tweets: post.tweets, source: "evergreen", topic: post.topic, format: post.format, media: post.media ?? [] };
+    if (problem.gate) reject(input, problem.gate, problem.reason, `evergreen:${post.id}`);
+    else input.log.warn("evergreen post skipped: it names images the library does not have (xbot media list)", { post: post.id, reason: problem.reason });
     library = library.filter((p) => p.id !== post.id);
   }
 }

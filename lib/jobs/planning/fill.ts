@@ -5,6 +5,7 @@
 import type { GateName } from "../../content/gates.js";
 import { nextSlot } from "../../content/schedule.js";
 import { hourBucketOf, type TopicPlan } from "../../content/topics.js";
+import { listMedia, mediaInfoByIds } from "../../db/media.js";
 import { contentHash, enqueue } from "../../db/queue.js";
 import { itemShingles } from "../../db/shingles.js";
 import { armId, chooseArmFactored, type Arm } from "../../learn/bandit.js";
@@ -62,15 +63,19 @@ async function planOne(run: RunState): Promise<PlannedItem | "duplicate" | null>
   const candidate = await produceCandidate({
     arm, content: run.content, llm: run.llm, recent: run.history.recentTexts, posted: run.history.posted, now,
     evergreenMinDays: run.settings.evergreenMinDays, random: run.random, rejected: run.rejected, log: ctx.log,
+    images: {
+      byTag: (tag) => listMedia(ctx.db, ctx.config.XBOT_ACCOUNT_ID, { tag, limit: 50 }),
+      byIds: (ids) => mediaInfoByIds(ctx.db, ctx.config.XBOT_ACCOUNT_ID, ids),
+    },
   });
   if (!candidate) return null;
   const bucket = hourBucketOf(dueAt, run.content.plan.bucketHours);
   const item = await enqueue(ctx.db, {
     accountId: ctx.config.XBOT_ACCOUNT_ID, kind: candidate.format, tweets: candidate.tweets, source: candidate.source, dueAt,
-    topic: candidate.topic, format: candidate.format, hourBucket: bucket, armId: itemArm(run.content.plan, candidate, bucket),
+    topic: candidate.topic, format: candidate.format, hourBucket: bucket, armId: itemArm(run.content.plan, candidate, bucket), media: candidate.media,
   });
   run.history.recentTexts.push({ text: candidate.tweets.join("\n"), at: dueAt, shingles: itemShingles(candidate.tweets).joined });
-  run.history.posted.push({ contentHash: contentHash(candidate.tweets), postedAt: dueAt });
+  run.history.posted.push({ contentHash: contentHash(candidate.tweets, { media: candidate.media }), postedAt: dueAt });
   if (!item) return "duplicate";
   run.first = false;
   run.lastDueAt = dueAt;

@@ -2,7 +2,8 @@
  * Security headers of every dashboard and API response (the local server's static files and
  * routes; on Vercel the routes set them, and vercel.json sets the same for public/). The
  * dashboard is plain ES modules, one stylesheet and vendored uPlot, all same-origin, with no
- * inline script or style, so `default-src 'self'` holds; nothing may frame it.
+ * inline script or style, so `default-src 'self'` holds; nothing may frame it. Images may also
+ * come from blob: URLs: the media thumbnails, fetched with the admin token (/api/media).
  */
 
 /** The Content-Security-Policy. */
@@ -10,7 +11,7 @@ export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self'",
+  "img-src 'self' blob:",
   "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",

@@ -1,10 +1,12 @@
 /**
  * `/api/status`: the dashboard's data, admin only: health, recent runs, the queue, recent
- * posts with their latest metrics, a 30-day engagement series and the bandit arms.
+ * posts with their latest metrics, a 30-day engagement series, the bandit arms, and the alt
+ * text and size of every library image the queue and the posts show (`media`, by id).
  */
 import { queueCounts, listItems } from "../../db/queue.js";
 import { recentRuns } from "../../db/runs.js";
 import { engagementSeries, recentPostsWithMetrics } from "../../db/dashboard.js";
+import { mediaInfoByIds } from "../../db/media.js";
 import { armsSummary } from "../../learn/summary.js";
 import { bearerMatches } from "./auth.js";
 import { guarded, type RuntimeFactory } from "./guard.js";
@@ -27,7 +29,9 @@ export function statusRoute(factory?: RuntimeFactory): { GET: (r: Request) => Pr
       recentPostsWithMetrics(sql, accountId), engagementSeries(sql, accountId, now), armsSummary(sql, accountId),
     ]);
     const account = await accountInfo(deps);
-    return json(200, { account, health, runs, queue: { counts, items: queue }, posts, engagement, arms, llm: await llmInfo(deps, now) });
+    const ids = [...new Set([...queue.flatMap((i) => i.media.flat()), ...posts.flatMap((p) => p.media)])];
+    const media = Object.fromEntries((await mediaInfoByIds(sql, accountId, ids)).map((m) => [m.id, { altText: m.altText, width: m.width, height: m.height, mime: m.mime }]));
+    return json(200, { account, health, runs, queue: { counts, items: queue }, posts, media, engagement, arms, llm: await llmInfo(deps, now) });
   }, ["GET"]);
   return { GET };
 }

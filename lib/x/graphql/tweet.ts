@@ -27,6 +27,7 @@ const TweetLegacy = z.looseObject({
   retweeted_status_result: z.unknown().optional(),
   entities: z.looseObject({ urls: z.array(z.looseObject({ url: z.string(), expanded_url: z.string().optional() })).optional() }).optional(),
   extended_entities: z.looseObject({ media: z.array(z.unknown()).optional() }).optional(),
+  quoted_status_id_str: Digits.optional(),
 });
 
 /** A `Tweet` (spec `Tweet`): rest_id, author, legacy, views (`count` is a string) and note_tweet. */
@@ -67,6 +68,10 @@ export interface XTweet {
   readonly conversationId: string | null;
   readonly counts: XTweetCounts;
   readonly mediaCount: number;
+  /** Alt text of each attached medium (`ext_alt_text`), null where it has none. */
+  readonly mediaAlt: readonly (string | null)[];
+  /** The quoted tweet's id (`legacy.quoted_status_id_str`), or null. */
+  readonly quotedId: string | null;
   /** A repost of someone else's tweet (its text is "RT @…"). */
   readonly isRepost: boolean;
 }
@@ -122,9 +127,17 @@ function readTweet(raw: unknown): TweetResult {
       views: views === undefined ? null : Number(views),
     },
     mediaCount: t.legacy.extended_entities?.media?.length ?? 0,
+    mediaAlt: (t.legacy.extended_entities?.media ?? []).map(altOf),
+    quotedId: t.legacy.quoted_status_id_str ?? null,
     isRepost: t.legacy.retweeted_status_result !== undefined,
   };
   return { kind: "tweet", tweet };
+}
+
+/** `ext_alt_text` of one `extended_entities.media` item (spec: media.yaml MediaExtended), or null. */
+function altOf(media: unknown): string | null {
+  const alt = media !== null && typeof media === "object" ? (media as Record<string, unknown>).ext_alt_text : undefined;
+  return typeof alt === "string" ? alt : null;
 }
 
 /**

@@ -22,6 +22,7 @@ export function timelineTweetOf(t: XTweet): TimelineTweet {
     time: t.createdAt,
     inReplyTo: t.inReplyTo,
     mediaCount: t.mediaCount,
+    quotedId: t.quotedId,
     metrics: metricsOfTweet(t),
   };
 }

@@ -31,12 +31,26 @@ function userName(ctx: RenderCtx, t: TweetView, focal: boolean): string {
 function carousel(ctx: RenderCtx, t: TweetView): string {
   if (t.photos === 0) return "";
   const photos = Array.from({ length: t.photos }, (_, i) => {
-    const img = `<img alt="Image" draggable="true" src="/media/${t.id}_${i + 1}.jpg" class="${cls("img", ctx.variant)}" style="width:100%">`;
+    const alt = esc(t.alts[i] || "Image");
+    const img = `<img alt="${alt}" draggable="true" src="/media/${t.id}_${i + 1}.jpg" class="${cls("img", ctx.variant)}" style="width:100%">`;
     const photo = `<div aria-label="Image" data-testid="tweetPhoto" class="${cls("ph", ctx.variant)}">${img}</div>`;
     return `<a href="/${esc(t.author)}/status/${t.id}/photo/${i + 1}" role="link">${wrap(photo, 1, "pha", ctx.variant)}</a>`;
   });
   const label = t.photos === 1 ? "Image" : `${t.photos} images`;
   return wrap(`<div aria-label="${label}" role="group" class="${cls("car", ctx.variant)}">${photos.join("")}</div>`, 2, "carw", ctx.variant);
+}
+
+/**
+ * A quoted post inside the article: a `div[role="link"]` card with its own User-Name and
+ * tweetText after the quoting text, as x.com nests it (readers take the article's first
+ * tweetText, which is the quoting post's own).
+ */
+function quoteCard(ctx: RenderCtx, t: TweetView): string {
+  const q = t.quoted;
+  if (!q) return "";
+  const who = `<div data-testid="User-Name">${span(esc(q.name))}${span(`@${esc(q.author)}`)}</div>`;
+  const body = `${who}${wrap(tweetTextBlock(q.text, q.urls, false), 1, "qtxt", ctx.variant)}`;
+  return wrap(`<div role="link" tabindex="0" data-sb-quote-of="${q.id}" class="${cls("quote", ctx.variant)}">${body}</div>`, 1, "qw", ctx.variant);
 }
 
 function socialContext(ctx: RenderCtx): string {
@@ -53,6 +67,7 @@ export function tweetArticle(ctx: RenderCtx, t: TweetView, opts: ArticleOpts = {
     wrap(userName(ctx, t, focal), 2, "hdr", v),
     wrap(tweetTextBlock(focal && long ? (t.noteText ?? "") : t.text, t.urls, long && !focal), 1, "txt", v),
     carousel(ctx, t),
+    quoteCard(ctx, t),
     wrap(actionBar(ctx, t, focal), 2, "bar", v),
   ].join("");
   const avatar = `<div data-testid="Tweet-User-Avatar" class="${cls("av", v)}"><a href="/${esc(t.author)}" role="link" aria-hidden="true" tabindex="-1"></a></div>`;

@@ -9,6 +9,7 @@ import { composeDialog, composerRow, replyDialog } from "./composer-markup.js";
 import { config } from "./config.js";
 import { createTweet } from "./create.js";
 import { q, qa } from "./dom.js";
+import { rowMedia, uploading } from "./media.js";
 import { toast } from "./toast.js";
 
 const POST_BUTTONS = '[data-testid="tweetButton"],[data-testid="tweetButtonInline"]';
@@ -33,7 +34,7 @@ export function refresh(root: HTMLElement): void {
   const c = config();
   const max = c.premium ? MAX_NOTE_WEIGHT : MAX_TWEET_WEIGHT;
   const texts = boxes(root).map(textOf);
-  const ok = !c.composerDisabled && !root.dataset.sbBusy && texts.length > 0 && texts.every((t) => t.length > 0 && weightedLength(t) <= max);
+  const ok = !c.composerDisabled && !root.dataset.sbBusy && !uploading(root) && texts.length > 0 && texts.every((t) => t.length > 0 && weightedLength(t) <= max);
   setDisabled(q(POST_BUTTONS, root), !ok);
 }
 
@@ -46,19 +47,22 @@ function finish(root: HTMLElement, ids: string[]): void {
   boxes(root).forEach((b) => {
     b.textContent = "";
   });
+  qa("[data-sb-attachment]", root).forEach((a) => a.remove());
   refresh(root);
 }
 
 /** Posts the composer's texts in order (a thread when there are several). */
 export async function submit(root: HTMLElement): Promise<void> {
   const texts = boxes(root).map(textOf);
+  const rows = qa("[data-sb-row]", root);
   root.dataset.sbBusy = "1";
   refresh(root);
   let prev = root.dataset.sbReplyTo ?? null;
   const ids: string[] = [];
   try {
-    for (const t of texts) {
-      prev = await createTweet(t, prev);
+    for (const [i, t] of texts.entries()) {
+      const mediaIds = rows[i] ? await rowMedia(rows[i]) : [];
+      prev = await createTweet(t, prev, { mediaIds, attachmentUrl: i === 0 ? (root.dataset.sbQuote ?? null) : null });
       ids.push(prev);
     }
   } catch (e) {

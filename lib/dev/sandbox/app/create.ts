@@ -10,20 +10,27 @@ import { obj, path, text } from "./shape.js";
 /** Message when an answer carries neither an id nor an error. */
 const FALLBACK = "Something went wrong. Try reloading.";
 
-function variablesOf(tweetText: string, replyTo: string | null, note: boolean): Record<string, unknown> {
+/** What a tweet attaches: uploaded media ids and a quoted post's URL (`attachment_url`). */
+export interface Attach {
+  mediaIds?: string[];
+  attachmentUrl?: string | null;
+}
+
+function variablesOf(tweetText: string, replyTo: string | null, note: boolean, attach: Attach): Record<string, unknown> {
   const v: Record<string, unknown> = {
     tweet_text: tweetText,
     dark_request: false,
-    media: { media_entities: [], possibly_sensitive: false },
+    media: { media_entities: (attach.mediaIds ?? []).map((id) => ({ media_id: id, tagged_users: [] })), possibly_sensitive: false },
     semantic_annotation_ids: [],
   };
+  if (attach.attachmentUrl) v.attachment_url = attach.attachmentUrl;
   if (replyTo) v.reply = { in_reply_to_tweet_id: replyTo, exclude_reply_user_ids: [] };
   if (note) v.richtext_options = { richtext_tags: [] };
   return v;
 }
 
 /** Posts one tweet (a reply when `replyTo` is set); throws with x.com's error message. */
-export async function createTweet(tweetText: string, replyTo: string | null): Promise<string> {
+export async function createTweet(tweetText: string, replyTo: string | null, attach: Attach = {}): Promise<string> {
   const note = isNoteLength(tweetText);
   const op = note ? "CreateNoteTweet" : "CreateTweet";
   const queryId = config().queryIds[op] ?? "";
@@ -31,7 +38,7 @@ export async function createTweet(tweetText: string, replyTo: string | null): Pr
     method: "POST",
     credentials: "include",
     headers: gqlHeaders(),
-    body: JSON.stringify({ variables: variablesOf(tweetText, replyTo, note), features: {}, queryId }),
+    body: JSON.stringify({ variables: variablesOf(tweetText, replyTo, note, attach), features: {}, queryId }),
   });
   const body: unknown = await res.json().catch(() => ({}));
   const key = note ? "notetweet_create" : "create_tweet";

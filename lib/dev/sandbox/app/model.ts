@@ -36,6 +36,10 @@ export interface TweetView {
   views: number | null;
   /** Photo count. */
   photos: number;
+  /** Alt text per photo (`ext_alt_text`), "" when none. */
+  alts: string[];
+  /** The quoted tweet (`quoted_status_result`), or null. */
+  quoted: TweetView | null;
   /** tweetDisplayType "CondensedTweet": the older layout without a bookmark button. */
   condensed: boolean;
 }
@@ -83,6 +87,17 @@ function viewsOf(t: J): number | null {
   return /^\d+$/.test(count) ? Number(count) : null;
 }
 
+function photoList(legacy: J): J[] {
+  return arr(obj(field(legacy, "extended_entities"))?.media).filter((m) => m.type === "photo");
+}
+
+/** The quoted tweet of `quoted_status_result` (unwrapping TweetWithVisibilityResults), one level deep. */
+function quotedOf(t: J): TweetView | null {
+  const r = obj(field(obj(t.quoted_status_result), "result", "result_v2"));
+  const inner = r?.__typename === "TweetWithVisibilityResults" ? obj(r.tweet) : r;
+  return inner && inner.__typename !== "TweetTombstone" ? parseTweet({ ...inner, quoted_status_result: undefined }, false) : null;
+}
+
 /** A Tweet object (unwrapped) into a view; null when it is not a readable tweet. */
 export function parseTweet(t: J, condensed: boolean): TweetView | null {
   const legacy = legacyOf(t);
@@ -105,7 +120,9 @@ export function parseTweet(t: J, condensed: boolean): TweetView | null {
       quotes: num(legacy, "quote_count"),
     },
     views: viewsOf(t),
-    photos: arr(obj(field(legacy, "extended_entities"))?.media).filter((m) => m.type === "photo").length,
+    photos: photoList(legacy).length,
+    alts: photoList(legacy).map((m) => text(m, "ext_alt_text")),
+    quoted: quotedOf(t),
     condensed,
   };
 }

@@ -14,11 +14,14 @@ import { MAX_NOTE_WEIGHT, MAX_TWEET_WEIGHT, weightedLength } from "../length.js"
 import type { Fault, StoredPost } from "../types.js";
 import { AUTOMATED_226_MESSAGE, LOCKED_326_MESSAGE, NOT_AUTHED, RATE_LIMITED, SUSPENDED_64_MESSAGE, xError } from "./errors.js";
 import { nodeId } from "./read-ctx.js";
+import { resolveAttachments, useAttachments } from "./attachments.js";
 
 const Body = z.object({
   variables: z.object({
     tweet_text: z.string().min(1),
     reply: z.object({ in_reply_to_tweet_id: z.string().regex(/^\d+$/) }).optional(),
+    media: z.object({ media_entities: z.array(z.object({ media_id: z.union([z.string(), z.number()]) }).loose()).optional() }).loose().optional(),
+    attachment_url: z.string().optional(),
   }),
   queryId: z.string().optional(),
 });
@@ -94,8 +97,12 @@ export async function handleCreate(ctx: SandboxCtx, req: IncomingMessage, res: S
   const { tweet_text: text, reply } = parsed.data.variables;
   const rejected = rejection(ctx, text, reply?.in_reply_to_tweet_id, note);
   if (rejected) return sendJson(res, 200, rejected);
+  const attached = resolveAttachments(ctx, parsed.data.variables);
+  if ("error" in attached) return sendJson(res, 200, attached.error);
+  useAttachments(ctx, attached.photos);
   const vanished = forced === "vanish";
-  const post = ctx.state.addPost({ author: ctx.state.user, text, inReplyTo: reply?.in_reply_to_tweet_id ?? null, vanished });
+  const extra = { photos: attached.photos, ...(attached.quoteOf ? { quoteOf: attached.quoteOf } : {}) };
+  const post = ctx.state.addPost({ author: ctx.state.user, text, inReplyTo: reply?.in_reply_to_tweet_id ?? null, vanished, ...extra });
   if (forced === "hold") {
     ctx.held.add(res);
     res.on("close", () => ctx.held.delete(res));

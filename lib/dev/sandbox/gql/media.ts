@@ -15,13 +15,20 @@ function mediaKey(id: string): string {
   return key;
 }
 
-/** The photos of a post (empty when it has none), their t.co link at code-point `start`. */
+/**
+ * The photos of a post (empty when it has none), their t.co link at code-point `start`.
+ * Uploaded photos keep their `media_id_string` as `id_str` and their alt text as
+ * `ext_alt_text` (spec: fa0311/twitter-openapi src/openapi/schemas/media.yaml `MediaExtended`).
+ */
 export function photos(post: StoredPost, author: string, start: number): { link: string; media: Record<string, unknown>[] } {
-  const n = Math.max(0, Math.min(4, post.media ?? 0));
+  const uploaded = post.photos ?? [];
+  const n = uploaded.length > 0 ? uploaded.length : Math.max(0, Math.min(4, post.media ?? 0));
   const link = tcoLink(`${post.id}:media`);
   const media = Array.from({ length: n }, (_, i) => {
-    const idStr = (BigInt(post.id) + BigInt(i + 1)).toString();
+    const idStr = uploaded[i]?.mediaId ?? (BigInt(post.id) + BigInt(i + 1)).toString();
+    const alt = uploaded[i]?.alt;
     return {
+      ...(alt ? { ext_alt_text: alt } : {}),
       display_url: `pic.x.com/${link.slice(-10)}`,
       expanded_url: `https://x.com/${author}/status/${post.id}/photo/${i + 1}`,
       ext_media_availability: { status: "Available" },

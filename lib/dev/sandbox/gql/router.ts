@@ -77,8 +77,8 @@ function answerRead(sb: SandboxCtx, req: IncomingMessage, op: string, read: Read
   return fault?.kind === "graphql_down" ? { ...answer, body: drift(answer.body) } : answer;
 }
 
-/** Auth of every GraphQL call: the error answer, or null when the caller may proceed. */
-function authError(sb: SandboxCtx, req: IncomingMessage): OpAnswer | null {
+/** Auth of every GraphQL (and upload) call: the error answer, or null when the caller may proceed. */
+export function authError(sb: SandboxCtx, req: IncomingMessage): OpAnswer | null {
   const cookies = parseCookies(req);
   if (cookies.auth_token !== sb.authToken) return { status: 401, body: NOT_AUTHED };
   if (!cookies.ct0 || req.headers["x-csrf-token"] !== cookies.ct0) return { status: 403, body: BAD_CSRF };

@@ -11,7 +11,7 @@ import { hasViewCount, metricsOf, quotesOf } from "../queries.js";
 import type { StoredPost } from "../types.js";
 import { photos } from "./media.js";
 import { nodeId, userRestId, type ReadCtx } from "./read-ctx.js";
-import { noteHead, servedText } from "./text.js";
+import { noteHead, servedText, tcoLink } from "./text.js";
 import { authorResult } from "./user.js";
 
 /** `source` of posts made on the web. Shape: raw_user_tweets.json `source`. */
@@ -70,13 +70,29 @@ function legacy(rc: ReadCtx, post: StoredPost): Record<string, unknown> {
     favorited: false,
     full_text: pics.media.length > 0 ? `${shown.text} ${pics.link}` : shown.text,
     id_str: post.id,
-    is_quote_status: false,
+    is_quote_status: post.quoteOf !== undefined,
+    ...quoteFields(rc, post),
     lang: "en",
     possibly_sensitive: false,
     retweeted: false,
     user_id_str: userRestId(rc.sb, post.author),
     ...replyFields(rc, post),
   };
+}
+
+/** `quoted_status_id_str` and `quoted_status_permalink` of a quote post (spec: tweet.yaml TweetLegacy). */
+function quoteFields(rc: ReadCtx, post: StoredPost): Record<string, unknown> {
+  const quoted = post.quoteOf ? rc.sb.state.posts.get(post.quoteOf) : undefined;
+  if (!post.quoteOf || !quoted) return {};
+  const expanded = `https://x.com/${quoted.author}/status/${quoted.id}`;
+  return { quoted_status_id_str: quoted.id, quoted_status_permalink: { url: tcoLink(`${post.id}:quote`), expanded, display: `x.com/${quoted.author}/status/${quoted.id}` } };
+}
+
+/** `quoted_status_result` of a quote post: the quoted tweet, one level deep (spec: tweet.yaml Tweet). */
+function quotedResult(rc: ReadCtx, post: StoredPost, depth: number): Record<string, unknown> {
+  const quoted = post.quoteOf ? rc.sb.state.visiblePost(post.quoteOf) : undefined;
+  if (!quoted || depth > 0) return {};
+  return { quoted_status_result: { result: quoted.deleted ? tombstoneUnion() : tweetUnion(rc, quoted, depth + 1) } };
 }
 
 /** `note_tweet` of a long post (weighted length > 280), else nothing. */
@@ -94,7 +110,7 @@ function views(rc: ReadCtx, post: StoredPost): Record<string, string> {
 }
 
 /** The Tweet object (without `__typename`, so it can be wrapped). */
-function tweetBody(rc: ReadCtx, post: StoredPost): Record<string, unknown> {
+function tweetBody(rc: ReadCtx, post: StoredPost, depth: number): Record<string, unknown> {
   return {
     rest_id: post.id,
     core: { user_results: { result: authorResult(rc, post.author) } },
@@ -104,6 +120,7 @@ function tweetBody(rc: ReadCtx, post: StoredPost): Record<string, unknown> {
     views: views(rc, post),
     source: WEB_SOURCE,
     ...noteTweet(rc, post),
+    ...quotedResult(rc, post, depth),
     legacy: legacy(rc, post),
   };
 }
@@ -112,8 +129,8 @@ function tweetBody(rc: ReadCtx, post: StoredPost): Record<string, unknown> {
  * The TweetUnion of a live post. About 1 in 4 (by id) is wrapped as TweetWithVisibilityResults
  * (spec: tweet.yaml TweetWithVisibilityResults), as x.com does for posts with limited actions.
  */
-export function tweetUnion(rc: ReadCtx, post: StoredPost): Record<string, unknown> {
-  const body = tweetBody(rc, post);
+export function tweetUnion(rc: ReadCtx, post: StoredPost, depth = 0): Record<string, unknown> {
+  const body = tweetBody(rc, post, depth);
   if (hash01(5, `${post.id}:visibility`) < 0.25) {
     return { __typename: "TweetWithVisibilityResults", tweet: body, limitedActionResults: { limited_actions: [] } };
   }

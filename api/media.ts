@@ -1,0 +1,3 @@
+import { mediaRoute } from "../lib/runtime/http/media-route.js";
+
+export const { GET } = mediaRoute();
