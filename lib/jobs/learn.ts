@@ -11,6 +11,7 @@ import { saveArmUpdateOnce } from "../learn/arms.js";
 import { scorePost } from "../learn/reward.js";
 import { armsSummary } from "../learn/summary.js";
 import { defineJob } from "../runtime/job.js";
+import { JOB_SPECS } from "./specs.js";
 
 export { armsSummary, type ArmsSummary } from "../learn/summary.js";
 
@@ -48,13 +49,7 @@ async function scorable(sql: Sql, accountId: string, limit: number): Promise<Sco
 
 /** The learn job. */
 export const learn = defineJob({
-  name: "learn",
-  schedule: "40 */2 * * *",
-  maxDurationMs: 60_000,
-  needs: ["db", "state"],
-  whenStateDown: "run",
-  after: ["metrics"],
-  minLevel: 0,
+  ...JOB_SPECS.learn,
   async run(ctx) {
     const accountId = ctx.config.XBOT_ACCOUNT_ID;
     const counts = { scored: 0, armsUpdated: 0, withoutArm: 0, withFollowerDelta: 0, alreadyScored: 0 };

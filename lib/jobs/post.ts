@@ -9,6 +9,7 @@ import { postingStats } from "../db/posts.js";
 import { checkCaps } from "../posting/caps.js";
 import { postClaimedItem } from "../posting/protocol.js";
 import { defineJob, type JobSummary } from "../runtime/job.js";
+import { JOB_SPECS } from "./specs.js";
 import type { JobContext } from "../runtime/context.js";
 import { xAccess } from "./x-access.js";
 
@@ -33,11 +34,7 @@ async function shadowRun(ctx: JobContext, now: Date): Promise<JobSummary> {
 
 /** The post job. */
 export const post = defineJob({
-  name: "post",
-  schedule: "*/5 * * * *",
-  maxDurationMs: 240_000,
-  needs: ["db", "state", "browser", "x"],
-  minLevel: 1,
+  ...JOB_SPECS.post,
   async run(ctx) {
     const now = new Date(ctx.clock.now());
     if (ctx.mode === "shadow") return shadowRun(ctx, now);

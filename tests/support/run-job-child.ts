@@ -11,6 +11,7 @@ import { createRuntime } from "../../lib/runtime/root.js";
 import { runJob } from "../../lib/runtime/runner.js";
 import { allTestJobs } from "./test-jobs.js";
 import { JOBS } from "../../lib/jobs/index.js";
+import { browserOpenerFrom } from "../../lib/runtime/browser-need.js";
 import { openBrowser, parseStorageState, sparticuzProvider } from "../../lib/browser/index.js";
 
 const env = JSON.parse(process.env.XBOT_CHILD_ENV ?? "{}") as Record<string, string>;
@@ -19,7 +20,7 @@ const [job, paramsJson] = process.argv.slice(2);
 const storageState = process.env.XBOT_CHILD_STORAGE_STATE ? parseStorageState(process.env.XBOT_CHILD_STORAGE_STATE) : undefined;
 const killAt = process.env.XBOT_CHILD_KILL_AT;
 const deps = await createRuntime({
-  env, jobs: [...allTestJobs(), ...JOBS], clock: { now: () => Date.now() + offset }, logSink: () => {},
+  env, jobs: [...allTestJobs(), ...JOBS], browser: browserOpenerFrom, clock: { now: () => Date.now() + offset }, logSink: () => {},
   ...(killAt ? { faults: (point: string) => void (point === killAt && process.kill(process.pid, "SIGKILL")) } : {}),
   ...(storageState ? { openBrowser: ({ log }) => openBrowser({ provider: sparticuzProvider(), storageState, logger: log }) } : {}),
 });
