@@ -7,7 +7,10 @@
  * - only functions of jobs that open a browser contain @sparticuz/chromium or playwright-core,
  *   and they are at most 1.15x the size of node_modules/@sparticuz/chromium;
  * - only functions of jobs that use the LLM contain the AI SDK (`ai`, `@ai-sdk/*`);
- * - every other function is at most 5 MB, or 12 MB with the AI SDK.
+ * - every other function is at most 5 MB, or 12 MB with the AI SDK;
+ * - every function's handler imports from a copy of its bundle outside the project tree,
+ *   with NODE_PATH unset (cold-import.ts): a file or package the bundle lacks fails here,
+ *   not on the first request after a deploy.
  * Prints each function's size. Exits 1 naming each problem.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -15,6 +18,7 @@ import { join, relative } from "node:path";
 import { SPECS } from "../lib/jobs/specs.js";
 import { opensBrowser } from "../lib/runtime/job.js";
 import { bundleOf, dirBytes, walk } from "./vc-bundles.js";
+import { coldImportSamples } from "./cold-import.js";
 
 const out = ".vercel/output";
 const MB = 1_000_000;
@@ -56,6 +60,11 @@ for (const name of functionNames()) {
   if (!browser && (bundle.has.chromium || bundle.has.playwright)) problems.push(`${name} contains @sparticuz/chromium or playwright-core but its job never opens a browser`);
   if (!llm && bundle.has.aiSdk) problems.push(`${name} contains the AI SDK but its job never calls the LLM`);
   if (bundle.bytes > limit) problems.push(`${name} is ${(bundle.bytes / MB).toFixed(2)} MB, over its ${(limit / MB).toFixed(2)} MB limit`);
+  try {
+    coldImportSamples(join(out, "functions", `${name}.func`), `${name}.js`, 1);
+  } catch (error) {
+    problems.push(`${name} does not import from its own bundle: ${(error as Error).message}`);
+  }
 }
 console.log(`function sizes (@sparticuz/chromium is ${(chromiumBytes / MB).toFixed(1)} MB):\n  ${rows.join("\n  ")}`);
 if (problems.length > 0) {

@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { coldImportSamples } from "../../bench/lib/cold-import.js";
+import { coldImportSamples } from "../../scripts/cold-import.js";
 
 const root = mkdtempSync(join(process.cwd(), ".xbot-cold-test-")); // inside the project tree: zod resolves upward from here
 afterAll(() => rmSync(root, { recursive: true, force: true }));
