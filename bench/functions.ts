@@ -7,7 +7,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { bundleOf } from "../scripts/vc-bundles.js";
 import type { BenchServices } from "./lib/services.js";
@@ -54,6 +54,7 @@ function functions(): { route: string; dir: string; handler: string }[] {
 /** Runs the benchmark and returns its markdown section. */
 export async function benchFunctions(_services: BenchServices): Promise<string> {
   execFileSync("bash", ["scripts/vc-build.sh"], { stdio: ["ignore", "ignore", "inherit"] });
+  const load = loadavg()[0]!.toFixed(1);
   const fns = functions().map((fn) => ({ ...fn, bundle: bundleOf(fn.dir), copy: isolatedCopy(fn.dir), samples: [] as number[] }));
   const bare: number[] = [];
   try {
@@ -76,7 +77,7 @@ export async function benchFunctions(_services: BenchServices): Promise<string> 
   return [
     "## Deployed functions: size and cold import",
     "",
-    `Method: \`npm run vc:build\` (vercel build, offline) produces one bundle per function under .vercel/output/functions. Size is the sum of the bundle's file sizes in MB (10^6 bytes; Vercel's limit is 250 MB unzipped; scripts/check-vc-output.ts enforces 5 MB for plain functions, 12 MB with the AI SDK, 1.15x @sparticuz/chromium for browser functions). Cold import is the wall time of a fresh \`node\` process that imports the built handler module from a copy of its .func directory outside the project tree with NODE_PATH unset (a package missing from the bundle fails the run instead of resolving upward), median of ${RUNS} rounds; each round times a bare \`node -e ""\` start and then every function, so the ratio to bare node compares within one run. Importing does not launch Chromium, unpack it or open connections: clients are created per invocation. The "before" columns are the previous run of this benchmark (docs/benchmarks.md at 5c71464: every function was one 96 MB bundle holding Chromium, PGlite, Playwright and the AI SDK, imported in place).`,
+    `Method: \`npm run vc:build\` (vercel build, offline) produces one bundle per function under .vercel/output/functions. Size is the sum of the bundle's file sizes in MB (10^6 bytes; Vercel's limit is 250 MB unzipped; scripts/check-vc-output.ts enforces 5 MB for plain functions, 12 MB with the AI SDK, 1.15x @sparticuz/chromium for browser functions). Cold import is the wall time of a fresh \`node\` process that imports the built handler module from a copy of its .func directory outside the project tree with NODE_PATH unset (a package missing from the bundle fails the run instead of resolving upward), median of ${RUNS} rounds; each round times a bare \`node -e ""\` start and then every function, so the ratio to bare node compares within one run (1-minute load average when timing began: ${load} on ${cpus().length} cores; a loaded machine inflates import time more than a bare start). Importing does not launch Chromium, unpack it or open connections: clients are created per invocation. The "before" columns are the previous run of this benchmark (docs/benchmarks.md at 5c71464: every function was one 96 MB bundle holding Chromium, PGlite, Playwright and the AI SDK, imported in place).`,
     "",
     table(["function", "kind", "bundle MB", "cold start + import ms (median)", "x bare node", "before: bundle MB", "before: x bare node"], rows),
     "",
