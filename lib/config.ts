@@ -30,6 +30,8 @@ const schema = z.object({
   XBOT_ACCOUNT_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 of A-Z, a-z, 0-9, _ or -").default("default"),
   XBOT_MODE: z.enum(["live", "shadow", "dry"]).default("live"),
   VERCEL_ENV: z.enum(["production", "preview", "development"]).optional(),
+  /** "1" inside a Vercel build or function (set by the platform). */
+  VERCEL: z.string().optional(),
   XBOT_ALLOW_PREVIEW_LIVE: bool.default(false),
   XBOT_LLM_BASE_URL: httpUrl.optional(),
   XBOT_LLM_API_KEY: z.string().min(1).optional(),
@@ -141,6 +143,7 @@ function crossFieldProblems(data: Parsed): { variable: string; problem: string }
   if (data.UPSTASH_REDIS_REST_TOKEN && !data.UPSTASH_REDIS_REST_URL) problems.push({ variable: "UPSTASH_REDIS_REST_URL", problem: "is required when UPSTASH_REDIS_REST_TOKEN is set" });
   if (data.XBOT_STATE === "redis" && !data.UPSTASH_REDIS_REST_URL) problems.push({ variable: "XBOT_STATE", problem: "is redis but UPSTASH_REDIS_REST_URL (or KV_REST_API_URL) is not set" });
   if (data.QSTASH_CURRENT_SIGNING_KEY && !data.QSTASH_NEXT_SIGNING_KEY) problems.push({ variable: "QSTASH_NEXT_SIGNING_KEY", problem: "is required with QSTASH_CURRENT_SIGNING_KEY (key rotation)" });
+  if (data.VERCEL === "1" && !data.DATABASE_URL) problems.push({ variable: "DATABASE_URL", problem: "is required on Vercel: the embedded database (PGlite) is for local runs only and is not deployed" });
   if (data.VERCEL_ENV === "production" && !data.CRON_SECRET) problems.push({ variable: "CRON_SECRET", problem: "is required in production so that only Vercel Cron can trigger jobs" });
   return problems;
 }

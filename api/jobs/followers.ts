@@ -1,3 +1,5 @@
-import { jobRoute } from "../../lib/runtime/http/job-route.js";
+import { followers } from "../../lib/jobs/followers.js";
+import { browserOpenerFrom } from "../../lib/runtime/browser-need.js";
+import { jobFunction } from "../../lib/runtime/http/job-function.js";
 
-export const { GET, POST } = jobRoute("followers");
+export const { GET, POST } = jobFunction(followers, { browser: browserOpenerFrom });

@@ -1,3 +1,4 @@
-import { jobRoute } from "../../lib/runtime/http/job-route.js";
+import { learn } from "../../lib/jobs/learn.js";
+import { jobFunction } from "../../lib/runtime/http/job-function.js";
 
-export const { GET, POST } = jobRoute("learn");
+export const { GET, POST } = jobFunction(learn);

@@ -1,3 +1,5 @@
-import { jobRoute } from "../../lib/runtime/http/job-route.js";
+import { metrics } from "../../lib/jobs/metrics.js";
+import { browserOpenerFrom } from "../../lib/runtime/browser-need.js";
+import { jobFunction } from "../../lib/runtime/http/job-function.js";
 
-export const { GET, POST } = jobRoute("metrics");
+export const { GET, POST } = jobFunction(metrics, { browser: browserOpenerFrom });

@@ -1,3 +1,4 @@
-import { jobRoute } from "../../lib/runtime/http/job-route.js";
+import { plan } from "../../lib/jobs/plan.js";
+import { jobFunction } from "../../lib/runtime/http/job-function.js";
 
-export const { GET, POST } = jobRoute("plan");
+export const { GET, POST } = jobFunction(plan);

@@ -1,3 +1,5 @@
-import { jobRoute } from "../../lib/runtime/http/job-route.js";
+import { post } from "../../lib/jobs/post.js";
+import { browserOpenerFrom } from "../../lib/runtime/browser-need.js";
+import { jobFunction } from "../../lib/runtime/http/job-function.js";
 
-export const { GET, POST } = jobRoute("post");
+export const { GET, POST } = jobFunction(post, { browser: browserOpenerFrom });

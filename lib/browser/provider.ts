@@ -3,7 +3,10 @@
  * is given back. Providers: @sparticuz/chromium's bundled binary (default), a local executable
  * (`CHROMIUM_PATH`), and a remote browser over CDP (see cdp-provider.ts).
  */
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Browser } from "playwright-core";
+import { ensureChromium } from "./chromium-install.js";
 import { XbotError } from "../errors.js";
 import { silentLogger, type Logger } from "../log.js";
 import { buildChromiumArgs } from "./chromium-flags.js";
@@ -58,12 +61,28 @@ export interface LaunchingProviderOptions {
   readonly closeTimeoutMs?: number;
 }
 
-/** Launches @sparticuz/chromium's bundled binary (unpacked into os.tmpdir() on first use). */
+/**
+ * Launches @sparticuz/chromium's bundled binary, unpacked into os.tmpdir() on first use and
+ * verified before every launch (chromium-install.ts: a broken unpack is repaired once).
+ * Graphics are off: no WebGL and no GPU process ({@link NO_GPU_FLAGS}), so swiftshader (the
+ * software GL @sparticuz/chromium ships) is neither unpacked nor deployed; pages still render
+ * and screenshot through Skia's CPU path.
+ */
 export function sparticuzProvider(options: LaunchingProviderOptions = {}): BrowserProvider {
-  return launchingProvider("sparticuz", async () => {
+  return launchingProvider("sparticuz", async (logger) => {
     const { default: Sparticuz } = await loadSparticuz();
-    return { path: await Sparticuz.executablePath(), args: Sparticuz.args };
+    Sparticuz.setGraphicsMode = false;
+    const path = await ensureChromium(sparticuzBinDir(), { onRepair: (reason) => logger.warn("chromium.repair", { reason, action: "removed and unpacked again" }) });
+    return { path, args: [...Sparticuz.args, ...NO_GPU_FLAGS] };
   }, options);
+}
+
+/** Without swiftshader's libGLESv2.so next to the binary, Chromium starts only with all three (checked here on 147). */
+export const NO_GPU_FLAGS = ["--use-angle=disabled", "--disable-gpu", "--disable-software-rasterizer"] as const;
+
+/** The directory of @sparticuz/chromium's brotli files. */
+export function sparticuzBinDir(): string {
+  return join(dirname(fileURLToPath(import.meta.resolve("@sparticuz/chromium"))), "..", "..", "bin");
 }
 
 /** Launches a Chromium at `executablePath` (for example CHROMIUM_PATH). */
@@ -72,7 +91,7 @@ export function localExecutableProvider(executablePath: string, options: Launchi
   return launchingProvider("local", async () => ({ path: executablePath, args: [] }), options);
 }
 
-type Resolve = () => Promise<{ path: string; args: readonly string[] }>;
+type Resolve = (logger: Logger) => Promise<{ path: string; args: readonly string[] }>;
 
 function launchingProvider(name: string, resolveExecutable: Resolve, options: LaunchingProviderOptions): BrowserProvider {
   const launched = new Map<Browser, { run: LaunchedBrowser; logger: Logger }>();
@@ -83,7 +102,7 @@ function launchingProvider(name: string, resolveExecutable: Resolve, options: La
     blocksAtLaunch: true,
     async connect(launch) {
       const logger = launch.logger ?? silentLogger;
-      const executable = await resolveExecutable().catch((error: unknown) => {
+      const executable = await resolveExecutable(logger).catch((error: unknown) => {
         throw new XbotError("browser_launch", `Chromium executable unavailable: ${String(error)}`, { cause: error });
       });
       const started = performance.now();

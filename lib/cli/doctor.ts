@@ -13,6 +13,7 @@ import { readMigrations } from "../db/migrate.js";
 import { toXbotError, XbotError } from "../errors.js";
 import { createLogger, type Logger } from "../log.js";
 import { providerFrom } from "../runtime/browser-need.js";
+import { chromiumCheck } from "./doctor-chromium.js";
 import { createClients, type Clients } from "../runtime/clients.js";
 import { xBaseUrlOf } from "../runtime/mode.js";
 import { loadSession } from "../x/session-store.js";
@@ -111,6 +112,8 @@ async function runChecks(ctx: CliContext, checks: Check[], config: Config, clien
   progress(ctx, `launching the browser (${where.browser})…`);
   const browser = await browserCheck(config, log);
   checks.push(browser);
+  const chromium = await chromiumCheck(config);
+  if (chromium) checks.push(chromium);
 
   if (sandbox && db.ok && schemaOk && !ctx.local) {
     const outcome = await storeSandboxSession({ config, clients, log }, sandbox).catch((e: unknown) => toXbotError(e));
@@ -166,7 +169,7 @@ async function browserCheck(config: Config, log: Logger): Promise<Check> {
     return { name: "browser", status: "ok", detail: `${describeConfig(config).browser} launched in ${Math.round(performance.now() - started)} ms` };
   } catch (error) {
     const e = toXbotError(error);
-    return { name: "browser", status: "fail", detail: `${describeConfig(config).browser}: ${e.message.slice(0, 200)}`, fix: config.BROWSER_WS_ENDPOINT ? "check BROWSER_WS_ENDPOINT (the remote browser must accept CDP connections)" : "set CHROMIUM_PATH to a local Chromium (apt-get install chromium), or BROWSER_WS_ENDPOINT to a remote browser; the bundled one needs ~200 MB free in the temp dir" };
+    return { name: "browser", status: "fail", detail: `${describeConfig(config).browser}: ${e.message.slice(0, 200)}`, fix: config.BROWSER_WS_ENDPOINT ? "check BROWSER_WS_ENDPOINT (the remote browser must accept CDP connections)" : "the chromium line below says whether the bundled Chromium's unpack is broken; otherwise set CHROMIUM_PATH to a local Chromium (apt-get install chromium), or BROWSER_WS_ENDPOINT to a remote browser; the bundled one needs ~200 MB free in the temp dir" };
   }
 }
 

@@ -44,7 +44,7 @@ export async function runCommand(ctx: CliContext, args: RunArgs): Promise<ExitCo
 
 async function runLocal(ctx: CliContext, job: string, mode: Mode | undefined, params: Record<string, unknown> | undefined): Promise<RunResult> {
   return withRuntime(ctx, true, async (local) => {
-    const definition = local.deps.catalog.get(job);
+    const definition = local.deps.catalog.runnable(job);
     if (!definition) throw new UsageError(`unknown job "${job}"; jobs: ${local.deps.catalog.order.join(", ")}`);
     const checked = checkParams(definition, params);
     if (!checked.ok) throw new UsageError(`--params: ${checked.message}`); // the routes' 400: before the run, nothing recorded

@@ -6,7 +6,18 @@
  */
 import { neon, neonConfig } from "@neondatabase/serverless";
 import { mapDbError } from "./errors.js";
-import { pgliteFetch } from "./pglite-fetch.js";
+import { lazyUntilRejected } from "../promise-cache.js";
+
+/**
+ * The embedded database's route, imported only when a client has no DATABASE_URL: deployed
+ * functions never load it, and vercel.json excludes it (and PGlite) from every bundle.
+ */
+const loadPglite = lazyUntilRejected(() => import("./pglite-fetch.js"));
+
+function embeddedRoute(dataDir: string): RoutedFetch {
+  let route: Promise<RoutedFetch> | undefined;
+  return async (url, init) => (await (route ??= loadPglite().then((m) => m.pgliteFetch(dataDir))))(url, init);
+}
 
 /** One parameterised statement. */
 export interface SqlStatement {
@@ -57,7 +68,7 @@ export function createSql(options: SqlOptions): Sql {
   installFetchDispatcher();
   const embedded = !options.databaseUrl;
   const route: RoutedFetch | undefined = embedded
-    ? pgliteFetch(options.dataDir)
+    ? embeddedRoute(options.dataDir)
     : options.httpEndpoint ? ((_url, init) => fetch(options.httpEndpoint!, init)) : undefined;
   const fetchOptions = route ? { xbotFetch: route } : undefined;
   const client = neon(options.databaseUrl ?? EMBEDDED_URL, { fetchOptions, fullResults: false });

@@ -14,7 +14,7 @@ export async function firstRun(deps: RuntimeDeps): Promise<string[]> {
   const log = deps.log.child({ component: "first-run" });
   const ran: string[] = [];
   for (const job of ["plan", "post"]) {
-    if (!deps.catalog.get(job)) continue;
+    if (!deps.catalog.runnable(job)) continue;
     const result = await runJob(deps, { job, trigger: "local" });
     log.info("first run", { job, status: result.status, reason: result.reason, errorCode: result.errorCode, summary: result.summary });
     ran.push(`${job}:${result.status}`);

@@ -18,6 +18,8 @@ import type { LogSink } from "../log.js";
 import type { BrowserOpener } from "../runtime/context.js";
 import type { JobDefinition } from "../runtime/job.js";
 import { createRuntime } from "../runtime/root.js";
+import { browserOpenerFrom } from "../runtime/browser-need.js";
+import { JOBS } from "../jobs/index.js";
 import type { RuntimeDeps } from "../runtime/runner.js";
 import { cookieSetHash, importSession, loadSession } from "../x/session-store.js";
 import { createSandbox, type Sandbox } from "./sandbox/index.js";
@@ -94,7 +96,8 @@ export async function openLocal(options: LocalOptions = {}): Promise<LocalRuntim
     const local = localEnv(env, secrets, sandbox);
     const config = loadConfig(local.env);
     const tracker = browserTracker();
-    const runtime = await createRuntime({ config, ...(options.logSink ? { logSink: options.logSink } : {}), ...(options.jobs ? { jobs: options.jobs } : {}) });
+    // Locally one process runs every job: all definitions and the browser.
+    const runtime = await createRuntime({ config, ...(options.logSink ? { logSink: options.logSink } : {}), jobs: options.jobs ?? JOBS, browser: browserOpenerFrom });
     const deps: RuntimeDeps = { ...runtime, ...(runtime.openBrowser ? { openBrowser: tracker.wrap(runtime.openBrowser) } : {}) };
     const sandboxSession = sandbox ? await storeSandboxSession(deps, sandbox) : null;
     let closing: Promise<void> | undefined;

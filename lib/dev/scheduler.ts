@@ -5,13 +5,13 @@
  * lock would refuse it anyway. Runs in flight are tracked so shutdown can wait for them.
  */
 import { Cron } from "croner";
-import type { JobDefinition } from "../runtime/job.js";
+import type { JobSpec } from "../runtime/job.js";
 import type { RunResult } from "../runtime/runner.js";
 import type { Logger } from "../log.js";
 
 /** Options of {@link startScheduler}. */
 export interface SchedulerOptions {
-  readonly jobs: readonly JobDefinition[];
+  readonly jobs: readonly JobSpec[];
   /** Runs one job (the local server passes runJob with trigger "local"). */
   readonly run: (job: string) => Promise<RunResult>;
   readonly log: Logger;

@@ -5,16 +5,13 @@
  */
 import { insertFollowerSnapshot, latestFollowers } from "../db/followers.js";
 import { defineJob } from "../runtime/job.js";
+import { JOB_SPECS } from "./specs.js";
 import { readFollowers } from "../x/index.js";
 import { xAccess } from "./x-access.js";
 
 /** The followers job. */
 export const followers = defineJob({
-  name: "followers",
-  schedule: "0 */2 * * *",
-  maxDurationMs: 120_000,
-  needs: ["db", "state", "browser", "x"],
-  minLevel: 1,
+  ...JOB_SPECS.followers,
   async run(ctx) {
     if (ctx.mode === "shadow") return { skipped: "shadow mode never touches X" };
     const accountId = ctx.config.XBOT_ACCOUNT_ID;

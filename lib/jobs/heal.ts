@@ -9,6 +9,7 @@ import type { Dependency, ErrorCode } from "../errors.js";
 import { BREAKER_POLICIES, policyForFailure } from "../resilience/policies.js";
 import { breakerPhase } from "../state/breaker.js";
 import { defineJob } from "../runtime/job.js";
+import { JOB_SPECS } from "./specs.js";
 import { jobHealth } from "../runtime/deps.js";
 import { hasProbe, probeDependency, type ProbeOutcome } from "../runtime/probes.js";
 import type { JobContext } from "../runtime/context.js";
@@ -20,12 +21,7 @@ const DEPENDENCIES = new Set<string>(Object.keys(BREAKER_POLICIES));
 
 /** The heal job. */
 export const heal = defineJob({
-  name: "heal",
-  schedule: "*/10 * * * *",
-  maxDurationMs: 180_000,
-  needs: ["db", "state"],
-  minLevel: 0,
-  whenStateDown: "run",
+  ...JOB_SPECS.heal,
   async run(ctx) {
     if (!(await ctx.state.ping().then(() => true, () => false))) return healWithoutState(ctx);
     const claimsReleased = await releaseAbandonedClaims(ctx);

@@ -10,6 +10,7 @@ import { applyScores, scorablePosts } from "../db/scoring.js";
 import { scorePost } from "../learn/reward.js";
 import { armsSummary } from "../learn/summary.js";
 import { defineJob } from "../runtime/job.js";
+import { JOB_SPECS } from "./specs.js";
 
 export { armsSummary, type ArmsSummary } from "../learn/summary.js";
 
@@ -18,13 +19,7 @@ export const LEARN_BATCH = 200;
 
 /** The learn job. */
 export const learn = defineJob({
-  name: "learn",
-  schedule: "40 */2 * * *",
-  maxDurationMs: 60_000,
-  needs: ["db", "state"],
-  whenStateDown: "run",
-  after: ["metrics"],
-  minLevel: 0,
+  ...JOB_SPECS.learn,
   async run(ctx) {
     const accountId = ctx.config.XBOT_ACCOUNT_ID;
     const counts = { scored: 0, armsUpdated: 0, withoutArm: 0, withFollowerDelta: 0, alreadyScored: 0 };

@@ -13,6 +13,7 @@ import { dueSnapshots, markDeleted, recordReadFailure, saveSnapshot, type DueSna
 import { XbotError, toXbotError, type ErrorCode } from "../errors.js";
 import type { JobContext } from "../runtime/context.js";
 import { defineJob } from "../runtime/job.js";
+import { JOB_SPECS } from "./specs.js";
 import { readMetrics, recentTimeline, type TweetMetrics, type XSite } from "../x/index.js";
 import { xAccess } from "./x-access.js";
 
@@ -97,11 +98,7 @@ async function readAll(ctx: JobContext, site: XSite, browser: BrowserSession, du
 
 /** The metrics job. */
 export const metrics = defineJob({
-  name: "metrics",
-  schedule: "20 * * * *",
-  maxDurationMs: 300_000,
-  needs: ["db", "state", "browser", "x"],
-  minLevel: 1,
+  ...JOB_SPECS.metrics,
   async run(ctx) {
     if (ctx.mode === "shadow") return { due: 0, saved: 0, skipped: "shadow mode never touches X" };
     const due = await dueSnapshots(ctx.db, ctx.config.XBOT_ACCOUNT_ID, new Date(ctx.clock.now()), METRICS_LIMITS.maxReads);

@@ -13,6 +13,7 @@ import { ensureArms, loadArms } from "../learn/arms.js";
 import type { Arm } from "../learn/bandit.js";
 import type { JobContext } from "../runtime/context.js";
 import { defineJob, type JobDefinition } from "../runtime/job.js";
+import { JOB_SPECS } from "./specs.js";
 import { loadPlanContent } from "./planning/content.js";
 import { fill, type PlannedItem, type RunState } from "./planning/fill.js";
 import { contentHash } from "../db/queue.js";
@@ -56,12 +57,7 @@ async function armsFor(ctx: JobContext, plan: TopicPlan, active: ActiveHours): P
 /** The plan job, with injectable model, content and randomness. */
 export function planJob(options: PlanJobOptions = {}): JobDefinition {
   return defineJob({
-    name: "plan",
-    schedule: "15 * * * *",
-    maxDurationMs: 120_000,
-    needs: ["db", "state"],
-    whenStateDown: "run",
-    minLevel: 0,
+    ...JOB_SPECS.plan,
     params: PLAN_PARAMS,
     async run(ctx) {
       const settings = planSettings(options.settings, ctx.params);

@@ -10,6 +10,7 @@ import { postingStats } from "../db/posts.js";
 import { checkCaps } from "../posting/caps.js";
 import { postClaimedItem } from "../posting/protocol.js";
 import { defineJob, type JobSummary } from "../runtime/job.js";
+import { JOB_SPECS } from "./specs.js";
 import type { JobContext } from "../runtime/context.js";
 import { toXbotError } from "../errors.js";
 import { xAccess, type XAccess } from "./x-access.js";
@@ -35,11 +36,7 @@ async function shadowRun(ctx: JobContext, now: Date): Promise<JobSummary> {
 
 /** The post job. */
 export const post = defineJob({
-  name: "post",
-  schedule: "*/5 * * * *",
-  maxDurationMs: 240_000,
-  needs: ["db", "state", "browser", "x"],
-  minLevel: 1,
+  ...JOB_SPECS.post,
   async run(ctx) {
     const now = new Date(ctx.clock.now());
     if (ctx.mode === "shadow") return shadowRun(ctx, now);

@@ -14,6 +14,7 @@ import { checkCaps } from "../posting/caps.js";
 import { postClaimedItem } from "../posting/protocol.js";
 import { bestCandidate, markCandidate, storeCandidates, type FoundTweet } from "../replies/candidates.js";
 import { defineJob, type JobDefinition, type JobSummary } from "../runtime/job.js";
+import { JOB_SPECS } from "./specs.js";
 import type { JobContext } from "../runtime/context.js";
 import { toXbotError } from "../errors.js";
 import { mentions, recentTimeline, type TimelineTweet } from "../x/index.js";
@@ -80,11 +81,7 @@ async function replyOnce(ctx: JobContext, model: LanguageModel | null, access: X
 /** Builds the replies job; tests pass a model (the AI SDK's test models). */
 export function repliesJob(options: { model?: LanguageModel } = {}): JobDefinition {
   return defineJob({
-    name: "replies",
-    schedule: "*/20 * * * *",
-    maxDurationMs: 240_000,
-    needs: ["db", "state", "browser", "x"],
-    minLevel: 2,
+    ...JOB_SPECS.replies,
     async run(ctx) {
       if (ctx.mode === "shadow") return { mode: "shadow", skipped: "shadow mode never reads X" };
       const access = await xAccess(ctx);

@@ -8,12 +8,12 @@ import type { XbotError } from "../errors.js";
 import { BREAKER_POLICIES, LEVEL_WHEN_OPEN, policyForFailure } from "../resilience/policies.js";
 import type { AdmitRefusal, AdmitRequest, SettleRequest } from "../state/store.js";
 import { maxSuccessAgeMs, type JobCatalog } from "./deps.js";
-import { guardedDependencies, type JobDefinition } from "./job.js";
+import { guardedDependencies, type JobSpec } from "./job.js";
 
 /** How long a once-only delivery key is remembered. */
 export const DEDUPE_TTL_MS = 24 * 3_600_000;
 /** Lock and lease lifetime: maxDuration plus a quarter of it (at most 30 s) for settle after a deadline. */
-export function lockTtlMs(job: JobDefinition): number {
+export function lockTtlMs(job: JobSpec): number {
   return job.maxDurationMs + Math.min(30_000, Math.ceil(job.maxDurationMs / 4));
 }
 
@@ -25,7 +25,7 @@ export function lockTtlMs(job: JobDefinition): number {
 export const RUN_LEASE_MS = 60_000;
 
 /** The lock and lease TTL given at admission: {@link lockTtlMs}, at most {@link RUN_LEASE_MS}. */
-export function runLeaseMs(job: JobDefinition): number {
+export function runLeaseMs(job: JobSpec): number {
   return Math.min(lockTtlMs(job), RUN_LEASE_MS);
 }
 
@@ -33,7 +33,7 @@ export function runLeaseMs(job: JobDefinition): number {
 export const BROWSER_RESOURCE = "browser";
 
 /** The admission request of a run. */
-export function admitRequest(job: JobDefinition, catalog: JobCatalog, config: Config, run: { runId: string; nowMs: number; deliveryId?: string; skipLock?: boolean }): AdmitRequest {
+export function admitRequest(job: JobSpec, catalog: JobCatalog, config: Config, run: { runId: string; nowMs: number; deliveryId?: string; skipLock?: boolean }): AdmitRequest {
   const ttlMs = runLeaseMs(job);
   const leases = job.needs.includes("browser") ? [{ resource: BROWSER_RESOURCE, slots: config.XBOT_BROWSER_SLOTS, ttlMs }] : [];
   for (const b of job.budgets ?? []) leases.push({ resource: b.resource, slots: b.slots, ttlMs });
@@ -72,7 +72,7 @@ export function refusalReason(refusal: AdmitRefusal): string {
 }
 
 /** The settlement of a run that was admitted. */
-export function settleRequest(job: JobDefinition, run: { runId: string; nowMs: number; trials: readonly string[]; error: XbotError | null; heldLock: boolean }): SettleRequest {
+export function settleRequest(job: JobSpec, run: { runId: string; nowMs: number; trials: readonly string[]; error: XbotError | null; heldLock: boolean }): SettleRequest {
   const guarded = guardedDependencies(job);
   const failedOn = run.error?.dependency ?? null;
   const outcomes: SettleRequest["outcomes"][number][] = [];

@@ -23,6 +23,9 @@ export const systemClock: Clock = { now: () => Date.now() };
 /** Opens the run's browser (the `browser` need). Provided by the composition root. */
 export type BrowserOpener = (request: { log: Logger; signal: AbortSignal }) => Promise<BrowserSession>;
 
+/** Builds a BrowserOpener from the config and the database (lib/runtime/browser-need.ts). */
+export type BrowserOpenerFactory = (config: Config, sql: Sql) => BrowserOpener;
+
 /**
  * Test-only fault hooks: called at named points of a job (e.g. "post:after_attempt") so
  * a reliability test can crash the process there. Production never passes one.

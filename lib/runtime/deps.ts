@@ -5,22 +5,35 @@
  */
 import { Cron } from "croner";
 import { XbotError } from "../errors.js";
-import type { JobDefinition } from "./job.js";
+import type { JobDefinition, JobSpec } from "./job.js";
 
 /** How many intervals a job may miss before it counts as unhealthy. */
 export const HEALTH_TOLERANCE = 3;
 
-/** A validated, ordered list of jobs. */
+/**
+ * A validated, ordered list of jobs: every job's spec, and the definitions (with their
+ * code) of the jobs this function can run. A deployed job function carries one; the local
+ * server and the tests carry all they list.
+ */
 export interface JobCatalog {
-  readonly jobs: readonly JobDefinition[];
+  readonly jobs: readonly JobSpec[];
   /** Names in topological order (dependencies first). */
   readonly order: readonly string[];
-  get(name: string): JobDefinition | undefined;
+  get(name: string): JobSpec | undefined;
+  /** The definition of a job this function can run; undefined for a spec without its code. */
+  runnable(name: string): JobDefinition | undefined;
 }
 
-/** Validates the jobs and returns them in a catalog. Throws `config_invalid` naming the problem. */
-export function createCatalog(jobs: readonly JobDefinition[]): JobCatalog {
-  const byName = new Map<string, JobDefinition>();
+function isRunnable(job: JobSpec | JobDefinition): job is JobDefinition {
+  return typeof (job as Partial<JobDefinition>).run === "function";
+}
+
+/**
+ * Validates the jobs and returns them in a catalog. Throws `config_invalid` naming the
+ * problem. Entries that are full definitions are runnable; bare specs are known only.
+ */
+export function createCatalog(jobs: readonly (JobSpec | JobDefinition)[]): JobCatalog {
+  const byName = new Map<string, JobSpec>();
   for (const job of jobs) {
     if (byName.has(job.name)) throw new XbotError("config_invalid", `job "${job.name}" is defined twice`);
     byName.set(job.name, job);
@@ -29,10 +42,11 @@ export function createCatalog(jobs: readonly JobDefinition[]): JobCatalog {
   for (const job of jobs) {
     for (const dep of job.after) if (!byName.has(dep)) throw new XbotError("config_invalid", `job "${job.name}" runs after unknown job "${dep}"`);
   }
-  return { jobs, order: topologicalOrder(jobs, byName), get: (name) => byName.get(name) };
+  const runnable = new Map(jobs.filter(isRunnable).map((job) => [job.name, job]));
+  return { jobs, order: topologicalOrder(jobs, byName), get: (name) => byName.get(name), runnable: (name) => runnable.get(name) };
 }
 
-function topologicalOrder(jobs: readonly JobDefinition[], byName: Map<string, JobDefinition>): string[] {
+function topologicalOrder(jobs: readonly JobSpec[], byName: Map<string, JobSpec>): string[] {
   const order: string[] = [];
   const state = new Map<string, "visiting" | "done">();
   const visit = (name: string, path: string[]): void => {
@@ -53,13 +67,13 @@ function topologicalOrder(jobs: readonly JobDefinition[], byName: Map<string, Jo
 const intervals = new Map<string, number>();
 
 /** The longest gap between consecutive firings of a job's cron (UTC) over its next 25 runs (memoised per schedule). */
-export function expectedIntervalMs(job: Pick<JobDefinition, "name" | "schedule">): number {
+export function expectedIntervalMs(job: Pick<JobSpec, "name" | "schedule">): number {
   let ms = intervals.get(job.schedule);
   if (ms === undefined) intervals.set(job.schedule, (ms = computeInterval(job, new Date(Date.UTC(2026, 0, 5)))));
   return ms;
 }
 
-function computeInterval(job: Pick<JobDefinition, "name" | "schedule">, from: Date): number {
+function computeInterval(job: Pick<JobSpec, "name" | "schedule">, from: Date): number {
   let cron: Cron;
   try {
     cron = new Cron(job.schedule, { timezone: "UTC", paused: true });
@@ -72,12 +86,12 @@ function computeInterval(job: Pick<JobDefinition, "name" | "schedule">, from: Da
 }
 
 /** Largest acceptable age of a job's last success. */
-export function maxSuccessAgeMs(job: Pick<JobDefinition, "name" | "schedule">): number {
+export function maxSuccessAgeMs(job: Pick<JobSpec, "name" | "schedule">): number {
   return expectedIntervalMs(job) * HEALTH_TOLERANCE;
 }
 
 /** Health of a job from its last success. */
-export function jobHealth(job: JobDefinition, lastSuccessAt: number | null, nowMs: number): { healthy: boolean; ageMs: number | null; maxAgeMs: number } {
+export function jobHealth(job: Pick<JobSpec, "name" | "schedule">, lastSuccessAt: number | null, nowMs: number): { healthy: boolean; ageMs: number | null; maxAgeMs: number } {
   const maxAgeMs = maxSuccessAgeMs(job);
   if (lastSuccessAt === null) return { healthy: false, ageMs: null, maxAgeMs };
   const ageMs = nowMs - lastSuccessAt;

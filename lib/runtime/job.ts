@@ -22,8 +22,12 @@ export type Mode = "live" | "dry" | "shadow";
 /** What `run` returns: a JSON summary recorded in job_runs and the response. */
 export type JobSummary = Record<string, unknown>;
 
-/** A job definition. */
-export interface JobDefinition {
+/**
+ * What every function must know about a job without carrying its code: health, `after`
+ * admission, heal's heartbeat checks and vercel.json are built from it. The specs of
+ * xbot's jobs live in lib/jobs/specs.ts; {@link JobDefinition} adds the work.
+ */
+export interface JobSpec {
   /** Unique name; also the route `/api/jobs/<name>`. */
   readonly name: string;
   /** UTC cron, 5 fields; the same string appears in vercel.json. */
@@ -37,10 +41,22 @@ export interface JobDefinition {
   readonly minLevel: ServiceLevel;
   /** Extra leased budgets beyond the automatic browser slot. */
   readonly budgets?: readonly { readonly resource: string; readonly slots: number }[];
-  /** Retries inside one run: only retryable errors, only within the deadline. Default: none. */
-  readonly retry?: { readonly attempts: number; readonly baseMs: number; readonly capMs: number };
   /** When the state store is unreachable: "skip" (fail closed, the default) or "run" without lock and leases. */
   readonly whenStateDown?: "skip" | "run";
+  /**
+   * True when runs may open a browser although `browser` is not a need (heal probes the
+   * browser breaker and reconciles stuck posts). A job that needs `browser` opens one too.
+   * Decides whether the job's function is wired with, and bundles, a browser.
+   */
+  readonly opensBrowser?: boolean;
+  /** True when runs may call the LLM (the AI SDK is imported on first use); only these functions may bundle it. */
+  readonly usesLlm?: boolean;
+}
+
+/** A job definition: its spec plus the work. */
+export interface JobDefinition extends JobSpec {
+  /** Retries inside one run: only retryable errors, only within the deadline. Default: none. */
+  readonly retry?: { readonly attempts: number; readonly baseMs: number; readonly capMs: number };
   /**
    * The schema of the run's `params`, checked by every route before the run starts (a
    * mismatch is a 400, never a failed run). Default {@link ANY_PARAMS}.
@@ -67,12 +83,22 @@ export function checkParams(job: JobDefinition, params: Record<string, unknown> 
   return { ok: true, params: parsed.data };
 }
 
+/** Declares a job's spec, filling the defaults. */
+export function defineSpec(spec: Omit<JobSpec, "after" | "minLevel"> & Partial<Pick<JobSpec, "after" | "minLevel">>): JobSpec {
+  return Object.freeze({ after: [], minLevel: 0 as ServiceLevel, ...spec });
+}
+
 /** Declares a job, filling the defaults. */
 export function defineJob(definition: Omit<JobDefinition, "after" | "minLevel"> & Partial<Pick<JobDefinition, "after" | "minLevel">>): JobDefinition {
   return Object.freeze({ after: [], minLevel: 0 as ServiceLevel, ...definition });
 }
 
+/** True when runs of the job may open a browser (see {@link JobSpec.opensBrowser}). */
+export function opensBrowser(job: Pick<JobSpec, "needs" | "opensBrowser">): boolean {
+  return job.needs.includes("browser") || job.opensBrowser === true;
+}
+
 /** The breaker-guarded dependencies of a job (everything it needs but `state`). */
-export function guardedDependencies(job: JobDefinition): Dependency[] {
+export function guardedDependencies(job: Pick<JobSpec, "needs">): Dependency[] {
   return job.needs.filter((n): n is Dependency => n !== "state");
 }

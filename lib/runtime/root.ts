@@ -2,17 +2,21 @@
  * The composition root: builds a RuntimeDeps from the environment for ONE invocation.
  * Config is parsed, clients are created (HTTP, no connection), the job list is validated,
  * and migrations run at most once per process and database.
+ *
+ * It imports no job code and no browser: by default the catalog holds every job's spec
+ * only, and there is no browser. A job's function passes its own definition and, when the
+ * job opens a browser, the opener factory (lib/runtime/http/job-function.ts), so each
+ * function's module graph, and so its Vercel bundle, holds only what its job uses.
  */
 import { join } from "node:path";
 import { configSecrets, loadConfig, type Config } from "../config.js";
 import { ensureMigrated } from "../db/migrate.js";
 import { createLogger, type Logger, type LogSink } from "../log.js";
 import { createClients } from "./clients.js";
-import { browserOpenerFrom } from "./browser-need.js";
-import type { BrowserOpener, Clock, FaultHook } from "./context.js";
+import type { BrowserOpener, BrowserOpenerFactory, Clock, FaultHook } from "./context.js";
 import { createCatalog } from "./deps.js";
-import type { JobDefinition } from "./job.js";
-import { JOBS } from "../jobs/index.js";
+import type { JobDefinition, JobSpec } from "./job.js";
+import { SPECS } from "../jobs/specs.js";
 import { xBaseUrlOf } from "./mode.js";
 import type { RuntimeDeps } from "./runner.js";
 
@@ -20,9 +24,13 @@ import type { RuntimeDeps } from "./runner.js";
 export interface RuntimeOptions {
   readonly env?: Record<string, string | undefined>;
   readonly config?: Config;
-  readonly jobs?: readonly JobDefinition[];
+  /** The catalog: specs, and the definitions this runtime can run. Default: every spec, none runnable. */
+  readonly jobs?: readonly (JobSpec | JobDefinition)[];
   readonly logSink?: LogSink;
   readonly clock?: Clock;
+  /** Builds the browser opener from the config and database (browserOpenerFrom); default: no browser. */
+  readonly browser?: BrowserOpenerFactory;
+  /** A ready opener; wins over `browser`. */
   readonly openBrowser?: BrowserOpener;
   /** Test-only fault hooks. */
   readonly faults?: FaultHook;
@@ -36,12 +44,17 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const log: Logger = createLogger({ level: config.XBOT_LOG_LEVEL, secrets: configSecrets(config), ...(options.logSink ? { sink: options.logSink } : {}) });
   return {
     config,
-    catalog: createCatalog(options.jobs ?? JOBS),
+    catalog: createCatalog(options.jobs ?? SPECS),
     clients,
     log,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.faults ? { faults: options.faults } : {}),
-    openBrowser: options.openBrowser ?? browserOpenerFrom(config, clients.sql),
+    ...openerOf(options, config, clients.sql),
     xBaseUrl: xBaseUrlOf(config),
   };
+}
+
+function openerOf(options: RuntimeOptions, config: Config, sql: RuntimeDeps["clients"]["sql"]): { openBrowser?: BrowserOpener } {
+  const opener = options.openBrowser ?? options.browser?.(config, sql);
+  return opener ? { openBrowser: opener } : {};
 }

@@ -60,7 +60,7 @@ export interface RunResult {
 
 /**
  * Runs one invocation of a job, then reviews incidents (lib/runtime/incidents.ts: bounded,
- * never fails the run). Throws only `not_found` for an unknown job.
+ * never fails the run). Throws only `not_found` for a job this runtime cannot run.
  */
 export async function runJob(deps: RuntimeDeps, invocation: Invocation): Promise<RunResult> {
   const result = await runOnce(deps, invocation);
@@ -70,8 +70,8 @@ export async function runJob(deps: RuntimeDeps, invocation: Invocation): Promise
 }
 
 async function runOnce(deps: RuntimeDeps, invocation: Invocation): Promise<RunResult> {
-  const job = deps.catalog.get(invocation.job);
-  if (!job) throw new XbotError("not_found", `unknown job "${invocation.job}"`);
+  const job = deps.catalog.runnable(invocation.job);
+  if (!job) throw new XbotError("not_found", deps.catalog.get(invocation.job) ? `job "${invocation.job}" does not run in this function (see /api/jobs/${invocation.job})` : `unknown job "${invocation.job}"`);
   const clock = deps.clock ?? systemClock;
   const runId = `${job.name}_${clock.now().toString(36)}_${randomBytes(5).toString("hex")}`;
   const startedAt = clock.now();

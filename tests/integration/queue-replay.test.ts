@@ -7,6 +7,8 @@
 import { describe, beforeAll, expect, it } from "vitest";
 import { z } from "zod";
 import { defineJob } from "../../lib/runtime/job.js";
+import { XbotError } from "../../lib/errors.js";
+import { SPECS } from "../../lib/jobs/specs.js";
 import { plan } from "../../lib/jobs/plan.js";
 import { jobRoute } from "../../lib/runtime/http/job-route.js";
 import { queueRoute } from "../../lib/runtime/http/queue-route.js";
@@ -124,5 +126,82 @@ describe.each(availableStores())("QStash replay and params on %s state", (store)
     expect(res.headers.get("upstash-nonretryable-error")).toBe("true");
     expect(await res.json()).toMatchObject({ error: "bad_request", message: expect.stringContaining("invalid params for plan") });
     expect(await count()).toBe(before);
+  });
+});
+
+const failJob = (name: string, retryable: boolean) => defineJob({
+  name, schedule: "*/5 * * * *", maxDurationMs: 30_000, needs: ["state"],
+  async run() {
+    throw new XbotError(retryable ? "db_unavailable" : "config_invalid", `${name} failed on purpose`);
+  },
+});
+
+describe.each(availableStores())("QStash deliveries to a job's own route on %s state", (store) => {
+  let rt: TestRuntime;
+  const qstash = () => services().qstash!;
+  const url = (job: string) => `${BASE}/api/jobs/${job}`;
+  beforeAll(async () => {
+    rt = await testRuntime(store, { jobs: [countJob, failJob("fails-for-good", false), failJob("fails-for-now", true)], env: { QSTASH_CURRENT_SIGNING_KEY: qstash().currentSigningKey, QSTASH_NEXT_SIGNING_KEY: qstash().nextSigningKey } });
+  });
+  const deliver = (job: string, body: string, headers: Record<string, string> = {}, signedFor = url(job)) =>
+    jobRoute(job, rt.factory).POST(new Request(url(job), { method: "POST", body, headers: { "upstash-signature": signQStashJwt({ url: signedFor, body, key: qstash().currentSigningKey }), "upstash-message-id": newMessageId(), "upstash-retried": "0", ...headers } }));
+  /** Queue runs that did the work (a duplicate is recorded as a skipped run). */
+  const queueRuns = async (job: string) => (await recentRuns((await rt.factory()).clients.sql, { job, limit: 500 })).filter((r) => r.trigger === "queue" && r.status === "ok").length;
+
+  it("a signed POST runs the route's job as a queue run, with {params} alone or a matching {job}", async () => {
+    const before = await queueRuns("count");
+    const res = await deliver("count", JSON.stringify({ params: { n: 7 } }));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ job: "count", status: "ok", summary: { n: 7 } });
+    expect(await (await deliver("count", JSON.stringify({ job: "count" }))).json()).toMatchObject({ status: "ok" });
+    expect(await (await deliver("count", "")).json()).toMatchObject({ status: "ok" });
+    expect((await queueRuns("count")) - before).toBe(3);
+  });
+
+  it("the same token replayed, and a QStash duplicate (same message id and retry count), run once", async () => {
+    const body = JSON.stringify({ params: { n: 1 } });
+    const signature = signQStashJwt({ url: url("count"), body, key: qstash().currentSigningKey });
+    const before = await queueRuns("count");
+    const send = (headers: Record<string, string>) => jobRoute("count", rt.factory).POST(new Request(url("count"), { method: "POST", body, headers: { "upstash-signature": signature, ...headers } }));
+    const first = (await (await send({ "upstash-message-id": "msg_once", "upstash-retried": "0" })).json()) as { status: string };
+    const replayed = (await (await send({ "upstash-message-id": newMessageId(), "upstash-retried": "0" })).json()) as { status: string; reason: string };
+    expect([first.status, replayed.status, replayed.reason]).toEqual(["ok", "skipped", "replayed_token"]);
+    const messageId = newMessageId();
+    const [a, b] = await Promise.all([deliver("count", body, { "upstash-message-id": messageId }), deliver("count", body, { "upstash-message-id": messageId })]);
+    const statuses = [((await a.json()) as { status: string }).status, ((await b.json()) as { status: string }).status].sort();
+    expect(statuses).toEqual(["ok", "skipped"]);
+    expect((await queueRuns("count")) - before).toBe(2);
+  });
+
+  it("a token signed for another job's route, or a body naming another job, never runs", async () => {
+    const before = await queueRuns("count");
+    const foreign = await deliver("count", "{}", {}, url("fails-for-good"));
+    expect(foreign.status).toBe(401);
+    const mismatch = await deliver("count", JSON.stringify({ job: "fails-for-good" }));
+    expect(mismatch.status).toBe(489);
+    expect(mismatch.headers.get("upstash-nonretryable-error")).toBe("true");
+    expect(await mismatch.json()).toMatchObject({ error: "bad_request", message: expect.stringContaining("sent to /api/jobs/count") });
+    expect(await queueRuns("count")).toBe(before);
+  });
+
+  it("QStash retries only what a retry can fix: a retryable failure answers 503, any other failure 489 non-retryable", async () => {
+    const forNow = await deliver("fails-for-now", "{}");
+    expect(forNow.status).toBe(503);
+    expect(forNow.headers.get("upstash-nonretryable-error")).toBeNull();
+    expect(await forNow.json()).toMatchObject({ status: "failed", errorCode: "db_unavailable", retryable: true });
+    const forGood = await deliver("fails-for-good", "{}");
+    expect(forGood.status).toBe(489);
+    expect(forGood.headers.get("upstash-nonretryable-error")).toBe("true");
+    expect(await forGood.json()).toMatchObject({ status: "failed", errorCode: "config_invalid", retryable: false });
+  });
+
+  it("deployed /api/queue carries no job code: a delivery for a known job is 489 `moved` naming the job's route, and nothing runs", async () => {
+    const specsOnly = await testRuntime(store, { jobs: SPECS, env: { QSTASH_CURRENT_SIGNING_KEY: qstash().currentSigningKey, QSTASH_NEXT_SIGNING_KEY: qstash().nextSigningKey } });
+    const body = JSON.stringify({ job: "post" });
+    const res = await queueRoute(specsOnly.factory).POST(new Request(QUEUE_URL, { method: "POST", body, headers: { "upstash-signature": signQStashJwt({ url: QUEUE_URL, body, key: qstash().currentSigningKey }), "upstash-message-id": newMessageId() } }));
+    expect(res.status).toBe(489);
+    expect(res.headers.get("upstash-nonretryable-error")).toBe("true");
+    expect(await res.json()).toMatchObject({ error: "moved", message: expect.stringContaining("POST /api/jobs/post") });
+    expect((await recentRuns((await specsOnly.factory()).clients.sql, { job: "post", limit: 10 })).length).toBe(0);
   });
 });

@@ -1,17 +1,22 @@
 /**
  * After the whole run, no Chromium of ours may be left. The bundled binary lives at
- * os.tmpdir()/chromium; every process running it at teardown outlived the test that
+ * os.tmpdir()/xbot-chromium/chromium (lib/browser/chromium-install.ts; os.tmpdir()/chromium
+ * where @sparticuz/chromium unpacked it itself); every process running it at teardown outlived the test that
  * started it. In CI (nothing else runs there) that fails the run; elsewhere other
  * sessions' browsers may be legitimate, so it only warns.
  */
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { chromiumDir } from "../../lib/browser/chromium-install.js";
+
+const escape = (path: string) => path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Pids running the bundled Chromium right now. */
 export function bundledChromiumPids(): number[] {
   try {
-    const out = execFileSync("pgrep", ["-f", `^${join(tmpdir(), "chromium")} `], { encoding: "utf8" });
+    const binaries = [join(chromiumDir(), "chromium"), join(tmpdir(), "chromium")].map(escape);
+    const out = execFileSync("pgrep", ["-f", `^(${binaries.join("|")}) `], { encoding: "utf8" });
     return out.split("\n").filter(Boolean).map(Number);
   } catch {
     return [];

@@ -12,6 +12,7 @@ import { createRuntime } from "../../lib/runtime/root.js";
 import { runJob } from "../../lib/runtime/runner.js";
 import { allTestJobs } from "./test-jobs.js";
 import { JOBS } from "../../lib/jobs/index.js";
+import { browserOpenerFrom } from "../../lib/runtime/browser-need.js";
 import { openBrowser, parseStorageState, sparticuzProvider } from "../../lib/browser/index.js";
 
 const env = JSON.parse(process.env.XBOT_CHILD_ENV ?? "{}") as Record<string, string>;
@@ -25,7 +26,7 @@ const faults = (point: string): Promise<void> | void => {
   if (point === holdAt) return new Promise<void>(() => setInterval(() => {}, 60_000));
 };
 const deps = await createRuntime({
-  env, jobs: [...allTestJobs(), ...JOBS], clock: { now: () => Date.now() + offset }, logSink: () => {},
+  env, jobs: [...allTestJobs(), ...JOBS], browser: browserOpenerFrom, clock: { now: () => Date.now() + offset }, logSink: () => {},
   ...(killAt || holdAt ? { faults } : {}),
   ...(storageState ? { openBrowser: ({ log }) => openBrowser({ provider: sparticuzProvider(), storageState, logger: log }) } : {}),
 });

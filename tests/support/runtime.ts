@@ -8,6 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { createRuntime, type RuntimeOptions } from "../../lib/runtime/root.js";
+import { browserOpenerFrom } from "../../lib/runtime/browser-need.js";
+import { JOBS } from "../../lib/jobs/index.js";
 import type { RuntimeDeps } from "../../lib/runtime/runner.js";
 import { createTestDatabase, services } from "./env.js";
 import { captureLogLine, registerSecret } from "./log-capture.js";
@@ -73,7 +75,8 @@ export async function testRuntime(store: StoreKind, options: Omit<RuntimeOptions
     logs.push(line);
     captureLogLine(line);
   };
-  const factory = () => createRuntime({ ...options, env, logSink: sink });
+  // Like the local server: every job runnable and the configured browser, unless the test says otherwise.
+  const factory = () => createRuntime({ jobs: JOBS, browser: browserOpenerFrom, ...options, env, logSink: sink });
   await factory();
   return { env, logs, factory };
 }

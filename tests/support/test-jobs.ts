@@ -38,8 +38,18 @@ export const downstreamJob = defineJob({ name: "downstream", schedule: "*/10 * *
   return { done: true };
 } });
 
+/** Opens the run's browser (the configured provider) and renders one page; reports the Chromium pid. */
+export const browserJob = (name: string): JobDefinition => defineJob({ name, schedule: "0 * * * *", maxDurationMs: 120_000, needs: ["state", "browser"], async run(ctx) {
+  const browser = await ctx.browser();
+  const text = await browser.withPage("probe", async (page) => {
+    await page.setContent("<p>rendered</p>");
+    return page.textContent("p");
+  }, { timeoutMs: 60_000 });
+  return { text, provider: browser.provider };
+} });
+
 /** Every test job, for child processes that pick one by name. */
 export function allTestJobs(): JobDefinition[] {
   const llm = Array.from({ length: 10 }, (_, i) => llmJob(`llm-${i}`, 1_500));
-  return [slowJob(), llmJob("llm"), ...llm, hangJob(), invalidJob, upstreamJob, downstreamJob];
+  return [slowJob(), llmJob("llm"), ...llm, hangJob(), invalidJob, upstreamJob, downstreamJob, browserJob("browser-page"), browserJob("browser-page-2")];
 }

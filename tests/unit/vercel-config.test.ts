@@ -1,19 +1,34 @@
-/** vercel.json and api/ agree with the job list: one function and one cron per job, nothing else. */
+/** vercel.json and api/ agree with the job list: one function and one cron per job, nothing else, generated from the specs. */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { JOBS } from "../../lib/jobs/index.js";
+import { SPECS } from "../../lib/jobs/specs.js";
+import { NEVER_DEPLOYED, vercelConfig, vercelJsonText } from "../../lib/deploy/vercel-config.js";
 import { createCatalog } from "../../lib/runtime/deps.js";
+import { jobFunction } from "../../lib/runtime/http/job-function.js";
+import { browserOpenerFrom } from "../../lib/runtime/browser-need.js";
+import { opensBrowser } from "../../lib/runtime/job.js";
 import { SECURITY_HEADERS } from "../../lib/runtime/http/security-headers.js";
 
-const vercel = JSON.parse(readFileSync("vercel.json", "utf8")) as {
+const text = readFileSync("vercel.json", "utf8");
+const vercel = JSON.parse(text) as {
   crons: { path: string; schedule: string }[];
-  functions: Record<string, { maxDuration: number; includeFiles?: string }>;
+  functions: Record<string, { maxDuration: number; includeFiles?: string; excludeFiles?: string }>;
   headers: { source: string; headers: { key: string; value: string }[] }[];
 };
 
 describe("vercel.json contract", () => {
   it("the job list is a valid dependency graph", () => {
     expect(createCatalog(JOBS).order).toHaveLength(JOBS.length);
+  });
+
+  it("every job definition is its spec plus the work: same names, order and fields", () => {
+    expect(JOBS.map((j) => j.name)).toEqual(SPECS.map((s) => s.name));
+    for (const [i, spec] of SPECS.entries()) expect(JOBS[i], spec.name).toMatchObject(spec);
+  });
+
+  it("vercel.json is exactly what the generator makes from the specs (npm run vc:config)", () => {
+    expect(text).toBe(vercelJsonText());
   });
 
   it("every job has its api file exporting GET and POST, and nothing else lives in api/jobs", async () => {
@@ -26,6 +41,17 @@ describe("vercel.json contract", () => {
     }
   });
 
+  it("a job function wired against its spec fails when it loads: a browser job without the opener, a job without a browser given one", () => {
+    const post = JOBS.find((j) => j.name === "post")!;
+    const plan = JOBS.find((j) => j.name === "plan")!;
+    const heal = JOBS.find((j) => j.name === "heal")!;
+    expect(opensBrowser(heal)).toBe(true);
+    expect(() => jobFunction(post)).toThrow(/api\/jobs\/post\.ts must pass \{ browser: browserOpenerFrom \}/);
+    expect(() => jobFunction(heal)).toThrow(/must pass/);
+    expect(() => jobFunction(plan, { browser: browserOpenerFrom })).toThrow(/never opens one/);
+    expect(() => jobFunction(post, { browser: browserOpenerFrom })).not.toThrow();
+  });
+
   it("public/ on Vercel carries the same security headers as the routes and the local server", () => {
     const all = vercel.headers.find((h) => h.source === "/(.*)");
     expect(Object.fromEntries((all?.headers ?? []).map((h) => [h.key.toLowerCase(), h.value]))).toEqual(SECURITY_HEADERS);
@@ -36,13 +62,22 @@ describe("vercel.json contract", () => {
     expect(crons).toEqual(Object.fromEntries(JOBS.map((j) => [`/api/jobs/${j.name}`, j.schedule])));
   });
 
-  it("every function is configured, with enough maxDuration and the migrations included", () => {
+  it("as Vercel Schedules: one path schedule per job, a GET to its route, same cron, UTC", () => {
+    const config = vercelConfig({ schedules: true }) as { crons?: unknown; schedules: Record<string, { schedule: string; path: string; requestMethod: string; timezone: string }> };
+    expect(config.crons).toBeUndefined();
+    expect(config.schedules).toEqual(Object.fromEntries(JOBS.map((j) => [j.name, { schedule: j.schedule, path: `/api/jobs/${j.name}`, requestMethod: "GET", timezone: "UTC" }])));
+  });
+
+  it("every function is configured, with enough maxDuration, the migrations included and the local-only code excluded", () => {
     for (const job of JOBS) {
       const fn = vercel.functions[`api/jobs/${job.name}.ts`];
       expect(fn, job.name).toBeDefined();
       expect(fn!.maxDuration * 1000).toBeGreaterThanOrEqual(job.maxDurationMs);
       expect(fn!.includeFiles).toContain("lib/db/migrations/**");
     }
-    for (const path of Object.keys(vercel.functions)) expect(existsSync(path), path).toBe(true);
+    for (const [path, fn] of Object.entries(vercel.functions)) {
+      expect(existsSync(path), path).toBe(true);
+      for (const glob of NEVER_DEPLOYED) expect(fn.excludeFiles, path).toContain(glob);
+    }
   });
 });

@@ -1,15 +1,17 @@
 /**
- * `/api/jobs/<job>`: GET with `Bearer $CRON_SECRET` is a cron run; POST with
- * `Bearer $XBOT_ADMIN_TOKEN` and a JSON body `{mode?, params?}` is a manual run.
+ * `/api/jobs/<job>`: GET with `Bearer $CRON_SECRET` is a cron or Vercel Schedules run; POST
+ * with `Upstash-Signature` is a QStash delivery (queue-route.ts, the job fixed to this
+ * route); POST with `Bearer $XBOT_ADMIN_TOKEN` and a JSON body `{mode?, params?}` is a manual run.
  * Answers `{job, runId, status, reason?, durationMs, summary?}`: 200 for ok and skipped,
  * 503 (retryable) or 500 for failed. Client mistakes get 4xx JSON, never a 500.
  */
 import { z } from "zod";
 import { bearerMatches } from "./auth.js";
-import { clientError, json, methodNotAllowed, parseJson, readBody } from "./respond.js";
-import { runJob, type Invocation, type RunResult, type RuntimeDeps } from "../runner.js";
+import { clientError, json, methodNotAllowed, parseJson, readBody, statusOf } from "./respond.js";
+import { runJob, type Invocation, type RuntimeDeps } from "../runner.js";
 import { guarded, type RuntimeFactory } from "./guard.js";
 import { checkParams } from "../job.js";
+import { deliver } from "./queue-route.js";
 
 /** Headers that carry a scheduler's execution id, identical across duplicate deliveries. */
 export const EXECUTION_ID_HEADERS = ["x-vercel-schedule-execution-id", "x-vercel-execution-id", "x-xbot-execution-id"] as const;
@@ -19,17 +21,12 @@ const manualBody = z.strictObject({
   params: z.record(z.string(), z.unknown()).optional(),
 });
 
-/** The status code of a finished run. */
-export function statusOf(result: RunResult): number {
-  if (result.status !== "failed") return 200;
-  return result.retryable ? 503 : 500;
-}
-
 /** The GET and POST handlers of one job. */
 export function jobRoute(job: string, factory?: RuntimeFactory): { GET: (r: Request) => Promise<Response>; POST: (r: Request) => Promise<Response> } {
   const handle = guarded(factory, async (request, deps) => {
-    const definition = deps.catalog.get(job);
+    const definition = deps.catalog.runnable(job);
     if (!definition) return clientError(404, "unknown_job", `no job named "${job}"`);
+    if (request.method === "POST" && request.headers.has("upstash-signature")) return deliver(request, deps, job);
     const invocation = request.method === "GET" ? cronInvocation(request, deps, job) : await manualInvocation(request, deps, job);
     if (invocation instanceof Response) return invocation;
     const params = checkParams(definition, invocation.params);

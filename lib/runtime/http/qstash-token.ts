@@ -6,9 +6,12 @@
  * The Receiver checks the key (current, then next), `iss`, `exp`/`nbf`, `sub` and `body`;
  * it does not remember tokens, so replay protection is ours: the `jti` is claimed once.
  */
-import { Receiver } from "@upstash/qstash";
+import { lazyUntilRejected } from "../../promise-cache.js";
 import type { Config } from "../../config.js";
 import type { Logger } from "../../log.js";
+
+/** The SDK, imported on the first delivery: a cron or manual run of a job function never loads it (cold import). */
+const loadQStash = lazyUntilRejected(() => import("@upstash/qstash"));
 
 /** Clock skew tolerated between QStash and us when remembering a token (the Receiver itself allows none). */
 export const TOKEN_SKEW_MS = 5 * 60_000;
@@ -39,6 +42,7 @@ function expectedUrl(config: Pick<Config, "XBOT_PUBLIC_URL">, requestUrl: string
 
 /** Verifies a token over the raw body and the expected URL, and reads its claims. */
 export async function checkToken(config: Config, log: Logger, input: { signature: string; body: string; url: string }): Promise<TokenCheck> {
+  const { Receiver } = await loadQStash();
   const receiver = new Receiver({ currentSigningKey: config.QSTASH_CURRENT_SIGNING_KEY!, nextSigningKey: config.QSTASH_NEXT_SIGNING_KEY!, devMode: false });
   const url = expectedUrl(config, input.url);
   try {

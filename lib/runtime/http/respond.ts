@@ -1,4 +1,5 @@
 /** JSON responses and the client-mistake errors every route shares (never a 500 for these). */
+import type { RunResult } from "../runner.js";
 import { SECURITY_HEADERS } from "./security-headers.js";
 
 /** Largest accepted request body. */
@@ -71,4 +72,10 @@ export function parseJson(text: string): { ok: true; value: unknown } | { ok: fa
   } catch (error) {
     return { ok: false, response: clientError(400, "bad_json", `body is not JSON: ${(error as Error).message}`) };
   }
+}
+
+/** The status code of a finished run: 200 for ok and skipped, 503 (retryable) or 500 for failed. */
+export function statusOf(result: RunResult): number {
+  if (result.status !== "failed") return 200;
+  return result.retryable ? 503 : 500;
 }
