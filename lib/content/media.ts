@@ -27,7 +27,12 @@ export interface PreparedImage {
   readonly contentHash: string;
   readonly altText: string;
   readonly tags: string[];
+  /** A WebP thumbnail of at most {@link THUMB_PX} px a side, made once here for the dashboard. */
+  readonly thumb: Buffer;
 }
+
+/** Longest side of a stored thumbnail, px. */
+export const THUMB_PX = 160;
 
 /** A decision: the prepared image, or why it is refused. */
 export type PrepareResult = { readonly ok: true; readonly image: PreparedImage } | { readonly ok: false; readonly reason: string };
@@ -115,5 +120,6 @@ export async function prepareImage(name: string, bytes: Buffer, altRaw: string |
   }
   if (stripped.bytes.length > sizeLimit(pre.mime)) return { ok: false, reason: `${name} is ${mb(stripped.bytes.length)} without its metadata; x.com takes up to ${mb(sizeLimit(pre.mime))}` };
   const contentHash = createHash("sha256").update(stripped.bytes).digest("hex");
-  return { ok: true, image: { bytes: stripped.bytes, mime: pre.mime, width, height, contentHash, altText: alt.text, tags: tags.tags } };
+  const thumb = await sharp(stripped.bytes).resize(THUMB_PX, THUMB_PX, { fit: "inside", withoutEnlargement: true }).webp({ quality: 70 }).toBuffer();
+  return { ok: true, image: { bytes: stripped.bytes, mime: pre.mime, width, height, contentHash, altText: alt.text, tags: tags.tags, thumb } };
 }

@@ -32,6 +32,8 @@ export interface NewMedia {
   readonly contentHash: string;
   readonly altText: string;
   readonly tags: readonly string[];
+  /** The dashboard's WebP thumbnail (made when the image is prepared, so no route decodes images). */
+  readonly thumb: Buffer;
 }
 
 const INFO = `id::text, mime, width, height, size_bytes AS "sizeBytes", content_hash AS "contentHash", alt_text AS "altText", tags, created_at AS "createdAt"`;
@@ -39,10 +41,10 @@ const INFO = `id::text, mime, width, height, size_bytes AS "sizeBytes", content_
 /** Stores an image; `existing` when the same bytes are already in the library (nothing changes). */
 export async function addMedia(sql: Sql, m: NewMedia): Promise<{ media: MediaInfo; existing: boolean }> {
   const rows = await sql.query<MediaInfo>(
-    `INSERT INTO media (account_id, content_hash, mime, width, height, size_bytes, bytes, alt_text, tags)
-     VALUES ($1, $2, $3, $4, $5, $6, decode($7, 'base64'), $8, $9::text[])
+    `INSERT INTO media (account_id, content_hash, mime, width, height, size_bytes, bytes, alt_text, tags, thumb)
+     VALUES ($1, $2, $3, $4, $5, $6, decode($7, 'base64'), $8, $9::text[], decode($10, 'base64'))
      ON CONFLICT (account_id, content_hash) DO NOTHING RETURNING ${INFO}`,
-    [m.accountId, m.contentHash, m.mime, m.width, m.height, m.bytes.length, m.bytes.toString("base64"), m.altText, [...m.tags]],
+    [m.accountId, m.contentHash, m.mime, m.width, m.height, m.bytes.length, m.bytes.toString("base64"), m.altText, [...m.tags], m.thumb.toString("base64")],
   );
   if (rows[0]) return { media: rows[0], existing: false };
   const [found] = await sql.query<MediaInfo>(`SELECT ${INFO} FROM media WHERE account_id = $1 AND content_hash = $2`, [m.accountId, m.contentHash]);
@@ -72,4 +74,10 @@ export async function mediaFiles(sql: Sql, accountId: string, ids: readonly stri
   );
   const byId = new Map<string, MediaFile>(rows.map(({ b64, ...info }) => [info.id, { ...info, bytes: Buffer.from(b64, "base64") }]));
   return ids.map((id) => byId.get(id)).filter((m): m is MediaFile => m !== undefined);
+}
+
+/** The stored WebP thumbnail of one library image, or null when there is no such image. */
+export async function mediaThumb(sql: Sql, accountId: string, id: string): Promise<Buffer | null> {
+  const [row] = await sql.query<{ thumb: string }>(`SELECT encode(thumb, 'base64') AS thumb FROM media WHERE account_id = $1 AND id = $2::bigint`, [accountId, id]);
+  return row ? Buffer.from(row.thumb, "base64") : null;
 }

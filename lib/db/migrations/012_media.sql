@@ -13,6 +13,7 @@ CREATE TABLE IF NOT EXISTS media (
   bytes         bytea       NOT NULL,
   alt_text      text        NOT NULL CHECK (length(btrim(alt_text)) BETWEEN 1 AND 1000),
   tags          text[]      NOT NULL DEFAULT '{}',
+  thumb         bytea       NOT NULL,  -- WebP, at most 160 px a side, made when the image is added
   created_at    timestamptz NOT NULL DEFAULT now(),
   UNIQUE (account_id, content_hash)
 );

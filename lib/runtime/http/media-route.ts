@@ -1,16 +1,13 @@
 /**
- * `/api/media?id=<id>`: a library image as a small WebP thumbnail (at most 160 px), admin only,
+ * `/api/media?id=<id>`: a library image's stored WebP thumbnail (at most 160 px, made when it was added), admin only,
  * for the dashboard's queue and recent posts (fetched with the admin token, shown through a
  * blob: URL with the image's alt text).
  */
-import sharp from "sharp";
-import { mediaFiles } from "../../db/media.js";
+import { mediaThumb } from "../../db/media.js";
 import { bearerMatches } from "./auth.js";
 import { guarded, type RuntimeFactory } from "./guard.js";
 import { clientError } from "./respond.js";
 import { SECURITY_HEADERS } from "./security-headers.js";
-
-const THUMB_PX = 160;
 
 /** The GET handler of /api/media. */
 export function mediaRoute(factory?: RuntimeFactory): { GET: (r: Request) => Promise<Response> } {
@@ -18,9 +15,8 @@ export function mediaRoute(factory?: RuntimeFactory): { GET: (r: Request) => Pro
     if (!bearerMatches(request.headers.get("authorization"), deps.config.XBOT_ADMIN_TOKEN)) return clientError(401, "unauthorized", "missing or wrong Authorization: Bearer <XBOT_ADMIN_TOKEN>");
     const id = new URL(request.url).searchParams.get("id") ?? "";
     if (!/^\d{1,18}$/.test(id)) return clientError(400, "bad_request", "use ?id=<media id> (xbot media list)");
-    const [file] = await mediaFiles(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID, [id]);
-    if (!file) return clientError(404, "not_found", `no media ${id}`);
-    const thumb = await sharp(file.bytes).resize(THUMB_PX, THUMB_PX, { fit: "inside", withoutEnlargement: true }).webp({ quality: 70 }).toBuffer();
+    const thumb = await mediaThumb(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID, id);
+    if (!thumb) return clientError(404, "not_found", `no media ${id}`);
     return new Response(new Uint8Array(thumb), { headers: { ...SECURITY_HEADERS, "cache-control": "private, max-age=3600", "content-type": "image/webp" } });
   }, ["GET"]);
   return { GET };
