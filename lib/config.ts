@@ -50,6 +50,16 @@ const schema = z.object({
   XBOT_X_USER: z.string().regex(/^[A-Za-z0-9_]{1,15}$/, "must be an X handle without @").optional(),
   XBOT_SESSION_KEY: z.string().regex(/^([A-Fa-f0-9]{64}|[A-Za-z0-9+/]{43}=)$/, "must be 32 bytes as 64 hex chars or base64").optional(),
   XBOT_TYPING: z.enum(["human", "fill"]).optional(),
+  /** How xbot reaches X: the browser, the official X API v2, or posts through the API and reads through the browser. */
+  XBOT_X_TRANSPORT: z.enum(["browser", "api", "hybrid"]).default("browser"),
+  /** Origin of the X API (default https://api.x.com); the sandbox url locally. */
+  XBOT_X_API_BASE_URL: httpUrl.optional(),
+  /** How long one X API call waits for its answer (then: unknown outcome, reconcile). */
+  XBOT_X_API_TIMEOUT_MS: int(100, 120_000).optional(),
+  X_API_KEY: z.string().min(1).optional(),
+  X_API_SECRET: z.string().min(1).optional(),
+  X_ACCESS_TOKEN: z.string().min(1).optional(),
+  X_ACCESS_SECRET: z.string().min(1).optional(),
   XBOT_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   XBOT_CAPS: z.string().default("{}").transform((text, ctx) => {
     try {
@@ -64,7 +74,7 @@ const schema = z.object({
 });
 
 /** Variables whose values are never echoed in error messages. */
-const SECRET_VARS = new Set(["DATABASE_URL", "UPSTASH_REDIS_REST_TOKEN", "QSTASH_TOKEN", "QSTASH_CURRENT_SIGNING_KEY", "QSTASH_NEXT_SIGNING_KEY", "CRON_SECRET", "XBOT_ADMIN_TOKEN", "XBOT_LLM_API_KEY", "XBOT_SESSION_KEY", "XBOT_PROXY_URL"]);
+const SECRET_VARS = new Set(["DATABASE_URL", "UPSTASH_REDIS_REST_TOKEN", "QSTASH_TOKEN", "QSTASH_CURRENT_SIGNING_KEY", "QSTASH_NEXT_SIGNING_KEY", "CRON_SECRET", "XBOT_ADMIN_TOKEN", "XBOT_LLM_API_KEY", "XBOT_SESSION_KEY", "XBOT_PROXY_URL", "X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_SECRET"]);
 
 /** Names the Vercel Marketplace integrations set, mapped onto ours (ours win). */
 const ALIASES: Record<string, string> = {
@@ -135,8 +145,14 @@ function crossFieldProblems(data: Parsed): { variable: string; problem: string }
   if (data.XBOT_STATE === "redis" && !data.UPSTASH_REDIS_REST_URL) problems.push({ variable: "XBOT_STATE", problem: "is redis but UPSTASH_REDIS_REST_URL (or KV_REST_API_URL) is not set" });
   if (data.QSTASH_CURRENT_SIGNING_KEY && !data.QSTASH_NEXT_SIGNING_KEY) problems.push({ variable: "QSTASH_NEXT_SIGNING_KEY", problem: "is required with QSTASH_CURRENT_SIGNING_KEY (key rotation)" });
   if (data.VERCEL_ENV === "production" && !data.CRON_SECRET) problems.push({ variable: "CRON_SECRET", problem: "is required in production so that only Vercel Cron can trigger jobs" });
+  if (data.XBOT_X_TRANSPORT !== "browser") {
+    for (const key of X_API_KEYS) if (!data[key]) problems.push({ variable: key, problem: `is required when XBOT_X_TRANSPORT is ${data.XBOT_X_TRANSPORT} (OAuth 1.0a user context; README "X API")` });
+  }
   return problems;
 }
+
+/** The OAuth 1.0a user-context keys the API transport signs with. */
+const X_API_KEYS = ["X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_SECRET"] as const;
 
 function dedupe(problems: { variable: string; problem: string }[]): { variable: string; problem: string }[] {
   const seen = new Set<string>();

@@ -12,6 +12,7 @@ import { SANDBOX_BEARER } from "./layout.js";
 import { routeOf } from "./routes.js";
 import { appShell } from "./shell.js";
 import type { Variant } from "./types.js";
+import { handleV2 } from "./v2/router.js";
 import { challengePage, loggedOutPage } from "./walls.js";
 
 /** Default delay of the `slow` fault. */
@@ -57,6 +58,7 @@ async function route(ctx: SandboxCtx, req: IncomingMessage, res: ServerResponse)
   const url = new URL(req.url ?? "/", "http://sandbox.invalid");
   const path = url.pathname;
   if (path.startsWith("/__sandbox/")) return handleAdmin(ctx, req, res, path);
+  if (path.startsWith("/2/")) return handleV2(ctx, req, res, url);
   const gql = GRAPHQL_PATH.exec(path);
   if (gql) return handleGraphql(ctx, req, res, url, gql[2] ?? "");
   if (path.startsWith("/i/api/")) return sendJson(res, 404, NO_SUCH_PAGE);

@@ -1,0 +1,139 @@
+/**
+ * The API transport: the official X API v2 through twitter-api-v2, OAuth 1.0a user context.
+ * Posting is `POST /2/tweets` (threads are reply chains); the new id comes back in the
+ * answer. `onClicked` fires as the request leaves: from then on, no answer (a timeout, a
+ * reset, a 5xx) is an unknown outcome (`details.posted: "unknown"`) that only reconciliation
+ * through the owned timeline resolves; nothing is retried blindly. Reads are owned reads.
+ */
+import { Agent as HttpAgent } from "node:http";
+import { TwitterApi, type TweetV2, type TwitterApiv2 } from "twitter-api-v2";
+import { XbotError } from "../../errors.js";
+import type { PostOptions, PostResult, TimelineRead } from "../types.js";
+import { apiError } from "./api-errors.js";
+import { ownTimeline, TWEET_FIELDS, tweetOf } from "./api-read.js";
+import type { XOps, XTransport } from "./port.js";
+
+/** What the API transport needs. */
+export interface ApiTransportOptions {
+  /** Origin of the API, e.g. https://api.x.com or the sandbox url. */
+  readonly baseUrl: string;
+  readonly appKey: string;
+  readonly appSecret: string;
+  readonly accessToken: string;
+  readonly accessSecret: string;
+  /** How long one call may wait for its answer. Default 30 000 ms. */
+  readonly timeoutMs?: number;
+  /** Called once per API call (the rate card prices it). */
+  readonly onCall?: (call: ApiCall) => void | Promise<void>;
+}
+
+/** One call made, for pricing: the operation, and how many resources it returned or created. */
+export interface ApiCall {
+  readonly op: "post" | "post_url" | "timeline" | "lookup" | "me";
+  readonly resources: number;
+}
+
+const TWEET_ID = /^\d{1,20}$/;
+const URL_IN_TEXT = /https?:\/\/\S|\bwww\.\S/i;
+
+/** A v2 client (an http:// sandbox gets a plain http agent) and the request options that aim it at `baseUrl`/2/. */
+export function v2Client(o: ApiTransportOptions): { v2: TwitterApiv2; req: { prefix: string; timeout: number } } {
+  const tokens = { appKey: o.appKey, appSecret: o.appSecret, accessToken: o.accessToken, accessSecret: o.accessSecret };
+  const settings = o.baseUrl.startsWith("http://") ? { httpAgent: new HttpAgent({ keepAlive: false }) } : {};
+  return { v2: new TwitterApi(tokens, settings).v2, req: { prefix: `${o.baseUrl.replace(/\/+$/, "")}/2/`, timeout: o.timeoutMs ?? 30_000 } };
+}
+
+function checkTexts(texts: readonly string[]): void {
+  if (texts.length === 0 || texts.some((t) => t.trim() === "")) throw new XbotError("validation", "nothing to post (an empty tweet)", { details: { posted: false } });
+}
+
+/** A transport over the X API v2 (see the module doc). */
+export function apiTransport(o: ApiTransportOptions): XTransport {
+  const { v2, req } = v2Client(o);
+  const meter = async (call: ApiCall) => o.onCall?.(call);
+  let me: Promise<{ id: string; username: string }> | null = null;
+  const whoAmI = () => (me ??= call("me", false, async () => (await v2.get<{ data: { id: string; username: string } }>("users/me", {}, req)).data, 1).catch((e: unknown) => {
+    me = null;
+    throw e;
+  }));
+
+  async function call<T>(op: ApiCall["op"], write: boolean, run: () => Promise<T>, resources: number | ((r: T) => number)): Promise<T> {
+    let result: T;
+    try {
+      result = await run();
+    } catch (error) {
+      await meter({ op, resources: 0 });
+      throw apiError(error, op, write);
+    }
+    await meter({ op, resources: typeof resources === "number" ? resources : resources(result) });
+    return result;
+  }
+
+  async function create(text: string, replyTo: string | undefined): Promise<string> {
+    const body = { text, ...(replyTo ? { reply: { in_reply_to_tweet_id: replyTo } } : {}) };
+    const op = URL_IN_TEXT.test(text) ? "post_url" : "post";
+    const answer = await call(op, true, () => v2.post<{ data?: { id?: string } }>("tweets", body, req), 1);
+    const id = answer.data?.id;
+    if (!id || !TWEET_ID.test(id)) throw new XbotError("page_unexpected", "POST /2/tweets answered without a tweet id", { details: { posted: "unknown", via: "api" } });
+    return id;
+  }
+
+  async function chain(texts: readonly string[], replyTo: string | undefined, opts: PostOptions = {}): Promise<PostResult> {
+    checkTexts(texts);
+    if (opts.signal?.aborted) throw new XbotError("deadline", "deadline before posting", { details: { posted: false } });
+    if (opts.dryRun) return { tweetIds: [], source: "dry" };
+    await opts.onClicked?.();
+    const ids: string[] = [];
+    let previous = replyTo;
+    for (const text of texts) {
+      try {
+        previous = await create(text, previous);
+      } catch (error) {
+        const e = apiError(error, "post", true);
+        if (ids.length === 0) throw e;
+        throw new XbotError(e.code, e.message, { cause: e, details: { ...e.details, tweetIds: ids, posted: "unknown" } });
+      }
+      ids.push(previous);
+    }
+    return { tweetIds: ids, source: "api" };
+  }
+
+  async function conversation(tweetId: string): Promise<TimelineRead> {
+    const found = await call("lookup", false, () => v2.get<{ data?: TweetV2[] }>("tweets", { ids: tweetId, "tweet.fields": TWEET_FIELDS, expansions: "author_id" }, req), (r) => r.data?.length ?? 0);
+    const target = found.data?.[0];
+    if (!target) throw new XbotError("x_tweet_deleted", `tweet ${tweetId} is deleted or not visible`, { details: { tweetId, via: "api" } });
+    const self = await whoAmI();
+    const since = target.created_at ? new Date(target.created_at) : undefined;
+    const own = await ownRead(self, { max: 800, ...(since ? { since } : {}) });
+    const conv = target.conversation_id ?? target.id;
+    const mine = own.read.tweets.filter((t) => t.id !== target.id && own.conversations.get(t.id) === conv);
+    const author = target.author_id === self.id ? self.username : `id:${target.author_id ?? "?"}`;
+    const complete = own.read.reachedEnd || (since !== undefined && own.read.coveredSince !== null && own.read.coveredSince <= since);
+    return { ...own.read, tweets: [tweetOf(target, author), ...mine], unreadable: complete ? 0 : 1 };
+  }
+
+  async function ownRead(self: { id: string; username: string }, opts: Parameters<XOps["recentTimeline"]>[1]): Promise<{ read: TimelineRead; conversations: Map<string, string> }> {
+    const conversations = new Map<string, string>();
+    const read = await call("timeline", false, () => ownTimeline(v2, self, opts, req, conversations), (r) => r.tweets.length);
+    return { read, conversations };
+  }
+
+  const ops: XOps = {
+    postSingle: (text, opts) => chain([text], undefined, opts),
+    postThread: (texts, opts) => chain(texts, undefined, opts),
+    reply: (tweetId, text, opts) => {
+      if (!TWEET_ID.test(tweetId)) throw new XbotError("validation", `not a tweet id: ${tweetId}`, { details: { posted: false } });
+      return chain([text], tweetId, opts);
+    },
+    async recentTimeline(user, opts) {
+      const self = await whoAmI();
+      if (user.toLowerCase() !== self.username.toLowerCase()) throw new XbotError("validation", `the API transport reads only our own timeline (@${self.username}), not @${user}`);
+      return (await ownRead(self, opts)).read;
+    },
+    conversation,
+    async checkSession() {
+      return { loggedIn: true, user: (await whoAmI()).username };
+    },
+  };
+  return { kind: "api", use: (_label, work) => work(ops) };
+}

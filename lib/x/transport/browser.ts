@@ -1,0 +1,32 @@
+/** The browser transport: the lib/x page operations, one Playwright page per unit of work. */
+import type { BrowserSession } from "../../browser/index.js";
+import { postSingle, postThread, reply } from "../post.js";
+import { conversation } from "../read/conversation.js";
+import { recentTimeline } from "../read/timeline.js";
+import { checkSession } from "../session-check.js";
+import type { XSite } from "../types.js";
+import type { XOps, XTransport } from "./port.js";
+
+type Page = import("playwright-core").Page;
+
+function pageOps(page: Page, site: XSite): XOps {
+  return {
+    postSingle: (text, opts) => postSingle(page, site, text, opts),
+    postThread: (texts, opts) => postThread(page, site, texts, opts),
+    reply: (tweetId, text, opts) => reply(page, site, tweetId, text, opts),
+    recentTimeline: (user, opts) => recentTimeline(page, site, user, opts),
+    conversation: (tweetId) => conversation(page, site, tweetId),
+    checkSession: () => checkSession(page, site),
+  };
+}
+
+/** A transport over the run's browser (launched on first use by `browser`). */
+export function browserTransport(site: XSite, browser: () => Promise<BrowserSession>): XTransport {
+  return {
+    kind: "browser",
+    async use(label, work, opts) {
+      const session = await browser();
+      return session.withPage(label, (page) => work(pageOps(page, site)), opts);
+    },
+  };
+}
