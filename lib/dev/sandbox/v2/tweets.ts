@@ -2,13 +2,14 @@
  * The v2 endpoints xbot uses, over the sandbox's posts: `POST /2/tweets` (create, replies via
  * `reply.in_reply_to_tweet_id`), `GET /2/users/:id/tweets` (the owned timeline, newest first,
  * `start_time`, `max_results` 5-100, `pagination_token`), `GET /2/tweets?ids=` (lookup) and
- * `GET /2/users/me`. Faults of the `api` scope apply to creates as they do to CreateTweet.
+ * `GET /2/users/me`. Faults of the `api` scope apply to creates as they do to CreateTweet. A
+ * Premium user may post up to the long-post weight (X API v2 accepts long posts for Premium).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import type { SandboxCtx } from "../context.js";
 import { readJson } from "../http.js";
-import { MAX_TWEET_WEIGHT, weightedLength } from "../length.js";
+import { MAX_NOTE_WEIGHT, MAX_TWEET_WEIGHT, weightedLength } from "../length.js";
 import { metricsOf } from "../queries.js";
 import type { StoredPost } from "../types.js";
 import { AUTOMATED, DUPLICATE, problem, REPLY_DELETED, UNAUTHORIZED } from "./problems.js";
@@ -51,7 +52,7 @@ export async function createTweet(ctx: SandboxCtx, req: IncomingMessage): Promis
   const forced = faultAnswer(ctx);
   if (forced && forced !== "hold" && forced !== "vanish") return forced;
   const { text, reply } = parsed.data;
-  if (weightedLength(text) > MAX_TWEET_WEIGHT) return { status: 400, body: problem(400, "Invalid Request", "Your Tweet text is too long.") };
+  if (weightedLength(text) > (ctx.state.premium ? MAX_NOTE_WEIGHT : MAX_TWEET_WEIGHT)) return { status: 400, body: problem(400, "Invalid Request", "Your Tweet text is too long.") };
   const replyTo = reply?.in_reply_to_tweet_id;
   if (replyTo && !ctx.state.livePost(replyTo)) return { status: 403, body: REPLY_DELETED };
   const user = ctx.state.user.toLowerCase();
