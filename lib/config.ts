@@ -11,6 +11,10 @@ import { RESOURCE_TYPES } from "./browser/request-blocking.js";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 const int = (min: number, max: number) => z.coerce.number({ error: `must be a whole number from ${min} to ${max}` }).int().min(min).max(max);
+/** The priced operations of the X API transport (lib/x/transport/prices.ts holds the rate card). */
+export const X_API_OPS = ["post", "post_url", "timeline", "lookup", "me"] as const;
+const pricesSchema = z.strictObject(Object.fromEntries(X_API_OPS.map((op) => [op, z.number().min(0).max(100).optional()])) as Record<(typeof X_API_OPS)[number], z.ZodOptional<z.ZodNumber>>);
+
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });
 const secret = z.string().min(16, "must be at least 16 characters");
 
@@ -56,6 +60,17 @@ const schema = z.object({
   XBOT_X_API_BASE_URL: httpUrl.optional(),
   /** How long one X API call waits for its answer (then: unknown outcome, reconcile). */
   XBOT_X_API_TIMEOUT_MS: int(100, 120_000).optional(),
+  /** Dollars the X API may cost per UTC day, fleet-wide (a lease in the state store). */
+  XBOT_X_API_DAILY_BUDGET_USD: z.coerce.number().min(0).max(10_000).default(1),
+  /** Overrides of the X API rate card (lib/x/transport/prices.ts), e.g. {"post":0.02}. */
+  XBOT_X_API_PRICES: z.string().default("{}").transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be a JSON object of dollar prices, e.g. {\"post\":0.015,\"post_url\":0.2}" });
+      return z.NEVER;
+    }
+  }).pipe(pricesSchema),
   X_API_KEY: z.string().min(1).optional(),
   X_API_SECRET: z.string().min(1).optional(),
   X_ACCESS_TOKEN: z.string().min(1).optional(),

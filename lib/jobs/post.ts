@@ -64,5 +64,7 @@ async function claimNext(ctx: JobContext, now: Date): Promise<{ claimed: QueueIt
 async function postAndReport(ctx: JobContext, item: QueueItem): Promise<JobSummary> {
   const outcome = await postClaimedItem(ctx, item, await xAccess(ctx));
   if ((outcome.result === "not_posted" || outcome.result === "unknown") && outcome.error.dependency) throw outcome.error;
-  return { ...outcome, ...("error" in outcome ? { error: outcome.error.toJSON() } : {}), posted: outcome.result === "posted" ? 1 : 0 };
+  // The X API budget reached stops posting for the day: `degraded` puts it in health's alerts.
+  const budget = "error" in outcome && outcome.error.code === "budget_exhausted" ? { degraded: outcome.error.message } : {};
+  return { ...outcome, ...("error" in outcome ? { error: outcome.error.toJSON() } : {}), ...budget, posted: outcome.result === "posted" ? 1 : 0 };
 }

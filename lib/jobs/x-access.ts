@@ -9,6 +9,7 @@ import type { JobContext } from "../runtime/context.js";
 import { isRealX, xBaseUrlOf } from "../runtime/mode.js";
 import type { XSite } from "../x/index.js";
 import { apiTransport } from "../x/transport/api.js";
+import { xApiMeter } from "./x-budget.js";
 import { browserTransport } from "../x/transport/browser.js";
 import type { XTransport } from "../x/transport/port.js";
 
@@ -49,7 +50,7 @@ function transportOf(ctx: JobContext, site: XSite): XTransport {
   const c = ctx.config;
   if (c.XBOT_X_TRANSPORT === "browser" || !c.X_API_KEY || !c.X_API_SECRET || !c.X_ACCESS_TOKEN || !c.X_ACCESS_SECRET) return browserTransport(site, () => ctx.browser());
   const keys = { appKey: c.X_API_KEY, appSecret: c.X_API_SECRET, accessToken: c.X_ACCESS_TOKEN, accessSecret: c.X_ACCESS_SECRET };
-  return apiTransport({ baseUrl: xApiBaseUrl(ctx), ...keys, ...(c.XBOT_X_API_TIMEOUT_MS ? { timeoutMs: c.XBOT_X_API_TIMEOUT_MS } : {}) });
+  return apiTransport({ baseUrl: xApiBaseUrl(ctx), ...keys, meter: xApiMeter(ctx), ...(c.XBOT_X_API_TIMEOUT_MS ? { timeoutMs: c.XBOT_X_API_TIMEOUT_MS } : {}) });
 }
 
 /** The site, the transport, and the run's browser (launched on first use). */

@@ -12,6 +12,12 @@ import type { PostOptions, PostResult, TimelineRead } from "../types.js";
 import { apiError } from "./api-errors.js";
 import { ownTimeline, TWEET_FIELDS, tweetOf } from "./api-read.js";
 import type { XOps, XTransport } from "./port.js";
+import { hasUrl, type ApiOp } from "./prices.js";
+
+/** The priced operation of a post: X charges a post with a URL many times a plain one. */
+function postOp(text: string): ApiOp {
+  return hasUrl(text) ? "post_url" : "post";
+}
 
 /** What the API transport needs. */
 export interface ApiTransportOptions {
@@ -23,18 +29,25 @@ export interface ApiTransportOptions {
   readonly accessSecret: string;
   /** How long one call may wait for its answer. Default 30 000 ms. */
   readonly timeoutMs?: number;
-  /** Called once per API call (the rate card prices it). */
-  readonly onCall?: (call: ApiCall) => void | Promise<void>;
+  /** Prices and budgets every call (default: free and unlimited). */
+  readonly meter?: ApiMeter;
 }
 
-/** One call made, for pricing: the operation, and how many resources it returned or created. */
-export interface ApiCall {
-  readonly op: "post" | "post_url" | "timeline" | "lookup" | "me";
-  readonly resources: number;
+/**
+ * The budget a transport draws on. `reserve` is called BEFORE a call with the most it can
+ * use (a post is one request; a read, a full page) and throws `budget_exhausted` when that
+ * would pass the budget; `settle` after it with what was used, returning the rest.
+ */
+export interface ApiMeter {
+  reserve(op: ApiOp, resources: number): Promise<number>;
+  settle(op: ApiOp, resources: number, reservedMicros: number): Promise<void>;
 }
+
+/** Most resources one read call can return (one page). */
+const PAGE = 100;
 
 const TWEET_ID = /^\d{1,20}$/;
-const URL_IN_TEXT = /https?:\/\/\S|\bwww\.\S/i;
+const FREE: ApiMeter = { reserve: async () => 0, settle: async () => {} };
 
 /** A v2 client (an http:// sandbox gets a plain http agent) and the request options that aim it at `baseUrl`/2/. */
 export function v2Client(o: ApiTransportOptions): { v2: TwitterApiv2; req: { prefix: string; timeout: number } } {
@@ -50,29 +63,32 @@ function checkTexts(texts: readonly string[]): void {
 /** A transport over the X API v2 (see the module doc). */
 export function apiTransport(o: ApiTransportOptions): XTransport {
   const { v2, req } = v2Client(o);
-  const meter = async (call: ApiCall) => o.onCall?.(call);
+  const meter = o.meter ?? FREE;
   let me: Promise<{ id: string; username: string }> | null = null;
-  const whoAmI = () => (me ??= call("me", false, async () => (await v2.get<{ data: { id: string; username: string } }>("users/me", {}, req)).data, 1).catch((e: unknown) => {
+  const whoAmI = () => (me ??= call("me", false, async () => (await v2.get<{ data: { id: string; username: string } }>("users/me", {}, req)).data, 1, undefined, 1).catch((e: unknown) => {
     me = null;
     throw e;
   }));
 
-  async function call<T>(op: ApiCall["op"], write: boolean, run: () => Promise<T>, resources: number | ((r: T) => number)): Promise<T> {
+  /** One metered call: reserved first (a write is reserved by the caller, `reserved` given), settled after. */
+  async function call<T>(op: ApiOp, write: boolean, run: () => Promise<T>, resources: number | ((r: T) => number), reserved?: number, most = PAGE): Promise<T> {
+    const held = reserved ?? (await meter.reserve(op, most));
     let result: T;
     try {
       result = await run();
     } catch (error) {
-      await meter({ op, resources: 0 });
-      throw apiError(error, op, write);
+      const e = apiError(error, op, write);
+      // A write X may have taken stays paid; anything X refused is returned.
+      await meter.settle(op, write && e.details?.posted !== false ? 1 : 0, held);
+      throw e;
     }
-    await meter({ op, resources: typeof resources === "number" ? resources : resources(result) });
+    await meter.settle(op, typeof resources === "number" ? resources : resources(result), held);
     return result;
   }
 
-  async function create(text: string, replyTo: string | undefined): Promise<string> {
+  async function create(text: string, replyTo: string | undefined, reserved: number): Promise<string> {
     const body = { text, ...(replyTo ? { reply: { in_reply_to_tweet_id: replyTo } } : {}) };
-    const op = URL_IN_TEXT.test(text) ? "post_url" : "post";
-    const answer = await call(op, true, () => v2.post<{ data?: { id?: string } }>("tweets", body, req), 1);
+    const answer = await call(postOp(text), true, () => v2.post<{ data?: { id?: string } }>("tweets", body, req), 1, reserved);
     const id = answer.data?.id;
     if (!id || !TWEET_ID.test(id)) throw new XbotError("page_unexpected", "POST /2/tweets answered without a tweet id", { details: { posted: "unknown", via: "api" } });
     return id;
@@ -82,14 +98,16 @@ export function apiTransport(o: ApiTransportOptions): XTransport {
     checkTexts(texts);
     if (opts.signal?.aborted) throw new XbotError("deadline", "deadline before posting", { details: { posted: false } });
     if (opts.dryRun) return { tweetIds: [], source: "dry" };
+    const reserved = await reserveAll(texts);
     await opts.onClicked?.();
     const ids: string[] = [];
     let previous = replyTo;
-    for (const text of texts) {
+    for (const [i, text] of texts.entries()) {
       try {
-        previous = await create(text, previous);
+        previous = await create(text, previous, reserved[i]!);
       } catch (error) {
         const e = apiError(error, "post", true);
+        for (let j = i + 1; j < texts.length; j++) await meter.settle(postOp(texts[j]!), 0, reserved[j]!);
         if (ids.length === 0) throw e;
         throw new XbotError(e.code, e.message, { cause: e, details: { ...e.details, tweetIds: ids, posted: "unknown" } });
       }
@@ -98,8 +116,20 @@ export function apiTransport(o: ApiTransportOptions): XTransport {
     return { tweetIds: ids, source: "api" };
   }
 
+  /** Reserves every tweet of a post before the first leaves: a thread the budget cannot pay for is not started. */
+  async function reserveAll(texts: readonly string[]): Promise<number[]> {
+    const held: number[] = [];
+    try {
+      for (const text of texts) held.push(await meter.reserve(postOp(text), 1));
+    } catch (error) {
+      for (const [i, micros] of held.entries()) await meter.settle(postOp(texts[i]!), 0, micros);
+      throw error;
+    }
+    return held;
+  }
+
   async function conversation(tweetId: string): Promise<TimelineRead> {
-    const found = await call("lookup", false, () => v2.get<{ data?: TweetV2[] }>("tweets", { ids: tweetId, "tweet.fields": TWEET_FIELDS, expansions: "author_id" }, req), (r) => r.data?.length ?? 0);
+    const found = await call("lookup", false, () => v2.get<{ data?: TweetV2[] }>("tweets", { ids: tweetId, "tweet.fields": TWEET_FIELDS, expansions: "author_id" }, req), (r) => r.data?.length ?? 0, undefined, 1);
     const target = found.data?.[0];
     if (!target) throw new XbotError("x_tweet_deleted", `tweet ${tweetId} is deleted or not visible`, { details: { tweetId, via: "api" } });
     const self = await whoAmI();
