@@ -9,6 +9,8 @@ import { createSandbox, type Sandbox } from "../../lib/dev/sandbox/index.js";
 import { XbotError } from "../../lib/errors.js";
 import { apiTransport } from "../../lib/x/transport/api.js";
 import type { XTransport } from "../../lib/x/transport/port.js";
+import { loadConfig } from "../../lib/config.js";
+import { xApiCheck } from "../../lib/cli/doctor-x-api.js";
 
 let sandbox: Sandbox;
 beforeAll(async () => { sandbox = await createSandbox(); });
@@ -88,5 +90,31 @@ describe("API transport on the sandbox's v2 endpoints", () => {
     expect(clicked).toBe(true);
     expect(e.details?.posted).toBe("unknown");
     expect(sandbox.posts().filter((p) => p.text === text)).toHaveLength(1);
+  });
+});
+
+describe("doctor's X API check against the sandbox", () => {
+  const config = (s: Sandbox, over: Record<string, string> = {}) => loadConfig({
+    XBOT_X_TRANSPORT: "api", XBOT_X_API_BASE_URL: s.url, XBOT_X_USER: s.user,
+    X_API_KEY: s.apiKeys.appKey, X_API_SECRET: s.apiKeys.appSecret, X_ACCESS_TOKEN: s.apiKeys.accessToken, X_ACCESS_SECRET: s.apiKeys.accessSecret, ...over,
+  });
+
+  it("passes for read-write keys, fails with the fix for wrong keys and for a read-only app (whose posts X refuses)", async () => {
+    expect(await xApiCheck(config(sandbox))).toMatchObject({ status: "ok", detail: `${sandbox.url} as @${sandbox.user}, permission read-write` });
+    const wrong = await xApiCheck(config(sandbox, { X_ACCESS_SECRET: "not-the-secret" }));
+    expect(wrong).toMatchObject({ status: "fail" });
+    expect(wrong?.fix).toMatch(/regenerate/);
+    const readOnly = await createSandbox({ apiAccessLevel: "read" });
+    try {
+      const check = await xApiCheck(config(readOnly));
+      expect(check).toMatchObject({ status: "fail", detail: expect.stringContaining("a read-only app cannot post") });
+      expect(check?.fix).toMatch(/Read and write/);
+      const e = await failure(apiTransport({ baseUrl: readOnly.url, ...readOnly.apiKeys }).use("t", (o) => o.postSingle(`read only ${rand()}`)));
+      expect(e.details).toMatchObject({ status: 403, permission: true, posted: false });
+      expect(readOnly.posts().filter((p) => p.text.startsWith("read only"))).toHaveLength(0);
+    } finally {
+      await readOnly.close();
+    }
+    expect(await xApiCheck(loadConfig({}))).toBeNull();
   });
 });

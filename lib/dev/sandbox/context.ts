@@ -26,6 +26,8 @@ export interface SandboxCtx {
   held: Set<ServerResponse>;
   /** The OAuth 1.0a keys the v2 endpoints accept (issued per sandbox, like the session). */
   apiKeys: ApiKeys;
+  /** The app permission the v2 endpoints report in `x-access-level` ("read": writes are refused). */
+  apiAccessLevel: "read" | "read-write";
   /** Every v2 call received, in order (cleared by reset). */
   apiCalls: ApiCallRecord[];
   /** Rate-limit window per v2 endpoint. */

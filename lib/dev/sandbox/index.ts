@@ -89,6 +89,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     timers: new Set(),
     held: new Set(),
     apiKeys: options.apiKeys ?? randomApiKeys(),
+    apiAccessLevel: options.apiAccessLevel ?? "read-write",
     apiCalls: [],
     apiWindows: new Map(),
   };

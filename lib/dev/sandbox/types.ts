@@ -208,6 +208,8 @@ export interface SandboxOptions {
   premium?: boolean;
   /** The OAuth 1.0a keys the v2 endpoints (`/2/...`) accept; default random. */
   apiKeys?: import("./v2/oauth1.js").ApiKeys;
+  /** The app permission the v2 endpoints report (`x-access-level`); "read" refuses writes. Default "read-write". */
+  apiAccessLevel?: "read" | "read-write";
 }
 
 /** A running sandbox. */

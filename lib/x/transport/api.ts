@@ -56,6 +56,22 @@ export function v2Client(o: ApiTransportOptions): { v2: TwitterApiv2; req: { pre
   return { v2: new TwitterApi(tokens, settings).v2, req: { prefix: `${o.baseUrl.replace(/\/+$/, "")}/2/`, timeout: o.timeoutMs ?? 30_000 } };
 }
 
+/**
+ * Who the keys act as, and the app's permission as X reports it in the `x-access-level` header
+ * of OAuth 1.0a calls ("read", "read-write", "read-write-directmessages"; xdevplatform/
+ * open-evolution#21). null when the header is absent. For `doctor`.
+ */
+export async function apiAccess(o: ApiTransportOptions): Promise<{ user: string; accessLevel: string | null }> {
+  const { v2, req } = v2Client(o);
+  try {
+    const resp = await v2.get<{ data: { username: string } }>("users/me", {}, { ...req, fullResponse: true });
+    const level = resp.headers["x-access-level"];
+    return { user: resp.data.data.username, accessLevel: typeof level === "string" ? level : null };
+  } catch (error) {
+    throw apiError(error, "me", false);
+  }
+}
+
 function checkTexts(texts: readonly string[]): void {
   if (texts.length === 0 || texts.some((t) => t.trim() === "")) throw new XbotError("validation", "nothing to post (an empty tweet)", { details: { posted: false } });
 }

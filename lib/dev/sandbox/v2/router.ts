@@ -1,12 +1,13 @@
 /**
  * The sandbox's X API v2 surface under `/2/...`: every call is OAuth 1.0a-verified against
  * the sandbox's issued keys, answered with rate-limit headers (a 15-minute window per
- * endpoint), and logged in `ctx.apiCalls` (the count the budget tests assert on).
+ * endpoint) and the app's `x-access-level` (a "read" app's writes answer 403), and logged in
+ * `ctx.apiCalls` (the count the budget tests assert on).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { SandboxCtx } from "../context.js";
 import { oauth1Problem } from "./oauth1.js";
-import { problem, sendV2, UNAUTHORIZED, WINDOW_MS } from "./problems.js";
+import { problem, READ_ONLY, sendV2, UNAUTHORIZED, WINDOW_MS } from "./problems.js";
 import { createTweet, lookupTweets, userTweets, usersMe, type V2Answer } from "./tweets.js";
 
 /** Calls per 15-minute window the sandbox allows per endpoint (X's documented order of magnitude). */
@@ -48,9 +49,11 @@ export async function handleV2(ctx: SandboxCtx, req: IncomingMessage, res: Serve
   ctx.apiCalls.push(record);
   res.on("finish", () => { record.status = res.statusCode; });
   const limit = window(ctx, record.endpoint);
+  res.setHeader("x-access-level", ctx.apiAccessLevel);
   if (!route) return sendV2(res, 404, problem(404, "Not Found", `no such endpoint: ${req.method} ${url.pathname}`), limit);
   if (oauth1Problem(req, url, ctx.apiKeys) !== null) return sendV2(res, 401, UNAUTHORIZED, limit);
   if (limit.remaining < 0) return sendV2(res, 429, problem(429, "Too Many Requests", "Too Many Requests"), limit);
+  if (req.method === "POST" && ctx.apiAccessLevel === "read") return sendV2(res, 403, READ_ONLY, limit);
   const answer = await route.run();
   if (answer === "hold") {
     ctx.held.add(res);
