@@ -28,6 +28,8 @@ export interface SandboxCtx {
   apiKeys: ApiKeys;
   /** The app permission the v2 endpoints report in `x-access-level` ("read": writes are refused). */
   apiAccessLevel: "read" | "read-write";
+  /** Requests X would count, by kind (cleared by reset). */
+  requestCounts: { page: number; graphql: number; api: number };
   /** Every v2 call received, in order (cleared by reset). */
   apiCalls: ApiCallRecord[];
   /** Rate-limit window per v2 endpoint. */

@@ -92,6 +92,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     apiAccessLevel: options.apiAccessLevel ?? "read-write",
     apiCalls: [],
     apiWindows: new Map(),
+    requestCounts: { page: 0, graphql: 0, api: 0 },
   };
   const server = createServer(createHandler(ctx));
   const port = await listen(server, options.port ?? 0, host);
@@ -114,9 +115,11 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     seed: (input) => applySeed(state, input),
     apiKeys: ctx.apiKeys,
     apiCalls: () => ctx.apiCalls.map((c) => ({ ...c })),
+    requestCounts: () => ({ ...ctx.requestCounts }),
     reset: () => {
       resetState(state);
       ctx.apiCalls.length = 0;
+      ctx.requestCounts = { page: 0, graphql: 0, api: 0 };
       ctx.apiWindows.clear();
     },
     close: () => (closing ??= shutdown(server, ctx)),
