@@ -21,7 +21,7 @@ import { round, table } from "./lib/measure.js";
 const DAY_MS = 24 * 3_600_000;
 const TICK_MS = 5 * 60_000;
 
-interface DayResult { posts: number; pages: number; graphql: number; api: number; usd: number; browsers: number; wallMs: number }
+interface DayResult { posts: number; pages: number; graphql: number; api: number; usd: number; byOp: Record<string, number>; browsers: number; wallMs: number }
 
 async function simulate(services: BenchServices, sandbox: Sandbox, transport: "browser" | "api"): Promise<DayResult> {
   sandbox.reset();
@@ -50,11 +50,16 @@ async function simulate(services: BenchServices, sandbox: Sandbox, transport: "b
   const wallMs = performance.now() - wall;
   const days = [start, start + DAY_MS];
   let usd = 0;
-  for (const t of days) usd += (await xApiSpend(deps.clients.state, t, 100, {})).spentTodayUsd;
+  const byOp: Record<string, number> = {};
+  for (const t of days) {
+    const spend = await xApiSpend(deps.clients.state, t, 100, {});
+    usd += spend.spentTodayUsd;
+    for (const [op, v] of Object.entries(spend.byOp)) byOp[op] = (byOp[op] ?? 0) + v.usd;
+  }
   const posts = sandbox.posts().filter((p) => p.author === sandbox.user && p.text.startsWith("simulated day")).length;
   const counts = sandbox.requestCounts();
   sandbox.setNow(null);
-  return { posts, pages: counts.page, graphql: counts.graphql, api: counts.api, usd, browsers, wallMs };
+  return { posts, pages: counts.page, graphql: counts.graphql, api: counts.api, usd, byOp, browsers, wallMs };
 }
 
 /** Runs the benchmark and returns its markdown section. */
@@ -76,6 +81,9 @@ export async function benchXTransports(services: BenchServices): Promise<string>
         row("X API v2 calls", (r) => r.api),
         row("Chromium launches", (r) => r.browsers),
         row("estimated X API dollars", (r) => round(r.usd)),
+        row("… of which posts (POST /2/tweets)", (r) => round(r.byOp.post ?? 0)),
+        row("… of which owned timeline reads (reconcile)", (r) => round(r.byOp.timeline ?? 0)),
+        row("… of which GET /2/users/me (once per run)", (r) => round(r.byOp.me ?? 0)),
         row("wall time of the simulation, s", (r) => round(r.wallMs / 1000)),
       ]),
     ].join("\n");

@@ -15,3 +15,12 @@ BEGIN
   IF v IS NOT NULL THEN RETURN jsonb_build_object('granted', true, 'total', v); END IF;
   RETURN jsonb_build_object('granted', false, 'total', coalesce((SELECT n FROM xbot_kv WHERE key = p_key AND (expires_at IS NULL OR expires_at > clock_timestamp())), 0));
 END $fn$;
+
+-- OAuth 2.0 user tokens of the X API, one row per account, sealed with XBOT_SESSION_KEY like
+-- the session. `version` makes each rotation a compare-and-swap (lib/db/oauth2-tokens.ts).
+CREATE TABLE IF NOT EXISTS x_oauth2_tokens (
+  account_id text PRIMARY KEY,
+  blob       text NOT NULL,
+  version    integer NOT NULL DEFAULT 1,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);

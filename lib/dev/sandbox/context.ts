@@ -28,6 +28,8 @@ export interface SandboxCtx {
   apiKeys: ApiKeys;
   /** The app permission the v2 endpoints report in `x-access-level` ("read": writes are refused). */
   apiAccessLevel: "read" | "read-write";
+  /** OAuth 2.0 user tokens (rotating refresh token). */
+  oauth2: import("./v2/oauth2.js").OAuth2State;
   /** Requests X would count, by kind (cleared by reset). */
   requestCounts: { page: number; graphql: number; api: number };
   /** Every v2 call received, in order (cleared by reset). */

@@ -17,6 +17,7 @@ import { createHandler } from "./server.js";
 import { SandboxState } from "./state.js";
 import type { Sandbox, SandboxOptions } from "./types.js";
 import type { ApiKeys } from "./v2/oauth1.js";
+import { newOAuth2State } from "./v2/oauth2.js";
 
 export { DEFAULT_ENGAGEMENT, GROWTH_TAU_MS, VIEWS_PER_LIKE, topicOf } from "./engagement.js";
 export { AUTOMATED_226_MESSAGE, LOCKED_326_MESSAGE, SUSPENDED_64_MESSAGE } from "./gql/errors.js";
@@ -93,6 +94,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     apiCalls: [],
     apiWindows: new Map(),
     requestCounts: { page: 0, graphql: 0, api: 0 },
+    oauth2: newOAuth2State(),
   };
   const server = createServer(createHandler(ctx));
   const port = await listen(server, options.port ?? 0, host);
@@ -116,6 +118,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     apiKeys: ctx.apiKeys,
     apiCalls: () => ctx.apiCalls.map((c) => ({ ...c })),
     requestCounts: () => ({ ...ctx.requestCounts }),
+    oauth2: () => ({ clientId: ctx.oauth2.clientId, refreshToken: ctx.oauth2.refreshToken, refreshes: ctx.oauth2.refreshes }),
     reset: () => {
       resetState(state);
       ctx.apiCalls.length = 0;

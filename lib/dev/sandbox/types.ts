@@ -240,6 +240,8 @@ export interface Sandbox {
   apiKeys: import("./v2/oauth1.js").ApiKeys;
   /** Every v2 call received since the last reset, in order, with the status answered (0: not answered). */
   apiCalls(): import("./v2/router.js").ApiCallRecord[];
+  /** The OAuth 2.0 app's client id, the one live refresh token, and how many refreshes were granted. */
+  oauth2(): { clientId: string; refreshToken: string; refreshes: number };
   /** Requests since the last reset that X would count: HTML page loads, GraphQL calls, v2 API calls. */
   requestCounts(): { page: number; graphql: number; api: number };
   /** Back to the initial state (default seed, no fault, variant "a", real clock, `premium` as created; no v2 calls). */

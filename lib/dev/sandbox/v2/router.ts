@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { SandboxCtx } from "../context.js";
 import { oauth1Problem } from "./oauth1.js";
+import { bearerValid, tokenEndpoint } from "./oauth2.js";
 import { problem, READ_ONLY, sendV2, UNAUTHORIZED, WINDOW_MS } from "./problems.js";
 import { createTweet, lookupTweets, userTweets, usersMe, type V2Answer } from "./tweets.js";
 
@@ -50,8 +51,12 @@ export async function handleV2(ctx: SandboxCtx, req: IncomingMessage, res: Serve
   res.on("finish", () => { record.status = res.statusCode; });
   const limit = window(ctx, record.endpoint);
   res.setHeader("x-access-level", ctx.apiAccessLevel);
+  if (req.method === "POST" && url.pathname === "/2/oauth2/token") {
+    const answer = await tokenEndpoint(ctx.oauth2, req);
+    return sendV2(res, answer.status, answer.body, limit);
+  }
   if (!route) return sendV2(res, 404, problem(404, "Not Found", `no such endpoint: ${req.method} ${url.pathname}`), limit);
-  if (oauth1Problem(req, url, ctx.apiKeys) !== null) return sendV2(res, 401, UNAUTHORIZED, limit);
+  if (!bearerValid(ctx.oauth2, req) && oauth1Problem(req, url, ctx.apiKeys) !== null) return sendV2(res, 401, UNAUTHORIZED, limit);
   if (limit.remaining < 0) return sendV2(res, 429, problem(429, "Too Many Requests", "Too Many Requests"), limit);
   if (req.method === "POST" && ctx.apiAccessLevel === "read") return sendV2(res, 403, READ_ONLY, limit);
   const answer = await route.run();
