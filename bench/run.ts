@@ -15,6 +15,7 @@ import { benchReading } from "./reading.js";
 import { benchScale, removeOldTree } from "./scale.js";
 import { benchDuplicateGate } from "./duplicate-gate.js";
 import { loadNote, overloaded } from "./lib/measure.js";
+import { benchXTransports } from "./x-transports.js";
 
 /** The benchmarks, in order. Each returns a markdown section. */
 const BENCHMARKS: { name: string; run: (s: BenchServices) => Promise<string> }[] = [
@@ -26,6 +27,7 @@ const BENCHMARKS: { name: string; run: (s: BenchServices) => Promise<string> }[]
   { name: "functions", run: benchFunctions },
   { name: "duplicate-gate", run: benchDuplicateGate },
   { name: "scale", run: benchScale },
+  { name: "x-transports", run: benchXTransports },
 ];
 
 function machineNote(): string {

@@ -11,6 +11,10 @@ import { RESOURCE_TYPES } from "./browser/request-blocking.js";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 const int = (min: number, max: number) => z.coerce.number({ error: `must be a whole number from ${min} to ${max}` }).int().min(min).max(max);
+/** The priced operations of the X API transport (lib/x/transport/prices.ts holds the rate card). */
+export const X_API_OPS = ["post", "post_url", "timeline", "lookup", "me"] as const;
+const pricesSchema = z.strictObject(Object.fromEntries(X_API_OPS.map((op) => [op, z.number().min(0).max(100).optional()])) as Record<(typeof X_API_OPS)[number], z.ZodOptional<z.ZodNumber>>);
+
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });
 const secret = z.string().min(16, "must be at least 16 characters");
 
@@ -52,6 +56,27 @@ const schema = z.object({
   XBOT_X_USER: z.string().regex(/^[A-Za-z0-9_]{1,15}$/, "must be an X handle without @").optional(),
   XBOT_SESSION_KEY: z.string().regex(/^([A-Fa-f0-9]{64}|[A-Za-z0-9+/]{43}=)$/, "must be 32 bytes as 64 hex chars or base64").optional(),
   XBOT_TYPING: z.enum(["human", "fill"]).optional(),
+  /** How xbot reaches X: the browser, the official X API v2, or posts through the API and reads through the browser. */
+  XBOT_X_TRANSPORT: z.enum(["browser", "api", "hybrid"]).default("browser"),
+  /** Origin of the X API (default https://api.x.com); the sandbox url locally. */
+  XBOT_X_API_BASE_URL: httpUrl.optional(),
+  /** How long one X API call waits for its answer (then: unknown outcome, reconcile). */
+  XBOT_X_API_TIMEOUT_MS: int(100, 120_000).optional(),
+  /** Dollars the X API may cost per UTC day, fleet-wide (a lease in the state store). */
+  XBOT_X_API_DAILY_BUDGET_USD: z.coerce.number().min(0).max(10_000).default(1),
+  /** Overrides of the X API rate card (lib/x/transport/prices.ts), e.g. {"post":0.02}. */
+  XBOT_X_API_PRICES: z.string().default("{}").transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be a JSON object of dollar prices, e.g. {\"post\":0.015,\"post_url\":0.2}" });
+      return z.NEVER;
+    }
+  }).pipe(pricesSchema),
+  X_API_KEY: z.string().min(1).optional(),
+  X_API_SECRET: z.string().min(1).optional(),
+  X_ACCESS_TOKEN: z.string().min(1).optional(),
+  X_ACCESS_SECRET: z.string().min(1).optional(),
   XBOT_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   XBOT_CAPS: z.string().default("{}").transform((text, ctx) => {
     try {
@@ -73,7 +98,7 @@ const schema = z.object({
 });
 
 /** Variables whose values are never echoed in error messages. */
-const SECRET_VARS = new Set(["DATABASE_URL", "UPSTASH_REDIS_REST_TOKEN", "QSTASH_TOKEN", "QSTASH_CURRENT_SIGNING_KEY", "QSTASH_NEXT_SIGNING_KEY", "CRON_SECRET", "XBOT_ADMIN_TOKEN", "XBOT_LLM_API_KEY", "XBOT_SESSION_KEY", "XBOT_PROXY_URL", "XBOT_ALERT_WEBHOOK_URL"]);
+const SECRET_VARS = new Set(["DATABASE_URL", "UPSTASH_REDIS_REST_TOKEN", "QSTASH_TOKEN", "QSTASH_CURRENT_SIGNING_KEY", "QSTASH_NEXT_SIGNING_KEY", "CRON_SECRET", "XBOT_ADMIN_TOKEN", "XBOT_LLM_API_KEY", "XBOT_SESSION_KEY", "XBOT_PROXY_URL", "XBOT_ALERT_WEBHOOK_URL", "X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_SECRET"]);
 
 /** Names the Vercel Marketplace integrations set, mapped onto ours (ours win). */
 const ALIASES: Record<string, string> = {
@@ -145,8 +170,14 @@ function crossFieldProblems(data: Parsed): { variable: string; problem: string }
   if (data.QSTASH_CURRENT_SIGNING_KEY && !data.QSTASH_NEXT_SIGNING_KEY) problems.push({ variable: "QSTASH_NEXT_SIGNING_KEY", problem: "is required with QSTASH_CURRENT_SIGNING_KEY (key rotation)" });
   if (data.VERCEL === "1" && !data.DATABASE_URL) problems.push({ variable: "DATABASE_URL", problem: "is required on Vercel: the embedded database (PGlite) is for local runs only and is not deployed" });
   if (data.VERCEL_ENV === "production" && !data.CRON_SECRET) problems.push({ variable: "CRON_SECRET", problem: "is required in production so that only Vercel Cron can trigger jobs" });
+  if (data.XBOT_X_TRANSPORT !== "browser") {
+    for (const key of X_API_KEYS) if (!data[key]) problems.push({ variable: key, problem: `is required when XBOT_X_TRANSPORT is ${data.XBOT_X_TRANSPORT} (OAuth 1.0a user context; README "X API")` });
+  }
   return problems;
 }
+
+/** The OAuth 1.0a user-context keys the API transport signs with. */
+const X_API_KEYS = ["X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_SECRET"] as const;
 
 function dedupe(problems: { variable: string; problem: string }[]): { variable: string; problem: string }[] {
   const seen = new Set<string>();

@@ -3,6 +3,7 @@
  * and the X session, one line each, with a fix line for every problem. Exit 3 on a bad
  * config, 1 when any check failed, 0 otherwise (warnings do not fail).
  */
+import { xApiCheck } from "./doctor-x-api.js";
 import { z } from "zod";
 import { openBrowser, parseProxyUrl } from "../browser/index.js";
 import { ConfigError, loadConfig, type Config } from "../config.js";
@@ -108,6 +109,8 @@ async function runChecks(ctx: CliContext, checks: Check[], config: Config, clien
 
   checks.push(await qstashCheck(config));
   checks.push(await llmCheck(config, online));
+  const xApi = await xApiCheck(config);
+  if (xApi) checks.push(xApi);
 
   progress(ctx, `launching the browser (${where.browser})…`);
   const browser = await browserCheck(config, log);

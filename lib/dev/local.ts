@@ -8,6 +8,7 @@
  * Local defaults, each only when the variable is not set in the environment:
  *   XBOT_ADMIN_TOKEN, XBOT_SESSION_KEY   generated once, kept in XBOT_DATA_DIR/secrets.json (0600)
  *   XBOT_X_BASE_URL, XBOT_X_USER         the sandbox's url and user (when the sandbox runs)
+ *   XBOT_X_API_BASE_URL, X_API_KEY, ...  the sandbox's issued API keys (XBOT_X_TRANSPORT=api|hybrid, no keys set)
  */
 import { closeEmbeddedDatabases } from "../db/pglite-fetch.js";
 import { join } from "node:path";
@@ -22,7 +23,7 @@ import { browserOpenerFrom } from "../runtime/browser-need.js";
 import { JOBS } from "../jobs/index.js";
 import type { RuntimeDeps } from "../runtime/runner.js";
 import { cookieSetHash, importSession, loadSession } from "../x/session-store.js";
-import { createSandbox, type Sandbox } from "./sandbox/index.js";
+import { createSandbox, type ApiKeys, type Sandbox } from "./sandbox/index.js";
 import { ensureSecrets, type SecretsFile } from "./secrets.js";
 
 /** Options of {@link openLocal}. */
@@ -62,7 +63,7 @@ export interface LocalRuntime {
 }
 
 /** The environment with the local defaults; also says where each secret came from (null: unset). */
-export function localEnv(env: Record<string, string | undefined>, secrets: SecretsFile | null, sandbox: Pick<Sandbox, "url" | "user"> | null): {
+export function localEnv(env: Record<string, string | undefined>, secrets: SecretsFile | null, sandbox: Pick<Sandbox, "url" | "user"> & Partial<Pick<Sandbox, "apiKeys">> | null): {
   env: Record<string, string | undefined>; adminTokenSource: SecretSource | null; sessionKeySource: SecretSource | null;
 } {
   const source = (name: "XBOT_ADMIN_TOKEN" | "XBOT_SESSION_KEY"): SecretSource | null =>
@@ -73,19 +74,38 @@ export function localEnv(env: Record<string, string | undefined>, secrets: Secre
     out.XBOT_SESSION_KEY = env.XBOT_SESSION_KEY || secrets.secrets.XBOT_SESSION_KEY;
   }
   if (sandbox) Object.assign(out, { XBOT_X_BASE_URL: sandbox.url, XBOT_X_USER: sandbox.user });
+  if (sandbox?.apiKeys && !env.X_API_KEY && (env.XBOT_X_TRANSPORT ?? "browser") !== "browser") {
+    // The zero-config run on the API transport: the sandbox's issued keys, like its session.
+    const k = sandbox.apiKeys;
+    Object.assign(out, { XBOT_X_API_BASE_URL: sandbox.url, X_API_KEY: k.appKey, X_API_SECRET: k.appSecret, X_ACCESS_TOKEN: k.accessToken, X_ACCESS_SECRET: k.accessSecret });
+  }
   return { env: out, adminTokenSource: source("XBOT_ADMIN_TOKEN"), sessionKeySource: source("XBOT_SESSION_KEY") };
+}
+
+/**
+ * The configuration before the sandbox runs (paths, ports, whether a sandbox is wanted): with
+ * the sandbox in use its issued keys complete XBOT_X_TRANSPORT=api later, so the transport's
+ * key checks wait for the full load in {@link openLocal}. Every other problem is reported here.
+ */
+export function baseConfig(env: Record<string, string | undefined>): Config {
+  return loadConfig(env.XBOT_X_BASE_URL ? env : { ...env, XBOT_X_TRANSPORT: undefined });
+}
+
+function sandboxKeysOf(file: SecretsFile): ApiKeys {
+  const s = file.secrets;
+  return { appKey: s.sandboxApiKey, appSecret: s.sandboxApiSecret, accessToken: s.sandboxAccessToken, accessSecret: s.sandboxAccessSecret };
 }
 
 /** Builds the local runtime. A bad config throws ConfigError before anything starts. */
 export async function openLocal(options: LocalOptions = {}): Promise<LocalRuntime> {
   const env = options.env ?? process.env;
-  const base = loadConfig(env);
+  const base = baseConfig(env);
   const wantSandbox = options.sandbox ?? !base.XBOT_X_BASE_URL;
   const secrets = options.localSecrets === false ? null : ensureSecrets(base.XBOT_DATA_DIR);
   let sandbox: Sandbox | null = null;
   if (wantSandbox) {
     const port = options.sandboxPort ?? base.XBOT_SANDBOX_PORT;
-    sandbox = await createSandbox({ port, host: "127.0.0.1", ...(secrets ? { authToken: secrets.secrets.sandboxAuthToken } : {}) }).catch((error: unknown) => {
+    sandbox = await createSandbox({ port, host: "127.0.0.1", ...(secrets ? { authToken: secrets.secrets.sandboxAuthToken, apiKeys: sandboxKeysOf(secrets) } : {}) }).catch((error: unknown) => {
       const busy = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
       throw new XbotError("config_invalid", busy
         ? `the sandbox X site cannot listen on 127.0.0.1:${port} (in use): set XBOT_SANDBOX_PORT to a free port`

@@ -1,5 +1,6 @@
 /**
- * Local secrets: the admin token, the session key and the sandbox's auth cookie, generated on
+ * Local secrets: the admin token, the session key, the sandbox's auth cookie and its X API
+ * keys (the sandbox's v2 endpoints, for XBOT_X_TRANSPORT=api), generated on
  * the first local start and kept in `XBOT_DATA_DIR/secrets.json` (mode 0600). A variable set
  * in the environment always wins and is never written to the file.
  */
@@ -14,6 +15,11 @@ export interface LocalSecrets {
   readonly XBOT_SESSION_KEY: string;
   /** The sandbox's valid auth_token cookie, so a stored sandbox session survives restarts. */
   readonly sandboxAuthToken: string;
+  /** The sandbox's OAuth 1.0a keys (its X API v2 endpoints), issued like the session. */
+  readonly sandboxApiKey: string;
+  readonly sandboxApiSecret: string;
+  readonly sandboxAccessToken: string;
+  readonly sandboxAccessSecret: string;
 }
 
 /** The secrets and where they came from. */
@@ -33,6 +39,10 @@ const GENERATORS: Record<keyof LocalSecrets, () => string> = {
   XBOT_ADMIN_TOKEN: () => randomBytes(24).toString("base64url"),
   XBOT_SESSION_KEY: () => randomBytes(32).toString("hex"),
   sandboxAuthToken: () => randomBytes(20).toString("hex"),
+  sandboxApiKey: () => randomBytes(18).toString("base64url"),
+  sandboxApiSecret: () => randomBytes(36).toString("base64url"),
+  sandboxAccessToken: () => `1790000000000000001-${randomBytes(20).toString("base64url")}`,
+  sandboxAccessSecret: () => randomBytes(33).toString("base64url"),
 };
 
 /**

@@ -20,7 +20,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { captureIo, runCli } from "../cli/main.js";
-import { loadConfig } from "../config.js";
 import { XbotError } from "../errors.js";
 import { bearerMatches } from "../runtime/http/auth.js";
 import { healthRoute } from "../runtime/http/health-route.js";
@@ -33,7 +32,7 @@ import type { RuntimeFactory } from "../runtime/http/guard.js";
 import { runJob } from "../runtime/runner.js";
 import { readRawBody, serveWeb, type WebHandler } from "./http-adapter.js";
 import { liveInstance, removeInstance, writeInstance } from "./instance.js";
-import { openLocal, type LocalOptions, type LocalRuntime } from "./local.js";
+import { baseConfig, openLocal, type LocalOptions, type LocalRuntime } from "./local.js";
 import { startScheduler, type Scheduler } from "./scheduler.js";
 import { firstRun } from "./first-run.js";
 import { checkOrigin, loopbackOrigins } from "./origin.js";
@@ -184,7 +183,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     res.end(JSON.stringify({ error: "starting", message: "xbot is starting; try again in a moment" }));
   });
   server.requestTimeout = 0; // job runs can take minutes (their own deadlines bound them)
-  const base = loadConfig(options.env ?? process.env);
+  const base = baseConfig(options.env ?? process.env);
   const running = liveInstance(base.XBOT_DATA_DIR);
   if (running) {
     throw new XbotError("config_invalid", `xbot is already running on ${base.XBOT_DATA_DIR} (pid ${running.pid}, ${running.url}): stop it, or start another instance with its own XBOT_DATA_DIR, XBOT_PORT and XBOT_SANDBOX_PORT`);

@@ -8,14 +8,14 @@
  */
 import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "../config.js";
+import { ConfigError } from "../config.js";
 import { SECRETS_EXIT_CODE, SecretsFileError } from "./secrets.js";
 import { XbotError } from "../errors.js";
 import type { LogSink } from "../log.js";
 import { runJob, type RunResult } from "../runtime/runner.js";
 import { loadSession } from "../x/session-store.js";
 import { liveInstance } from "./instance.js";
-import { describeConfig, openLocal, type LocalRuntime, type SandboxSessionOutcome } from "./local.js";
+import { baseConfig, describeConfig, openLocal, type LocalRuntime, type SandboxSessionOutcome } from "./local.js";
 import { prettySink } from "./log-format.js";
 import { startLocalServer, type LocalServer } from "./server.js";
 
@@ -53,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const config = loadConfig();
+  const config = baseConfig(process.env);
   return values.once ? once(config.XBOT_DATA_DIR, values.json === true) : serve();
 }
 

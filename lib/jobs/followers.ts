@@ -15,7 +15,9 @@ export const followers = defineJob({
   async run(ctx) {
     if (ctx.mode === "shadow") return { skipped: "shadow mode never touches X" };
     const accountId = ctx.config.XBOT_ACCOUNT_ID;
-    const { site, browser } = await xAccess(ctx);
+    const access = await xAccess(ctx);
+    const { site } = access;
+    const browser = await access.browser();
     const read = await browser.withPage("followers", (page) => readFollowers(page, site, site.user), { signal: ctx.signal });
     const count = read.followers;
     if (!read.exact) return { user: site.user, skipped: "X shows the follower count only abbreviated: no snapshot taken", shown: count, source: read.source };

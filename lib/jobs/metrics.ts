@@ -103,7 +103,9 @@ export const metrics = defineJob({
     if (ctx.mode === "shadow") return { due: 0, saved: 0, skipped: "shadow mode never touches X" };
     const due = await dueSnapshots(ctx.db, ctx.config.XBOT_ACCOUNT_ID, new Date(ctx.clock.now()), METRICS_LIMITS.maxReads);
     if (due.length === 0) return { due: 0, saved: 0, deleted: 0, failed: 0 };
-    const { site, browser } = await xAccess(ctx);
+    const access = await xAccess(ctx);
+    const { site } = access;
+    const browser = await access.browser();
     const profile = await fromProfile(ctx, site, browser, due);
     const onProfile = due.filter((d) => profile.has(d.tweetId));
     const elsewhere = due.filter((d) => !profile.has(d.tweetId));

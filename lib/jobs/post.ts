@@ -63,7 +63,9 @@ async function claimNext(ctx: JobContext, now: Date): Promise<{ claimed: QueueIt
 async function postAndReport(ctx: JobContext, item: QueueItem): Promise<JobSummary> {
   const outcome = await postClaimedItem(ctx, item, await accessOrRelease(ctx, item));
   if ((outcome.result === "not_posted" || outcome.result === "unknown") && outcome.error.dependency) throw outcome.error;
-  return { ...outcome, ...("error" in outcome ? { error: outcome.error.toJSON() } : {}), posted: outcome.result === "posted" ? 1 : 0 };
+  // The X API budget reached stops posting for the day: `degraded` puts it in health's alerts.
+  const budget = "error" in outcome && outcome.error.code === "budget_exhausted" ? { degraded: outcome.error.message } : {};
+  return { ...outcome, ...("error" in outcome ? { error: outcome.error.toJSON() } : {}), ...budget, posted: outcome.result === "posted" ? 1 : 0 };
 }
 
 /**
@@ -73,7 +75,10 @@ async function postAndReport(ctx: JobContext, item: QueueItem): Promise<JobSumma
  */
 async function accessOrRelease(ctx: JobContext, item: QueueItem): Promise<XAccess> {
   try {
-    return await xAccess(ctx);
+    const access = await xAccess(ctx);
+    // The browser transport launches here, before the attempt row, so a launch failure hands the claim back.
+    if (access.x.kind === "browser") await access.browser();
+    return access;
   } catch (error) {
     const e = toXbotError(error);
     const released = await releaseClaim(ctx.db, item, ctx.runId, `not attempted: ${e.code}: ${e.message}`, new Date(ctx.clock.now()));

@@ -25,7 +25,7 @@ import { xAccess, type XAccess } from "./x-access.js";
 /** A curated account's recent posts; an account X shows as unavailable (suspended, restricted) is skipped. */
 async function curatedTweets(ctx: JobContext, access: XAccess, account: string): Promise<TimelineTweet[]> {
   try {
-    return (await access.browser.withPage("replies:curated", (p) => recentTimeline(p, access.site, account, { max: 5 }))).tweets;
+    return (await (await access.browser()).withPage("replies:curated", (p) => recentTimeline(p, access.site, account, { max: 5 }))).tweets;
   } catch (error) {
     const e = toXbotError(error);
     if (e.code !== "not_found") throw e;
@@ -35,7 +35,7 @@ async function curatedTweets(ctx: JobContext, access: XAccess, account: string):
 }
 
 async function discover(ctx: JobContext, access: XAccess): Promise<number> {
-  const read = await access.browser.withPage("replies:mentions", (p) => mentions(p, access.site, 20));
+  const read = await (await access.browser()).withPage("replies:mentions", (p) => mentions(p, access.site, 20));
   const found: FoundTweet[] = read.tweets.map((m) => ({ ...m, source: "mention" as const }));
   for (const account of (ctx.config.XBOT_REPLY_ACCOUNTS ?? "").split(",").filter(Boolean).slice(0, 5)) {
     const tweets = await curatedTweets(ctx, access, account);

@@ -8,11 +8,18 @@ import type { BrowserSession } from "../browser/index.js";
 import type { JobContext } from "../runtime/context.js";
 import { isRealX, xBaseUrlOf } from "../runtime/mode.js";
 import type { XSite } from "../x/index.js";
+import { apiTransport } from "../x/transport/api.js";
+import { xApiMeter } from "./x-budget.js";
+import { browserTransport } from "../x/transport/browser.js";
+import type { XTransport } from "../x/transport/port.js";
 
-/** The X site of this deployment and the run's browser. */
+/** The X site of this deployment, the transport that posts and reconciles, and the run's browser (launched on first use). */
 export interface XAccess {
   readonly site: XSite;
-  readonly browser: BrowserSession;
+  /** Posting and reconciliation go through this port (XBOT_X_TRANSPORT). */
+  readonly x: XTransport;
+  /** The run's browser, for the reads only the browser does (metrics, followers, mentions). */
+  browser(): Promise<BrowserSession>;
 }
 
 /** Our handle: XBOT_X_USER, else the username of the stored session. */
@@ -31,8 +38,23 @@ export async function xSite(ctx: JobContext): Promise<XSite> {
   return { baseUrl, user: await ourHandle(ctx), typing, logger: ctx.log };
 }
 
-/** The site and the run's browser (launched on first use). */
+/** The origin of the X API: XBOT_X_API_BASE_URL, else the sandbox when the site is one, else api.x.com. */
+export function xApiBaseUrl(ctx: JobContext): string {
+  if (ctx.config.XBOT_X_API_BASE_URL) return ctx.config.XBOT_X_API_BASE_URL;
+  const site = xBaseUrlOf(ctx.config);
+  return isRealX(site) ? "https://api.x.com" : site;
+}
+
+/** The transport posting goes through: the API for `api` and `hybrid` (hybrid reads metrics etc. through the browser). */
+function transportOf(ctx: JobContext, site: XSite): XTransport {
+  const c = ctx.config;
+  if (c.XBOT_X_TRANSPORT === "browser" || !c.X_API_KEY || !c.X_API_SECRET || !c.X_ACCESS_TOKEN || !c.X_ACCESS_SECRET) return browserTransport(site, () => ctx.browser());
+  const keys = { appKey: c.X_API_KEY, appSecret: c.X_API_SECRET, accessToken: c.X_ACCESS_TOKEN, accessSecret: c.X_ACCESS_SECRET };
+  return apiTransport({ baseUrl: xApiBaseUrl(ctx), ...keys, meter: xApiMeter(ctx), ...(c.XBOT_X_API_TIMEOUT_MS ? { timeoutMs: c.XBOT_X_API_TIMEOUT_MS } : {}) });
+}
+
+/** The site, the transport, and the run's browser (launched on first use). */
 export async function xAccess(ctx: JobContext): Promise<XAccess> {
   const site = await xSite(ctx);
-  return { site, browser: await ctx.browser() };
+  return { site, x: transportOf(ctx, site), browser: () => ctx.browser() };
 }

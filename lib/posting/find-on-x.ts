@@ -9,7 +9,7 @@ import type { QueueItem } from "../db/queue.js";
 import type { ReceiptStart } from "../db/posts.js";
 import { toXbotError } from "../errors.js";
 import type { XAccess } from "../jobs/x-access.js";
-import { conversation, sameTweetText, type TimelineRead, type TimelineTweet } from "../x/index.js";
+import { sameTweetText, type TimelineRead, type TimelineTweet } from "../x/index.js";
 
 /** What X shows of an attempt. `tweetIds` continue the thread at `start` when given. */
 export type Finding =
@@ -54,12 +54,14 @@ function inWindow(t: TimelineTweet, startedAt: Date): boolean {
  * Can this read prove that a tweet posted after `startedAt` is NOT there? Only a successful
  * read with nothing unreadable that covers the window: it reaches back past `startedAt`, or
  * GraphQL says the timeline ends (a page of X's cursors only; a brand-new account's timeline
- * is that). An empty DOM read never proves anything: x.com renders nothing when it throttles.
+ * is that); an empty X API read covering the window does too (the API answers exactly). An
+ * empty DOM read never proves anything: x.com renders nothing when it throttles.
  */
 export function provesAbsence(read: TimelineRead, startedAt: Date): boolean {
   if (read.unreadable > 0) return false;
-  if (read.tweets.length === 0) return read.source === "graphql" && read.reachedEnd;
-  return read.reachedEnd || (read.coveredSince !== null && read.coveredSince.getTime() <= startedAt.getTime() - SKEW_MS);
+  const covers = read.reachedEnd || (read.coveredSince !== null && read.coveredSince.getTime() <= startedAt.getTime() - SKEW_MS);
+  if (read.tweets.length === 0) return read.source === "graphql" ? read.reachedEnd : read.source === "api" && covers;
+  return covers;
 }
 
 /** What a tweet of an item carries besides its text: its media count and the quoted tweet. */
@@ -80,8 +82,8 @@ function sameShape(t: TimelineTweet, shape: Shape): boolean {
 
 /** The first tweet of ours in `read` showing `text` (and `shape`), replying to `parent` (null: a top-level tweet). */
 function matchOne(access: XAccess, read: TimelineRead, text: string, parent: string | null, after: Date, taken: Taken, shape: Shape): TimelineTweet | undefined {
-  const graphql = read.source === "graphql";
-  return read.tweets.find((t) => isOurs(access, t) && !taken(t.id) && inWindow(t, after) && sameTweetText(t, text) && sameShape(t, shape) && (!graphql || t.inReplyTo === parent));
+  const structured = read.source !== "dom";
+  return read.tweets.find((t) => isOurs(access, t) && !taken(t.id) && inWindow(t, after) && sameTweetText(t, text) && sameShape(t, shape) && (!structured || t.inReplyTo === parent));
 }
 
 /** A single, or a thread's root, on our timeline. */
@@ -96,7 +98,7 @@ function chainAfter(access: XAccess, read: TimelineRead, previousId: string, tex
   const ids: string[] = [];
   let prev = previousId;
   for (const [i, text] of texts.entries()) {
-    const scope = read.source === "graphql" ? read : { ...read, tweets: read.tweets.slice(read.tweets.findIndex((t) => t.id === prev) + 1) };
+    const scope = read.source !== "dom" ? read : { ...read, tweets: read.tweets.slice(read.tweets.findIndex((t) => t.id === prev) + 1) };
     const next = matchOne(access, scope, text, prev, after, taken, shapes[i] ?? { media: 0, quoteOf: null });
     if (!next) break;
     ids.push(next.id);
@@ -111,7 +113,7 @@ async function findReply(access: XAccess, attempt: OpenAttempt, claimed: Claimed
   if (!target) return { kind: "inconclusive", why: "reply item without a target" };
   let read: TimelineRead;
   try {
-    read = await access.browser.withPage("reconcile:conversation", (page) => conversation(page, access.site, target));
+    read = await access.x.use("reconcile:conversation", (x) => x.conversation(target));
   } catch (error) {
     if (toXbotError(error).code === "x_tweet_deleted") return { kind: "absent" };
     throw error;
@@ -134,7 +136,7 @@ async function findThread(access: XAccess, timeline: TimelineRead, attempt: Open
     rootId = top.id;
     postedAt = top.time;
   }
-  const read = await access.browser.withPage("reconcile:thread", (page) => conversation(page, access.site, rootId));
+  const read = await access.x.use("reconcile:thread", (x) => x.conversation(rootId));
   const from = Math.max(done.length, 1);
   const previousId = done.length > 0 ? done[done.length - 1]! : rootId;
   const shapes = item.tweets.map((_, i) => shapeOf(item, i)).slice(from);

@@ -15,7 +15,8 @@ import { XbotError, toXbotError } from "../errors.js";
 import { retry } from "../resilience/retry.js";
 import type { JobContext } from "../runtime/context.js";
 import type { XAccess } from "../jobs/x-access.js";
-import { postQuote, postSingle, postThread, reply, type MediaPerTweet, type PostOptions, type PostResult } from "../x/index.js";
+import type { MediaPerTweet, PostOptions, PostResult } from "../x/index.js";
+import type { XOps } from "../x/transport/port.js";
 import { attachmentsOf } from "./attachments.js";
 
 /** How long an attempt is presumed in flight (reconcile waits this long before looking). */
@@ -41,7 +42,7 @@ export async function postClaimedItem(ctx: JobContext, item: QueueItem, access: 
   let published: PostResult;
   try {
     const media = await attachmentsOf(ctx.db, item);
-    published = await access.browser.withPage(`post:${item.kind}`, (page) => publish(ctx, page, access, { item, media }, click, start), { timeoutMs: 120_000, signal: ctx.signal });
+    published = await access.x.use(`post:${item.kind}`, (x) => publish(ctx, x, { item, media }, click, start), { timeoutMs: 120_000, signal: ctx.signal });
   } catch (error) {
     return notPublished(ctx, item, attempt, toXbotError(error), click.happened, start !== undefined);
   }
@@ -52,47 +53,48 @@ export async function postClaimedItem(ctx: JobContext, item: QueueItem, access: 
   return writeReceipt(ctx, item, attempt, published, start);
 }
 
-type Page = import("playwright-core").Page;
 type Click = { happened: boolean };
 
 type Content = { readonly item: QueueItem; readonly media: MediaPerTweet };
 
-function publish(ctx: JobContext, page: Page, access: XAccess, { item, media }: Content, click: Click, start: ReceiptStart | undefined): Promise<PostResult> {
+function publish(ctx: JobContext, x: XOps, { item, media }: Content, click: Click, start: ReceiptStart | undefined): Promise<PostResult> {
   const onClicked = () => {
     click.happened = true;
     return ctx.checkpoint("post:after_click");
   };
   const options = { dryRun: ctx.mode === "dry", signal: ctx.signal, onClicked };
-  if (start) return finishThread(page, access, { item, media }, start, options);
-  if (item.kind === "thread") return postThread(page, access.site, item.tweets, options, media);
+  if (start) return finishThread(x, { item, media }, start, options);
+  if (item.kind === "thread") return x.postThread(item.tweets, options, media);
   if (item.kind === "reply") {
     if (!item.inReplyTo) throw new XbotError("validation", `reply item ${item.id} has no in_reply_to`);
-    return reply(page, access.site, item.inReplyTo, item.tweets[0]!, options, media[0]);
+    return x.reply(item.inReplyTo, item.tweets[0]!, options, media[0]);
   }
-  if (item.quoteOf) return postQuote(page, access.site, item.quoteOf, item.tweets[0]!, options, media[0]);
-  return postSingle(page, access.site, item.tweets[0]!, options, media[0]);
+  if (item.quoteOf) return x.postQuote(item.quoteOf, item.tweets[0]!, options, media[0]);
+  return x.postSingle(item.tweets[0]!, options, media[0]);
 }
 
 /**
  * Posts the tweets of a partial thread after `start`, each replying to the previous. Once one
  * is posted, any failure is "maybe posted" (`posted: "unknown"`): reconcile reads the chain.
  */
-async function finishThread(page: Page, access: XAccess, { item, media }: Content, start: ReceiptStart, options: PostOptions): Promise<PostResult> {
+async function finishThread(x: XOps, { item, media }: Content, start: ReceiptStart, options: PostOptions): Promise<PostResult> {
   const ids: string[] = [];
+  let source: PostResult["source"] = "graphql";
   let previous = start.previousId;
   for (let i = start.position; i < item.tweets.length; i++) {
     let result: PostResult;
     try {
-      result = await reply(page, access.site, previous, item.tweets[i]!, options, media[i]);
+      result = await x.reply(previous, item.tweets[i]!, options, media[i]);
     } catch (error) {
       const e = toXbotError(error);
       throw ids.length === 0 ? e : new XbotError(e.code, e.message, { cause: e, details: { ...e.details, tweetIds: ids, posted: "unknown" } });
     }
     if (result.source === "dry") return result;
     ids.push(result.tweetIds[0]!);
+    source = result.source;
     previous = result.tweetIds[0]!;
   }
-  return { tweetIds: ids, source: "graphql" };
+  return { tweetIds: ids, source };
 }
 
 async function writeReceipt(ctx: JobContext, item: QueueItem, attempt: Attempt, published: PostResult, start: ReceiptStart | undefined): Promise<PostOutcome> {

@@ -12,7 +12,7 @@ import { closeAttempt, expiredOpenAttempts, requeueOrphanClaims } from "../db/at
 import { firstPostAt, knownTweetIds, markVanished, receiptIdsOf, receiptsToCheck, recordGhost, recordReceipt } from "../db/posts.js";
 import type { JobContext } from "../runtime/context.js";
 import type { XAccess } from "../jobs/x-access.js";
-import { recentTimeline, type TimelineRead } from "../x/index.js";
+import type { TimelineRead } from "../x/index.js";
 import { findOnX, provesAbsence, SKEW_MS, type Claimed, type Finding, type OpenAttempt } from "./find-on-x.js";
 import { ATTEMPT_LEASE_MS } from "./protocol.js";
 
@@ -45,7 +45,7 @@ export async function reconcile(ctx: JobContext, access: XAccess): Promise<Recon
   const orphansRequeued = await requeueOrphanClaims(ctx.db, account, new Date(now.getTime() - ATTEMPT_LEASE_MS), now);
   const attempts = await expiredOpenAttempts(ctx.db, account, now);
   const since = new Date(Math.min(now.getTime() - VANISH_WINDOW_MS, ...attempts.map((a) => new Date(a.startedAt).getTime() - SKEW_MS)));
-  const timeline = await access.browser.withPage("reconcile:timeline", (page) => recentTimeline(page, access.site, access.site.user, { max: TIMELINE_MAX, since }));
+  const timeline = await access.x.use("reconcile:timeline", (x) => x.recentTimeline(access.site.user, { max: TIMELINE_MAX, since }));
   const summary: ReconcileSummary = { resolved: 0, partial: 0, requeued: 0, failed: 0, inconclusive: [], ghosts: 0, vanished: 0, orphansRequeued, source: timeline.source };
   const matched = new Set<string>();
   const known = knownLookup(ctx);

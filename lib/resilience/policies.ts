@@ -22,10 +22,26 @@ export const BREAKER_POLICIES: Readonly<Record<Dependency, BreakerPolicy>> = Obj
 /** Errors that open their breaker immediately, whatever the count. */
 const TRIPPING_CODES: ReadonlySet<ErrorCode> = new Set(["session_expired", "x_login_wall", "x_challenge", "x_automated", "x_rate_limited"]);
 
-/** The policy to record a failure with: tripping codes use threshold 1. */
-export function policyForFailure(dependency: Dependency, code: ErrorCode): BreakerPolicy {
+/** The shortest cool-down a rate limit's reset time can set (X's reset is in whole seconds). */
+const MIN_RESET_COOLDOWN_MS = 1_000;
+
+/**
+ * The policy to record a failure with: tripping codes use threshold 1. A rate limit that
+ * says when it resets (`x-rate-limit-reset`, as `resetAtMs`) cools down exactly until then,
+ * instead of the escalation list: X has said when calling again is allowed.
+ */
+export function policyForFailure(dependency: Dependency, code: ErrorCode, reset?: { resetAtMs: number; nowMs: number }): BreakerPolicy {
   const base = BREAKER_POLICIES[dependency];
+  if (code === "x_rate_limited" && reset && reset.resetAtMs > reset.nowMs) {
+    return { ...base, threshold: 1, cooldownsMs: [Math.max(MIN_RESET_COOLDOWN_MS, reset.resetAtMs - reset.nowMs)] };
+  }
   return TRIPPING_CODES.has(code) ? { ...base, threshold: 1 } : base;
+}
+
+/** The reset time a failure carries (`details.resetAtMs`), for {@link policyForFailure}. */
+export function resetOf(details: Readonly<Record<string, unknown>> | undefined, nowMs: number): { resetAtMs: number; nowMs: number } | undefined {
+  const at = details?.resetAtMs;
+  return typeof at === "number" && Number.isFinite(at) ? { resetAtMs: at, nowMs } : undefined;
 }
 
 /** The service level left while a dependency's breaker is not closed. */

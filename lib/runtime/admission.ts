@@ -5,7 +5,7 @@
  */
 import type { Config } from "../config.js";
 import type { XbotError } from "../errors.js";
-import { BREAKER_POLICIES, LEVEL_WHEN_OPEN, policyForFailure } from "../resilience/policies.js";
+import { BREAKER_POLICIES, LEVEL_WHEN_OPEN, policyForFailure, resetOf } from "../resilience/policies.js";
 import type { AdmitRefusal, AdmitRequest, SettleRequest } from "../state/store.js";
 import { maxSuccessAgeMs, type JobCatalog } from "./deps.js";
 import { guardedDependencies, type JobSpec } from "./job.js";
@@ -80,7 +80,7 @@ export function settleRequest(job: JobSpec, run: { runId: string; nowMs: number;
   if (!run.error) {
     for (const name of guarded) outcomes.push({ name, ok: true, trial: run.trials.includes(name), policy: BREAKER_POLICIES[name] });
   } else {
-    if (failedOn) outcomes.push({ name: failedOn, ok: false, trial: run.trials.includes(failedOn), policy: policyForFailure(failedOn, run.error.code) });
+    if (failedOn) outcomes.push({ name: failedOn, ok: false, trial: run.trials.includes(failedOn), policy: policyForFailure(failedOn, run.error.code, resetOf(run.error.details, run.nowMs)) });
     releaseTrials.push(...run.trials.filter((t) => t !== failedOn));
   }
   return {

@@ -17,6 +17,7 @@ import { BROWSER_RESOURCE } from "./admission.js";
 import { jobHealth } from "./deps.js";
 import { alertsOf } from "./alerts.js";
 import { incidentReport } from "./incident-report.js";
+import { xApiKeys } from "../jobs/x-budget.js";
 import type { RuntimeDeps } from "./runner.js";
 
 /** The full health report (admin only). */
@@ -56,6 +57,8 @@ export async function healthReport(deps: RuntimeDeps) {
   const status = !db.ok ? "down" : !ping.ok || level < 3 || overdue || incidentsDegrade ? "degraded" : "ok";
   const runs = lastRuns.ok ? lastRuns.value : {};
   const stateAlert = ping.ok ? [] : [`state store (${state.kind}) unreachable: posting and replies are paused (they fail closed)`];
+  const refused = deps.config.XBOT_X_TRANSPORT === "browser" ? { ok: false as const } : await safe(() => state.readCounter(xApiKeys.refused(now)));
+  if (refused.ok && refused.value > 0) stateAlert.push(`X API daily budget reached ($${deps.config.XBOT_X_API_DAILY_BUDGET_USD}, XBOT_X_API_DAILY_BUDGET_USD): ${refused.value} call(s) refused today; posting through the API resumes at 00:00 UTC`);
   return {
     status, level, order: deps.catalog.order,
     alerts: [...stateAlert, ...alertsOf({ breakers: records, lastRuns: runs, jobs, ...(problems.ok ? { posting: problems.value } : {}) })],

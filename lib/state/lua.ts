@@ -163,6 +163,7 @@ if try_once(a.trialKey, a.holder, a.ttlMs) then return out(true, true) end
 return out(false, false, 'trial_in_progress')`,
   breakerRecord: `local a = cjson.decode(ARGV[1]) return cjson.encode(breaker_record(a.hash, a.name, a.trialKey, a.ok, a.trial, a.policy, a.nowMs))`,
   counterIncr: `local a = cjson.decode(ARGV[1]) local v = redis.call('INCRBY', a.key, a.by) if redis.call('PTTL', a.key) < 0 then redis.call('PEXPIRE', a.key, a.windowMs) end return v`,
+  counterReserve: `local a = cjson.decode(ARGV[1]) local cur = tonumber(redis.call('GET', a.key) or '0') if cur + a.by > a.cap then return cjson.encode({granted=false, total=cur}) end local v = redis.call('INCRBY', a.key, a.by) if redis.call('PTTL', a.key) < 0 then redis.call('PEXPIRE', a.key, a.windowMs) end return cjson.encode({granted=true, total=v})`,
   admit: ADMIT,
   settle: SETTLE,
 } as const;

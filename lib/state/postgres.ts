@@ -98,6 +98,11 @@ export class PostgresStateStore implements StateStore {
     return Number(await this.scalar("SELECT xbot_counter_incr($1, $2, $3) AS v", [this.keys.counter(key), by, windowMs]));
   }
 
+  async reserveCounter(key: string, by: number, cap: number, windowMs: number): Promise<{ granted: boolean; total: number }> {
+    const v = await this.scalar<{ granted: boolean; total: number | string }>("SELECT xbot_counter_reserve($1, $2, $3, $4) AS v", [this.keys.counter(key), by, cap, windowMs]);
+    return { granted: v.granted, total: Number(v.total) };
+  }
+
   async readCounter(key: string): Promise<number> {
     const rows = await this.sql.query<{ n: string }>(`SELECT n FROM xbot_kv WHERE key = $1 AND ${LIVE}`, [this.keys.counter(key)]);
     return Number(rows[0]?.n ?? 0);

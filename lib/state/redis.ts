@@ -129,6 +129,11 @@ export class RedisStateStore implements StateStore {
     return Number(await this.run<number>("counterIncr", [k], { key: k, by, windowMs }));
   }
 
+  async reserveCounter(key: string, by: number, cap: number, windowMs: number): Promise<{ granted: boolean; total: number }> {
+    const k = this.keys.counter(key);
+    return JSON.parse(await this.run<string>("counterReserve", [k], { key: k, by, cap, windowMs })) as { granted: boolean; total: number };
+  }
+
   readCounter(key: string): Promise<number> {
     return this.call(async () => Number((await this.redis.get<string>(this.keys.counter(key))) ?? 0));
   }

@@ -139,6 +139,11 @@ export interface StateStore {
   readHeartbeats(): Promise<Record<string, Heartbeat>>;
 
   /** Adds `by` to a windowed counter; the window starts at the first increment. Returns the new value. */
+  /**
+   * Adds `by` to a windowed counter only if the total stays <= `cap`, atomically (a budget
+   * many runs draw on at once never goes past its cap). `total` is the counter after the call.
+   */
+  reserveCounter(key: string, by: number, cap: number, windowMs: number): Promise<{ granted: boolean; total: number }>;
   incrementCounter(key: string, by: number, windowMs: number): Promise<number>;
   /** Reads a windowed counter (0 when absent or expired). */
   readCounter(key: string): Promise<number>;

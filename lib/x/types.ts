@@ -15,8 +15,8 @@ export interface XSite {
   readonly waitMs?: number;
 }
 
-/** How a new tweet id was established, strongest first; "dry" = nothing was posted. */
-export type PostSource = "graphql" | "url" | "toast" | "timeline" | "dry";
+/** How a new tweet id was established, strongest first ("api": the X API v2 answer); "dry" = nothing was posted. */
+export type PostSource = "graphql" | "api" | "url" | "toast" | "timeline" | "dry";
 
 /** Result of a post, thread or reply: ids in thread order (empty only for a dry run). */
 export interface PostResult {
@@ -42,8 +42,8 @@ export interface PostOptions {
 /** Names of the engagement counters. */
 export type MetricName = "likes" | "replies" | "reposts" | "bookmarks" | "views";
 
-/** Where a reading came from: the page's own GraphQL answer (exact), or the rendered DOM. */
-export type ReadSource = "graphql" | "dom";
+/** Where a reading came from: the page's own GraphQL answer or the X API v2 (both exact), or the rendered DOM. */
+export type ReadSource = "graphql" | "api" | "dom";
 
 /**
  * Engagement counters of one tweet. A counter X did not show is null (listed in `unknown`),

@@ -55,7 +55,7 @@ describe("an unusable secrets.json", () => {
   it("a missing file is generated; a good one is read as it is", () => {
     const dir = tempDir();
     const first = ensureSecrets(dir);
-    expect(first.generated).toEqual(["XBOT_ADMIN_TOKEN", "XBOT_SESSION_KEY", "sandboxAuthToken"]);
+    expect(first.generated).toEqual(["XBOT_ADMIN_TOKEN", "XBOT_SESSION_KEY", "sandboxAuthToken", "sandboxApiKey", "sandboxApiSecret", "sandboxAccessToken", "sandboxAccessSecret"]);
     const again = ensureSecrets(dir);
     expect(again.generated).toEqual([]);
     expect(again.secrets).toEqual(first.secrets);

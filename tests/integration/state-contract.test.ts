@@ -139,6 +139,20 @@ describe.each(storeTargets())("StateStore contract: $name", (target) => {
       expect(await s.incrementCounter("posts", 2, 10_000)).toBe(2);
     });
 
+    it("a reserved counter never passes its cap under 50 concurrent reservations, and resets after its window", async () => {
+      const s = await store();
+      const results = await times(50, () => s.reserveCounter("usd", 7, 100, 60_000));
+      expect(count(results, (r) => r.granted)).toBe(14);
+      expect(await s.readCounter("usd")).toBe(98);
+      expect(await s.reserveCounter("usd", 3, 100, 60_000)).toEqual({ granted: false, total: 98 });
+      expect(await s.reserveCounter("usd", 2, 100, 60_000)).toEqual({ granted: true, total: 100 });
+      expect(await s.reserveCounter("big", 101, 100, 60_000)).toEqual({ granted: false, total: 0 });
+      expect(await s.reserveCounter("short", 90, 100, 400)).toEqual({ granted: true, total: 90 });
+      expect((await s.reserveCounter("short", 20, 100, 400)).granted).toBe(false);
+      await sleep(550);
+      expect(await s.reserveCounter("short", 100, 100, 400)).toEqual({ granted: true, total: 100 });
+    });
+
     it("a once-only key is claimed by exactly one of 30 concurrent deliveries, then again after its TTL", async () => {
       const s = await store();
       const results = await times(30, () => s.claimOnce("msg-1", 300));

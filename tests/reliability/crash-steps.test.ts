@@ -4,6 +4,7 @@
  * Then recovery as production does it (reconcile, then post again) on a clock moved past
  * the attempt lease. Invariants, checked against the sandbox's record of X and the db:
  * no duplicate post, no lost item, every item ends posted, queued or failed with a reason.
+ * On both transports: the browser, and the X API v2 (where "after the click" is "the request left").
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -13,7 +14,7 @@ import { runJob } from "../../lib/runtime/runner.js";
 import { post } from "../../lib/jobs/post.js";
 import { reconcile } from "../../lib/jobs/reconcile.js";
 import { services } from "../support/env.js";
-import { botRuntime, NO_CAPS, TestClock } from "../support/bot.js";
+import { botRuntime, NO_CAPS, TestClock, TRANSPORTS } from "../support/bot.js";
 import { runChild } from "../support/child.js";
 
 const STEPS = ["post:after_claim", "post:after_attempt", "post:after_click", "post:after_capture", "post:before_receipt"] as const;
@@ -21,11 +22,11 @@ let sandbox: Sandbox;
 beforeAll(async () => { sandbox = await createSandbox(); });
 afterAll(async () => { await sandbox.close(); });
 
-describe.skipIf(!services().postgres)("crash at every step of posting", () => {
+describe.skipIf(!services().postgres).each(TRANSPORTS)("crash at every step of posting (%s transport)", (transport) => {
   it.each(STEPS)("killed at %s: after recovery, no duplicate, nothing lost, every item accounted for", async (step) => {
     sandbox.reset();
     const since = Date.now() - 1;
-    const rt = await botRuntime("postgres", sandbox, { jobs: [post, reconcile], env: { XBOT_CAPS: NO_CAPS } });
+    const rt = await botRuntime("postgres", sandbox, { transport, jobs: [post, reconcile], env: { XBOT_CAPS: NO_CAPS } });
     const deps = await rt.factory();
     const account = deps.config.XBOT_ACCOUNT_ID;
     const texts = [1, 2].map((i) => `crash test ${step} item ${i} ${Math.random().toString(36).slice(2, 7)}`);
@@ -50,6 +51,8 @@ describe.skipIf(!services().postgres)("crash at every step of posting", () => {
       if (item.status !== "posted") expect(item.reason).toBeTruthy();
     }
     expect(items.every((i) => i.status === "posted")).toBe(true);
+    const created = sandbox.apiCalls().filter((c) => c.endpoint === "POST tweets" && c.status === 201);
+    expect(created, "posts created through POST /2/tweets").toHaveLength(transport === "api" ? 2 : 0);
     const receipts = await deps.clients.sql.query<{ tweet_id: string; text: string }>("SELECT tweet_id, text FROM posts");
     expect(receipts.map((r) => r.tweet_id).sort()).toEqual(onX.map((p) => p.id).sort());
     const open = await deps.clients.sql.query("SELECT 1 FROM post_attempts WHERE status = 'open'");

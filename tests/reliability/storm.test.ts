@@ -13,7 +13,7 @@ import { queueRoute } from "../../lib/runtime/http/queue-route.js";
 import { post } from "../../lib/jobs/post.js";
 import { heal } from "../../lib/jobs/heal.js";
 import { services } from "../support/env.js";
-import { botRuntime } from "../support/bot.js";
+import { botRuntime, TRANSPORTS } from "../support/bot.js";
 import { TEST_SECRETS } from "../support/runtime.js";
 import { QSTASH_DEV_CREDENTIALS, signQStashJwt } from "../support/qstash-shim.js";
 
@@ -43,11 +43,12 @@ function deliveriesFor(job: string, routes: { jobs: ReturnType<typeof jobRoute>;
   return sends;
 }
 
-describe.skipIf(!services().postgres || !services().redis)("duplicate-delivery storm", () => {
+describe.skipIf(!services().postgres || !services().redis).each(TRANSPORTS)("duplicate-delivery storm (%s transport)", (transport) => {
   it("cron, manual and QStash deliveries of the same jobs at once: exclusive runs, nothing twice, nothing lost", async () => {
     sandbox.reset();
     const since = Date.now() - 1;
     const rt = await botRuntime("redis", sandbox, {
+      transport,
       jobs: [post, heal],
       env: { QSTASH_CURRENT_SIGNING_KEY: QSTASH_DEV_CREDENTIALS.currentSigningKey, QSTASH_NEXT_SIGNING_KEY: QSTASH_DEV_CREDENTIALS.nextSigningKey },
     });
@@ -72,6 +73,7 @@ describe.skipIf(!services().postgres || !services().redis)("duplicate-delivery s
     }
     const onX = sandbox.posts().filter((p) => p.author === sandbox.user && p.createdAtMs > since);
     expect(onX).toHaveLength(1);
+    expect(sandbox.apiCalls().filter((c) => c.endpoint === "POST tweets").length, "POST /2/tweets calls").toBe(transport === "api" ? 1 : 0);
     const counts = await queueCounts(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID);
     expect(counts).toMatchObject({ posted: 1, queued: 2, posting: 0 });
   }, 180_000);

@@ -36,14 +36,26 @@ export function sandboxOpener(sandbox: Sandbox): BrowserOpener & { opened: numbe
   return opener;
 }
 
-/** A runtime acting on the sandbox. */
-export async function botRuntime(store: StoreKind, sandbox: Sandbox, options: { jobs: readonly JobDefinition[]; env?: Record<string, string>; clock?: TestClock; opener?: BrowserOpener }): Promise<TestRuntime> {
+/** The transports the exactly-once suites run on. */
+export const TRANSPORTS = ["browser", "api"] as const;
+/** A transport name. */
+export type TransportName = (typeof TRANSPORTS)[number];
+
+/** The environment that makes a runtime post and reconcile through `transport` on the sandbox. */
+export function transportEnv(transport: TransportName, sandbox: Sandbox): Record<string, string> {
+  if (transport === "browser") return {};
+  const k = sandbox.apiKeys;
+  return { XBOT_X_TRANSPORT: "api", XBOT_X_API_BASE_URL: sandbox.url, X_API_KEY: k.appKey, X_API_SECRET: k.appSecret, X_ACCESS_TOKEN: k.accessToken, X_ACCESS_SECRET: k.accessSecret };
+}
+
+/** A runtime acting on the sandbox (through the browser unless `transport` says otherwise). */
+export async function botRuntime(store: StoreKind, sandbox: Sandbox, options: { jobs: readonly JobDefinition[]; env?: Record<string, string>; clock?: TestClock; opener?: BrowserOpener; transport?: TransportName }): Promise<TestRuntime> {
   registerSandboxSecrets(sandbox);
   return testRuntime(store, {
     jobs: options.jobs,
     ...(options.clock ? { clock: options.clock } : {}),
     openBrowser: options.opener ?? sandboxOpener(sandbox),
-    env: { XBOT_X_BASE_URL: sandbox.url, XBOT_X_USER: sandbox.user, XBOT_TYPING: "fill", ...options.env },
+    env: { XBOT_X_BASE_URL: sandbox.url, XBOT_X_USER: sandbox.user, XBOT_TYPING: "fill", ...transportEnv(options.transport ?? "browser", sandbox), ...options.env },
   });
 }
 
@@ -51,4 +63,5 @@ export async function botRuntime(store: StoreKind, sandbox: Sandbox, options: { 
 export function registerSandboxSecrets(sandbox: Sandbox): void {
   registerSecret("sandbox authToken", sandbox.authToken);
   for (const cookie of sandbox.storageState().cookies) registerSecret(`sandbox cookie ${cookie.name}`, cookie.value);
+  for (const [name, value] of Object.entries(sandbox.apiKeys)) if (name !== "appKey") registerSecret(`sandbox api ${name}`, value);
 }

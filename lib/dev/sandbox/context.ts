@@ -1,6 +1,8 @@
 /** Per-sandbox context shared by the request handlers. */
 import type { ServerResponse } from "node:http";
 import type { SandboxState } from "./state.js";
+import type { ApiKeys } from "./v2/oauth1.js";
+import type { ApiCallRecord } from "./v2/router.js";
 import type { PlaywrightStorageState } from "./types.js";
 
 /** Everything a request handler needs. */
@@ -22,6 +24,18 @@ export interface SandboxCtx {
   timers: Set<NodeJS.Timeout>;
   /** Responses held open on purpose (fault `post_without_response`). */
   held: Set<ServerResponse>;
+  /** The OAuth 1.0a keys the v2 endpoints accept (issued per sandbox, like the session). */
+  apiKeys: ApiKeys;
+  /** The app permission the v2 endpoints report in `x-access-level` ("read": writes are refused). */
+  apiAccessLevel: "read" | "read-write";
+  /** OAuth 2.0 user tokens (rotating refresh token). */
+  oauth2: import("./v2/oauth2.js").OAuth2State;
+  /** Requests X would count, by kind (cleared by reset). */
+  requestCounts: { page: number; graphql: number; api: number };
+  /** Every v2 call received, in order (cleared by reset). */
+  apiCalls: ApiCallRecord[];
+  /** Rate-limit window per v2 endpoint. */
+  apiWindows: Map<string, { used: number; resetMs: number }>;
 }
 
 /** Playwright storageState with the auth_token (httpOnly) and ct0 cookies for the sandbox host. */

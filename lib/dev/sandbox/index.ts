@@ -16,6 +16,8 @@ import { applySeed, resetState } from "./seed.js";
 import { createHandler } from "./server.js";
 import { SandboxState } from "./state.js";
 import type { Sandbox, SandboxOptions } from "./types.js";
+import type { ApiKeys } from "./v2/oauth1.js";
+import { newOAuth2State } from "./v2/oauth2.js";
 
 export { DEFAULT_ENGAGEMENT, GROWTH_TAU_MS, VIEWS_PER_LIKE, topicOf } from "./engagement.js";
 export { AUTOMATED_226_MESSAGE, LOCKED_326_MESSAGE, SUSPENDED_64_MESSAGE } from "./gql/errors.js";
@@ -25,10 +27,18 @@ export { MAX_NOTE_WEIGHT, MAX_TWEET_WEIGHT, weightedLength } from "./length.js";
 export { FAULT_SCOPES, type FaultScope } from "./faults.js";
 export * from "./texts.js";
 export * from "./types.js";
+export type { ApiKeys } from "./v2/oauth1.js";
+export type { ApiCallRecord } from "./v2/router.js";
 
 /** True for a loopback host: localhost, ::1 or 127.0.0.0/8. */
 function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** Fresh OAuth 1.0a keys for the sandbox's v2 endpoints. */
+function randomApiKeys(): ApiKeys {
+  const key = (n: number) => randomBytes(n).toString("base64url");
+  return { appKey: key(18), appSecret: key(36), accessToken: `1790000000000000001-${key(20)}`, accessSecret: key(33) };
 }
 
 /** A random x.com-looking query id (22 base64url characters) per operation. */
@@ -79,6 +89,12 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     queryIds: randomQueryIds(),
     timers: new Set(),
     held: new Set(),
+    apiKeys: options.apiKeys ?? randomApiKeys(),
+    apiAccessLevel: options.apiAccessLevel ?? "read-write",
+    apiCalls: [],
+    apiWindows: new Map(),
+    requestCounts: { page: 0, graphql: 0, api: 0 },
+    oauth2: newOAuth2State(),
   };
   const server = createServer(createHandler(ctx));
   const port = await listen(server, options.port ?? 0, host);
@@ -100,7 +116,16 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       state.clockOverride = ms;
     },
     seed: (input) => applySeed(state, input),
-    reset: () => resetState(state),
+    apiKeys: ctx.apiKeys,
+    apiCalls: () => ctx.apiCalls.map((c) => ({ ...c })),
+    requestCounts: () => ({ ...ctx.requestCounts }),
+    oauth2: () => ({ clientId: ctx.oauth2.clientId, refreshToken: ctx.oauth2.refreshToken, refreshes: ctx.oauth2.refreshes }),
+    reset: () => {
+      resetState(state);
+      ctx.apiCalls.length = 0;
+      ctx.requestCounts = { page: 0, graphql: 0, api: 0 };
+      ctx.apiWindows.clear();
+    },
     close: () => (closing ??= shutdown(server, ctx)),
   };
 }

@@ -13,6 +13,7 @@ import { SANDBOX_BEARER } from "./layout.js";
 import { routeOf } from "./routes.js";
 import { appShell } from "./shell.js";
 import type { Variant } from "./types.js";
+import { handleV2 } from "./v2/router.js";
 import { challengePage, loggedOutPage } from "./walls.js";
 
 /** Default delay of the `slow` fault. */
@@ -54,10 +55,18 @@ async function handlePage(ctx: SandboxCtx, req: IncomingMessage, res: ServerResp
   sendHtml(res, routeOf(path).kind === "notfound" ? 404 : 200, html);
 }
 
+/** Counts what X would see: page loads, GraphQL calls, v2 API calls (assets are not counted). */
+function countRequest(ctx: SandboxCtx, path: string): void {
+  const kind = path.startsWith("/2/") ? "api" : GRAPHQL_PATH.test(path) ? "graphql" : path.includes(".") ? null : "page";
+  if (kind) ctx.requestCounts[kind]++;
+}
+
 async function route(ctx: SandboxCtx, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? "/", "http://sandbox.invalid");
   const path = url.pathname;
   if (path.startsWith("/__sandbox/")) return handleAdmin(ctx, req, res, path);
+  countRequest(ctx, path);
+  if (path.startsWith("/2/")) return handleV2(ctx, req, res, url);
   const gql = GRAPHQL_PATH.exec(path);
   if (gql) return handleGraphql(ctx, req, res, url, gql[2] ?? "");
   if (path === UPLOAD_PATH || path === METADATA_PATH) {

@@ -235,6 +235,10 @@ export interface SandboxOptions {
   engagement?: EngagementModel;
   /** The sandbox user has X Premium (CreateNoteTweet accepted); default false. Kept by reset(). */
   premium?: boolean;
+  /** The OAuth 1.0a keys the v2 endpoints (`/2/...`) accept; default random. */
+  apiKeys?: import("./v2/oauth1.js").ApiKeys;
+  /** The app permission the v2 endpoints report (`x-access-level`); "read" refuses writes. Default "read-write". */
+  apiAccessLevel?: "read" | "read-write";
 }
 
 /** A running sandbox. */
@@ -263,7 +267,15 @@ export interface Sandbox {
   setNow(ms: number | null): void;
   /** Seeds posts, mentions and followers; returns the posts created. */
   seed(input: SeedInput): SandboxPost[];
-  /** Back to the initial state (default seed, no fault, variant "a", real clock, `premium` as created). */
+  /** The OAuth 1.0a keys the v2 endpoints accept (X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN, X_ACCESS_SECRET). */
+  apiKeys: import("./v2/oauth1.js").ApiKeys;
+  /** Every v2 call received since the last reset, in order, with the status answered (0: not answered). */
+  apiCalls(): import("./v2/router.js").ApiCallRecord[];
+  /** The OAuth 2.0 app's client id, the one live refresh token, and how many refreshes were granted. */
+  oauth2(): { clientId: string; refreshToken: string; refreshes: number };
+  /** Requests since the last reset that X would count: HTML page loads, GraphQL calls, v2 API calls. */
+  requestCounts(): { page: number; graphql: number; api: number };
+  /** Back to the initial state (default seed, no fault, variant "a", real clock, `premium` as created; no v2 calls). */
   reset(): void;
   close(): Promise<void>;
 }

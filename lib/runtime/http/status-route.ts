@@ -16,6 +16,7 @@ import { xBaseUrlOf } from "../mode.js";
 import type { RuntimeDeps } from "../runner.js";
 import { spendKey } from "../../content/budget.js";
 import { toXbotError } from "../../errors.js";
+import { xApiSpend } from "../../jobs/x-budget.js";
 
 /** The GET handler of /api/status. */
 export function statusRoute(factory?: RuntimeFactory): { GET: (r: Request) => Promise<Response> } {
@@ -31,7 +32,7 @@ export function statusRoute(factory?: RuntimeFactory): { GET: (r: Request) => Pr
     const account = await accountInfo(deps);
     const ids = [...new Set([...queue.flatMap((i) => i.media.flat()), ...posts.flatMap((p) => p.media)])];
     const media = Object.fromEntries((await mediaInfoByIds(sql, accountId, ids)).map((m) => [m.id, { altText: m.altText, width: m.width, height: m.height, mime: m.mime }]));
-    return json(200, { account, health, runs, queue: { counts, items: queue }, posts, media, engagement, arms, llm: await llmInfo(deps, now) });
+    return json(200, { account, health, runs, queue: { counts, items: queue }, posts, media, engagement, arms, llm: await llmInfo(deps, now), xApi: await xApiInfo(deps, now) });
   }, ["GET"]);
   return { GET };
 }
@@ -39,6 +40,15 @@ export function statusRoute(factory?: RuntimeFactory): { GET: (r: Request) => Pr
 async function accountInfo(deps: RuntimeDeps) {
   const rows = await deps.clients.sql.query<{ username: string | null }>("SELECT username FROM x_sessions WHERE account_id = $1", [deps.config.XBOT_ACCOUNT_ID]);
   return { id: deps.config.XBOT_ACCOUNT_ID, handle: deps.config.XBOT_X_USER ?? rows[0]?.username ?? null, mode: deps.config.XBOT_MODE, xBaseUrl: xBaseUrlOf(deps.config) };
+}
+
+async function xApiInfo(deps: RuntimeDeps, now: Date) {
+  const c = deps.config;
+  const spend = await xApiSpend(deps.clients.state, now.getTime(), c.XBOT_X_API_DAILY_BUDGET_USD, c.XBOT_X_API_PRICES).catch((error: unknown) => {
+    deps.log.warn("status: the X API spend counters could not be read", { error: toXbotError(error).toJSON() });
+    return null;
+  });
+  return { transport: c.XBOT_X_TRANSPORT, ...(spend ?? { spentTodayUsd: null, dailyBudgetUsd: c.XBOT_X_API_DAILY_BUDGET_USD }) };
 }
 
 async function llmInfo(deps: RuntimeDeps, now: Date) {

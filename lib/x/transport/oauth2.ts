@@ -1,0 +1,108 @@
+/**
+ * OAuth 2.0 user tokens of the X API with refresh. X rotates the refresh token on every
+ * refresh (the old one dies), so a lost write loses the account: a refresh happens only under
+ * a state-store lock per account, re-reads the row under the lock (another run may have
+ * rotated it), and writes with compare-and-swap. Tokens are sealed with XBOT_SESSION_KEY
+ * (AES-256-GCM) like the session. The refresh goes through twitter-api-v2's
+ * `refreshOAuth2Token`; its fixed https://api.x.com URL is re-aimed at `baseUrl` by a plugin.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { Agent as HttpAgent } from "node:http";
+import { TwitterApi, type ITwitterApiClientPlugin } from "twitter-api-v2";
+import { parseSessionKey } from "../../browser/session.js";
+import type { Sql } from "../../db/sql.js";
+import { putTokenRow, readTokenRow, swapTokenRow } from "../../db/oauth2-tokens.js";
+import { XbotError } from "../../errors.js";
+import type { StateStore } from "../../state/store.js";
+import { apiError } from "./api-errors.js";
+
+/** The tokens at rest. */
+export interface OAuth2Tokens {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  readonly expiresAtMs: number;
+}
+
+/** What a refresh needs. */
+export interface OAuth2Options {
+  readonly sql: Sql;
+  readonly state: StateStore;
+  readonly accountId: string;
+  readonly key: string;
+  readonly clientId: string;
+  readonly clientSecret?: string;
+  /** Origin of the API (the sandbox locally). */
+  readonly baseUrl: string;
+  readonly owner: string;
+  readonly nowMs: () => number;
+}
+
+const LOCK_TTL_MS = 30_000;
+const EARLY_MS = 60_000;
+
+/** Seals tokens (AES-256-GCM, `o1.<iv>.<tag>.<ciphertext>`). */
+export function sealTokens(tokens: OAuth2Tokens, key: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", parseSessionKey(key), iv);
+  const body = Buffer.concat([cipher.update(JSON.stringify(tokens), "utf8"), cipher.final()]);
+  return ["o1", iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), body.toString("base64url")].join(".");
+}
+
+/** Opens sealed tokens; a wrong key or a damaged blob is `validation`. */
+export function openTokens(blob: string, key: string): OAuth2Tokens {
+  const [v, iv, tag, body] = blob.split(".");
+  if (v !== "o1" || !iv || !tag || !body) throw new XbotError("validation", "stored OAuth 2.0 tokens are not in o1 format");
+  try {
+    const d = createDecipheriv("aes-256-gcm", parseSessionKey(key), Buffer.from(iv, "base64url"), { authTagLength: 16 });
+    d.setAuthTag(Buffer.from(tag, "base64url"));
+    return JSON.parse(Buffer.concat([d.update(Buffer.from(body, "base64url")), d.final()]).toString("utf8")) as OAuth2Tokens;
+  } catch {
+    throw new XbotError("validation", "stored OAuth 2.0 tokens cannot be opened with XBOT_SESSION_KEY");
+  }
+}
+
+/** A plugin that sends twitter-api-v2's https://api.x.com requests to `baseUrl`. */
+function rebase(baseUrl: string): ITwitterApiClientPlugin {
+  return { onBeforeRequestConfig: ({ params }) => void (params.url = params.url.replace(/^https:\/\/api\.x\.com/, baseUrl.replace(/\/+$/, ""))) };
+}
+
+async function refreshAtX(o: OAuth2Options, refreshToken: string): Promise<OAuth2Tokens> {
+  const settings = { plugins: [rebase(o.baseUrl)], ...(o.baseUrl.startsWith("http://") ? { httpAgent: new HttpAgent() } : {}) };
+  const client = new TwitterApi({ clientId: o.clientId, ...(o.clientSecret ? { clientSecret: o.clientSecret } : {}) }, settings);
+  try {
+    const r = await client.refreshOAuth2Token(refreshToken);
+    if (!r.refreshToken) throw new XbotError("session_expired", "X answered a refresh without a refresh token (is offline.access in the scopes?)");
+    return { accessToken: r.accessToken, refreshToken: r.refreshToken, expiresAtMs: o.nowMs() + r.expiresIn * 1000 };
+  } catch (error) {
+    throw apiError(error, "oauth2_refresh", false);
+  }
+}
+
+/**
+ * A live access token for the account: the stored one while it is good, else one refresh
+ * under the account's lock (runs that wait for the lock use what the holder stored).
+ */
+export async function accessToken(o: OAuth2Options): Promise<string> {
+  const lockKey = `oauth2-refresh:${o.accountId}`;
+  for (let waited = 0; waited < LOCK_TTL_MS; waited += 100) {
+    const row = await readTokenRow(o.sql, o.accountId);
+    if (!row) throw new XbotError("session_missing", "no OAuth 2.0 tokens stored for this account");
+    const tokens = openTokens(row.blob, o.key);
+    if (tokens.expiresAtMs - EARLY_MS > o.nowMs()) return tokens.accessToken;
+    if (await o.state.acquireLock(lockKey, o.owner, LOCK_TTL_MS)) {
+      try {
+        const fresh = await readTokenRow(o.sql, o.accountId);
+        const current = fresh ? openTokens(fresh.blob, o.key) : tokens;
+        if (current.expiresAtMs - EARLY_MS > o.nowMs()) return current.accessToken;
+        const next = await refreshAtX(o, current.refreshToken);
+        // X has already killed the old refresh token: ours is the live one, so it is stored even if the row moved (a lock that outlived its TTL).
+        if (!(await swapTokenRow(o.sql, o.accountId, fresh?.version ?? row.version, sealTokens(next, o.key)))) await putTokenRow(o.sql, o.accountId, sealTokens(next, o.key));
+        return next.accessToken;
+      } finally {
+        await o.state.releaseLock(lockKey, o.owner);
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new XbotError("db_contention", "another run held the OAuth 2.0 refresh lock for too long");
+}
