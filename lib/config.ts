@@ -60,6 +60,9 @@ const schema = z.object({
     }
   }).pipe(capsSchema),
   XBOT_RAMP_START: z.iso.date({ error: "must be a date like 2026-01-31" }).transform((d) => new Date(`${d}T00:00:00Z`)).optional(),
+  XBOT_LINK_DOMAINS: z.string().default("").transform((text) => text.split(",").map((d) => d.trim().toLowerCase().replace(/^\*?\./, "")).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, "must be a comma list of domains, e.g. example.com,docs.example.org"))),
+  XBOT_ALLOW_CASHTAGS: bool.default(false),
   XBOT_REPLY_ACCOUNTS: z.string().regex(/^([A-Za-z0-9_]{1,15})(,[A-Za-z0-9_]{1,15})*$/, "must be a comma list of X handles without @").optional(),
 });
 

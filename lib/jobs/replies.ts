@@ -8,6 +8,7 @@
 import type { LanguageModel } from "ai";
 import { estimateCostUsd, checkBudget } from "../content/budget.js";
 import { runGates } from "../content/gates.js";
+import { ruleOptions } from "../content/rules-config.js";
 import { claimDue, enqueue } from "../db/queue.js";
 import { postingStats, recentTexts } from "../db/posts.js";
 import { checkCaps } from "../posting/caps.js";
@@ -50,7 +51,9 @@ async function writeReply(ctx: JobContext, model: LanguageModel, target: { text:
   const { text, usage } = await generateReply({ model, targetText: target.text, targetAuthor: target.author, signal: ctx.signal });
   await recordSpend(ctx, estimateCostUsd(modelIdOf(model), usage));
   const content = await loadPlanContent();
-  const gate = await runGates({ tweets: [text] }, { recentTexts: await recentTexts(ctx.db, ctx.config.XBOT_ACCOUNT_ID), bannedPhrases: content.banned });
+  const gate = await runGates({ tweets: [text] }, {
+    recentTexts: await recentTexts(ctx.db, ctx.config.XBOT_ACCOUNT_ID), bannedPhrases: content.banned, rules: ruleOptions(ctx.config, "reply", target.author),
+  });
   return gate.success ? text : { skipped: `gate ${gate.gate}: ${gate.reason}` };
 }
 

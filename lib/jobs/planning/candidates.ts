@@ -1,12 +1,14 @@
 /**
  * One candidate for one slot: from the LLM on the arm's topic and format when it is usable,
  * else from the evergreen library (the arm's topic first, then any topic). Every candidate
- * passes the gates: length, banned phrases, near-duplicate. The LLM's is compared with the
+ * passes the gates: length, the rules (links, mentions, tags, abuse, leaks), banned phrases,
+ * near-duplicate. The LLM's is compared with the
  * last posts and every pending item; an evergreen post only with what was posted or is due
  * within its reuse window (it may repeat itself after that window, by design).
  */
 import { pickEvergreen, type EvergreenPost, type PostedRecord } from "../../content/evergreen.js";
 import { runGates, type GateName } from "../../content/gates.js";
+import type { RuleOptions } from "../../content/rules.js";
 import type { Format } from "../../content/topics.js";
 import type { Arm } from "../../learn/bandit.js";
 import type { Logger } from "../../log.js";
@@ -32,6 +34,8 @@ export interface CandidateInput {
   readonly now: Date;
   readonly evergreenMinDays: number;
   readonly random: () => number;
+  /** The rule gates' settings for a post. */
+  readonly rules: RuleOptions;
   /** Rejections by gate, incremented here. */
   readonly rejected: Partial<Record<GateName, number>>;
   readonly log: Logger;
@@ -56,7 +60,7 @@ async function fromLlm(input: CandidateInput): Promise<Candidate | null> {
   const recentTexts = textsOf(input.recent);
   const post = await input.llm.generate({ topic, format, recentTexts });
   if (!post) return null;
-  const decision = await runGates({ tweets: post.tweets }, { recentTexts, bannedPhrases: input.content.banned });
+  const decision = await runGates({ tweets: post.tweets }, { recentTexts, bannedPhrases: input.content.banned, rules: input.rules });
   if (decision.success) return { tweets: post.tweets, source: "llm", topic: topic.id, format };
   reject(input, decision.gate, decision.reason, "llm");
   return null;
@@ -73,7 +77,7 @@ async function fromEvergreen(input: CandidateInput): Promise<Candidate | null> {
   for (;;) {
     const post = pick(input, library);
     if (!post) return null;
-    const decision = await runGates({ tweets: post.tweets }, { recentTexts: texts, bannedPhrases: input.content.banned });
+    const decision = await runGates({ tweets: post.tweets }, { recentTexts: texts, bannedPhrases: input.content.banned, rules: input.rules });
     if (decision.success) return { tweets: post.tweets, source: "evergreen", topic: post.topic, format: post.format };
     reject(input, decision.gate, decision.reason, `evergreen:${post.id}`);
     library = library.filter((p) => p.id !== post.id);

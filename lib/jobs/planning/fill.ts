@@ -3,6 +3,7 @@
  * missing item, keeping the run's view of the history current as items are added.
  */
 import type { GateName } from "../../content/gates.js";
+import { ruleOptions } from "../../content/rules-config.js";
 import { nextSlot } from "../../content/schedule.js";
 import { hourBucketOf, type TopicPlan } from "../../content/topics.js";
 import { contentHash, enqueue } from "../../db/queue.js";
@@ -60,7 +61,7 @@ async function planOne(run: RunState): Promise<PlannedItem | "duplicate" | null>
   const dueAt = dueTime(run, arm, now);
   const candidate = await produceCandidate({
     arm, content: run.content, llm: run.llm, recent: run.history.recentTexts, posted: run.history.posted, now,
-    evergreenMinDays: run.settings.evergreenMinDays, random: run.random, rejected: run.rejected, log: ctx.log,
+    evergreenMinDays: run.settings.evergreenMinDays, random: run.random, rejected: run.rejected, log: ctx.log, rules: ruleOptions(ctx.config, "post"),
   });
   if (!candidate) return null;
   const bucket = hourBucketOf(dueAt, run.content.plan.bucketHours);
