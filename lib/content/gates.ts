@@ -1,7 +1,7 @@
 /**
- * Quality gates every candidate passes before it is queued, cheapest first:
- * length (every tweet) -> rules (leak, link, mention, tags, abuse; rules.ts, always on)
- * -> banned phrases -> near-duplicate -> optional safety check.
+ * Quality gates every candidate passes before it is queued: the rules first (leak, link,
+ * mention, tags, abuse; rules.ts, always on, so the recorded reason is the most serious one)
+ * -> length (every tweet) -> banned phrases -> near-duplicate -> optional safety check.
  * Gates return decisions; they never throw for a rejected candidate. An injected safety
  * check that fails (e.g. the LLM is down) propagates its error to the caller.
  */
@@ -82,8 +82,8 @@ export function duplicateGate(candidate: Candidate, recentTexts: readonly string
 /** Runs every gate in order and returns the first rejection, or success. */
 export async function runGates(candidate: Candidate, options: GateOptions): Promise<GateDecision> {
   const sync = [
-    () => lengthGate(candidate),
     () => runRules(candidate.tweets, options.rules),
+    () => lengthGate(candidate),
     () => bannedGate(candidate, options.bannedPhrases),
     () => duplicateGate(candidate, options.recentTexts, options.similarityThreshold),
   ];
