@@ -63,6 +63,8 @@ const schema = z.object({
   XBOT_LINK_DOMAINS: z.string().default("").transform((text) => text.split(",").map((d) => d.trim().toLowerCase().replace(/^\*?\./, "")).filter(Boolean))
     .pipe(z.array(z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, "must be a comma list of domains, e.g. example.com,docs.example.org"))),
   XBOT_ALLOW_CASHTAGS: bool.default(false),
+  XBOT_REVIEW: z.enum(["none", "replies", "all"], { error: 'must be "none", "replies" or "all"' }).optional(),
+  XBOT_REVIEW_HOURS: int(1, 24 * 30).default(24),
   XBOT_REPLY_ACCOUNTS: z.string().regex(/^([A-Za-z0-9_]{1,15})(,[A-Za-z0-9_]{1,15})*$/, "must be a comma list of X handles without @").optional(),
 });
 
@@ -84,6 +86,8 @@ export type Config = Readonly<Parsed & {
   readonly stateBackend: "redis" | "postgres";
   /** True on a Vercel preview deployment. */
   readonly isPreview: boolean;
+  /** What waits for a person: XBOT_REVIEW, else "replies" with an LLM and "none" without. */
+  readonly reviewMode: "none" | "replies" | "all";
 }>;
 
 /** One configuration error naming every bad variable, with a fix for each. */
@@ -107,7 +111,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!result.success || problems.length > 0) throw new ConfigError(dedupe(problems));
   const data = result.data;
   const stateBackend = data.XBOT_STATE === "auto" ? (data.UPSTASH_REDIS_REST_URL ? "redis" : "postgres") : data.XBOT_STATE;
-  return Object.freeze({ ...data, stateBackend, isPreview: data.VERCEL_ENV === "preview" });
+  const reviewMode = data.XBOT_REVIEW ?? (data.XBOT_LLM_API_KEY ? "replies" : "none");
+  return Object.freeze({ ...data, stateBackend, isPreview: data.VERCEL_ENV === "preview", reviewMode });
 }
 
 function withAliases(env: Record<string, string | undefined>): Record<string, string> {

@@ -120,7 +120,7 @@ export async function postingStats(sql: Sql, accountId: string, now: Date): Prom
 export async function recentTexts(sql: Sql, accountId: string, limit = 200): Promise<string[]> {
   const rows = await sql.query<{ text: string }>(
     `(SELECT text FROM posts WHERE account_id = $1 ORDER BY posted_at DESC LIMIT $2)
-     UNION ALL (SELECT t FROM content_items, jsonb_array_elements_text(tweets) t WHERE account_id = $1 AND status IN ('queued', 'posting', 'partial'))`,
+     UNION ALL (SELECT t FROM content_items, jsonb_array_elements_text(tweets) t WHERE account_id = $1 AND status IN ('queued', 'review', 'posting', 'partial'))`,
     [accountId, limit],
   );
   return rows.map((r) => r.text);

@@ -4,6 +4,7 @@
  *   posting -> partial (reconcile: a thread with tweets missing) -> posting (the post job
  *     finishes it) | cancelled (operator)
  *   queued -> cancelled (operator)
+ *   review (held for a person, never claimed) -> queued (approve) | cancelled (reject, expiry); see review.ts
  * `claimDue` is the first step of exactly-once posting: one statement, SKIP LOCKED, so
  * concurrent claimers never receive the same item.
  */
@@ -13,7 +14,7 @@ import type { Sql } from "./sql.js";
 /** Kinds of queued content. */
 export type ItemKind = "single" | "thread" | "reply";
 /** Where in its lifecycle an item is. */
-export type ItemStatus = "queued" | "posting" | "posted" | "partial" | "failed" | "cancelled";
+export type ItemStatus = "queued" | "review" | "posting" | "posted" | "partial" | "failed" | "cancelled";
 
 /** One queued (or finished) piece of content. */
 export interface QueueItem {
@@ -49,6 +50,13 @@ export interface NewItem {
   readonly armId?: string | null;
   readonly inReplyTo?: string | null;
   readonly maxAttempts?: number;
+  /** "review": held for a person until `reviewUntil` (default "queued"). */
+  readonly status?: "queued" | "review";
+  readonly reviewUntil?: Date | null;
+  /** What the gates and the safety check said. */
+  readonly checks?: unknown;
+  /** Where it came from (a reply's target). */
+  readonly origin?: unknown;
 }
 
 const COLUMNS = `id::text, account_id AS "accountId", kind, status, tweets, content_hash AS "contentHash", source, topic, format,
@@ -64,12 +72,15 @@ export function contentHash(tweets: readonly string[]): string {
 /** Enqueues an item; null when the same content is already queued or in flight. */
 export async function enqueue(sql: Sql, item: NewItem): Promise<QueueItem | null> {
   const rows = await sql.query<QueueItem>(
-    `INSERT INTO content_items (account_id, kind, tweets, content_hash, source, due_at, topic, format, hour_bucket, arm_id, in_reply_to, max_attempts)
-     VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-     ON CONFLICT (account_id, content_hash) WHERE status IN ('queued', 'posting', 'partial') DO NOTHING
+    `INSERT INTO content_items (account_id, kind, tweets, content_hash, source, due_at, topic, format, hour_bucket, arm_id, in_reply_to, max_attempts,
+       status, review_until, checks, origin)
+     VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16::jsonb)
+     ON CONFLICT (account_id, content_hash) WHERE status IN ('queued', 'review', 'posting', 'partial') DO NOTHING
      RETURNING ${COLUMNS}`,
     [item.accountId, item.kind, JSON.stringify(item.tweets), contentHash(item.tweets), item.source, item.dueAt.toISOString(), item.topic ?? null,
-      item.format ?? null, item.hourBucket ?? null, item.armId ?? null, item.inReplyTo ?? null, item.maxAttempts ?? 3],
+      item.format ?? null, item.hourBucket ?? null, item.armId ?? null, item.inReplyTo ?? null, item.maxAttempts ?? 3,
+      item.status ?? "queued", item.reviewUntil?.toISOString() ?? null, item.checks === undefined ? null : JSON.stringify(item.checks),
+      item.origin === undefined ? null : JSON.stringify(item.origin)],
   );
   return rows[0] ?? null;
 }
@@ -126,7 +137,7 @@ export async function cancelItem(sql: Sql, accountId: string, id: string): Promi
 /** Counts of items by status (for health and the dashboard). */
 export async function queueCounts(sql: Sql, accountId: string): Promise<Record<ItemStatus, number>> {
   const rows = await sql.query<{ status: ItemStatus; n: number }>("SELECT status, count(*)::int AS n FROM content_items WHERE account_id = $1 GROUP BY status", [accountId]);
-  const counts: Record<ItemStatus, number> = { queued: 0, posting: 0, posted: 0, partial: 0, failed: 0, cancelled: 0 };
+  const counts: Record<ItemStatus, number> = { queued: 0, review: 0, posting: 0, posted: 0, partial: 0, failed: 0, cancelled: 0 };
   for (const r of rows) counts[r.status] = r.n;
   return counts;
 }

@@ -45,7 +45,7 @@ describe.skipIf(!services().postgres)("replies to hostile mentions on the sandbo
     const seeded = sandbox.seed({ mentions: HOSTILE.map((h, i) => ({ author: `attacker${i}`, text: `@${sandbox.user} ${h.text}`, createdAtMs: now - i * 1000 })) });
     const model = obeyingModel(obey);
     const clock = new TestClock();
-    const rt = await botRuntime("postgres", sandbox, { jobs: [repliesJob({ model })], clock, env: { XBOT_LLM_API_KEY: "test-key" } });
+    const rt = await botRuntime("postgres", sandbox, { jobs: [repliesJob({ model })], clock, env: { XBOT_LLM_API_KEY: "test-key", XBOT_REVIEW: "none" } });
     const deps = await rt.factory();
     for (let run = 0; run <= HOSTILE.length; run++) {
       const result = await runJob(deps, { job: "replies", trigger: "cron" });
@@ -63,4 +63,38 @@ describe.skipIf(!services().postgres)("replies to hostile mentions on the sandbo
     expect(JSON.stringify(sandbox.posts())).not.toContain(TEST_SECRETS.admin);
     expect(model.calls.reply).toBeGreaterThanOrEqual(1);
   }, 300_000);
+});
+
+describe.skipIf(!services().postgres)("the LLM safety check in the replies job", () => {
+  const held = async (safety: { safe: boolean; reason: string }, env: Record<string, string>) => {
+    sandbox.reset();
+    const model = obeyingModel(obey, safety);
+    const rt = await botRuntime("postgres", sandbox, { jobs: [repliesJob({ model })], env: { XBOT_LLM_API_KEY: "test-key", ...env } });
+    const deps = await rt.factory();
+    const result = await runJob(deps, { job: "replies", trigger: "cron" });
+    const items = await deps.clients.sql.query<{ id: string; status: string; checks: any; review_until: Date | null; origin: any }>("SELECT id::text, status, checks, review_until, origin FROM content_items");
+    const decisions = await deps.clients.sql.query<{ decision: string; actor: string; reason: string }>("SELECT decision, actor, reason FROM review_decisions");
+    return { result, items, decisions, model };
+  };
+
+  it("runs for the reply, and an unsafe verdict holds it in review with verdict, reason and cost; nothing reaches the sandbox", async () => {
+    const { result, items, decisions, model } = await held({ safe: false, reason: "mocks the author" }, { XBOT_REVIEW: "none" });
+    expect(result.summary).toMatchObject({ replied: 0, held: "safety check unsafe: mocks the author" });
+    expect(model.calls).toMatchObject({ reply: 1, safety: 1 });
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ status: "review", checks: { rules: "passed", safety: { verdict: "unsafe", reason: "mocks the author", costUsd: expect.any(Number) } } });
+    expect(items[0]!.checks.safety.costUsd).toBeGreaterThan(0);
+    expect(items[0]!.review_until).not.toBeNull();
+    expect(items[0]!.origin).toMatchObject({ job: "replies", target: { author: "edge_dev" } });
+    expect(decisions).toEqual([{ decision: "held", actor: "system:safety", reason: "safety check unsafe: mocks the author" }]);
+    expect(sandbox.posts().filter((p) => p.author === sandbox.user && p.inReplyTo)).toHaveLength(0);
+  }, 120_000);
+
+  it("with an LLM configured XBOT_REVIEW defaults to replies: a safe reply waits for a person", async () => {
+    const { result, items, decisions } = await held({ safe: true, reason: "fine" }, {});
+    expect(result.summary).toMatchObject({ replied: 0, held: "XBOT_REVIEW holds every reply" });
+    expect(items[0]).toMatchObject({ status: "review", checks: { safety: { verdict: "safe" } } });
+    expect(decisions).toEqual([{ decision: "held", actor: "system:review", reason: "XBOT_REVIEW holds every reply" }]);
+    expect(sandbox.posts().filter((p) => p.author === sandbox.user && p.inReplyTo)).toHaveLength(0);
+  }, 120_000);
 });

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { postInstructions } from "../../lib/content/prompts.js";
 import { listItems } from "../../lib/db/queue.js";
-import { contentDir, planSetup, scriptedModel, singleJson } from "../support/job-fixtures.js";
+import { apiError, contentDir, generationCalls, isSafetyCall, planSetup, scriptedModel, singleJson } from "../support/job-fixtures.js";
 import { availableStores, TEST_SECRETS } from "../support/runtime.js";
 
 const DAY = Date.UTC(2031, 2, 4, 10, 0, 0);
@@ -53,5 +53,23 @@ describe.each(availableStores())("plan job rule gates on %s", (store) => {
     const queued = await listItems(s.deps.clients.sql, "default", { limit: 100 });
     expect(queued.length).toBeGreaterThan(0);
     expect(queued.every((i) => i.source === "evergreen" && !i.tweets.join(" ").includes("course-site"))).toBe(true);
+  });
+
+  it.each([
+    ["an unsafe verdict", { safe: false, reason: "states a medical claim as fact" }, "unsafe", "states a medical claim as fact"],
+    ["a failed safety call", apiError(503), "failed", "llm_unavailable"],
+  ] as const)("%s holds the generated post in review, with verdict, reason and cost; nothing is queued as due", async (_name, safety, verdict, reason) => {
+    const model = scriptedModel([singleJson(CLEAN[0]!)], safety);
+    const s = await planSetup(store, { model, contentDir: contentDir(["single"]) }, DAY);
+    const summary = (await s.run({ target: 1 })).summary as Record<string, unknown>;
+    expect(summary).toMatchObject({ planned: 1, llm: 1, held: 1 });
+    expect(generationCalls(model)).toHaveLength(1);
+    expect(model.doGenerateCalls.filter(isSafetyCall).length).toBeGreaterThanOrEqual(1);
+    const rows = await s.deps.clients.sql.query<{ status: string; checks: any; review_until: Date | null }>("SELECT status, checks, review_until FROM content_items");
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: "review", checks: { rules: "passed", safety: { verdict, reason: expect.stringContaining(reason) } } });
+    expect(rows[0]!.review_until).not.toBeNull();
+    const [decision] = await s.deps.clients.sql.query<{ decision: string; actor: string }>("SELECT decision, actor FROM review_decisions");
+    expect(decision).toEqual({ decision: "held", actor: "system:safety" });
   });
 });

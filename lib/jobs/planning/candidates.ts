@@ -15,13 +15,16 @@ import type { Logger } from "../../log.js";
 import type { PlanContent } from "./content.js";
 import type { RecentText } from "./history.js";
 import type { LlmAccess } from "./llm-access.js";
+import { itemChecks, type ItemChecks, type SafetyGate } from "../safety.js";
 
-/** A gated candidate ready to enqueue. */
+/** A gated candidate ready to enqueue; `hold` says why it must wait for review (safety check). */
 export interface Candidate {
   readonly tweets: readonly string[];
   readonly source: "llm" | "evergreen";
   readonly topic: string;
   readonly format: Format;
+  readonly checks: ItemChecks;
+  readonly hold: string | null;
 }
 
 /** What producing a candidate reads and updates. */
@@ -36,6 +39,8 @@ export interface CandidateInput {
   readonly random: () => number;
   /** The rule gates' settings for a post. */
   readonly rules: RuleOptions;
+  /** The LLM safety check, when an LLM is configured. */
+  readonly safety: SafetyGate | null;
   /** Rejections by gate, incremented here. */
   readonly rejected: Partial<Record<GateName, number>>;
   readonly log: Logger;
@@ -60,8 +65,11 @@ async function fromLlm(input: CandidateInput): Promise<Candidate | null> {
   const recentTexts = textsOf(input.recent);
   const post = await input.llm.generate({ topic, format, recentTexts });
   if (!post) return null;
-  const decision = await runGates({ tweets: post.tweets }, { recentTexts, bannedPhrases: input.content.banned, rules: input.rules });
-  if (decision.success) return { tweets: post.tweets, source: "llm", topic: topic.id, format };
+  const safetyCheck = input.safety?.check;
+  const decision = await runGates({ tweets: post.tweets }, { recentTexts, bannedPhrases: input.content.banned, rules: input.rules, ...(safetyCheck ? { safetyCheck } : {}) });
+  const candidate = { tweets: post.tweets, source: "llm" as const, topic: topic.id, format, checks: itemChecks(input.safety) };
+  if (decision.success) return { ...candidate, hold: null };
+  if (decision.gate === "safety") return { ...candidate, hold: decision.reason };
   reject(input, decision.gate, decision.reason, "llm");
   return null;
 }
@@ -78,7 +86,7 @@ async function fromEvergreen(input: CandidateInput): Promise<Candidate | null> {
     const post = pick(input, library);
     if (!post) return null;
     const decision = await runGates({ tweets: post.tweets }, { recentTexts: texts, bannedPhrases: input.content.banned, rules: input.rules });
-    if (decision.success) return { tweets: post.tweets, source: "evergreen", topic: post.topic, format: post.format };
+    if (decision.success) return { tweets: post.tweets, source: "evergreen", topic: post.topic, format: post.format, checks: { rules: "passed", safety: "not generated" }, hold: null };
     reject(input, decision.gate, decision.reason, `evergreen:${post.id}`);
     library = library.filter((p) => p.id !== post.id);
   }
