@@ -14,7 +14,7 @@ import { defineJob, type JobSummary } from "../runtime/job.js";
 import type { JobContext } from "../runtime/context.js";
 import { xAccess } from "./x-access.js";
 
-/** The kinds the caps allow now, or the reason none is. */
+/** The kinds the caps allow now, and the reason when neither a single nor a thread is (approved replies may still go). */
 async function allowedKinds(ctx: JobContext, now: Date): Promise<{ kinds: ItemKind[]; capped?: string }> {
   const stats = await postingStats(ctx.db, ctx.config.XBOT_ACCOUNT_ID, now);
   const kinds: ItemKind[] = [];
@@ -22,9 +22,9 @@ async function allowedKinds(ctx: JobContext, now: Date): Promise<{ kinds: ItemKi
   for (const kind of ["single", "thread", "reply"] as const) {
     const decision = checkCaps(kind, stats, ctx.config.XBOT_CAPS, now, ctx.config.XBOT_RAMP_START);
     if (decision.success) kinds.push(kind);
-    else capped ??= decision.reason;
+    else if (kind !== "reply") capped ??= decision.reason;
   }
-  return capped && kinds.length === 0 ? { kinds, capped } : { kinds };
+  return capped && !kinds.includes("single") && !kinds.includes("thread") ? { kinds, capped } : { kinds };
 }
 
 async function shadowRun(ctx: JobContext, now: Date): Promise<JobSummary> {
@@ -63,7 +63,8 @@ async function claimNext(ctx: JobContext, now: Date): Promise<{ claimed: QueueIt
   if (partial) return { claimed: partial };
   const { kinds, capped } = await allowedKinds(ctx, now);
   if (kinds.length === 0) return { capped };
-  return { claimed: await claimDue(ctx.db, ctx.config.XBOT_ACCOUNT_ID, ctx.runId, now, kinds) };
+  const claimed = await claimDue(ctx.db, ctx.config.XBOT_ACCOUNT_ID, ctx.runId, now, kinds);
+  return !claimed && capped ? { capped } : { claimed };
 }
 
 async function postAndReport(ctx: JobContext, item: QueueItem): Promise<JobSummary> {
