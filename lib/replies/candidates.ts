@@ -3,10 +3,12 @@
  * accounts are opt-in (XBOT_REPLY_ACCOUNTS). Rules: curated accounts' root tweets only (a
  * mention may be a reply, e.g. to one of our posts), never ourselves,
  * never the same tweet twice (a unique row per tweet), and at most N replies per author
- * per day. Score = recency (half-life 6 h) x source weight (a mention outranks a curated post).
+ * per day. Score = recency (half-life 6 h) x source weight (a mention outranks a curated post),
+ * and 0 (skipped, with the reason) for a target screening flags (screening.ts).
  */
 import type { Sql } from "../db/sql.js";
 import type { TimelineTweet } from "../x/index.js";
+import { screenedScore } from "./screening.js";
 
 /** A tweet found on X that we may reply to. */
 export interface FoundTweet extends TimelineTweet {
@@ -36,11 +38,11 @@ export function scoreTweet(tweet: FoundTweet, us: string, now: Date): number {
 export async function storeCandidates(sql: Sql, accountId: string, tweets: readonly FoundTweet[], us: string, now: Date): Promise<number> {
   let stored = 0;
   for (const t of tweets) {
-    const score = scoreTweet(t, us, now);
+    const { score, status, reason } = screenedScore(t.text, us, scoreTweet(t, us, now));
     const rows = await sql.query(
       `INSERT INTO reply_candidates (account_id, tweet_id, author, text, tweet_time, source, score, status, reason, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (account_id, tweet_id) DO NOTHING RETURNING 1`,
-      [accountId, t.id, t.author, t.text, t.time?.toISOString() ?? null, t.source, score, score > 0 ? "new" : "skipped", score > 0 ? null : "not a root tweet by someone else", now.toISOString()],
+      [accountId, t.id, t.author, t.text, t.time?.toISOString() ?? null, t.source, score, status, reason, now.toISOString()],
     );
     stored += rows.length;
   }

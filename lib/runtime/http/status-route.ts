@@ -14,6 +14,7 @@ import { xBaseUrlOf } from "../mode.js";
 import type { RuntimeDeps } from "../runner.js";
 import { spendKey } from "../../content/budget.js";
 import { toXbotError } from "../../errors.js";
+import { safetyStatus } from "./safety-status.js";
 
 /** The GET handler of /api/status. */
 export function statusRoute(factory?: RuntimeFactory): { GET: (r: Request) => Promise<Response> } {
@@ -27,7 +28,7 @@ export function statusRoute(factory?: RuntimeFactory): { GET: (r: Request) => Pr
       recentPostsWithMetrics(sql, accountId), engagementSeries(sql, accountId, now), armsSummary(sql, accountId),
     ]);
     const account = await accountInfo(deps);
-    return json(200, { account, health, runs, queue: { counts, items: queue }, posts, engagement, arms, llm: await llmInfo(deps, now) });
+    return json(200, { account, health, runs, queue: { counts, items: queue }, posts, engagement, arms, llm: await llmInfo(deps, now), safety: await safetyStatus(deps, now) });
   }, ["GET"]);
   return { GET };
 }
