@@ -63,6 +63,7 @@ const schema = z.object({
   XBOT_LINK_DOMAINS: z.string().default("").transform((text) => text.split(",").map((d) => d.trim().toLowerCase().replace(/^\*?\./, "")).filter(Boolean))
     .pipe(z.array(z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, "must be a comma list of domains, e.g. example.com,docs.example.org"))),
   XBOT_ALLOW_CASHTAGS: bool.default(false),
+  XBOT_X_VISITS_PER_DAY: int(1, 10_000).default(60),
   XBOT_REVIEW: z.enum(["none", "replies", "all"], { error: 'must be "none", "replies" or "all"' }).optional(),
   XBOT_REVIEW_HOURS: int(1, 24 * 30).default(24),
   XBOT_REPLY_ACCOUNTS: z.string().regex(/^([A-Za-z0-9_]{1,15})(,[A-Za-z0-9_]{1,15})*$/, "must be a comma list of X handles without @").optional(),

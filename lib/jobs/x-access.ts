@@ -8,6 +8,7 @@ import type { BrowserSession } from "../browser/index.js";
 import type { JobContext } from "../runtime/context.js";
 import { isRealX, xBaseUrlOf } from "../runtime/mode.js";
 import type { XSite } from "../x/index.js";
+import { assertVisitBudget, countedBrowser } from "./visits.js";
 
 /** The X site of this deployment and the run's browser. */
 export interface XAccess {
@@ -31,8 +32,12 @@ export async function xSite(ctx: JobContext): Promise<XSite> {
   return { baseUrl, user: await ourHandle(ctx), typing, logger: ctx.log };
 }
 
-/** The site and the run's browser (launched on first use). */
+/**
+ * The site and the run's browser (launched on first use), its page loads counted against
+ * the daily visit budget (visits.ts). At the cap nothing is launched: `budget_exhausted`.
+ */
 export async function xAccess(ctx: JobContext): Promise<XAccess> {
   const site = await xSite(ctx);
-  return { site, browser: await ctx.browser() };
+  await assertVisitBudget(ctx);
+  return { site, browser: countedBrowser(ctx, await ctx.browser()) };
 }
