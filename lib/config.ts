@@ -64,6 +64,18 @@ const schema = z.object({
     .pipe(z.array(z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, "must be a comma list of domains, e.g. example.com,docs.example.org"))),
   XBOT_ALLOW_CASHTAGS: bool.default(false),
   XBOT_X_VISITS_PER_DAY: int(1, 10_000).default(60),
+  XBOT_GHOST_SCAN_HOURS: int(1, 168).default(6),
+  XBOT_REPLIES_POLL_MINUTES: int(20, 24 * 60).default(90),
+  XBOT_REPLY_HOURS: z.string().default("8-22").transform((text, ctx) => {
+    const m = /^(\d{1,2})-(\d{1,2})$/.exec(text);
+    const start = Number(m?.[1]);
+    const end = Number(m?.[2]);
+    if (!m || start > 24 || end > 24) {
+      ctx.addIssue({ code: "custom", message: 'must be UTC hours "start-end", e.g. "8-22" (equal values: all day)' });
+      return z.NEVER;
+    }
+    return { start: start % 24, end: end % 24 };
+  }),
   XBOT_REVIEW: z.enum(["none", "replies", "all"], { error: 'must be "none", "replies" or "all"' }).optional(),
   XBOT_REVIEW_HOURS: int(1, 24 * 30).default(24),
   XBOT_REPLY_ACCOUNTS: z.string().regex(/^([A-Za-z0-9_]{1,15})(,[A-Za-z0-9_]{1,15})*$/, "must be a comma list of X handles without @").optional(),

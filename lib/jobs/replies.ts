@@ -2,7 +2,9 @@
  * replies: finds candidates (mentions; curated accounts only when configured), picks the
  * best one the caps allow, writes a reply grounded in the target's text with the LLM, runs
  * the gates, and posts it with the same exactly-once protocol as posts. Without an LLM
- * it collects candidates but does not reply (canned replies would be spam). The AI SDK is
+ * it collects candidates but does not reply (canned replies would be spam). It runs only inside
+ * XBOT_REPLY_HOURS and reads mentions on a slower, jittered cadence (pollDue), to keep
+ * logged-in visits to X few. The AI SDK is
  * imported only when a reply is written, so it costs nothing at cold start.
  */
 import type { LanguageModel } from "ai";
@@ -22,6 +24,9 @@ import { mentions, recentTimeline, type TimelineTweet } from "../x/index.js";
 import { loadPlanContent } from "./planning/content.js";
 import { modelIdOf, recordSpend, spentTodayUsd } from "./planning/llm-access.js";
 import { xAccess, type XAccess } from "./x-access.js";
+import { isActiveHour } from "../content/schedule.js";
+import { REPLIES_POLL_ONCE } from "../state/keys.js";
+import { claimSlot } from "./cadence.js";
 import { itemChecks, reviewHolds, reviewUntil, safetyGate, type ItemChecks } from "./safety.js";
 
 /** A curated account's recent posts; an account X shows as unavailable (suspended, restricted) is skipped. */
@@ -76,7 +81,7 @@ async function enqueueReply(ctx: JobContext, target: ReplyCandidate, written: { 
   return item;
 }
 
-async function replyOnce(ctx: JobContext, model: LanguageModel | null, access: XAccess): Promise<JobSummary> {
+async function replyOnce(ctx: JobContext, model: LanguageModel | null, access: () => Promise<XAccess>): Promise<JobSummary> {
   const account = ctx.config.XBOT_ACCOUNT_ID;
   const now = new Date(ctx.clock.now());
   const cap = checkCaps("reply", await postingStats(ctx.db, account, now), ctx.config.XBOT_CAPS, now, ctx.config.XBOT_RAMP_START);
@@ -97,9 +102,19 @@ async function replyOnce(ctx: JobContext, model: LanguageModel | null, access: X
   if (hold) return { replied: 0, to: target.tweetId, held: hold, itemId: item.id };
   const claimed = await claimDue(ctx.db, account, ctx.runId, now, ["reply"]);
   if (!claimed) return { replied: 0, reason: "reply item was claimed elsewhere" };
-  const outcome = await postClaimedItem(ctx, claimed, access);
+  const outcome = await postClaimedItem(ctx, claimed, await access());
   if ((outcome.result === "not_posted" || outcome.result === "unknown") && outcome.error.dependency) throw outcome.error;
   return { replied: outcome.result === "posted" ? 1 : 0, to: target.tweetId, result: outcome.result };
+}
+
+/**
+ * Whether mentions are read on this run: a manual run always; otherwise once per
+ * XBOT_REPLIES_POLL_MINUTES period, at a jittered point inside it (cadence.ts), so the reads
+ * do not fall on a fixed beat. Stored candidates are answered either way.
+ */
+async function pollDue(ctx: JobContext): Promise<boolean> {
+  if (ctx.trigger === "manual") return true;
+  return claimSlot(ctx, REPLIES_POLL_ONCE, ctx.config.XBOT_REPLIES_POLL_MINUTES * 60_000, 0.5);
 }
 
 /** Builds the replies job; tests pass a model (the AI SDK's test models). */
@@ -112,8 +127,11 @@ export function repliesJob(options: { model?: LanguageModel } = {}): JobDefiniti
     minLevel: 2,
     async run(ctx) {
       if (ctx.mode === "shadow") return { mode: "shadow", skipped: "shadow mode never reads X" };
-      const access = await xAccess(ctx);
-      const discovered = await discover(ctx, access);
+      const now = new Date(ctx.clock.now());
+      if (ctx.trigger !== "manual" && !isActiveHour(now.getUTCHours(), ctx.config.XBOT_REPLY_HOURS)) return { replied: 0, skipped: "outside active hours (XBOT_REPLY_HOURS)" };
+      let opened: Promise<XAccess> | undefined;
+      const access = () => (opened ??= xAccess(ctx)); // no browser unless a page is needed
+      const discovered = (await pollDue(ctx)) ? await discover(ctx, await access()) : "poll not due";
       const key = ctx.config.XBOT_LLM_API_KEY;
       const { createLlm } = await import("../content/generate.js");
       const model = options.model ?? (key ? createLlm({ apiKey: key, model: ctx.config.XBOT_LLM_MODEL, ...(ctx.config.XBOT_LLM_BASE_URL ? { baseURL: ctx.config.XBOT_LLM_BASE_URL } : {}) }) : null);

@@ -40,7 +40,10 @@ export function visitsTotalCounter(nowMs: number): string {
   return `x-visits:${new Date(nowMs).toISOString().slice(0, 10)}:total`;
 }
 
-/** Once-key of the replies job's mention poll: held until the next (jittered) poll is due. */
+/** Once-key name of the ghost scan (reconcile), one per account and period (jobs/cadence.ts). */
+export const GHOST_SCAN_ONCE = "ghost-scan";
+
+/** Once-key name of the replies job's mention poll, one per account and period (jobs/cadence.ts). */
 export const REPLIES_POLL_ONCE = "replies-poll";
 
 /** The once-only id of a QStash token (its signed `jti`), passed to `claimOnce`. */

@@ -61,7 +61,7 @@ describe.skipIf(!services().postgres)("replies to hostile mentions on the sandbo
     const seeded = sandbox.seed({ mentions });
     const model = obeyingModel(obey);
     const clock = new TestClock();
-    const rt = await botRuntime("postgres", sandbox, { jobs: [repliesJob({ model })], clock, env: { XBOT_LLM_API_KEY: "test-key", XBOT_REVIEW: "none" } });
+    const rt = await botRuntime("postgres", sandbox, { jobs: [repliesJob({ model })], clock, env: { XBOT_LLM_API_KEY: "test-key", XBOT_REVIEW: "none", XBOT_REPLY_HOURS: "0-0" } });
     const deps = await rt.factory();
     for (let run = 0; run <= HOSTILE.length; run++) {
       const result = await runJob(deps, { job: "replies", trigger: "cron" });
@@ -90,7 +90,7 @@ describe.skipIf(!services().postgres)("the LLM safety check in the replies job",
   const held = async (safety: { safe: boolean; reason: string }, env: Record<string, string>) => {
     sandbox.reset();
     const model = obeyingModel(obey, safety);
-    const rt = await botRuntime("postgres", sandbox, { jobs: [repliesJob({ model })], env: { XBOT_LLM_API_KEY: "test-key", ...env } });
+    const rt = await botRuntime("postgres", sandbox, { jobs: [repliesJob({ model })], env: { XBOT_LLM_API_KEY: "test-key", XBOT_REPLY_HOURS: "0-0", ...env } });
     const deps = await rt.factory();
     const result = await runJob(deps, { job: "replies", trigger: "cron" });
     const items = await deps.clients.sql.query<{ id: string; status: string; checks: any; review_until: Date | null; origin: any }>("SELECT id::text, status, checks, review_until, origin FROM content_items");

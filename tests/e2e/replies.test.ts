@@ -17,7 +17,7 @@ describe.skipIf(!services().postgres)("replies on the sandbox", () => {
     const [mention] = sandbox.seed({ mentions: [{ author: "curious_dev", text: `@${sandbox.user} how do you keep cron jobs from overlapping?` }] });
     const model = answeringModel({ text: "A lock with a TTL per job, taken before the body runs." });
     const clock = new TestClock();
-    const rt = await botRuntime("postgres", sandbox, { jobs: [repliesJob({ model })], clock, env: { XBOT_LLM_API_KEY: "test-key", XBOT_REVIEW: "none" } });
+    const rt = await botRuntime("postgres", sandbox, { jobs: [repliesJob({ model })], clock, env: { XBOT_LLM_API_KEY: "test-key", XBOT_REVIEW: "none", XBOT_REPLY_HOURS: "0-0" } });
     const deps = await rt.factory();
     const first = await runJob(deps, { job: "replies", trigger: "cron" });
     expect(first).toMatchObject({ status: "ok", summary: { replied: 1 } });
@@ -42,7 +42,7 @@ describe.skipIf(!services().postgres)("replies on the sandbox", () => {
 
   it("without an LLM it collects candidates but writes no reply", async () => {
     sandbox.reset();
-    const rt = await botRuntime("postgres", sandbox, { jobs: [repliesJob()] });
+    const rt = await botRuntime("postgres", sandbox, { jobs: [repliesJob()], env: { XBOT_REPLY_HOURS: "0-0" } });
     const deps = await rt.factory();
     const result = await runJob(deps, { job: "replies", trigger: "cron" });
     expect(result.summary).toMatchObject({ replied: 0, degraded: expect.stringContaining("no LLM") });
