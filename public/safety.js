@@ -1,6 +1,6 @@
 // The dashboard's safety sections, from the `safety` field of /api/status: reply candidates
 // that were skipped and why (target screening, a gate), and logged-in visits to X per job
-// today against the daily cap. Rendered on app.js's "xbot:status" event.
+// today against the daily cap, and the effective mode's banner on a preview. Rendered on app.js's "xbot:status" event.
 import { el, when } from "./dom.js";
 
 function renderSkipped(replyCandidates) {
@@ -25,7 +25,16 @@ function renderVisits(visits) {
   box.replaceChildren(head, jobs.length ? el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, "job"), el("th", { class: "num" }, "page loads"))), el("tbody", {}, rows)) : el("div", { class: "empty" }, "No visit to X today."));
 }
 
+function renderModeBanner(account) {
+  const banner = document.getElementById("mode-banner");
+  if (!banner) return;
+  const mode = typeof account?.mode === "string" ? account.mode : "";
+  banner.hidden = !mode.endsWith("(preview)");
+  banner.textContent = banner.hidden ? "" : `Effective mode: ${mode}. This preview deployment never acts on X (configured: ${account.configuredMode ?? "?"}; XBOT_ALLOW_PREVIEW_LIVE=true changes that).`;
+}
+
 window.addEventListener("xbot:status", (event) => {
+  renderModeBanner(event.detail?.account);
   const safety = event.detail?.safety;
   renderSkipped(safety?.replyCandidates);
   renderVisits(safety?.visits);

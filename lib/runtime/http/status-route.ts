@@ -10,7 +10,7 @@ import { bearerMatches } from "./auth.js";
 import { guarded, type RuntimeFactory } from "./guard.js";
 import { clientError, json } from "./respond.js";
 import { healthReport } from "../health.js";
-import { xBaseUrlOf } from "../mode.js";
+import { effectiveModeLabel, xBaseUrlOf } from "../mode.js";
 import type { RuntimeDeps } from "../runner.js";
 import { spendKey } from "../../content/budget.js";
 import { toXbotError } from "../../errors.js";
@@ -35,7 +35,7 @@ export function statusRoute(factory?: RuntimeFactory): { GET: (r: Request) => Pr
 
 async function accountInfo(deps: RuntimeDeps) {
   const rows = await deps.clients.sql.query<{ username: string | null }>("SELECT username FROM x_sessions WHERE account_id = $1", [deps.config.XBOT_ACCOUNT_ID]);
-  return { id: deps.config.XBOT_ACCOUNT_ID, handle: deps.config.XBOT_X_USER ?? rows[0]?.username ?? null, mode: deps.config.XBOT_MODE, xBaseUrl: xBaseUrlOf(deps.config) };
+  return { id: deps.config.XBOT_ACCOUNT_ID, handle: deps.config.XBOT_X_USER ?? rows[0]?.username ?? null, mode: effectiveModeLabel(deps.config), configuredMode: deps.config.XBOT_MODE, xBaseUrl: xBaseUrlOf(deps.config) };
 }
 
 async function llmInfo(deps: RuntimeDeps, now: Date) {
