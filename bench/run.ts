@@ -12,6 +12,7 @@ import { benchRunner } from "./runner.js";
 import { benchFunctions } from "./functions.js";
 import { benchTickToPost } from "./tick-to-post.js";
 import { benchReading } from "./reading.js";
+import { benchVisitsDay } from "./visits-day.js";
 
 /** The benchmarks, in order. Each returns a markdown section. */
 const BENCHMARKS: { name: string; run: (s: BenchServices) => Promise<string> }[] = [
@@ -21,6 +22,7 @@ const BENCHMARKS: { name: string; run: (s: BenchServices) => Promise<string> }[]
   { name: "reading", run: benchReading },
   { name: "tick-to-post", run: benchTickToPost },
   { name: "functions", run: benchFunctions },
+  { name: "visits-day", run: benchVisitsDay },
 ];
 
 function machineNote(): string {
