@@ -16,6 +16,7 @@ import { benchScale, removeOldTree } from "./scale.js";
 import { benchDuplicateGate } from "./duplicate-gate.js";
 import { loadNote, overloaded } from "./lib/measure.js";
 import { benchXTransports } from "./x-transports.js";
+import { benchVisitsDay } from "./visits-day.js";
 
 /** The benchmarks, in order. Each returns a markdown section. */
 const BENCHMARKS: { name: string; run: (s: BenchServices) => Promise<string> }[] = [
@@ -28,6 +29,7 @@ const BENCHMARKS: { name: string; run: (s: BenchServices) => Promise<string> }[]
   { name: "duplicate-gate", run: benchDuplicateGate },
   { name: "scale", run: benchScale },
   { name: "x-transports", run: benchXTransports },
+  { name: "visits-day", run: benchVisitsDay },
 ];
 
 function machineNote(): string {

@@ -94,6 +94,24 @@ const schema = z.object({
   XBOT_ALERT_WEBHOOK_URL: z.string().refine((text) => text.split(",").every((u) => httpUrl.safeParse(u.trim()).success), "must be one or more http(s) URLs, comma-separated").optional(),
   XBOT_ALERT_FORMAT: z.enum(["json", "slack", "discord"]).optional(),
   XBOT_ALERT_REMIND_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(6),
+  XBOT_LINK_DOMAINS: z.string().default("").transform((text) => text.split(",").map((d) => d.trim().toLowerCase().replace(/^\*?\./, "")).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, "must be a comma list of domains, e.g. example.com,docs.example.org"))),
+  XBOT_ALLOW_CASHTAGS: bool.default(false),
+  XBOT_X_VISITS_PER_DAY: int(1, 10_000).default(60),
+  XBOT_GHOST_SCAN_HOURS: int(1, 168).default(6),
+  XBOT_REPLIES_POLL_MINUTES: int(20, 24 * 60).default(90),
+  XBOT_REPLY_HOURS: z.string().default("8-22").transform((text, ctx) => {
+    const m = /^(\d{1,2})-(\d{1,2})$/.exec(text);
+    const start = Number(m?.[1]);
+    const end = Number(m?.[2]);
+    if (!m || start > 24 || end > 24) {
+      ctx.addIssue({ code: "custom", message: 'must be UTC hours "start-end", e.g. "8-22" (equal values: all day)' });
+      return z.NEVER;
+    }
+    return { start: start % 24, end: end % 24 };
+  }),
+  XBOT_REVIEW: z.enum(["none", "replies", "all"], { error: 'must be "none", "replies" or "all"' }).optional(),
+  XBOT_REVIEW_HOURS: int(1, 24 * 30).default(24),
   XBOT_REPLY_ACCOUNTS: z.string().regex(/^([A-Za-z0-9_]{1,15})(,[A-Za-z0-9_]{1,15})*$/, "must be a comma list of X handles without @").optional(),
 });
 
@@ -115,6 +133,8 @@ export type Config = Readonly<Parsed & {
   readonly stateBackend: "redis" | "postgres";
   /** True on a Vercel preview deployment. */
   readonly isPreview: boolean;
+  /** What waits for a person: XBOT_REVIEW, else "replies" with an LLM and "none" without. */
+  readonly reviewMode: "none" | "replies" | "all";
 }>;
 
 /** One configuration error naming every bad variable, with a fix for each. */
@@ -138,7 +158,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!result.success || problems.length > 0) throw new ConfigError(dedupe(problems));
   const data = result.data;
   const stateBackend = data.XBOT_STATE === "auto" ? (data.UPSTASH_REDIS_REST_URL ? "redis" : "postgres") : data.XBOT_STATE;
-  return Object.freeze({ ...data, stateBackend, isPreview: data.VERCEL_ENV === "preview" });
+  const reviewMode = data.XBOT_REVIEW ?? (data.XBOT_LLM_API_KEY ? "replies" : "none");
+  return Object.freeze({ ...data, stateBackend, isPreview: data.VERCEL_ENV === "preview", reviewMode });
 }
 
 function withAliases(env: Record<string, string | undefined>): Record<string, string> {

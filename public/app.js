@@ -273,7 +273,7 @@ async function loadThumb(img, id) {
 
 function renderQueue(queue, media) {
   const counts = queue?.counts ?? {};
-  $("queue-counts").replaceChildren(...["queued", "posting", "posted", "partial", "failed", "cancelled"].map((s) =>
+  $("queue-counts").replaceChildren(...["queued", "review", "posting", "posted", "partial", "failed", "cancelled"].map((s) =>
     el("span", { class: "chip", dataset: { status: s } }, `${s} `, el("b", null, num(counts[s] ?? 0)))));
   const items = Array.isArray(queue?.items) ? queue.items : [];
   if (items.length === 0) {
@@ -475,6 +475,8 @@ async function load() {
     renderChart(body);
     renderArms(body);
     document.body.dataset.loaded = "true";
+    // The dashboard's own modules (review.js, safety.js) render their sections on this event.
+    window.dispatchEvent(new CustomEvent("xbot:status", { detail: body }));
   } catch (error) {
     $("updated").textContent = `refresh failed: ${error instanceof Error ? error.message : String(error)}`;
   } finally {

@@ -47,6 +47,12 @@ commands:
                                    is required, EXIF/GPS metadata is stripped before storing
   media list [--tag T]
   queue cancel <id>
+  queue review                     items waiting for a person (XBOT_REVIEW, safety check)
+  queue show <id>                  a held item in full, with its checks and origin
+  queue approve <id> [--reason R]  let a held item be posted
+  queue edit <id> <text...> [--thread]
+                                   change a held item (re-gated; it stays in review)
+  queue reject <id> --reason R     never post a held item
   posts [--origin bot|reconciled|ghost] [--limit N]
                                    what xbot knows is on X (ghosts: on X, never posted by xbot)
   alerts test                      send a test alert to every XBOT_ALERT_WEBHOOK_URL
@@ -67,7 +73,7 @@ const SPECS: Record<string, Spec> = {
   status: COMMON,
   breaker: COMMON,
   session: COMMON,
-  queue: { ...COMMON, thread: { type: "boolean" }, at: { type: "string" }, status: { type: "string" }, limit: { type: "string" }, media: { type: "string", multiple: true }, quote: { type: "string" } },
+  queue: { ...COMMON, thread: { type: "boolean" }, at: { type: "string" }, status: { type: "string" }, limit: { type: "string" }, media: { type: "string", multiple: true }, quote: { type: "string" }, reason: { type: "string" } },
   media: { ...COMMON, alt: { type: "string" }, tags: { type: "string" }, tag: { type: "string" } },
   posts: { ...COMMON, origin: { type: "string" }, limit: { type: "string" } },
   migrate: COMMON,
@@ -155,6 +161,9 @@ async function dispatch(ctx: CliContext, command: string, values: Record<string,
     }
     case "queue": {
       const [action, ...rest] = positionals;
+      if (action === "review" || action === "show" || action === "approve" || action === "edit" || action === "reject") {
+        return (await import("./review.js")).reviewCommand(ctx, { action, rest, thread: values.thread === true, reason: str("reason") });
+      }
       const media = Array.isArray(values.media) ? (values.media as string[]) : [];
       return (await ops()).queueCommand(ctx, { action, rest, thread: values.thread === true, at: str("at"), status: str("status"), limit: str("limit"), media, quote: str("quote") });
     }

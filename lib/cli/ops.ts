@@ -107,7 +107,7 @@ export interface QueueArgs {
   readonly quote?: string | undefined;
 }
 
-const STATUSES: readonly ItemStatus[] = ["queued", "posting", "posted", "partial", "failed", "cancelled"];
+const STATUSES: readonly ItemStatus[] = ["queued", "review", "posting", "posted", "partial", "failed", "cancelled"];
 
 function itemJson(item: QueueItem): Record<string, unknown> {
   return { ...item, dueAt: isoTime(item.dueAt), postedAt: item.postedAt ? isoTime(item.postedAt) : null };
@@ -170,7 +170,7 @@ export async function queueCommand(ctx: CliContext, args: QueueArgs): Promise<Ex
       });
     }
     default:
-      throw new UsageError("usage: xbot queue list | add <text...> [--thread] [--at ISO] | cancel <id>");
+      throw new UsageError("usage: xbot queue list | add <text...> [--thread] [--at ISO] | cancel <id> | review | show <id> | approve <id> | edit <id> <text...> | reject <id> --reason R");
   }
 }
 

@@ -1,15 +1,17 @@
 /**
- * Quality gates every candidate passes before it is queued, cheapest first:
- * length (every tweet) -> banned phrases -> near-duplicate -> optional safety check.
+ * Quality gates every candidate passes before it is queued: the rules first (leak, link,
+ * mention, tags, abuse; rules.ts, always on, so the recorded reason is the most serious one)
+ * -> length (every tweet) -> banned phrases -> near-duplicate -> optional safety check.
  * Gates return decisions; they never throw for a rejected candidate. An injected safety
  * check that fails (e.g. the LLM is down) propagates its error to the caller.
  */
 import { findBannedPhrase } from "./banned.js";
 import { checkLength } from "./length.js";
+import { runRules, type RuleName, type RuleOptions } from "./rules.js";
 import { DEFAULT_SIMILARITY_THRESHOLD, mostSimilarShingled, toShingled, type ComparableText } from "./similarity.js";
 
 /** Names of the gates. */
-export type GateName = "length" | "banned" | "duplicate" | "safety";
+export type GateName = "length" | RuleName | "banned" | "duplicate" | "safety";
 
 /** The outcome of {@link runGates}. */
 export type GateDecision = { readonly success: true } | { readonly success: false; readonly gate: GateName; readonly reason: string };
@@ -32,6 +34,8 @@ export interface Candidate {
 export interface GateOptions {
   /** Texts of recent posts AND queued items (single tweets or joined threads), best with their stored shingles. */
   readonly recentTexts: readonly ComparableText[];
+  /** The rule gates' settings (required: the rules are always on). */
+  readonly rules: RuleOptions;
   /** Operator's banned phrases. */
   readonly bannedPhrases: readonly string[];
   /** Similarity at or above which a candidate is a near-duplicate. Default 0.6. */
@@ -80,6 +84,7 @@ export function duplicateGate(candidate: Candidate, recentTexts: readonly Compar
 /** Runs every gate in order and returns the first rejection, or success. */
 export async function runGates(candidate: Candidate, options: GateOptions): Promise<GateDecision> {
   const sync = [
+    () => runRules(candidate.tweets, options.rules),
     () => lengthGate(candidate),
     () => bannedGate(candidate, options.bannedPhrases),
     () => duplicateGate(candidate, options.recentTexts, options.similarityThreshold),

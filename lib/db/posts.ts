@@ -139,7 +139,7 @@ export async function recentTexts(sql: Sql, accountId: string, limit = RECENT_TE
   const rows = await sql.query<{ text: string; shingles: number[] | null }>(
     `(SELECT text, to_jsonb(shingles) AS shingles FROM posts WHERE account_id = $1 ORDER BY posted_at DESC LIMIT $2)
      UNION ALL (SELECT t.text, shingles -> 'tweets' -> (t.n::int - 1) FROM content_items, jsonb_array_elements_text(tweets) WITH ORDINALITY AS t(text, n)
-       WHERE account_id = $1 AND status IN ('queued', 'posting', 'partial'))`,
+       WHERE account_id = $1 AND status IN ('queued', 'review', 'posting', 'partial'))`,
     [accountId, limit],
   );
   return rows.map((r) => ({ text: r.text, shingles: Array.isArray(r.shingles) ? r.shingles : shingleHashes(r.text) }));

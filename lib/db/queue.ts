@@ -4,6 +4,7 @@
  *   posting -> partial (reconcile: a thread with tweets missing) -> posting (the post job
  *     finishes it) | cancelled (operator)
  *   queued -> cancelled (operator)
+ *   review (held for a person, never claimed) -> queued (approve) | cancelled (reject, expiry); see review.ts
  * `claimDue` is the first step of exactly-once posting: one statement, SKIP LOCKED, so
  * concurrent claimers never receive the same item.
  */
@@ -14,7 +15,7 @@ import type { Sql } from "./sql.js";
 /** Kinds of queued content. */
 export type ItemKind = "single" | "thread" | "reply";
 /** Where in its lifecycle an item is. */
-export type ItemStatus = "queued" | "posting" | "posted" | "partial" | "failed" | "cancelled";
+export type ItemStatus = "queued" | "review" | "posting" | "posted" | "partial" | "failed" | "cancelled";
 
 /** One queued (or finished) piece of content. */
 export interface QueueItem {
@@ -58,6 +59,13 @@ export interface NewItem {
   readonly media?: readonly (readonly string[])[];
   /** Quoted tweet id (see {@link QueueItem.quoteOf}). */
   readonly quoteOf?: string | null;
+  /** "review": held for a person until `reviewUntil` (default "queued"). */
+  readonly status?: "queued" | "review";
+  readonly reviewUntil?: Date | null;
+  /** What the gates and the safety check said. */
+  readonly checks?: unknown;
+  /** Where it came from (a reply's target). */
+  readonly origin?: unknown;
 }
 
 const COLUMNS = `id::text, account_id AS "accountId", kind, status, tweets, content_hash AS "contentHash", source, topic, format,
@@ -87,12 +95,15 @@ export function mediaOf(media: readonly (readonly string[])[] | undefined): stri
 export async function enqueue(sql: Sql, item: NewItem): Promise<QueueItem | null> {
   const media = mediaOf(item.media);
   const rows = await sql.query<QueueItem>(
-    `INSERT INTO content_items (account_id, kind, tweets, content_hash, source, due_at, topic, format, hour_bucket, arm_id, in_reply_to, max_attempts, shingles, media, quote_of)
-     VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb, $15)
-     ON CONFLICT (account_id, content_hash) WHERE status IN ('queued', 'posting', 'partial') DO NOTHING
+    `INSERT INTO content_items (account_id, kind, tweets, content_hash, source, due_at, topic, format, hour_bucket, arm_id, in_reply_to, max_attempts, shingles, media, quote_of,
+       status, review_until, checks, origin)
+     VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb, $15, $16, $17, $18::jsonb, $19::jsonb)
+     ON CONFLICT (account_id, content_hash) WHERE status IN ('queued', 'review', 'posting', 'partial') DO NOTHING
      RETURNING ${COLUMNS}`,
     [item.accountId, item.kind, JSON.stringify(item.tweets), contentHash(item.tweets, { media, quoteOf: item.quoteOf ?? null }), item.source, item.dueAt.toISOString(), item.topic ?? null,
-      item.format ?? null, item.hourBucket ?? null, item.armId ?? null, item.inReplyTo ?? null, item.maxAttempts ?? 3, JSON.stringify(itemShingles(item.tweets)), JSON.stringify(media), item.quoteOf ?? null],
+      item.format ?? null, item.hourBucket ?? null, item.armId ?? null, item.inReplyTo ?? null, item.maxAttempts ?? 3, JSON.stringify(itemShingles(item.tweets)), JSON.stringify(media), item.quoteOf ?? null,
+      item.status ?? "queued", item.reviewUntil?.toISOString() ?? null, item.checks === undefined ? null : JSON.stringify(item.checks),
+      item.origin === undefined ? null : JSON.stringify(item.origin)],
   );
   return rows[0] ?? null;
 }
@@ -151,7 +162,7 @@ export async function cancelItem(sql: Sql, accountId: string, id: string): Promi
 export const QUEUE_COUNT_WINDOW_MS = 30 * 86_400_000;
 
 /**
- * Counts of items by status (for the dashboard): every live item (queued, posting, partial),
+ * Counts of items by status (for the dashboard): every live item (queued, review, posting, partial),
  * and finished ones (posted, failed, cancelled) last updated in the 30 days before `now`, so
  * the count reads a window of content_items_updated, not the account's whole history. Without
  * `now`, every item is counted (a full scan: for tests and one-off tools, not hot paths).
@@ -159,12 +170,12 @@ export const QUEUE_COUNT_WINDOW_MS = 30 * 86_400_000;
 export async function queueCounts(sql: Sql, accountId: string, now?: Date): Promise<Record<ItemStatus, number>> {
   const rows = await sql.query<{ status: ItemStatus; n: number }>(
     `SELECT status, count(*)::int AS n FROM content_items
-     WHERE account_id = $1 AND (status IN ('queued', 'posting', 'partial')
+     WHERE account_id = $1 AND (status IN ('queued', 'review', 'posting', 'partial')
        OR (status IN ('posted', 'failed', 'cancelled') AND updated_at > $2::timestamptz - $3 * interval '1 millisecond'))
      GROUP BY status`,
     [accountId, now?.toISOString() ?? "-infinity", now ? QUEUE_COUNT_WINDOW_MS : 0],
   );
-  const counts: Record<ItemStatus, number> = { queued: 0, posting: 0, posted: 0, partial: 0, failed: 0, cancelled: 0 };
+  const counts: Record<ItemStatus, number> = { queued: 0, review: 0, posting: 0, posted: 0, partial: 0, failed: 0, cancelled: 0 };
   for (const r of rows) counts[r.status] = r.n;
   return counts;
 }

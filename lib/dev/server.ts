@@ -7,6 +7,7 @@
  *   /api/queue        QStash deliveries (signature over the raw body)
  *   /api/health       public {status}; the full report with the admin token
  *   /api/status       the dashboard's data (admin)
+ *   /api/review       the review queue: list, approve, edit, reject (admin)
  *   /api/artifacts    failure artifacts (admin)
  *   /api/media        media library thumbnails (admin)
  *   /__xbot/cli       POST {argv}: runs an `xbot` command in this process (admin, and no foreign
@@ -26,6 +27,7 @@ import { healthRoute } from "../runtime/http/health-route.js";
 import { jobRoute } from "../runtime/http/job-route.js";
 import { queueRoute } from "../runtime/http/queue-route.js";
 import { statusRoute } from "../runtime/http/status-route.js";
+import { reviewRoute } from "../runtime/http/review-route.js";
 import { artifactRoute } from "../runtime/http/artifact-route.js";
 import { mediaRoute } from "../runtime/http/media-route.js";
 import type { RuntimeFactory } from "../runtime/http/guard.js";
@@ -74,6 +76,7 @@ export function createLocalHandler(local: LocalRuntime, options: { publicDir?: s
   const queue = queueRoute(factory).POST;
   const health = healthRoute(factory).GET;
   const status = statusRoute(factory).GET;
+  const review = reviewRoute(factory);
   const artifacts = artifactRoute(factory).GET;
   const media = mediaRoute(factory).GET;
   const publicDir = options.publicDir ?? PUBLIC_DIR;
@@ -89,6 +92,7 @@ export function createLocalHandler(local: LocalRuntime, options: { publicDir?: s
     if (path === "/api/queue" || path === "/api/queue/") return queue;
     if (path === "/api/health" || path === "/api/health/") return health;
     if (path === "/api/status" || path === "/api/status/") return status;
+    if (path === "/api/review" || path === "/api/review/") return method === "POST" ? review.POST : review.GET;
     if (path === "/api/artifacts" || path === "/api/artifacts/") return artifacts;
     if (path === "/api/media" || path === "/api/media/") return media;
     return null;

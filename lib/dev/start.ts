@@ -12,6 +12,7 @@ import { ConfigError } from "../config.js";
 import { SECRETS_EXIT_CODE, SecretsFileError } from "./secrets.js";
 import { XbotError } from "../errors.js";
 import type { LogSink } from "../log.js";
+import { effectiveModeLabel } from "../runtime/mode.js";
 import { runJob, type RunResult } from "../runtime/runner.js";
 import { loadSession } from "../x/session-store.js";
 import { liveInstance } from "./instance.js";
@@ -116,7 +117,7 @@ function printBanner(server: LocalServer, session: string): void {
     `  state        ${where.state}`,
     `  browser      ${where.browser}`,
     `  LLM          ${where.llm}`,
-    `  mode         ${config.XBOT_MODE}${local.sandbox ? " (on the sandbox)" : ""}`,
+    `  mode         ${effectiveModeLabel(config)}${local.sandbox ? " (on the sandbox)" : ""}`,
     `  schedule     ${(server.scheduler?.entries() ?? []).map((e) => `${e.job} "${e.schedule}"`).join(", ") || "off"} (UTC)`,
     adminTokenLine(local),
     "",

@@ -20,6 +20,7 @@ import { contentHash } from "../db/queue.js";
 import { loadPlanHistory } from "./planning/history.js";
 import { llmAccess } from "./planning/llm-access.js";
 import { PLAN_PARAMS, planSettings, type PlanSettings } from "./planning/settings.js";
+import { safetyGate } from "./safety.js";
 
 /** Options of {@link planJob}; tests inject the model, the content directory and the randomness. */
 export interface PlanJobOptions {
@@ -68,8 +69,10 @@ export function planJob(options: PlanJobOptions = {}): JobDefinition {
       const need = Math.min(settings.maxPerRun, settings.target - history.pending);
       const base = { target: settings.target, pendingBefore: history.pending };
       if (need <= 0) return { ...base, planned: 0, llm: 0, evergreen: 0 };
+      const model = await modelFor(ctx, options);
       const run: RunState = {
-        ctx, settings, content, history, arms: await armsFor(ctx, content.plan, settings.activeHours), llm: llmAccess(ctx, await modelFor(ctx, options), settings),
+        ctx, settings, content, history, arms: await armsFor(ctx, content.plan, settings.activeHours), llm: llmAccess(ctx, model, settings),
+        safety: model ? safetyGate(ctx, model) : null,
         random: options.random ?? Math.random, rejected: {}, first: history.empty, lastDueAt: history.lastDueAt,
       };
       const { items, exhausted } = await fill(run, need);
@@ -84,7 +87,7 @@ function summarize(run: RunState, base: Record<string, number>, items: PlannedIt
   if (degraded && evergreen > 0) run.ctx.log.info("plan used the evergreen library", { degraded, evergreen });
   if (exhausted) run.ctx.log.warn("plan found no candidate: queue below target", { target: base.target, planned: items.length });
   return {
-    ...base, planned: items.length, llm: items.length - evergreen, evergreen,
+    ...base, planned: items.length, llm: items.length - evergreen, evergreen, held: items.filter((i) => i.status === "review").length,
     ...(degraded ? { degraded } : {}), ...(Object.keys(run.rejected).length ? { rejected: run.rejected } : {}),
     ...(exhausted ? { exhausted: true } : {}), items,
   };

@@ -1,12 +1,14 @@
 /**
- * post: claims the earliest due single or thread that the caps allow and posts it exactly
- * once (lib/posting/protocol.ts). One item per run. Shadow mode never touches X: it only
+ * post: claims the earliest due single or thread (or a reply a reviewer approved) that the
+ * caps allow and posts it exactly once (lib/posting/protocol.ts). One item per run. Items
+ * held for review are never claimed; those past their review time are expired first. Shadow mode never touches X: it only
  * reports what would be posted. A failure that X caused (226, 429, login wall) is
  * rethrown so the `x` breaker opens with its escalating cool-down.
  */
 import { claimDue, claimPartial, listItems, type ItemKind, type QueueItem } from "../db/queue.js";
 import { releaseClaim } from "../db/claims.js";
 import { postingStats } from "../db/posts.js";
+import { expireReviews } from "../db/review.js";
 import { checkCaps } from "../posting/caps.js";
 import { postClaimedItem } from "../posting/protocol.js";
 import { defineJob, type JobSummary } from "../runtime/job.js";
@@ -15,17 +17,17 @@ import type { JobContext } from "../runtime/context.js";
 import { toXbotError } from "../errors.js";
 import { xAccess, type XAccess } from "./x-access.js";
 
-/** The kinds the caps allow now, or the reason none is. */
+/** The kinds the caps allow now, and the reason when neither a single nor a thread is (approved replies may still go). */
 async function allowedKinds(ctx: JobContext, now: Date): Promise<{ kinds: ItemKind[]; capped?: string }> {
   const stats = await postingStats(ctx.db, ctx.config.XBOT_ACCOUNT_ID, now);
   const kinds: ItemKind[] = [];
   let capped: string | undefined;
-  for (const kind of ["single", "thread"] as const) {
+  for (const kind of ["single", "thread", "reply"] as const) {
     const decision = checkCaps(kind, stats, ctx.config.XBOT_CAPS, now, ctx.config.XBOT_RAMP_START);
     if (decision.success) kinds.push(kind);
-    else capped ??= decision.reason;
+    else if (kind !== "reply") capped ??= decision.reason;
   }
-  return capped && kinds.length === 0 ? { kinds, capped } : { kinds };
+  return capped && !kinds.includes("single") && !kinds.includes("thread") ? { kinds, capped } : { kinds };
 }
 
 async function shadowRun(ctx: JobContext, now: Date): Promise<JobSummary> {
@@ -39,12 +41,15 @@ export const post = defineJob({
   ...JOB_SPECS.post,
   async run(ctx) {
     const now = new Date(ctx.clock.now());
-    if (ctx.mode === "shadow") return shadowRun(ctx, now);
+    const expired = await expireReviews(ctx.db, ctx.config.XBOT_ACCOUNT_ID, now);
+    const extra = expired.length ? { reviewExpired: expired } : {};
+    if (expired.length) ctx.log.info("held items expired unreviewed", { items: expired });
+    if (ctx.mode === "shadow") return { ...extra, ...(await shadowRun(ctx, now)) };
     const item = await claimNext(ctx, now);
     await ctx.checkpoint("post:after_claim");
-    if ("capped" in item) return { posted: 0, capped: item.capped };
-    if (!item.claimed) return { posted: 0, reason: "nothing due" };
-    return postAndReport(ctx, item.claimed);
+    if ("capped" in item) return { ...extra, posted: 0, capped: item.capped };
+    if (!item.claimed) return { ...extra, posted: 0, reason: "nothing due" };
+    return { ...extra, ...(await postAndReport(ctx, item.claimed)) };
   },
 });
 
@@ -57,7 +62,8 @@ async function claimNext(ctx: JobContext, now: Date): Promise<{ claimed: QueueIt
   if (partial) return { claimed: partial };
   const { kinds, capped } = await allowedKinds(ctx, now);
   if (kinds.length === 0) return { capped };
-  return { claimed: await claimDue(ctx.db, ctx.config.XBOT_ACCOUNT_ID, ctx.runId, now, kinds) };
+  const claimed = await claimDue(ctx.db, ctx.config.XBOT_ACCOUNT_ID, ctx.runId, now, kinds);
+  return !claimed && capped ? { capped } : { claimed };
 }
 
 async function postAndReport(ctx: JobContext, item: QueueItem): Promise<JobSummary> {

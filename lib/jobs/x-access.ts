@@ -12,6 +12,7 @@ import { apiTransport } from "../x/transport/api.js";
 import { xApiMeter } from "./x-budget.js";
 import { browserTransport } from "../x/transport/browser.js";
 import type { XTransport } from "../x/transport/port.js";
+import { assertVisitBudget, countedBrowser } from "./visits.js";
 
 /** The X site of this deployment, the transport that posts and reconciles, and the run's browser (launched on first use). */
 export interface XAccess {
@@ -46,15 +47,23 @@ export function xApiBaseUrl(ctx: JobContext): string {
 }
 
 /** The transport posting goes through: the API for `api` and `hybrid` (hybrid reads metrics etc. through the browser). */
-function transportOf(ctx: JobContext, site: XSite): XTransport {
+function transportOf(ctx: JobContext, site: XSite, browser: () => Promise<BrowserSession>): XTransport {
   const c = ctx.config;
-  if (c.XBOT_X_TRANSPORT === "browser" || !c.X_API_KEY || !c.X_API_SECRET || !c.X_ACCESS_TOKEN || !c.X_ACCESS_SECRET) return browserTransport(site, () => ctx.browser());
+  if (c.XBOT_X_TRANSPORT === "browser" || !c.X_API_KEY || !c.X_API_SECRET || !c.X_ACCESS_TOKEN || !c.X_ACCESS_SECRET) return browserTransport(site, browser);
   const keys = { appKey: c.X_API_KEY, appSecret: c.X_API_SECRET, accessToken: c.X_ACCESS_TOKEN, accessSecret: c.X_ACCESS_SECRET };
   return apiTransport({ baseUrl: xApiBaseUrl(ctx), ...keys, meter: xApiMeter(ctx), ...(c.XBOT_X_API_TIMEOUT_MS ? { timeoutMs: c.XBOT_X_API_TIMEOUT_MS } : {}) });
 }
 
-/** The site, the transport, and the run's browser (launched on first use). */
+/**
+ * The site, the transport, and the run's browser (launched on first use), its page loads
+ * counted against the daily visit budget (visits.ts). When posting goes through the browser
+ * and the budget is spent, nothing is launched: `budget_exhausted`.
+ */
 export async function xAccess(ctx: JobContext): Promise<XAccess> {
   const site = await xSite(ctx);
-  return { site, x: transportOf(ctx, site), browser: () => ctx.browser() };
+  let counted: Promise<BrowserSession> | null = null;
+  const browser = () => (counted ??= ctx.browser().then((b) => countedBrowser(ctx, b)));
+  const x = transportOf(ctx, site, browser);
+  if (x.kind === "browser") await assertVisitBudget(ctx);
+  return { site, x, browser };
 }

@@ -3,10 +3,12 @@
  * accounts are opt-in (XBOT_REPLY_ACCOUNTS). Rules: curated accounts' root tweets only (a
  * mention may be a reply, e.g. to one of our posts), never ourselves,
  * never the same tweet twice (a unique row per tweet), and at most N replies per author
- * per day. Score = recency (half-life 6 h) x source weight (a mention outranks a curated post).
+ * per day. Score = recency (half-life 6 h) x source weight (a mention outranks a curated post),
+ * and 0 (skipped, with the reason) for a target screening flags (screening.ts).
  */
 import type { Sql } from "../db/sql.js";
 import type { TimelineTweet } from "../x/index.js";
+import { screenedScore } from "./screening.js";
 
 /** A tweet found on X that we may reply to. */
 export interface FoundTweet extends TimelineTweet {
@@ -35,16 +37,16 @@ export function scoreTweet(tweet: FoundTweet, us: string, now: Date): number {
 /** Stores new candidates in ONE statement (a tweet already seen is never stored again). Returns how many were new. */
 export async function storeCandidates(sql: Sql, accountId: string, tweets: readonly FoundTweet[], us: string, now: Date): Promise<number> {
   if (tweets.length === 0) return 0;
-  const scores = tweets.map((t) => scoreTweet(t, us, now));
+  const screened = tweets.map((t) => screenedScore(t.text, us, scoreTweet(t, us, now)));
   const rows = await sql.query(
     `INSERT INTO reply_candidates (account_id, tweet_id, author, text, tweet_time, source, score, status, reason, created_at)
-     SELECT $1, t.tweet_id, t.author, t.text, t.tweet_time, t.source, t.score,
-       CASE WHEN t.score > 0 THEN 'new' ELSE 'skipped' END, CASE WHEN t.score > 0 THEN NULL ELSE 'not a root tweet by someone else' END, $2
-     FROM unnest($3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::float8[]) WITH ORDINALITY AS t(tweet_id, author, text, tweet_time, source, score, n)
+     SELECT $1, t.tweet_id, t.author, t.text, t.tweet_time, t.source, t.score, t.status, t.reason, $2
+     FROM unnest($3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::float8[], $9::text[], $10::text[])
+       WITH ORDINALITY AS t(tweet_id, author, text, tweet_time, source, score, status, reason, n)
      ORDER BY t.n
      ON CONFLICT (account_id, tweet_id) DO NOTHING RETURNING 1`,
     [accountId, now.toISOString(), tweets.map((t) => t.id), tweets.map((t) => t.author), tweets.map((t) => t.text),
-      tweets.map((t) => t.time?.toISOString() ?? null), tweets.map((t) => t.source), scores],
+      tweets.map((t) => t.time?.toISOString() ?? null), tweets.map((t) => t.source), screened.map((s) => s.score), screened.map((s) => s.status), screened.map((s) => s.reason)],
   );
   return rows.length;
 }

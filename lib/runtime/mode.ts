@@ -29,3 +29,13 @@ export function resolveMode(config: Config, requested: Mode | undefined, xBaseUr
   if (RANK[wanted] > RANK[config.XBOT_MODE]) return { mode: config.XBOT_MODE, forced: `XBOT_MODE=${config.XBOT_MODE} caps the mode` };
   return { mode: wanted };
 }
+
+/**
+ * The mode jobs will actually run in when nothing asks for less, as the banner, /api/status
+ * and the dashboard show it: "shadow (preview)" on a preview deployment kept off the real X,
+ * else the configured mode.
+ */
+export function effectiveModeLabel(config: Config, xBaseUrl: string | undefined = xBaseUrlOf(config)): string {
+  const { mode, forced } = resolveMode(config, undefined, xBaseUrl);
+  return forced?.startsWith("preview deployment") ? `${mode} (preview)` : mode;
+}

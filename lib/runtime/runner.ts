@@ -90,6 +90,8 @@ async function runOnce(deps: RuntimeDeps, invocation: Invocation): Promise<RunRe
   const outcome = await executeWithDeadline(job, owned).finally(clear);
   await stopLease();
   if (!admitted.stateDown) await settle(run, admitted.trials, outcome.error);
+  // A spent budget (the daily visits to X) is a refusal, like admission's: skipped, with the reason.
+  if (outcome.error?.code === "budget_exhausted") return record(run, { status: "skipped", reason: outcome.error.message, summary: { skipped: outcome.error.message, ...outcome.error.details } });
   if (outcome.error) return record(run, { status: "failed", error: outcome.error, summary: { error: outcome.error.message, ...outcome.error.details } });
   return record(run, { status: "ok", summary: outcome.summary });
 }

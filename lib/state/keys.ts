@@ -30,6 +30,22 @@ function part(value: string): string {
   return value;
 }
 
+/** Counter name of one job's logged-in page loads on X on the UTC day of `nowMs`. */
+export function visitsCounter(nowMs: number, job: string): string {
+  return `x-visits:${new Date(nowMs).toISOString().slice(0, 10)}:${job}`;
+}
+
+/** Counter name of all logged-in page loads on X on the UTC day of `nowMs` (the daily cap's). */
+export function visitsTotalCounter(nowMs: number): string {
+  return `x-visits:${new Date(nowMs).toISOString().slice(0, 10)}:total`;
+}
+
+/** Once-key name of the ghost scan (reconcile), one per account and period (jobs/cadence.ts). */
+export const GHOST_SCAN_ONCE = "ghost-scan";
+
+/** Once-key name of the replies job's mention poll, one per account and period (jobs/cadence.ts). */
+export const REPLIES_POLL_ONCE = "replies-poll";
+
 /** The once-only id of a QStash token (its signed `jti`), passed to `claimOnce`. */
 export function tokenOnceId(jti: string): string {
   return `qstash-jti:${part(jti)}`;

@@ -9,7 +9,7 @@ import { listItems } from "../../lib/db/queue.js";
 import { hourBucketOf } from "../../lib/content/topics.js";
 import { spendKey } from "../../lib/content/budget.js";
 import type { RunResult } from "../../lib/runtime/runner.js";
-import { apiError, contentDir, planSetup, scriptedModel, singleJson, type PlanSetup } from "../support/job-fixtures.js";
+import { apiError, contentDir, generationCalls, isSafetyCall, planSetup, scriptedModel, singleJson, type PlanSetup } from "../support/job-fixtures.js";
 import { availableStores } from "../support/runtime.js";
 
 const HOUR = 3_600_000;
@@ -41,8 +41,9 @@ describe.each(availableStores())("plan job with an LLM on %s", (store) => {
       expect(item).toMatchObject({ source: "llm", kind: "single", topic: "databases", format: "single" });
       expect(item.armId).toBe(`databases:single:${hourBucketOf(item.dueAt, 4)}`);
     }
-    expect(model.doGenerateCalls).toHaveLength(2);
-    expect(await s.deps.clients.state.readCounter(spendKey(DAY))).toBe(2 * 1275);
+    expect(generationCalls(model)).toHaveLength(2);
+    expect(model.doGenerateCalls.filter(isSafetyCall)).toHaveLength(2); // one safety check per generated post
+    expect(await s.deps.clients.state.readCounter(spendKey(DAY))).toBe(4 * 1275); // two generations and two safety checks
     expect(await s.deps.clients.state.readBreaker("llm")).toMatchObject({ state: "closed", failures: 0 });
   });
 

@@ -27,7 +27,7 @@ describe.skipIf(!services().postgres)("/api/status", () => {
     expect(body.engagement).toHaveLength(30);
     expect(body.arms).toMatchObject({ totalPulls: 1, topArms: [{ armId: "typescript:single:16" }] });
     const extra = body as unknown as { account: Record<string, unknown>; llm: Record<string, unknown> };
-    expect(extra.account).toEqual({ id: "default", handle: null, mode: "live", xBaseUrl: "https://x.com" });
+    expect(extra.account).toEqual({ id: "default", handle: null, mode: "live", configuredMode: "live", xBaseUrl: "https://x.com" });
     expect(extra.llm).toEqual({ configured: false, spentTodayUsd: 0, dailyBudgetUsd: 1 });
   });
 });

@@ -30,12 +30,26 @@ export function seeded(seed: number): () => number {
 /** Token usage every scripted reply reports: 120 in, 45 out ($0.001275 at the unknown-model price). */
 const USAGE = { inputTokens: { total: 120, noCache: 120, cacheRead: undefined, cacheWrite: undefined }, outputTokens: { total: 45, text: 45, reasoning: undefined } };
 
-/** A test model answering each call with the next reply (the last repeats); an Error is thrown. */
-export function scriptedModel(replies: (string | Error)[]): MockLanguageModelV4 {
+/** True for a call of the LLM safety check (its prompt fences the draft in <draft> tags). */
+export function isSafetyCall(call: { prompt: unknown }): boolean {
+  return JSON.stringify(call.prompt).includes("<draft>");
+}
+
+/** The generation calls of a model (safety-check calls left out). */
+export function generationCalls(model: MockLanguageModelV4): unknown[] {
+  return model.doGenerateCalls.filter((c) => !isSafetyCall(c));
+}
+
+/**
+ * A test model answering each generation call with the next reply (the last repeats); an
+ * Error is thrown. A safety-check call is answered with `safety` (default safe) and does not
+ * use up a reply.
+ */
+export function scriptedModel(replies: (string | Error)[], safety: { safe: boolean; reason: string } | Error = { safe: true, reason: "fine" }): MockLanguageModelV4 {
   let i = 0;
   return new MockLanguageModelV4({
-    doGenerate: async () => {
-      const r = replies[Math.min(i++, replies.length - 1)]!;
+    doGenerate: async (options) => {
+      const r = isSafetyCall(options) ? (safety instanceof Error ? safety : JSON.stringify(safety)) : replies[Math.min(i++, replies.length - 1)]!;
       if (r instanceof Error) throw r;
       return { content: [{ type: "text", text: r }], finishReason: { unified: "stop", raw: "stop" }, usage: USAGE, warnings: [] };
     },

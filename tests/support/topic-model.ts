@@ -85,21 +85,25 @@ export function topicModel(random: () => number = Math.random): MockLanguageMode
     n++;
     return `Note ${n}: ${words.join(" ")}.`;
   };
+  const answer = (json: unknown) => ({
+    content: [{ type: "text" as const, text: JSON.stringify(json) }],
+    finishReason: { unified: "stop" as const, raw: "stop" },
+    usage: { inputTokens: { total: 200, noCache: 200, cacheRead: undefined, cacheWrite: undefined }, outputTokens: { total: 40, text: 40, reasoning: undefined } },
+    warnings: [],
+  });
   const model = new MockLanguageModelV4({
     doGenerate: async (options) => {
-      const topic = promptTopic(options.prompt);
+      // The LLM safety check (its draft fenced in <draft> tags) is answered "safe": this model judges nothing.
+      const isSafety = JSON.stringify(options.prompt).includes("<draft>");
+      const topic = isSafety ? null : promptTopic(options.prompt);
+      if (isSafety) return answer({ safe: true, reason: "fine" });
       if (!topic) throw new Error("topicModel: no topic in the prompt");
       const schema = options.responseFormat?.type === "json" ? options.responseFormat.schema : undefined;
       const thread = JSON.stringify(schema ?? {}).includes('"tweets"');
       calls.byTopic[topic] = (calls.byTopic[topic] ?? 0) + 1;
       calls[thread ? "thread" : "single"]++;
       const json = thread ? { tweets: [sentence(topic), sentence(topic)] } : { text: sentence(topic) };
-      return {
-        content: [{ type: "text" as const, text: JSON.stringify(json) }],
-        finishReason: { unified: "stop" as const, raw: "stop" },
-        usage: { inputTokens: { total: 200, noCache: 200, cacheRead: undefined, cacheWrite: undefined }, outputTokens: { total: 40, text: 40, reasoning: undefined } },
-        warnings: [],
-      };
+      return answer(json);
     },
   });
   return Object.assign(model, { calls });

@@ -5,7 +5,8 @@ import { checkLength, weightedLength } from "../../lib/content/length.js";
 import { textSimilarity, tokens } from "../../lib/content/similarity.js";
 
 const RECENT = "You may not need a message broker. In Postgres, SELECT FOR UPDATE SKIP LOCKED lets many workers claim jobs from a table without handing one job to two of them.";
-const base = { recentTexts: [RECENT], bannedPhrases: ["delve", "link in bio", "game-changer"] };
+const rules = { kind: "post" as const, linkDomains: [], allowCashtags: false, secrets: [], instructions: [] };
+const base = { recentTexts: [RECENT], bannedPhrases: ["delve", "link in bio", "game-changer"], rules };
 
 describe("checkLength (X weighted length)", () => {
   it("counts every URL as 23 whatever its length", () => {

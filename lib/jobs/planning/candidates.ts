@@ -1,7 +1,8 @@
 /**
  * One candidate for one slot: from the LLM on the arm's topic and format when it is usable,
  * else from the evergreen library (the arm's topic first, then any topic). Every candidate
- * passes the gates: length, banned phrases, near-duplicate. The LLM's is compared with the
+ * passes the gates: length, the rules (links, mentions, tags, abuse, leaks), banned phrases,
+ * near-duplicate. The LLM's is compared with the
  * last posts and every pending item; an evergreen post only with what was posted or is due
  * within its reuse window (it may repeat itself after that window, by design).
  * Images: an evergreen post carries the library ids it names; an LLM post on a topic gets one
@@ -13,6 +14,7 @@ import { pickEvergreen, type EvergreenPost, type PostedRecord } from "../../cont
 import { gateAltTexts } from "../../content/alt-gates.js";
 import { runGates, type GateName } from "../../content/gates.js";
 import type { MediaInfo } from "../../db/media.js";
+import type { RuleOptions } from "../../content/rules.js";
 import type { Format } from "../../content/topics.js";
 import type { ComparableText } from "../../content/similarity.js";
 import type { Arm } from "../../learn/bandit.js";
@@ -20,8 +22,9 @@ import type { Logger } from "../../log.js";
 import type { PlanContent } from "./content.js";
 import type { RecentText } from "./history.js";
 import type { LlmAccess } from "./llm-access.js";
+import { itemChecks, type ItemChecks, type SafetyGate } from "../safety.js";
 
-/** A gated candidate ready to enqueue. */
+/** A gated candidate ready to enqueue; `hold` says why it must wait for review (safety check). */
 export interface Candidate {
   readonly tweets: readonly string[];
   readonly source: "llm" | "evergreen";
@@ -29,6 +32,8 @@ export interface Candidate {
   readonly format: Format;
   /** Media library ids per tweet ([] for none). */
   readonly media: readonly (readonly string[])[];
+  readonly checks: ItemChecks;
+  readonly hold: string | null;
 }
 
 /** The media library as plan sees it. */
@@ -49,6 +54,10 @@ export interface CandidateInput {
   readonly now: Date;
   readonly evergreenMinDays: number;
   readonly random: () => number;
+  /** The rule gates' settings for a post. */
+  readonly rules: RuleOptions;
+  /** The LLM safety check, when an LLM is configured. */
+  readonly safety: SafetyGate | null;
   /** Rejections by gate, incremented here. */
   readonly rejected: Partial<Record<GateName, number>>;
   readonly log: Logger;
@@ -77,10 +86,14 @@ async function fromLlm(input: CandidateInput): Promise<Candidate | null> {
   const recentTexts = textsOf(input.recent);
   const post = await input.llm.generate({ topic, format, recentTexts: plain(recentTexts) });
   if (!post) return null;
-  const decision = await runGates({ tweets: post.tweets }, { recentTexts, bannedPhrases: input.content.banned });
-  if (decision.success) return { tweets: post.tweets, source: "llm", topic: topic.id, format, media: await imageFor(input, topic.id) };
-  reject(input, decision.gate, decision.reason, "llm");
-  return null;
+  const safetyCheck = input.safety?.check;
+  const decision = await runGates({ tweets: post.tweets }, { recentTexts, bannedPhrases: input.content.banned, rules: input.rules, ...(safetyCheck ? { safetyCheck } : {}) });
+  if (!decision.success && decision.gate !== "safety") {
+    reject(input, decision.gate, decision.reason, "llm");
+    return null;
+  }
+  const candidate = { tweets: post.tweets, source: "llm" as const, topic: topic.id, format, media: await imageFor(input, topic.id), checks: itemChecks(input.safety) };
+  return { ...candidate, hold: decision.success ? null : decision.reason };
 }
 
 /** One library image tagged with the topic whose alt text passes the gates, on the first tweet; else none. */
@@ -88,7 +101,7 @@ async function imageFor(input: CandidateInput, topic: string): Promise<string[][
   const tagged = [...(await input.images.byTag(topic))];
   while (tagged.length > 0) {
     const [image] = tagged.splice(Math.floor(input.random() * tagged.length), 1);
-    const decision = await gateAltTexts([image!.altText], input.content.banned);
+    const decision = await gateAltTexts([image!.altText], input.content.banned, input.rules);
     if (decision.success) return [[image!.id]];
     reject(input, decision.gate, decision.reason, `media:${image!.id}`);
   }
@@ -101,7 +114,7 @@ async function mediaProblem(input: CandidateInput, media: readonly (readonly str
   if (ids.length === 0) return null;
   const found = await input.images.byIds(ids);
   if (found.length !== ids.length) return { reason: `media ${ids.filter((id) => !found.some((f) => f.id === id)).join(", ")} not in the library` };
-  const decision = await gateAltTexts(found.map((f) => f.altText), input.content.banned);
+  const decision = await gateAltTexts(found.map((f) => f.altText), input.content.banned, input.rules);
   return decision.success ? null : decision;
 }
 
@@ -116,9 +129,9 @@ async function fromEvergreen(input: CandidateInput): Promise<Candidate | null> {
   for (;;) {
     const post = pick(input, library);
     if (!post) return null;
-    const decision = await runGates({ tweets: post.tweets }, { recentTexts: texts, bannedPhrases: input.content.banned });
+    const decision = await runGates({ tweets: post.tweets }, { recentTexts: texts, bannedPhrases: input.content.banned, rules: input.rules });
     const problem = decision.success ? await mediaProblem(input, post.media ?? []) : decision;
-    if (!problem) return { tweets: post.tweets, source: "evergreen", topic: post.topic, format: post.format, media: post.media ?? [] };
+    if (!problem) return { tweets: post.tweets, source: "evergreen", topic: post.topic, format: post.format, media: post.media ?? [], checks: { rules: "passed", safety: "not generated" }, hold: null };
     if (problem.gate) reject(input, problem.gate, problem.reason, `evergreen:${post.id}`);
     else input.log.warn("evergreen post skipped: it names images the library does not have (xbot media list)", { post: post.id, reason: problem.reason });
     library = library.filter((p) => p.id !== post.id);

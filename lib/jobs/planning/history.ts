@@ -34,10 +34,10 @@ const DAY_MS = 86_400_000;
 async function queueState(sql: Sql, accountId: string): Promise<Pick<PlanHistory, "pending" | "empty" | "lastDueAt">> {
   const [row] = await sql.query<{ pending: number; hasAny: boolean; lastDueAt: Date | null }>(
     `SELECT
-       (SELECT count(*)::int FROM content_items WHERE account_id = $1 AND status IN ('queued', 'posting') AND kind <> 'reply') AS pending,
+       (SELECT count(*)::int FROM content_items WHERE account_id = $1 AND status IN ('queued', 'review', 'posting') AND kind <> 'reply') AS pending,
        (SELECT id FROM content_items WHERE account_id = $1 ORDER BY due_at DESC, id DESC LIMIT 1) IS NOT NULL AS "hasAny",
        GREATEST(
-         (SELECT max(due_at) FROM content_items WHERE account_id = $1 AND status IN ('queued', 'posting') AND kind <> 'reply'),
+         (SELECT max(due_at) FROM content_items WHERE account_id = $1 AND status IN ('queued', 'review', 'posting') AND kind <> 'reply'),
          (SELECT max(posted_at) FROM posts WHERE account_id = $1 AND kind = 'single'),
          (SELECT max(posted_at) FROM posts WHERE account_id = $1 AND kind = 'thread')) AS "lastDueAt"`,
     [accountId],
@@ -51,7 +51,7 @@ async function recentTexts(sql: Sql, accountId: string, limit: number): Promise<
        WHERE account_id = $1 AND kind <> 'reply' ORDER BY posted_at DESC LIMIT $2)
      UNION ALL
      (SELECT tweets, due_at AS at, shingles -> 'joined' FROM content_items
-       WHERE account_id = $1 AND status IN ('queued', 'posting') AND kind <> 'reply')`,
+       WHERE account_id = $1 AND status IN ('queued', 'review', 'posting') AND kind <> 'reply')`,
     [accountId, limit],
   );
   return rows.map((r) => {

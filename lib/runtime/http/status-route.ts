@@ -12,11 +12,12 @@ import { bearerMatches } from "./auth.js";
 import { guarded, type RuntimeFactory } from "./guard.js";
 import { clientError, json } from "./respond.js";
 import { healthReport } from "../health.js";
-import { xBaseUrlOf } from "../mode.js";
+import { effectiveModeLabel, xBaseUrlOf } from "../mode.js";
 import type { RuntimeDeps } from "../runner.js";
 import { spendKey } from "../../content/budget.js";
 import { toXbotError } from "../../errors.js";
 import { xApiSpend } from "../../jobs/x-budget.js";
+import { safetyStatus } from "./safety-status.js";
 
 /** The GET handler of /api/status. */
 export function statusRoute(factory?: RuntimeFactory): { GET: (r: Request) => Promise<Response> } {
@@ -32,14 +33,14 @@ export function statusRoute(factory?: RuntimeFactory): { GET: (r: Request) => Pr
     const account = await accountInfo(deps);
     const ids = [...new Set([...queue.flatMap((i) => i.media.flat()), ...posts.flatMap((p) => p.media)])];
     const media = Object.fromEntries((await mediaInfoByIds(sql, accountId, ids)).map((m) => [m.id, { altText: m.altText, width: m.width, height: m.height, mime: m.mime }]));
-    return json(200, { account, health, runs, queue: { counts, items: queue }, posts, media, engagement, arms, llm: await llmInfo(deps, now), xApi: await xApiInfo(deps, now) });
+    return json(200, { account, health, runs, queue: { counts, items: queue }, posts, media, engagement, arms, llm: await llmInfo(deps, now), xApi: await xApiInfo(deps, now), safety: await safetyStatus(deps, now) });
   }, ["GET"]);
   return { GET };
 }
 
 async function accountInfo(deps: RuntimeDeps) {
   const rows = await deps.clients.sql.query<{ username: string | null }>("SELECT username FROM x_sessions WHERE account_id = $1", [deps.config.XBOT_ACCOUNT_ID]);
-  return { id: deps.config.XBOT_ACCOUNT_ID, handle: deps.config.XBOT_X_USER ?? rows[0]?.username ?? null, mode: deps.config.XBOT_MODE, xBaseUrl: xBaseUrlOf(deps.config) };
+  return { id: deps.config.XBOT_ACCOUNT_ID, handle: deps.config.XBOT_X_USER ?? rows[0]?.username ?? null, mode: effectiveModeLabel(deps.config), configuredMode: deps.config.XBOT_MODE, xBaseUrl: xBaseUrlOf(deps.config) };
 }
 
 async function xApiInfo(deps: RuntimeDeps, now: Date) {

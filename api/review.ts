@@ -1,0 +1,3 @@
+import { reviewRoute } from "../lib/runtime/http/review-route.js";
+
+export const { GET, POST } = reviewRoute();
