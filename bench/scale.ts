@@ -19,6 +19,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
+import { contentHash } from "../lib/db/queue.js";
+import { loadPlanContent } from "../lib/jobs/planning/content.js";
 import { seedHistory } from "../tests/support/history-seed.js";
 import { loadNote, round, summarise, table, type Timing } from "./lib/measure.js";
 import type { BenchServices } from "./lib/services.js";
@@ -93,6 +95,9 @@ async function database(s: BenchServices, code: Code, n: number): Promise<Db> {
 type Op = { name: string; kind: "route" | "job" | "cli"; run: (db: Db) => Promise<unknown>; reset?: (db: Db) => Promise<unknown> };
 
 const now = () => new Date();
+let hashes: Promise<string[]> | undefined;
+/** The content hashes of content/'s evergreen library (what plan passes). */
+const libraryHashes = () => (hashes ??= loadPlanContent().then((c) => c.library.map((p) => contentHash(p.tweets))));
 const f = (db: Db, mod: string, fn: string) => db.code.m[mod]![fn] as (...a: unknown[]) => Promise<unknown>;
 type Route = (factory: unknown) => { GET: (r: Request) => Promise<Response> };
 const route = async (db: Db, mod: "status" | "health", fn: string, url: string) => (await (db.code.m[mod]![fn] as Route)(factoryOf(db)).GET(get(url))).text();
@@ -105,8 +110,9 @@ const OPS: Op[] = [
   { name: "GET /api/health", kind: "route", run: (db) => route(db, "health", "healthRoute", "http://xbot.bench/api/health") },
   { name: "post (postingStats, claimPartial, expiredOpenAttempts)", kind: "job", run: (db) => Promise.all([
     f(db, "posts", "postingStats")(sqlOf(db), ACCOUNT, now()), f(db, "queue", "claimPartial")(sqlOf(db), ACCOUNT, "bench", now()), f(db, "attempts", "expiredOpenAttempts")(sqlOf(db), ACCOUNT, now())]) },
-  { name: "plan (loadPlanHistory, loadArms)", kind: "job", run: (db) => Promise.all([
-    f(db, "history", "loadPlanHistory")(sqlOf(db), ACCOUNT, now(), { recentPosts: 200, minDays: 60 }), f(db, "arms", "loadArms")(sqlOf(db), ACCOUNT)]) },
+  // As plan.ts calls it: with the evergreen library's hashes (today's code ignores them and reads every hash of the window).
+  { name: "plan (loadPlanHistory, loadArms)", kind: "job", run: async (db) => Promise.all([
+    f(db, "history", "loadPlanHistory")(sqlOf(db), ACCOUNT, now(), { recentPosts: 200, minDays: 60, hashes: await libraryHashes() }), f(db, "arms", "loadArms")(sqlOf(db), ACCOUNT)]) },
   { name: "metrics (dueSnapshots)", kind: "job", run: (db) => f(db, "metrics", "dueSnapshots")(sqlOf(db), ACCOUNT, now(), 50) },
   { name: "followers (latestFollowers)", kind: "job", run: (db) => f(db, "followers", "latestFollowers")(sqlOf(db), ACCOUNT) },
   { name: "replies (postingStats, bestCandidate, recentTexts)", kind: "job", run: (db) => Promise.all([
