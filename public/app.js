@@ -3,6 +3,7 @@
 // `health` is optional: a missing one renders as "no data yet". Text from the data is always
 // set with textContent, never parsed as HTML.
 
+import { el } from "./dom.js";
 import { infoLines, isInfoAlert, renderIncidents } from "./incidents.js";
 
 const TOKEN_KEY = "xbot.adminToken";
@@ -10,25 +11,6 @@ const REFRESH_MS = 15_000;
 const LEVELS = ["survival", "minimal", "reduced", "full"];
 
 const $ = (id) => document.getElementById(id);
-
-/** Creates an element: el("td", { class: "num", title: "x" }, "text", child, ...). */
-function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs ?? {})) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key === "dataset") Object.assign(node.dataset, value);
-    // Through the CSSOM: a style attribute would be an inline style, which the CSP (style-src 'self') blocks.
-    else if (key === "style") node.style.cssText = String(value);
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === undefined || child === null || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
 
 const empty = (text) => el("div", { class: "empty" }, text);
 const badge = (text, kind = text) => el("span", { class: `badge ${kind}` }, text);

@@ -1,5 +1,5 @@
-// Small DOM helpers for the dashboard's own modules (review.js, safety.js). Text is always
-// set with textContent, never parsed as HTML.
+// Small DOM helpers shared by the dashboard's modules (app.js, incidents.js, review.js,
+// safety.js). Text is always set with textContent, never parsed as HTML.
 
 /** Creates an element: el("td", { class: "num" }, "text", child, ...); on* attributes are listeners. */
 export function el(tag, attrs, ...children) {
@@ -8,6 +8,8 @@ export function el(tag, attrs, ...children) {
     if (value === undefined || value === null || value === false) continue;
     if (key === "class") node.className = value;
     else if (key === "dataset") Object.assign(node.dataset, value);
+    // Through the CSSOM: a style attribute would be an inline style, which the CSP (style-src 'self') blocks.
+    else if (key === "style") node.style.cssText = String(value);
     else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
     else node.setAttribute(key, value === true ? "" : String(value));
   }

@@ -2,20 +2,7 @@
 // status) and the info lines that are not problems. Text from the data is always set with
 // textContent, never parsed as HTML.
 
-function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs ?? {})) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key === "dataset") Object.assign(node.dataset, value);
-    else node.setAttribute(key, String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === undefined || child === null || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
+import { el } from "./dom.js";
 
 function since(when, now) {
   const t = typeof when === "string" ? Date.parse(when) : Number(when);
