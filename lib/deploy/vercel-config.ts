@@ -5,7 +5,7 @@
  *
  * - Every function excludes what is never deployed: embedded PGlite (reached only by a
  *   dynamic import when DATABASE_URL is unset, which the config refuses on Vercel), lib/dev,
- *   and swiftshader (the browser runs without a GPU, see lib/browser/provider.ts).
+ *   swiftshader (the browser runs without a GPU, see lib/browser/provider.ts), and zod's CommonJS build.
  *   scripts/check-vc-output.ts checks the built bundles.
  * - A job function may live as long as its job lock (maxDuration plus settle time), capped
  *   at 300 s, the Hobby maximum (https://vercel.com/docs/functions/limitations).
@@ -20,8 +20,13 @@ import { lockTtlMs } from "../runtime/admission.js";
 import { opensBrowser, type JobSpec } from "../runtime/job.js";
 import { SECURITY_HEADERS } from "../runtime/http/security-headers.js";
 
-/** Files no deployed function may carry. */
-export const NEVER_DEPLOYED = ["node_modules/@electric-sql/**", "lib/dev/**", "lib/db/pglite-fetch.*", "node_modules/@sparticuz/chromium/bin/swiftshader.tar.br"] as const;
+/**
+ * Files no deployed function may carry. zod's CommonJS build too: every importer of zod here
+ * is an ES module (no bundled file calls require("zod")), but the tracer keeps both builds
+ * from zod's export map, 1.25 MB that the replies function (browser and AI SDK) cannot spare.
+ * check-vc-output.ts cold-imports every function from its bundle alone, so a missing file fails CI.
+ */
+export const NEVER_DEPLOYED = ["node_modules/@electric-sql/**", "lib/dev/**", "lib/db/pglite-fetch.*", "node_modules/@sparticuz/chromium/bin/swiftshader.tar.br", "node_modules/zod/**/*.cjs"] as const;
 
 /** The routes that are not jobs, with their maxDuration in seconds. */
 export const ROUTES = { health: 30, status: 30, artifacts: 30, media: 30, review: 30, queue: 30 } as const;
