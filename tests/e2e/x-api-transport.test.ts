@@ -53,6 +53,23 @@ describe("API transport on the sandbox's v2 endpoints", () => {
     expect(calls.filter((c) => c.endpoint === "POST tweets" && c.status === 201)).toHaveLength(5);
   });
 
+  it("posts a quote with quote_tweet_id (the owned timeline names the quoted id); refuses images before any call", async () => {
+    const x = api();
+    const since = new Date(Date.now() - 60_000);
+    const quoted = await x.use("t", (o) => o.postSingle(`quoted ${rand()}`));
+    const quote = await x.use("t", (o) => o.postQuote(quoted.tweetIds[0]!, `quoting ${rand()}`));
+    expect(sandbox.posts().find((p) => p.id === quote.tweetIds[0])?.quoteOf).toBe(quoted.tweetIds[0]);
+    const read = await x.use("t", (o) => o.recentTimeline(sandbox.user, { max: 100, since }));
+    expect(read.tweets.find((t) => t.id === quote.tweetIds[0])?.quotedId).toBe(quoted.tweetIds[0]);
+    expect(read.tweets.find((t) => t.id === quoted.tweetIds[0])?.quotedId).toBeNull();
+    const creates = sandbox.apiCalls().filter((c) => c.endpoint === "POST tweets").length;
+    const image = { name: "a.png", mime: "image/png", bytes: Buffer.from([0x89, 0x50, 0x4e, 0x47]), alt: "a test image" };
+    const refused = await failure(x.use("t", (o) => o.postSingle(`with image ${rand()}`, {}, [image])));
+    expect(refused.code).toBe("validation");
+    expect(refused.details?.posted).toBe(false);
+    expect(sandbox.apiCalls().filter((c) => c.endpoint === "POST tweets")).toHaveLength(creates);
+  });
+
   it("duplicate content, a deleted target, bad keys and a read-only answer are typed errors that say not posted", async () => {
     const x = api();
     const text = `dup ${rand()}`;
