@@ -63,8 +63,9 @@ describe.skipIf(!services().postgres)("replies to hostile mentions on the sandbo
     const clock = new TestClock();
     const rt = await botRuntime("postgres", sandbox, { jobs: [repliesJob({ model })], clock, env: { XBOT_LLM_API_KEY: "test-key", XBOT_REVIEW: "none", XBOT_REPLY_HOURS: "0-0" } });
     const deps = await rt.factory();
+    // Manual runs read mentions every time: the jittered poll cadence (tests/e2e/visits.test.ts) would make the count depend on the time of day.
     for (let run = 0; run <= HOSTILE.length; run++) {
-      const result = await runJob(deps, { job: "replies", trigger: "cron" });
+      const result = await runJob(deps, { job: "replies", trigger: "manual" });
       expect(result.status).toBe("ok");
       clock.advance(20 * 60_000);
     }
@@ -92,7 +93,7 @@ describe.skipIf(!services().postgres)("the LLM safety check in the replies job",
     const model = obeyingModel(obey, safety);
     const rt = await botRuntime("postgres", sandbox, { jobs: [repliesJob({ model })], env: { XBOT_LLM_API_KEY: "test-key", XBOT_REPLY_HOURS: "0-0", ...env } });
     const deps = await rt.factory();
-    const result = await runJob(deps, { job: "replies", trigger: "cron" });
+    const result = await runJob(deps, { job: "replies", trigger: "manual" });
     const items = await deps.clients.sql.query<{ id: string; status: string; checks: any; review_until: Date | null; origin: any }>("SELECT id::text, status, checks, review_until, origin FROM content_items");
     const decisions = await deps.clients.sql.query<{ decision: string; actor: string; reason: string }>("SELECT decision, actor, reason FROM review_decisions");
     return { result, items, decisions, model };

@@ -8,6 +8,7 @@ import { learn } from "../../lib/jobs/learn.js";
 import { metrics } from "../../lib/jobs/metrics.js";
 import { ensureArms, loadArms } from "../../lib/learn/arms.js";
 import { scorePost } from "../../lib/learn/reward.js";
+import { reviewAfterRun } from "../../lib/runtime/incidents.js";
 import { runJob } from "../../lib/runtime/runner.js";
 import { services } from "../support/env.js";
 import { shimRoundTrips } from "../support/history-seed.js";
@@ -42,7 +43,13 @@ async function setup(posts: number) {
   );
   const count = () => shimRoundTrips(services().postgres!.neonHttpUrl, rt.env.DATABASE_URL!);
   const run = (job: string) => runJob(deps, { job, trigger: "manual" });
-  return { sql, count, run };
+  // The runner reviews incidents after every run (lib/runtime/incidents.ts): runner work, not learn's.
+  const reviewTrips = async () => {
+    const before = await count();
+    await reviewAfterRun(deps, "review-baseline");
+    return (await count()) - before;
+  };
+  return { sql, count, run, reviewTrips };
 }
 
 describe.skipIf(!services().postgres || !services().redis)("learn batches its database work", () => {
@@ -53,7 +60,8 @@ describe.skipIf(!services().postgres || !services().redis)("learn batches its da
       expect(await s.run("metrics")).toMatchObject({ status: "ok" });
       const before = await s.count();
       const result = await s.run("learn");
-      trips.push((await s.count()) - before);
+      const total = (await s.count()) - before;
+      trips.push(total - (await s.reviewTrips()));
       expect(result).toMatchObject({ status: "ok", summary: { scored: n, armsUpdated: n, withFollowerDelta: n, alreadyScored: 0 } });
       const rows = await s.sql.query<{ likes: number; replies: number; reposts: number; bookmarks: number; views: number; arm: string; reward: number }>(
         `SELECT s.likes, s.replies, s.reposts, s.bookmarks, s.views, i.arm_id AS arm, p.reward FROM posts p
