@@ -2,7 +2,8 @@
  * The db_down incident. Incidents live in the database, so a database outage is recorded in
  * the state store instead: the first run that finds the database unreachable (it failed with
  * db_unavailable, or the db breaker refused it) sets DB_DOWN_SINCE atomically and pushes the
- * opening alert from there, once per target (a failed send is retried by the next run). The
+ * opening alert from there, once per target, then a reminder per remind interval while it
+ * lasts (a failed send is retried by the next run). The
  * first review after the database answers writes the incident row (opened at DB_DOWN_SINCE,
  * resolved now, with the openings already sent), so the usual delivery pass sends the resolve
  * once, then clears the marker. With the state store on Postgres too, an outage of that
@@ -34,10 +35,14 @@ export async function noteDbDown(deps: RuntimeDeps, runId: string, detail: strin
     const since = await state.readCounter(DB_DOWN_SINCE);
     if (since <= 0) return;
     const incident = { ...dbDownIncident(detail), id: `db_down:${since}`, openedAt: new Date(since), resolvedAt: null, sourceRun: runId, sourceItem: null };
+    // The opening, then one reminder per XBOT_ALERT_REMIND_HOURS while it lasts (stage "remind<n>").
+    const n = Math.floor((nowMs - since) / (deps.config.XBOT_ALERT_REMIND_HOURS * 3_600_000));
     await Promise.all(alertTargets(deps.config).map(async (target) => {
-      if ((await state.readCounter(dbDownSentCounter(since, target.id))) > 0) return;
-      const error = await sendAlert(deps.config, target, "opened", incident);
-      if (error === null) await state.incrementCounter(dbDownSentCounter(since, target.id), 1, KEEP_MS);
+      const opened = (await state.readCounter(dbDownSentCounter(since, target.id))) > 0;
+      const stage = opened ? (n >= 1 ? `remind${n}` : null) : "open";
+      if (stage === null || (stage !== "open" && (await state.readCounter(dbDownSentCounter(since, target.id, stage))) > 0)) return;
+      const error = await sendAlert(deps.config, target, stage === "open" ? "opened" : "reminder", incident);
+      if (error === null) await state.incrementCounter(dbDownSentCounter(since, target.id, stage === "open" ? undefined : stage), 1, KEEP_MS);
       else deps.log.warn("alerts: db_down delivery failed; the next run retries", { error });
     }));
   } catch (error) {

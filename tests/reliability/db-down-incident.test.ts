@@ -3,7 +3,8 @@
  * the Neon HTTP shim, state on the shared Redis) and a webhook receiver on 127.0.0.1 behind three
  * URLs (json, slack, discord; each body validated as a payload of its format). Postgres is
  * stopped: the first failing run opens db_down in the state store and alerts once per format;
- * later failing runs and the runs the db breaker refuses send nothing more. Postgres comes back:
+ * later failing runs and the runs the db breaker refuses send nothing more until one remind
+ * interval has passed (one reminder per format). Postgres comes back:
  * the first run that reaches it writes the incident (opened when the outage was first seen,
  * resolved now) and the resolve is sent once per format.
  */
@@ -58,10 +59,10 @@ describe.skipIf(!svc.postgres || !svc.redis)("db_down: the database unreachable 
     },
   });
 
-  it("opened once per format when Postgres stops, not repeated by failing or refused runs, resolved once when it answers", async () => {
+  it("opened once per format when Postgres stops, not repeated by failing or refused runs, reminded after the interval, resolved once when it answers", async () => {
     const path = "/db-down";
     const clock = new TestClock();
-    const rt = await testRuntime("redis", { jobs: [dbJob], clock, env: { DATABASE_URL: databaseUrl, XBOT_NEON_HTTP_URL: neon.sqlUrl, XBOT_ALERT_WEBHOOK_URL: formatUrls(receiver, path) } });
+    const rt = await testRuntime("redis", { jobs: [dbJob], clock, env: { DATABASE_URL: databaseUrl, XBOT_NEON_HTTP_URL: neon.sqlUrl, XBOT_ALERT_WEBHOOK_URL: formatUrls(receiver, path), XBOT_ALERT_REMIND_HOURS: "0.02" } });
     const deps = await rt.factory();
     const events = () => eventsByFormat(receiver, path, "db_down", "database");
     expect(await runJob(deps, { job: "db-reader", trigger: "cron" })).toMatchObject({ status: "ok" });
@@ -74,13 +75,18 @@ describe.skipIf(!svc.postgres || !svc.redis)("db_down: the database unreachable 
     for (let i = 0; i < 2; i++) expect(await runJob(deps, { job: "db-reader", trigger: "cron" })).toMatchObject({ status: "failed", errorCode: "db_unavailable" });
     expect(await runJob(deps, { job: "db-reader", trigger: "cron" })).toMatchObject({ status: "skipped", reason: "breaker_open:db" });
     expect(events()).toEqual(inEveryFormat(["opened"]));
+    // One remind interval (72 simulated seconds) on, still down: the breaker's trial fails, one reminder per format.
+    clock.advance(73_000);
+    expect(await runJob(deps, { job: "db-reader", trigger: "cron" })).toMatchObject({ status: "failed", errorCode: "db_unavailable" });
+    expect(await runJob(deps, { job: "db-reader", trigger: "cron" })).toMatchObject({ status: "skipped", reason: "breaker_open:db" });
+    expect(events()).toEqual(inEveryFormat(["opened", "reminder"]));
 
     await postgres.up();
-    clock.advance(31_000);
+    clock.advance(130_000);
     expect(await runJob(deps, { job: "db-reader", trigger: "cron" })).toMatchObject({ status: "ok" });
-    expect(events()).toEqual(inEveryFormat(["opened", "resolved"]));
+    expect(events()).toEqual(inEveryFormat(["opened", "reminder", "resolved"]));
     expect(await runJob(deps, { job: "db-reader", trigger: "cron" })).toMatchObject({ status: "ok" });
-    expect(events()).toEqual(inEveryFormat(["opened", "resolved"]));
+    expect(events()).toEqual(inEveryFormat(["opened", "reminder", "resolved"]));
 
     const rows = (await listIncidents(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID, new Date(clock.now()))).filter((i) => i.kind === "db_down");
     expect(rows).toHaveLength(1);
