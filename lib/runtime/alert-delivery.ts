@@ -25,10 +25,20 @@ export interface AlertTarget {
 /** How long one webhook request may take. */
 export const SEND_TIMEOUT_MS = 5_000;
 
-/** The configured webhooks (none when XBOT_ALERT_WEBHOOK_URL is unset). */
+/**
+ * The configured webhooks (none when XBOT_ALERT_WEBHOOK_URL is unset). A URL may name its own
+ * format in its fragment (`...#format=slack`), which wins over XBOT_ALERT_FORMAT and the host;
+ * the fragment is never sent (fetch drops it, and it is stripped here too).
+ */
 export function alertTargets(config: Config): AlertTarget[] {
   const urls = config.XBOT_ALERT_WEBHOOK_URL?.split(",").map((u) => u.trim()).filter(Boolean) ?? [];
-  return urls.map((url) => ({ id: createHash("sha256").update(url).digest("hex").slice(0, 12), url, host: new URL(url).host, format: formatFor(url, config.XBOT_ALERT_FORMAT) }));
+  return urls.map((raw) => {
+    const parsed = new URL(raw);
+    const own = /^#format=(json|slack|discord)$/.exec(parsed.hash)?.[1] as AlertFormat | undefined;
+    if (own) parsed.hash = "";
+    const url = parsed.toString();
+    return { id: createHash("sha256").update(raw).digest("hex").slice(0, 12), url, host: parsed.host, format: formatFor(url, own ?? config.XBOT_ALERT_FORMAT) };
+  });
 }
 
 /** Posts one alert to one target. Resolves to null when accepted (2xx), else the error text. */

@@ -9,6 +9,7 @@ import { dedupeKeyOf, raiseIncident, resolveCleared } from "../db/incidents.js";
 import { toXbotError } from "../errors.js";
 import { ATTEMPT_LEASE_MS } from "../posting/protocol.js";
 import { deliverAlerts, type DeliverySummary } from "./alert-delivery.js";
+import { settleDbDown } from "./db-down.js";
 import { jobHealth } from "./deps.js";
 import { judge, type IncidentSnapshot } from "./incident-rules.js";
 import type { RuntimeDeps } from "./runner.js";
@@ -47,6 +48,7 @@ export async function incidentSnapshot(deps: RuntimeDeps, nowMs: number, latestR
 export async function reviewIncidents(deps: RuntimeDeps, source: { runId?: string } = {}): Promise<ReviewSummary> {
   const nowMs = (deps.clock ?? { now: Date.now }).now();
   const now = new Date(nowMs);
+  await settleDbDown(deps, now);
   const { kinds, found } = judge(await incidentSnapshot(deps, nowMs, source.runId ?? null));
   const opened: string[] = [];
   for (const input of found) {

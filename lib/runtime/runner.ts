@@ -16,7 +16,8 @@ import type { JobCatalog } from "./deps.js";
 import { executeWithDeadline } from "./execute.js";
 import type { JobDefinition, JobSummary, Mode, Trigger } from "./job.js";
 import { resolveMode } from "./mode.js";
-import { reviewAfterRun } from "./incidents.js";
+import { REVIEW_BUDGET_MS, reviewAfterRun } from "./incidents.js";
+import { noteDbDown } from "./db-down.js";
 import { keepRunLeased, runLeaseTarget } from "./run-lease.js";
 
 /** What the runner is built from (the composition root makes one per invocation). */
@@ -66,7 +67,15 @@ export async function runJob(deps: RuntimeDeps, invocation: Invocation): Promise
   const result = await runOnce(deps, invocation);
   // The review reads and writes the database: not while it is known to be down (the db breaker is open, or the run failed on it).
   if (result.reason !== "breaker_open:db" && result.errorCode !== "db_unavailable") await reviewAfterRun(deps, result.runId);
+  else await boundedNote(deps, result);
   return result;
+}
+
+/** Records the database outage in the state store (db-down.ts), within the review's budget. */
+async function boundedNote(deps: RuntimeDeps, result: RunResult): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const budget = new Promise<void>((resolve) => { timer = setTimeout(resolve, REVIEW_BUDGET_MS); timer.unref(); });
+  await Promise.race([noteDbDown(deps, result.runId, result.errorCode ?? result.reason ?? "db_unavailable"), budget]).finally(() => clearTimeout(timer));
 }
 
 async function runOnce(deps: RuntimeDeps, invocation: Invocation): Promise<RunResult> {

@@ -110,3 +110,16 @@ export function payloadKeys(keys: StateKeys, payload: unknown, out: Set<string> 
   else if (payload && typeof payload === "object") for (const v of Object.values(payload)) payloadKeys(keys, v, out);
   return [...out];
 }
+
+/** Counter holding when the database was first found down (epoch ms; 0 when it is not), for the db_down incident. */
+export const DB_DOWN_SINCE = "db-down:since";
+
+/** Counter marking the db_down opening (since `sinceMs`), or a later `stage` (a reminder), delivered to one alert target. */
+export function dbDownSentCounter(sinceMs: number, targetId: string, stage?: string): string {
+  return `db-down:sent:${sinceMs}:${part(targetId)}${stage ? `:${part(stage)}` : ""}`;
+}
+
+/** Once-key of writing the db_down incident (since `sinceMs`) to the database when it answers again. */
+export function dbDownSettleOnce(sinceMs: number): string {
+  return `db-down:settle:${sinceMs}`;
+}

@@ -1,11 +1,14 @@
 /**
  * Incidents and pushed alerts through the jobs a user runs, on real Postgres and Redis, real
- * Chromium and the sandbox X site, with a local webhook receiver on 127.0.0.1:
+ * Chromium and the sandbox X site, with a local webhook receiver on 127.0.0.1 (behind three
+ * URLs, one per format, each body validated as a payload of its format, except in the last block):
  *  - a browser that cannot launch (an unusable CHROMIUM_PATH-style executable) during a post
- *    leaves the item queued (never posting), opens one incident, alerts it once; when the
- *    browser works the item is posted once and the incident resolves once;
+ *    leaves the item queued (never posting), opens one incident, alerts it once, reminds after
+ *    the simulated interval; when the browser works the item is posted once and the incident
+ *    resolves once;
  *  - heal hands back a claim that has no attempt and is older than the lease, with the state
- *    store up and with it down, and raises the incident;
+ *    store up and with it down, and raises the incident; the state store down is alerted once
+ *    and reminded after the interval;
  *  - in each format (json, slack, discord): delivered once, not repeated, reminded after the
  *    simulated interval, resolved once; a failing receiver is retried on the next run.
  */
@@ -25,6 +28,7 @@ import type { BrowserOpener } from "../../lib/runtime/context.js";
 import { services } from "../support/env.js";
 import { botRuntime, NO_CAPS, TestClock } from "../support/bot.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.js";
+import { eventsByFormat, formatUrls, inEveryFormat } from "../support/alert-payloads.js";
 
 let sandbox: Sandbox;
 let receiver: WebhookReceiver;
@@ -49,7 +53,8 @@ function switchableOpener(badPath: string): BrowserOpener & { works: boolean } {
 }
 
 const hooked = (path: string) => receiver.received.filter((r) => r.path === path);
-const jsonEvents = (path: string, kind: string) => hooked(path).map((r) => r.body as { event: string; incident: { kind: string; subject: string } }).filter((b) => b.incident.kind === kind);
+/** Events of `kind` per format (json, slack, discord URLs under `path`); an invalid payload throws. */
+const events = (path: string, kind: string) => eventsByFormat(receiver, path, kind);
 
 async function itemNow(deps: RuntimeDeps, id: string) {
   return (await listItems(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID, { limit: 200 })).find((i) => i.id === id)!;
@@ -59,12 +64,15 @@ describe.skipIf(!services().postgres)("incidents and alerts", () => {
   it("a browser that cannot launch during a post: item queued at once, one incident alerted once; posted once when the browser works, resolved once", async () => {
     const path = "/browser-hook";
     const opener = switchableOpener(unusableChromium());
-    const rt = await botRuntime("redis", sandbox, { jobs: [post, reconcile, heal], opener, env: { XBOT_CAPS: NO_CAPS, XBOT_ALERT_WEBHOOK_URL: receiver.url + path, XBOT_PUBLIC_URL: "https://xbot.example.test" } });
+    const clock = new TestClock();
+    const rt = await botRuntime("redis", sandbox, { jobs: [post, reconcile, heal], opener, clock, env: { XBOT_CAPS: NO_CAPS, XBOT_ALERT_WEBHOOK_URL: formatUrls(receiver, path), XBOT_ALERT_REMIND_HOURS: "0.02", XBOT_PUBLIC_URL: "https://xbot.example.test" } });
     const deps = await rt.factory();
     const text = `browser fault item ${Math.random().toString(36).slice(2, 8)}`;
     const item = (await enqueue(deps.clients.sql, { accountId: deps.config.XBOT_ACCOUNT_ID, kind: "single", tweets: [text], source: "manual", dueAt: new Date(Date.now() - 60_000) }))!;
 
     for (let run = 0; run < 2; run++) {
+      // The second run comes one remind interval (72 simulated seconds) later: a reminder, not a second opening.
+      if (run === 1) clock.advance(73_000);
       const result = await runJob(deps, { job: "post", trigger: "manual" });
       expect(result.status).toBe("failed");
       expect(result.errorCode).toBe("browser_launch");
@@ -72,13 +80,12 @@ describe.skipIf(!services().postgres)("incidents and alerts", () => {
       expect(now.status).toBe("queued");
       expect(now.attempts).toBe(0);
       expect(now.reason).toMatch(/not attempted: browser_launch/);
+      expect(events(path, "browser_launch")).toEqual(inEveryFormat(run === 0 ? ["opened"] : ["opened", "reminder"]));
     }
-    const open = (await listIncidents(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID, new Date())).filter((i) => i.kind === "browser_launch");
+    const open = (await listIncidents(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID, new Date(clock.now()))).filter((i) => i.kind === "browser_launch");
     expect(open.map((i) => [i.subject, i.resolvedAt])).toEqual([["post", null]]);
     expect(open[0]!.fix).toMatch(/CHROMIUM_PATH/);
-    const opened = jsonEvents(path, "browser_launch");
-    expect(opened.map((b) => b.event)).toEqual(["opened"]);
-    expect(hooked(path)[0]!.body.dashboard).toBe("https://xbot.example.test");
+    expect(hooked(`${path}/json`)[0]!.body.dashboard).toBe("https://xbot.example.test");
     expect(await deps.clients.sql.query("SELECT 1 FROM post_attempts")).toHaveLength(0);
 
     opener.works = true;
@@ -89,15 +96,15 @@ describe.skipIf(!services().postgres)("incidents and alerts", () => {
     expect((await itemNow(deps, item.id)).status).toBe("posted");
     await runJob(deps, { job: "post", trigger: "manual" });
     expect(sandbox.posts().filter((p) => p.text === text && !p.deleted)).toHaveLength(1);
-    expect(jsonEvents(path, "browser_launch").map((b) => b.event)).toEqual(["opened", "resolved"]);
-    const after = (await listIncidents(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID, new Date())).filter((i) => i.kind === "browser_launch");
+    expect(events(path, "browser_launch")).toEqual(inEveryFormat(["opened", "reminder", "resolved"]));
+    const after = (await listIncidents(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID, new Date(clock.now()))).filter((i) => i.kind === "browser_launch");
     expect(after).toHaveLength(1);
     expect(after[0]!.resolvedAt).not.toBeNull();
   }, 180_000);
 
   it.each([["postgres", "up"], ["redis", "down"]] as const)("heal (state store %s, %s) requeues a claim with no attempt older than the lease and raises the incident", async (store, stateIs) => {
     const path = `/heal-${stateIs}`;
-    const env: Record<string, string> = { XBOT_ALERT_WEBHOOK_URL: receiver.url + path };
+    const env: Record<string, string> = { XBOT_ALERT_WEBHOOK_URL: formatUrls(receiver, path), XBOT_ALERT_REMIND_HOURS: "0.2" };
     if (stateIs === "down") Object.assign(env, { UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9", UPSTASH_REDIS_REST_TOKEN: "nothing-listens-here-0123" });
     const clock = new TestClock();
     const rt = await botRuntime(store, sandbox, { jobs: [post, reconcile, heal], clock, env });
@@ -119,8 +126,16 @@ describe.skipIf(!services().postgres)("incidents and alerts", () => {
     const stuck = incidents.filter((i) => i.kind === "stuck_posting");
     expect(stuck.map((i) => [i.subject, i.sourceRun])).toEqual([[item.id, result.runId]]);
     expect(stuck[0]!.resolvedAt).not.toBeNull();
-    expect(jsonEvents(path, "stuck_posting").map((b) => b.event)).toEqual(["resolved"]);
+    // Raised and requeued in the same run: only the resolve is sent (a problem that came and went), once per format.
+    expect(events(path, "stuck_posting")).toEqual(inEveryFormat(["resolved"]));
     expect(incidents.some((i) => i.kind === "state_down" && i.resolvedAt === null)).toBe(stateIs === "down");
+    if (stateIs === "down") {
+      expect(events(path, "state_down")).toEqual(inEveryFormat(["opened"]));
+      // One remind interval (12 simulated minutes) after it opened, still down: one reminder per format.
+      clock.advance(6 * 60_000);
+      await runJob(deps, { job: "heal", trigger: "manual" });
+      expect(events(path, "state_down")).toEqual(inEveryFormat(["opened", "reminder"]));
+    }
   }, 120_000);
 });
 

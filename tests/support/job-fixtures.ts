@@ -80,9 +80,10 @@ export interface PlanSetup {
   run(params?: Record<string, unknown>, options?: { skipLock?: boolean }): Promise<RunResult>;
 }
 
-/** A runtime with only `planJob(options)` (seeded randomness), its clock fixed at `now`. */
-export async function planSetup(store: StoreKind, options: PlanJobOptions, now: number, env: Record<string, string> = {}): Promise<PlanSetup> {
-  const rt = await testRuntime(store, { jobs: [planJob({ random: seeded(7), ...options })], clock: { now: () => now }, env });
+/** A runtime with only `planJob(options)` (seeded randomness), its clock fixed at `now` (or the clock given). */
+export async function planSetup(store: StoreKind, options: PlanJobOptions, now: number | { now(): number }, env: Record<string, string> = {}): Promise<PlanSetup> {
+  const clock = typeof now === "number" ? { now: () => now } : now;
+  const rt = await testRuntime(store, { jobs: [planJob({ random: seeded(7), ...options })], clock, env });
   const deps = await rt.factory();
   return { deps, logs: rt.logs, run: (params = {}, o = {}) => runJob(deps, { job: "plan", trigger: "manual", params, ...o }) };
 }

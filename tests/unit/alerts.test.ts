@@ -25,6 +25,12 @@ describe("alert config", () => {
     expect(config.XBOT_ALERT_REMIND_HOURS).toBe(6);
   });
 
+  it("a URL's own #format= fragment wins over XBOT_ALERT_FORMAT and the host, and is stripped from the URL sent", () => {
+    const config = loadConfig({ XBOT_ALERT_FORMAT: "json", XBOT_ALERT_WEBHOOK_URL: `${SLACK}#format=discord,https://example.com/h#format=slack,https://example.com/h` });
+    expect(alertTargets(config).map((t) => [t.url, t.format])).toEqual([[SLACK, "discord"], ["https://example.com/h", "slack"], ["https://example.com/h", "json"]]);
+    expect(new Set(alertTargets(config).map((t) => t.id)).size).toBe(3);
+  });
+
   it("bad values name every bad variable and never echo the URL", () => {
     let error: unknown;
     try {
