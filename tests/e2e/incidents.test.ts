@@ -7,8 +7,8 @@
  *    the simulated interval; when the browser works the item is posted once and the incident
  *    resolves once;
  *  - heal hands back a claim that has no attempt and is older than the lease, with the state
- *    store up and with it down, and raises the incident; the state store down is alerted once
- *    and reminded after the interval;
+ *    store up and with it down, and raises the incident; the state store down is alerted once,
+ *    reminded after the interval, and resolved once when the store is back;
  *  - in each format (json, slack, discord): delivered once, not repeated, reminded after the
  *    simulated interval, resolved once; a failing receiver is retried on the next run.
  */
@@ -105,9 +105,11 @@ describe.skipIf(!services().postgres)("incidents and alerts", () => {
   it.each([["postgres", "up"], ["redis", "down"]] as const)("heal (state store %s, %s) requeues a claim with no attempt older than the lease and raises the incident", async (store, stateIs) => {
     const path = `/heal-${stateIs}`;
     const env: Record<string, string> = { XBOT_ALERT_WEBHOOK_URL: formatUrls(receiver, path), XBOT_ALERT_REMIND_HOURS: "0.2" };
-    if (stateIs === "down") Object.assign(env, { UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9", UPSTASH_REDIS_REST_TOKEN: "nothing-listens-here-0123" });
     const clock = new TestClock();
     const rt = await botRuntime(store, sandbox, { jobs: [post, reconcile, heal], clock, env });
+    // The state store goes down: the runtime's Redis front door points where nothing listens.
+    const working = { UPSTASH_REDIS_REST_URL: rt.env.UPSTASH_REDIS_REST_URL!, UPSTASH_REDIS_REST_TOKEN: rt.env.UPSTASH_REDIS_REST_TOKEN! };
+    if (stateIs === "down") Object.assign(rt.env, { UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9", UPSTASH_REDIS_REST_TOKEN: "nothing-listens-here-0123" });
     const deps = await rt.factory();
     const item = (await enqueue(deps.clients.sql, { accountId: deps.config.XBOT_ACCOUNT_ID, kind: "single", tweets: [`abandoned ${Math.random()}`], source: "manual", dueAt: new Date(Date.now() - 60_000) }))!;
     expect((await claimDue(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID, "post_dead_run", new Date()))?.id).toBe(item.id);
@@ -135,6 +137,13 @@ describe.skipIf(!services().postgres)("incidents and alerts", () => {
       clock.advance(6 * 60_000);
       await runJob(deps, { job: "heal", trigger: "manual" });
       expect(events(path, "state_down")).toEqual(inEveryFormat(["opened", "reminder"]));
+      // The state store is back: the next run resolves the incident, once per format.
+      Object.assign(rt.env, working);
+      const healed = await rt.factory();
+      for (let run = 0; run < 2; run++) expect((await runJob(healed, { job: "heal", trigger: "manual" })).status).toBe("ok");
+      expect(events(path, "state_down")).toEqual(inEveryFormat(["opened", "reminder", "resolved"]));
+      const after = (await listIncidents(healed.clients.sql, healed.config.XBOT_ACCOUNT_ID, new Date(clock.now()))).filter((i) => i.kind === "state_down");
+      expect(after.map((i) => i.resolvedAt !== null)).toEqual([true]);
     }
   }, 120_000);
 });

@@ -1,11 +1,14 @@
 /**
  * Incidents raised by the plan job (AI SDK test models, real Postgres and Redis, a webhook
  * receiver on 127.0.0.1 behind three URLs, one per format: json, slack, discord, each body
- * validated as a payload of its format): the LLM failing, the LLM over budget, and the queue
- * left empty. Each is alerted once in every format, not repeated by the next run, reminded
- * after the remind interval (one simulated hour), and resolved once when the fault clears.
+ * validated as a payload of its format): the LLM failing, the LLM over budget, the queue left
+ * empty and the queue under target. Each is alerted once in every format, not repeated by the
+ * next run, reminded after the remind interval (one simulated hour), and resolved once when the
+ * fault clears.
  * The default without an LLM key raises nothing (it is an info line on the dashboard).
  */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listIncidents } from "../../lib/db/incidents.js";
 import { spendKey } from "../../lib/content/budget.js";
@@ -79,6 +82,35 @@ describe.each(availableStores())("plan incidents on %s", (store) => {
     await s.run({ target: 2 });
     expect(events(path, "llm", "budget")).toEqual(inEveryFormat(["opened", "reminder", "resolved"]));
     expect(events(path, "queue", "empty")).toEqual(inEveryFormat(["opened", "reminder", "resolved"]));
+  });
+
+  it("the queue under target (the evergreen library runs out): opened once in each format, not repeated, reminded, resolved once the operator adds evergreen posts", async () => {
+    const path = `/under-target-${store}`;
+    const clock = movable();
+    const post = (id: string, text: string) => ({ id, topic: "databases", format: "single", tweets: [text] });
+    const dir = contentDir(["single"], { posts: [post("pg-partial", SINGLES[0]!)] });
+    const s = await planSetup(store, { model: null, contentDir: dir }, clock, alertEnv(path));
+    const queueIncidents = async () => (await open(s)).filter((k) => k.startsWith("queue:"));
+    expect((await s.run({ target: 3 })).summary).toMatchObject({ planned: 1, exhausted: true });
+    expect(await queueIncidents()).toEqual(["queue:under_target"]);
+    expect((await s.run({ target: 3 })).summary).toMatchObject({ planned: 0, exhausted: true });
+    expect(events(path, "queue", "under_target")).toEqual(inEveryFormat(["opened"]));
+    clock.advance(HOUR + 60_000);
+    await s.run({ target: 3 });
+    expect(events(path, "queue", "under_target")).toEqual(inEveryFormat(["opened", "reminder"]));
+    // The fix the alert names: more evergreen posts. The next plan fills the target and the incident resolves.
+    writeFileSync(join(dir, "evergreen.json"), JSON.stringify({ posts: [post("pg-partial", SINGLES[0]!), post("mig-names", SINGLES[1]!),
+      post("pg-explain", "Read EXPLAIN ANALYZE from the inside out: the deepest node runs first, and its row estimate is where a bad plan starts."),
+      post("pg-vacuum", "Autovacuum falling behind shows up as bloat long before it shows up as an outage. Watch n_dead_tup per table, not just disk.")] }));
+    const filled = await s.run({ target: 3 });
+    expect(filled.summary, JSON.stringify(filled.summary)).toMatchObject({ pendingBefore: 1, planned: 2, target: 3 });
+    expect(filled.summary?.exhausted).toBeUndefined();
+    expect(await queueIncidents()).toEqual([]);
+    await s.run({ target: 3 });
+    expect(events(path, "queue", "under_target")).toEqual(inEveryFormat(["opened", "reminder", "resolved"]));
+    // The queue was never empty: one queue incident in all, under_target (Slack bodies carry no subject to tell them apart).
+    const queueAll = (await listIncidents(s.deps.clients.sql, "default", new Date(clock.now()))).filter((i) => i.kind === "queue");
+    expect(queueAll.map((i) => [i.subject, i.resolvedAt !== null])).toEqual([["under_target", true]]);
   });
 
   it("no LLM key and a full evergreen library: no incident", async () => {
