@@ -11,6 +11,8 @@ import { describeConfig } from "../dev/local.js";
 import { incidentLines } from "./alerts.js";
 import { progress, withRuntime, type CliContext } from "./context.js";
 import { checkMediaExist, mediaPerTweet, quotedId } from "./queue-extras.js";
+import { gateOperatorText } from "../jobs/review.js";
+import type { GateName } from "../content/gates.js";
 import { ago, CliFailure, EXIT, excerpt, isoTime, table, toJson, UsageError, type ExitCode } from "./io.js";
 
 const LEVEL_NAMES = ["survival", "minimal", "reduced", "full"] as const;
@@ -93,6 +95,15 @@ export async function breakerCommand(ctx: CliContext, action: string | undefined
   });
 }
 
+/** What an operator can do about a gate that refused `xbot queue add`. */
+const GATE_FIX: Partial<Record<GateName, string>> = {
+  link: "remove the link, or allow its domain with XBOT_LINK_DOMAINS (comma list)",
+  mention: "posts carry no @mentions; write the name without @",
+  tags: "at most one hashtag; cashtags need XBOT_ALLOW_CASHTAGS=true",
+  banned: "the text has a phrase from content/banned.json",
+  duplicate: "the text is too close to a recent post; write something new",
+};
+
 /** Options of `xbot queue`. */
 export interface QueueArgs {
   readonly action: string | undefined;
@@ -152,6 +163,8 @@ export async function queueCommand(ctx: CliContext, args: QueueArgs): Promise<Ex
       if (quoteOf && tweets.length > 1) throw new UsageError("--quote takes a single post, not a thread");
       return withRuntime(ctx, false, async ({ deps, config }) => {
         await checkMediaExist(deps.clients.sql, config.XBOT_ACCOUNT_ID, media);
+        const gate = await gateOperatorText(deps.clients.sql, config, tweets, { kind: "post" });
+        if (!gate.success) throw new CliFailure(`not queued: gate ${gate.gate}: ${gate.reason}`, GATE_FIX[gate.gate] ?? "edit the text and queue it again", EXIT.failure, { gate: gate.gate });
         const item = await enqueue(deps.clients.sql, { accountId: config.XBOT_ACCOUNT_ID, kind: tweets.length > 1 ? "thread" : "single", tweets, source: "manual", dueAt, media, quoteOf });
         if (!item) throw new CliFailure("the same content is already queued or being posted", "xbot queue list --status queued");
         if (ctx.json) ctx.io.out(toJson({ item: itemJson(item) }));

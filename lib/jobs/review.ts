@@ -5,7 +5,7 @@
  * a bad edit changes nothing and says which gate stopped it.
  */
 import type { Config } from "../config.js";
-import { runGates } from "../content/gates.js";
+import { runGates, type GateDecision } from "../content/gates.js";
 import { ruleOptions } from "../content/rules-config.js";
 import { recentTexts } from "../db/posts.js";
 import { approveItem, editItem, rejectItem, reviewItem, type ReviewItem } from "../db/review.js";
@@ -31,12 +31,20 @@ function replyAuthor(item: ReviewItem): string | undefined {
   return typeof origin?.target?.author === "string" ? origin.target.author : undefined;
 }
 
-async function gateEdit(sql: Sql, config: Config, item: ReviewItem, tweets: readonly string[]) {
+/**
+ * The gates for text a person wrote (a review edit, `xbot queue add`): every rule gate, the
+ * banned phrases and the near-duplicate check against recent posts (`own` texts excluded),
+ * but no model safety check.
+ */
+export async function gateOperatorText(sql: Sql, config: Config, tweets: readonly string[], options: { kind: "post" | "reply"; replyTo?: string | undefined; own?: readonly string[] }): Promise<GateDecision> {
   const content = await loadPlanContent();
-  const own = new Set(item.tweets);
+  const own = new Set(options.own ?? []);
   const recent = (await recentTexts(sql, config.XBOT_ACCOUNT_ID)).filter((t) => !own.has(t.text));
-  const kind = item.kind === "reply" ? "reply" : "post";
-  return runGates({ tweets }, { recentTexts: recent, bannedPhrases: content.banned, rules: ruleOptions(config, kind, replyAuthor(item)) });
+  return runGates({ tweets }, { recentTexts: recent, bannedPhrases: content.banned, rules: ruleOptions(config, options.kind, options.replyTo) });
+}
+
+function gateEdit(sql: Sql, config: Config, item: ReviewItem, tweets: readonly string[]) {
+  return gateOperatorText(sql, config, tweets, { kind: item.kind === "reply" ? "reply" : "post", replyTo: replyAuthor(item), own: item.tweets });
 }
 
 /** Applies one review decision at `now`. */

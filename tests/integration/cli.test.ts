@@ -102,7 +102,8 @@ describe.skipIf(!svc.postgres)("xbot CLI on Postgres", () => {
 
     const duplicate = await xbot(["queue", "add", "A post from the CLI"], env);
     expect(duplicate.code).toBe(1);
-    expect(duplicate.stderr).toContain("already queued");
+    // The duplicate gate sees queued texts too, so it refuses before the queue's own unique check.
+    expect(duplicate.stderr).toMatch(/not queued: gate duplicate: similarity 1\.00/);
 
     const [badAt, tooLong, oneTweetThread] = await Promise.all([
       xbot(["queue", "add", "hello", "--at", "tomorrow-ish"], env),
@@ -112,9 +113,24 @@ describe.skipIf(!svc.postgres)("xbot CLI on Postgres", () => {
     expect([badAt.code, tooLong.code, oneTweetThread.code]).toEqual([2, 2, 2]);
     expect(tooLong.stderr).toContain("weighted length 281 > 280");
 
+    // Text a person queues passes the rule gates too: each refusal names its gate and its fix, and queues nothing.
+    const [link, obfuscated, mention, allowed] = await Promise.all([
+      xbot(["queue", "add", "Read the write-up at https://scam.example.net/win"], env),
+      xbot(["queue", "add", "Read the write-up at scam[.]example[.]net today"], env),
+      xbot(["queue", "add", "Thanks to @someoneelse for the tip on partial indexes", "--json"], env),
+      xbot(["queue", "add", "Release notes for partial indexes are at https://docs.example.org/notes"], { ...env, XBOT_LINK_DOMAINS: "docs.example.org" }),
+    ]);
+    expect([link.code, obfuscated.code, mention.code], link.stderr + obfuscated.stderr + mention.stderr).toEqual([1, 1, 1]);
+    expect(link.stderr).toMatch(/not queued: gate link: .*scam\.example\.net/);
+    expect(link.stderr).toContain("XBOT_LINK_DOMAINS");
+    expect(obfuscated.stderr).toMatch(/gate link/);
+    expect(json(mention)).toMatchObject({ ok: false, gate: "mention", exitCode: 1 });
+    expect(allowed.code, allowed.stderr).toBe(0);
+    const allowedId = allowed.stdout.match(/^queued #(\d+)/)![1]!;
+
     const listed = json<{ items: { id: string; status: string }[] }>(await xbot(["queue", "list", "--json"], env));
     expect(listed.items.map((i) => i.id)).toContain(item.id);
-    expect(listed.items).toHaveLength(2);
+    expect(listed.items.map((i) => [i.id, i.status]).sort()).toEqual([[item.id, "queued"], [allowedId, "queued"], [thread.stdout.match(/^queued #(\d+)/)![1]!, "queued"]].sort());
 
     const cancelled = await xbot(["queue", "cancel", item.id, "--json"], env);
     expect(cancelled.code).toBe(0);
