@@ -1,9 +1,11 @@
 /**
  * The budget of logged-in visits to X. Every page load (a `load` event of a page the run's
  * logged-in browser opened) is counted per job and in total per UTC day in the state store;
- * /api/status and the dashboard show the counts. Before each page the total is checked
- * against XBOT_X_VISITS_PER_DAY: at the cap further X work throws `budget_exhausted`, which
- * the runner records as a skipped run ("visits budget"). A page already open finishes.
+ * /api/status and the dashboard show the counts. Each page first reserves one visit against
+ * XBOT_X_VISITS_PER_DAY in one atomic step (concurrent runs cannot pass the cap together); at
+ * the cap further X work throws `budget_exhausted`, which the runner records as a skipped run
+ * ("visits budget"). A page already open finishes: its further loads are counted after it,
+ * and a page opened counts as at least one visit.
  */
 import type { BrowserSession } from "../browser/index.js";
 import { XbotError } from "../errors.js";
@@ -35,11 +37,22 @@ export async function assertVisitBudget(ctx: JobContext): Promise<void> {
   if (used >= cap) throw new XbotError("budget_exhausted", "visits budget", { details: { resource: "x_visits", used, cap } });
 }
 
+/** Reserves one page's visit against today's cap, atomically; throws `budget_exhausted` at the cap. */
+async function reserveVisit(ctx: JobContext): Promise<void> {
+  const cap = ctx.config.XBOT_X_VISITS_PER_DAY;
+  const r = await ctx.state.reserveCounter(visitsTotalCounter(ctx.clock.now()), 1, cap, COUNTER_WINDOW_MS);
+  if (!r.granted) throw new XbotError("budget_exhausted", "visits budget", { details: { resource: "x_visits", used: r.total, cap } });
+}
+
+/** Counts a finished page: `loads` (at least the one reserved) for its job, the loads past the reserved one in the total. */
 async function record(ctx: JobContext, loads: number): Promise<void> {
-  if (loads <= 0) return;
   const now = ctx.clock.now();
+  const counted = Math.max(loads, 1);
   try {
-    await Promise.all([ctx.state.incrementCounter(visitsCounter(now, ctx.job), loads, COUNTER_WINDOW_MS), ctx.state.incrementCounter(visitsTotalCounter(now), loads, COUNTER_WINDOW_MS)]);
+    await Promise.all([
+      ctx.state.incrementCounter(visitsCounter(now, ctx.job), counted, COUNTER_WINDOW_MS),
+      counted > 1 ? ctx.state.incrementCounter(visitsTotalCounter(now), counted - 1, COUNTER_WINDOW_MS) : Promise.resolve(0),
+    ]);
   } catch (error) {
     ctx.log.warn("x visits could not be counted", { loads, error: error instanceof XbotError ? error.toJSON() : String(error) });
   }
@@ -48,7 +61,7 @@ async function record(ctx: JobContext, loads: number): Promise<void> {
 /** The run's browser with every page checked against the budget and its loads counted. */
 export function countedBrowser(ctx: JobContext, browser: BrowserSession): BrowserSession {
   const withPage: BrowserSession["withPage"] = async (operation, fn, options) => {
-    await assertVisitBudget(ctx);
+    await reserveVisit(ctx);
     return browser.withPage(operation, async (page) => {
       let loads = 0;
       const onLoad = () => { loads++; };

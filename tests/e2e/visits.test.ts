@@ -15,6 +15,10 @@ import { visitsCounter, visitsTotalCounter } from "../../lib/state/keys.js";
 import { botRuntime, NO_CAPS, sandboxOpener, TestClock } from "../support/bot.js";
 import { services } from "../support/env.js";
 import { TEST_SECRETS } from "../support/runtime.js";
+import { countedBrowser } from "../../lib/jobs/visits.js";
+import { silentLogger } from "../../lib/log.js";
+import type { XbotError } from "../../lib/errors.js";
+import type { JobContext } from "../../lib/runtime/context.js";
 
 let sandbox: Sandbox;
 beforeAll(async () => { sandbox = await createSandbox(); });
@@ -47,6 +51,25 @@ describe.skipIf(!services().postgres)("the visit budget on the sandbox", () => {
     // A new UTC day starts a new budget.
     clock.advance(24 * 3_600_000);
     expect((await runJob(deps, { job: "reconcile", trigger: "cron" })).status).toBe("ok");
+  }, 180_000);
+
+  it.each(["redis", "postgres"] as const)("on %s, concurrent pages cannot pass the cap together: each reserves its visit atomically", async (store) => {
+    const clock = new TestClock();
+    const rt = await botRuntime(store, sandbox, { jobs: [post], clock, env: { XBOT_X_VISITS_PER_DAY: "4" } });
+    const deps = await rt.factory();
+    const ctx = { state: deps.clients.state, clock, config: deps.config, job: "metrics", log: silentLogger } as unknown as JobContext;
+    const browser = await sandboxOpener(sandbox)({ log: silentLogger, signal: new AbortController().signal });
+    try {
+      const counted = countedBrowser(ctx, browser);
+      const pages = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => counted.withPage(`visit-${i}`, async (page) => { await page.goto(`${sandbox.url}/${sandbox.user}`); })));
+      const refused = pages.filter((p) => p.status === "rejected").map((p) => (p as PromiseRejectedResult).reason as XbotError);
+      expect(pages.filter((p) => p.status === "fulfilled")).toHaveLength(4);
+      expect(refused.map((e) => [e.code, e.message])).toEqual(Array.from({ length: 4 }, () => ["budget_exhausted", "visits budget"]));
+      expect(await deps.clients.state.readCounter(visitsTotalCounter(clock.now()))).toBe(4);
+      expect(await deps.clients.state.readCounter(visitsCounter(clock.now(), "metrics"))).toBe(4);
+    } finally {
+      await browser.close();
+    }
   }, 180_000);
 
   it("reconcile opens X only for attempts past their lease or a due ghost scan; replies read mentions only in active hours, on a slower cadence", async () => {
