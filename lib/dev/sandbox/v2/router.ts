@@ -59,7 +59,7 @@ export async function handleV2(ctx: SandboxCtx, req: IncomingMessage, res: Serve
     return sendV2(res, answer.status, answer.body, limit);
   }
   if (!route) return sendV2(res, 404, problem(404, "Not Found", `no such endpoint: ${req.method} ${url.pathname}`), limit);
-  if (!bearerValid(ctx.oauth2, req) && oauth1Problem(req, url, ctx.apiKeys) !== null) return sendV2(res, 401, UNAUTHORIZED, limit);
+  if (!bearerValid(ctx.oauth2, req) && (ctx.apiRevoked || oauth1Problem(req, url, ctx.apiKeys) !== null)) return sendV2(res, 401, UNAUTHORIZED, limit);
   if (limit.remaining < 0) return sendV2(res, 429, problem(429, "Too Many Requests", "Too Many Requests"), limit);
   if (req.method === "POST" && ctx.apiAccessLevel === "read") return sendV2(res, 403, READ_ONLY, limit);
   const answer = await route.run();

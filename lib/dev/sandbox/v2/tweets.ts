@@ -96,7 +96,12 @@ export function userTweets(ctx: SandboxCtx, id: string, url: URL): V2Answer {
   return { status: 200, body: page.length > 0 ? { data: page.map((p) => tweetV2(ctx, p)), meta } : { meta } };
 }
 
-/** `GET /2/tweets?ids=a,b` (at most 100): found posts in `data`, the others in `errors`. */
+/**
+ * `GET /2/tweets?ids=a,b` (at most 100): found posts in `data`, the others as partial errors
+ * in `errors` (`resource_id`, `title: "Not Found Error"`, `type` resource-not-found), the
+ * shape of the public spec (docs.x.com/x-api/posts/post-lookup-by-post-ids; twitter-api-v2's
+ * `TweetV2LookupResult` and `InlineErrorV2`).
+ */
 export function lookupTweets(ctx: SandboxCtx, url: URL): V2Answer {
   const ids = (url.searchParams.get("ids") ?? "").split(",").filter(Boolean);
   if (ids.length === 0 || ids.length > 100) return { status: 400, body: problem(400, "Invalid Request", "The `ids` query parameter must hold 1 to 100 ids.") };
