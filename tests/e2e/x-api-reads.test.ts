@@ -5,7 +5,8 @@
  * calls (the sandbox's own count), deleted posts reported as such without breaking the batch,
  * the follower count stored, mentions as reply candidates, spend recorded per operation, a
  * budget refusal that skips the read with its reason, and the `users/me` lookup cached across
- * runs in the state store and dropped after a 401. No browser is launched and no visit counted.
+ * runs in the state store and dropped after a 401. No browser is launched and no visit counted;
+ * under `hybrid` the same reads stay on the browser.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createSandbox, type Sandbox } from "../../lib/dev/sandbox/index.js";
@@ -111,6 +112,15 @@ describe.skipIf(!services().postgres || !services().redis).each(["redis", "postg
     expect(s.byOp.followers).toMatchObject({ calls: 1 });
     expect(s.byOp.followers!.usd).toBeCloseTo(0.01, 6);
     expect(opener.opened).toBe(0);
+  }, 120_000);
+
+  it("hybrid keeps the reads on the browser: followers from the profile page, no API call, the page load counted as a visit", async () => {
+    sandbox.seed({ followers: 2468 });
+    const { deps, opener, run } = await setup(store, { XBOT_X_TRANSPORT: "hybrid" });
+    expect(await run("followers")).toMatchObject({ status: "ok", summary: { followers: 2468, source: "graphql", exact: true } });
+    expect(sandbox.apiCalls()).toHaveLength(0);
+    expect(opener.opened).toBe(1);
+    expect((await visitCounts(deps.clients.state, ["followers"], 100, Date.now())).byJob.followers).toBeGreaterThan(0);
   }, 120_000);
 
   it("mentions become reply candidates; users/me is looked up once across two runs, dropped after a 401, looked up again after", async () => {
