@@ -37,7 +37,7 @@ function dueJobs(offset: number): string[] {
   ];
 }
 
-interface DayResult { posts: number; pages: number; graphql: number; api: number; usd: number; byOp: Record<string, number>; browsers: number; wallMs: number }
+interface DayResult { visitSkips: number; visitSkipsByJob: string; posts: number; pages: number; graphql: number; api: number; usd: number; byOp: Record<string, number>; browsers: number; wallMs: number }
 
 async function simulate(services: BenchServices, sandbox: Sandbox, transport: "browser" | "api"): Promise<DayResult> {
   sandbox.reset();
@@ -57,10 +57,14 @@ async function simulate(services: BenchServices, sandbox: Sandbox, transport: "b
     return openBrowser({ provider: sparticuzProvider(), storageState: sandbox.storageState(), logger: log });
   } });
   for (let i = 0; i < 40; i++) await enqueue(sql, { accountId: "default", kind: "single", tweets: [`simulated day ${transport} post ${i} ${start}`], source: "manual", dueAt: new Date(start - 1000) });
+  const refusedBy: Record<string, number> = {};
   const wall = performance.now();
   for (offset = 0; offset < DAY_MS; offset += TICK_MS) {
     sandbox.setNow(clock.now());
-    for (const job of dueJobs(offset)) await runJob(deps, { job, trigger: "cron" });
+    for (const job of dueJobs(offset)) {
+      const r = await runJob(deps, { job, trigger: "cron" });
+      if (r.status === "skipped" && r.reason === "visits budget") refusedBy[job] = (refusedBy[job] ?? 0) + 1;
+    }
   }
   const wallMs = performance.now() - wall;
   const days = [start, start + DAY_MS];
@@ -74,7 +78,9 @@ async function simulate(services: BenchServices, sandbox: Sandbox, transport: "b
   const posts = sandbox.posts().filter((p) => p.author === sandbox.user && p.text.startsWith("simulated day")).length;
   const counts = sandbox.requestCounts();
   sandbox.setNow(null);
-  return { posts, pages: counts.page, graphql: counts.graphql, api: counts.api, usd, byOp, browsers, wallMs };
+  const visitSkips = Object.values(refusedBy).reduce((a, b) => a + b, 0);
+  const visitSkipsByJob = Object.entries(refusedBy).map(([j, n]) => `${j} ${n}`).join(", ") || "none";
+  return { visitSkips, visitSkipsByJob, posts, pages: counts.page, graphql: counts.graphql, api: counts.api, usd, byOp, browsers, wallMs };
 }
 
 /** Runs the benchmark and returns its markdown section. */
@@ -95,6 +101,8 @@ export async function benchXTransports(services: BenchServices): Promise<string>
         row("GraphQL calls", (r) => r.graphql),
         row("X API v2 calls", (r) => r.api),
         row("Chromium launches", (r) => r.browsers),
+        row("runs skipped by the visit budget (XBOT_X_VISITS_PER_DAY=60)", (r) => r.visitSkips),
+        row("… by job", (r) => r.visitSkipsByJob),
         row("estimated X API dollars", (r) => round(r.usd)),
         row("… of which posts (POST /2/tweets)", (r) => round(r.byOp.post ?? 0)),
         row("… of which owned timeline reads (reconcile)", (r) => round(r.byOp.timeline ?? 0)),
