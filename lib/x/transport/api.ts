@@ -11,6 +11,7 @@ import type { TweetV2 } from "twitter-api-v2";
 import { XbotError } from "../../errors.js";
 import type { PostOptions, PostResult, TimelineRead } from "../types.js";
 import { v2Client, type ApiIdentity, type ApiMeter, type ApiTransportOptions } from "./api-client.js";
+import { identityOf } from "./api-identity.js";
 import { apiFollowers, apiMentions, apiMetricsFor, type ReadDeps } from "./api-reads.js";
 import { apiError } from "./api-errors.js";
 import { ownTimeline, TWEET_FIELDS, tweetOf } from "./api-read.js";
@@ -45,20 +46,7 @@ function refuseMedia(media: readonly (readonly unknown[])[]): void {
 export function apiTransport(o: ApiTransportOptions): XTransport {
   const { v2, req } = v2Client(o);
   const meter = o.meter ?? FREE;
-  const identity = o.identity;
-  let me: Promise<ApiIdentity> | null = null;
-  /** Who we are: the cached identity of these keys when there is one, else one `GET /2/users/me` (cached for the next runs). */
-  async function lookupMe(): Promise<ApiIdentity> {
-    const cached = await identity?.read().catch(() => null);
-    if (cached) return cached;
-    const fresh = await call("me", false, async () => (await v2.get<{ data: ApiIdentity }>("users/me", {}, req)).data, 1, undefined, 1);
-    await identity?.write({ id: fresh.id, username: fresh.username }).catch(() => {});
-    return fresh;
-  }
-  const whoAmI = () => (me ??= lookupMe().catch((e: unknown) => {
-    me = null;
-    throw e;
-  }));
+  const { whoAmI, forget } = identityOf(o.identity, async () => (await call("me", false, () => v2.get<{ data: ApiIdentity }>("users/me", {}, req), 1, undefined, 1)).data);
 
   /** One metered call: reserved first (a write is reserved by the caller, `reserved` given), settled after. */
   async function call<T>(op: ApiOp, write: boolean, run: () => Promise<T>, resources: number | ((r: T) => number), reserved?: number, most = PAGE): Promise<T> {
@@ -70,17 +58,11 @@ export function apiTransport(o: ApiTransportOptions): XTransport {
       const e = apiError(error, op, write);
       // A write X may have taken stays paid; anything X refused is returned.
       await meter.settle(op, write && e.details?.posted !== false ? 1 : 0, held);
-      if (e.code === "session_expired") await forget();
+      if (e.code === "session_expired") await forget(); // X refused the keys: the id they named is not trusted again
       throw e;
     }
     await meter.settle(op, typeof resources === "number" ? resources : resources(result), held);
     return result;
-  }
-
-  /** Drops the cached identity: X refused these keys (401/403), so the id they named is not trusted again. */
-  async function forget(): Promise<void> {
-    me = null;
-    await identity?.drop().catch(() => {});
   }
 
   const reads: ReadDeps = { v2, req, whoAmI, read: (op, run, resources, most) => call(op, false, run, resources, undefined, most) };
