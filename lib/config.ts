@@ -12,7 +12,7 @@ import { RESOURCE_TYPES } from "./browser/request-blocking.js";
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 const int = (min: number, max: number) => z.coerce.number({ error: `must be a whole number from ${min} to ${max}` }).int().min(min).max(max);
 /** The priced operations of the X API transport (lib/x/transport/prices.ts holds the rate card). */
-export const X_API_OPS = ["post", "post_url", "timeline", "lookup", "me"] as const;
+export const X_API_OPS = ["post", "post_url", "timeline", "lookup", "me", "metrics", "followers", "mentions"] as const;
 const pricesSchema = z.strictObject(Object.fromEntries(X_API_OPS.map((op) => [op, z.number().min(0).max(100).optional()])) as Record<(typeof X_API_OPS)[number], z.ZodOptional<z.ZodNumber>>);
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });

@@ -1,12 +1,12 @@
 /**
- * followers: reads our follower count from the profile and records a snapshot, which
- * lib/db/followers.ts attributes to posts (2 h / 24 h / 48 h deltas) for the learn job.
- * Shadow mode never touches X.
+ * followers: reads our follower count through the read transport (our profile on the
+ * browser; `GET /2/users/me` public_metrics on the API, one priced user read) and records a
+ * snapshot, which lib/db/followers.ts attributes to posts (2 h / 24 h / 48 h deltas) for the
+ * learn job. Shadow mode never touches X.
  */
 import { insertFollowerSnapshot, latestFollowers } from "../db/followers.js";
 import { defineJob } from "../runtime/job.js";
 import { JOB_SPECS } from "./specs.js";
-import { readFollowers } from "../x/index.js";
 import { xAccess } from "./x-access.js";
 
 /** The followers job. */
@@ -17,8 +17,7 @@ export const followers = defineJob({
     const accountId = ctx.config.XBOT_ACCOUNT_ID;
     const access = await xAccess(ctx);
     const { site } = access;
-    const browser = await access.browser();
-    const read = await browser.withPage("followers", (page) => readFollowers(page, site, site.user), { signal: ctx.signal });
+    const read = await access.reads.use("followers", (x) => x.followers(), { signal: ctx.signal });
     const count = read.followers;
     if (!read.exact) return { user: site.user, skipped: "X shows the follower count only abbreviated: no snapshot taken", shown: count, source: read.source };
     const takenAt = new Date(ctx.clock.now());

@@ -1,6 +1,7 @@
 /**
  * replies: finds candidates (mentions; curated accounts only when configured), picks the
- * best one the caps allow, writes a reply grounded in the target's text with the LLM, runs
+ * best one the caps allow (mentions through the read transport: the notifications page, or
+ * the API's owned read `GET /2/users/:id/mentions`), writes a reply grounded in the target's text with the LLM, runs
  * the gates, and posts it with the same exactly-once protocol as posts. Without an LLM
  * it collects candidates but does not reply (canned replies would be spam). It runs only inside
  * XBOT_REPLY_HOURS and reads mentions on a slower, jittered cadence (pollDue), to keep
@@ -21,7 +22,7 @@ import { defineJob, type JobDefinition, type JobSummary } from "../runtime/job.j
 import { JOB_SPECS } from "./specs.js";
 import type { JobContext } from "../runtime/context.js";
 import { toXbotError } from "../errors.js";
-import { mentions, recentTimeline, type TimelineTweet } from "../x/index.js";
+import { recentTimeline, type TimelineTweet } from "../x/index.js";
 import { loadPlanContent } from "./planning/content.js";
 import { modelIdOf, recordSpend, spentTodayUsd } from "./planning/llm-access.js";
 import { xAccess, type XAccess } from "./x-access.js";
@@ -43,7 +44,7 @@ async function curatedTweets(ctx: JobContext, access: XAccess, account: string):
 }
 
 async function discover(ctx: JobContext, access: XAccess): Promise<number> {
-  const read = await (await access.browser()).withPage("replies:mentions", (p) => mentions(p, access.site, 20));
+  const read = await access.reads.use("replies:mentions", (x) => x.mentions({ max: 20 }), { signal: ctx.signal });
   const found: FoundTweet[] = read.tweets.map((m) => ({ ...m, source: "mention" as const }));
   for (const account of (ctx.config.XBOT_REPLY_ACCOUNTS ?? "").split(",").filter(Boolean).slice(0, 5)) {
     const tweets = await curatedTweets(ctx, access, account);

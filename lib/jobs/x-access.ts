@@ -10,6 +10,7 @@ import { isRealX, xBaseUrlOf } from "../runtime/mode.js";
 import type { XSite } from "../x/index.js";
 import { apiTransport } from "../x/transport/api.js";
 import { xApiMeter } from "./x-budget.js";
+import { identityCache, keysFingerprint } from "./x-identity.js";
 import { browserTransport } from "../x/transport/browser.js";
 import type { XTransport } from "../x/transport/port.js";
 import { assertVisitBudget, countedBrowser } from "./visits.js";
@@ -19,7 +20,14 @@ export interface XAccess {
   readonly site: XSite;
   /** Posting and reconciliation go through this port (XBOT_X_TRANSPORT). */
   readonly x: XTransport;
-  /** The run's browser, for the reads only the browser does (metrics, followers, mentions). */
+  /**
+   * Reads of our metrics, followers and mentions go through this port: the API under
+   * `api`, the browser under `browser` and `hybrid` (hybrid posts through the API and reads
+   * through the browser). API reads are priced and drawn from the daily dollar budget; they
+   * load no page, so they never count against the visit budget.
+   */
+  readonly reads: XTransport;
+  /** The run's browser, for the reads only the browser does (curated accounts' timelines). */
   browser(): Promise<BrowserSession>;
 }
 
@@ -46,12 +54,13 @@ export function xApiBaseUrl(ctx: JobContext): string {
   return isRealX(site) ? "https://api.x.com" : site;
 }
 
-/** The transport posting goes through: the API for `api` and `hybrid` (hybrid reads metrics etc. through the browser). */
+/** The transport posting goes through: the API for `api` and `hybrid` (hybrid reads metrics, followers and mentions through the browser). */
 function transportOf(ctx: JobContext, site: XSite, browser: () => Promise<BrowserSession>): XTransport {
   const c = ctx.config;
   if (c.XBOT_X_TRANSPORT === "browser" || !c.X_API_KEY || !c.X_API_SECRET || !c.X_ACCESS_TOKEN || !c.X_ACCESS_SECRET) return browserTransport(site, browser);
   const keys = { appKey: c.X_API_KEY, appSecret: c.X_API_SECRET, accessToken: c.X_ACCESS_TOKEN, accessSecret: c.X_ACCESS_SECRET };
-  return apiTransport({ baseUrl: xApiBaseUrl(ctx), ...keys, meter: xApiMeter(ctx), ...(c.XBOT_X_API_TIMEOUT_MS ? { timeoutMs: c.XBOT_X_API_TIMEOUT_MS } : {}) });
+  const identity = identityCache(ctx, keysFingerprint(keys.appKey, keys.accessToken));
+  return apiTransport({ baseUrl: xApiBaseUrl(ctx), ...keys, meter: xApiMeter(ctx), identity, ...(c.XBOT_X_API_TIMEOUT_MS ? { timeoutMs: c.XBOT_X_API_TIMEOUT_MS } : {}) });
 }
 
 /**
@@ -64,6 +73,7 @@ export async function xAccess(ctx: JobContext): Promise<XAccess> {
   let counted: Promise<BrowserSession> | null = null;
   const browser = () => (counted ??= ctx.browser().then((b) => countedBrowser(ctx, b)));
   const x = transportOf(ctx, site, browser);
+  const reads = x.kind === "api" && ctx.config.XBOT_X_TRANSPORT === "api" ? x : browserTransport(site, browser);
   if (x.kind === "browser") await assertVisitBudget(ctx);
-  return { site, x, browser };
+  return { site, x, reads, browser };
 }

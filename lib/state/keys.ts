@@ -13,6 +13,7 @@ export interface StateKeys {
   heartbeat(job: string): string;
   counter(name: string): string;
   once(id: string): string;
+  value(name: string): string;
   /** Prefix under which all breakers live (for listing). */
   readonly breakerPrefix: string;
   /** Prefix under which all heartbeats live (for listing). */
@@ -46,6 +47,11 @@ export const GHOST_SCAN_ONCE = "ghost-scan";
 /** Once-key name of the replies job's mention poll, one per account and period (jobs/cadence.ts). */
 export const REPLIES_POLL_ONCE = "replies-poll";
 
+/** Value name of the X API's authenticated user for a token fingerprint (`xapi-me:<fp>`). */
+export function xApiMeValue(fingerprint: string): string {
+  return `xapi-me:${part(fingerprint)}`;
+}
+
 /** The once-only id of a QStash token (its signed `jti`), passed to `claimOnce`. */
 export function tokenOnceId(jti: string): string {
   return `qstash-jti:${part(jti)}`;
@@ -63,6 +69,7 @@ export function stateKeys(prefix: string): StateKeys {
     heartbeat: (job) => `${p}:hb:${part(job)}`,
     counter: (name) => `${p}:counter:${part(name)}`,
     once: (id) => `${p}:once:${part(id)}`,
+    value: (name) => `${p}:value:${part(name)}`,
     breakerPrefix: `${p}:breaker:`,
     heartbeatPrefix: `${p}:hb:`,
     breakerHash: `${p}:breakers`,

@@ -108,6 +108,20 @@ export class PostgresStateStore implements StateStore {
     return Number(rows[0]?.n ?? 0);
   }
 
+  async putValue(key: string, value: unknown, ttlMs: number): Promise<void> {
+    const text = "INSERT INTO xbot_kv (key, value, expires_at) VALUES ($1, $2::jsonb, xbot_expiry($3)) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at";
+    await this.sql.query(text, [this.keys.value(key), JSON.stringify(value), ttlMs]);
+  }
+
+  async readValue<T>(key: string): Promise<T | null> {
+    const rows = await this.sql.query<{ value: T }>(`SELECT value FROM xbot_kv WHERE key = $1 AND ${LIVE}`, [this.keys.value(key)]);
+    return rows[0]?.value ?? null;
+  }
+
+  async deleteValue(key: string): Promise<void> {
+    await this.sql.query("DELETE FROM xbot_kv WHERE key = $1", [this.keys.value(key)]);
+  }
+
   async claimOnce(key: string, ttlMs: number): Promise<boolean> {
     return this.scalar<boolean>("SELECT xbot_try_once($1, 'once', $2) AS v", [this.keys.once(key), ttlMs]);
   }

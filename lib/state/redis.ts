@@ -138,6 +138,21 @@ export class RedisStateStore implements StateStore {
     return this.call(async () => Number((await this.redis.get<string>(this.keys.counter(key))) ?? 0));
   }
 
+  putValue(key: string, value: unknown, ttlMs: number): Promise<void> {
+    return this.call(async () => void (await this.redis.set(this.keys.value(key), JSON.stringify(value), { px: ttlMs })));
+  }
+
+  readValue<T>(key: string): Promise<T | null> {
+    return this.call(async () => {
+      const raw = await this.redis.get<string>(this.keys.value(key));
+      return raw === null || raw === undefined ? null : (JSON.parse(raw) as T);
+    });
+  }
+
+  deleteValue(key: string): Promise<void> {
+    return this.call(async () => void (await this.redis.del(this.keys.value(key))));
+  }
+
   claimOnce(key: string, ttlMs: number): Promise<boolean> {
     return this.call(async () => (await this.redis.set(this.keys.once(key), "1", { nx: true, px: ttlMs })) === "OK");
   }

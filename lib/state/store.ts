@@ -148,6 +148,13 @@ export interface StateStore {
   /** Reads a windowed counter (0 when absent or expired). */
   readCounter(key: string): Promise<number>;
 
+  /** Stores a JSON value under `key` for `ttlMs` (replacing any). */
+  putValue(key: string, value: unknown, ttlMs: number): Promise<void>;
+  /** The live JSON value under `key`, or null when absent or expired. */
+  readValue<T>(key: string): Promise<T | null>;
+  /** Removes the value under `key` (no-op when absent). */
+  deleteValue(key: string): Promise<void>;
+
   /** Set-if-absent with TTL. True the first time a key is seen within its TTL. */
   claimOnce(key: string, ttlMs: number): Promise<boolean>;
 

@@ -161,6 +161,20 @@ describe.each(storeTargets())("StateStore contract: $name", (target) => {
       expect(await s.claimOnce("msg-1", 300)).toBe(true);
     });
 
+    it("values are stored, replaced, read back, deleted, and expire after their TTL", async () => {
+      const s = await store();
+      expect(await s.readValue("me")).toBeNull();
+      await s.putValue("me", { id: "1", username: "a" }, 60_000);
+      await s.putValue("me", { id: "2", username: "b" }, 60_000);
+      expect(await s.readValue("me")).toEqual({ id: "2", username: "b" });
+      await s.deleteValue("me");
+      expect(await s.readValue("me")).toBeNull();
+      await s.putValue("short", { n: 1 }, 200);
+      expect(await s.readValue("short")).toEqual({ n: 1 });
+      await sleep(350);
+      expect(await s.readValue("short")).toBeNull();
+    });
+
     it("heartbeats are written and read back, and expire", async () => {
       const s = await store();
       await s.setHeartbeat("plan", { at: 1, lastSuccessAt: 1, status: "ok" }, 60_000);

@@ -26,6 +26,8 @@ export interface SandboxCtx {
   held: Set<ServerResponse>;
   /** The OAuth 1.0a keys the v2 endpoints accept (issued per sandbox, like the session). */
   apiKeys: ApiKeys;
+  /** The issued token was revoked: OAuth 1.0a calls answer 401 (cleared by reset). */
+  apiRevoked: boolean;
   /** The app permission the v2 endpoints report in `x-access-level` ("read": writes are refused). */
   apiAccessLevel: "read" | "read-write";
   /** OAuth 2.0 user tokens (rotating refresh token). */

@@ -92,6 +92,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     apiKeys: options.apiKeys ?? randomApiKeys(),
     apiAccessLevel: options.apiAccessLevel ?? "read-write",
     apiCalls: [],
+    apiRevoked: false,
     apiWindows: new Map(),
     requestCounts: { page: 0, graphql: 0, api: 0 },
     oauth2: newOAuth2State(),
@@ -118,11 +119,15 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     seed: (input) => applySeed(state, input),
     apiKeys: ctx.apiKeys,
     apiCalls: () => ctx.apiCalls.map((c) => ({ ...c })),
+    revokeApiToken: (revoked) => {
+      ctx.apiRevoked = revoked;
+    },
     requestCounts: () => ({ ...ctx.requestCounts }),
     oauth2: () => ({ clientId: ctx.oauth2.clientId, refreshToken: ctx.oauth2.refreshToken, refreshes: ctx.oauth2.refreshes }),
     reset: () => {
       resetState(state);
       ctx.apiCalls.length = 0;
+      ctx.apiRevoked = false;
       ctx.requestCounts = { page: 0, graphql: 0, api: 0 };
       ctx.apiWindows.clear();
     },

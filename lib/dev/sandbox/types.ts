@@ -271,6 +271,8 @@ export interface Sandbox {
   apiKeys: import("./v2/oauth1.js").ApiKeys;
   /** Every v2 call received since the last reset, in order, with the status answered (0: not answered). */
   apiCalls(): import("./v2/router.js").ApiCallRecord[];
+  /** Revokes (true) or restores (false) the issued OAuth 1.0a token: while revoked every v2 call signed with it answers 401. */
+  revokeApiToken(revoked: boolean): void;
   /** The OAuth 2.0 app's client id, the one live refresh token, and how many refreshes were granted. */
   oauth2(): { clientId: string; refreshToken: string; refreshes: number };
   /** Requests since the last reset that X would count: HTML page loads, GraphQL calls, v2 API calls. */

@@ -16,6 +16,24 @@ export interface ApiTransportOptions {
   readonly timeoutMs?: number;
   /** Prices and budgets every call (default: free and unlimited). */
   readonly meter?: ApiMeter;
+  /** Keeps who the keys act as across runs (default: looked up once per transport). */
+  readonly identity?: ApiIdentityCache;
+}
+
+/** The authenticated user of the keys. */
+export interface ApiIdentity {
+  readonly id: string;
+  readonly username: string;
+}
+
+/**
+ * Where the identity of the keys is kept between runs (`GET /2/users/me` is a paid user
+ * lookup). `drop` is called when X refuses the keys (401/403), so a stale id is not reused.
+ */
+export interface ApiIdentityCache {
+  read(): Promise<ApiIdentity | null>;
+  write(identity: ApiIdentity): Promise<void>;
+  drop(): Promise<void>;
 }
 
 /**

@@ -19,7 +19,8 @@ interface TimelinePage {
   meta?: { next_token?: string; result_count?: number };
 }
 
-function metricsOf(t: TweetV2): TweetMetrics | null {
+/** The counters of a v2 tweet (`public_metrics`), or null when it carries none. */
+export function metricsOf(t: TweetV2): TweetMetrics | null {
   const m = t.public_metrics;
   if (!m) return null;
   const bookmarks = m.bookmark_count ?? null;

@@ -3,18 +3,22 @@
  * Posting is `POST /2/tweets` (threads are reply chains); the new id comes back in the
  * answer. `onClicked` fires as the request leaves: from then on, no answer (a timeout, a
  * reset, a 5xx) is an unknown outcome (`details.posted: "unknown"`) that only reconciliation
- * through the owned timeline resolves; nothing is retried blindly. Reads are owned reads.
+ * through the owned timeline resolves; nothing is retried blindly. Reads prefer owned reads
+ * (timeline, mentions) and batch ids (metrics, 100 a call; api-reads.ts); every call is metered.
+ * Who we are (`GET /2/users/me`) is looked up once and kept in `identity` across runs.
  */
 import type { TweetV2 } from "twitter-api-v2";
 import { XbotError } from "../../errors.js";
 import type { PostOptions, PostResult, TimelineRead } from "../types.js";
-import { v2Client, type ApiMeter, type ApiTransportOptions } from "./api-client.js";
+import { v2Client, type ApiIdentity, type ApiMeter, type ApiTransportOptions } from "./api-client.js";
+import { identityOf } from "./api-identity.js";
+import { apiFollowers, apiMentions, apiMetricsFor, type ReadDeps } from "./api-reads.js";
 import { apiError } from "./api-errors.js";
 import { ownTimeline, TWEET_FIELDS, tweetOf } from "./api-read.js";
 import type { XOps, XTransport } from "./port.js";
 import { hasUrl, type ApiOp } from "./prices.js";
 
-export { apiAccess, type ApiMeter, type ApiTransportOptions } from "./api-client.js";
+export { apiAccess, type ApiIdentity, type ApiIdentityCache, type ApiMeter, type ApiTransportOptions } from "./api-client.js";
 
 /** The priced operation of a post: X charges a post with a URL many times a plain one. */
 function postOp(text: string): ApiOp {
@@ -42,11 +46,7 @@ function refuseMedia(media: readonly (readonly unknown[])[]): void {
 export function apiTransport(o: ApiTransportOptions): XTransport {
   const { v2, req } = v2Client(o);
   const meter = o.meter ?? FREE;
-  let me: Promise<{ id: string; username: string }> | null = null;
-  const whoAmI = () => (me ??= call("me", false, async () => (await v2.get<{ data: { id: string; username: string } }>("users/me", {}, req)).data, 1, undefined, 1).catch((e: unknown) => {
-    me = null;
-    throw e;
-  }));
+  const { whoAmI, forget } = identityOf(o.identity, async () => (await call("me", false, () => v2.get<{ data: ApiIdentity }>("users/me", {}, req), 1, undefined, 1)).data);
 
   /** One metered call: reserved first (a write is reserved by the caller, `reserved` given), settled after. */
   async function call<T>(op: ApiOp, write: boolean, run: () => Promise<T>, resources: number | ((r: T) => number), reserved?: number, most = PAGE): Promise<T> {
@@ -58,11 +58,14 @@ export function apiTransport(o: ApiTransportOptions): XTransport {
       const e = apiError(error, op, write);
       // A write X may have taken stays paid; anything X refused is returned.
       await meter.settle(op, write && e.details?.posted !== false ? 1 : 0, held);
+      if (e.code === "session_expired") await forget(); // X refused the keys: the id they named is not trusted again
       throw e;
     }
     await meter.settle(op, typeof resources === "number" ? resources : resources(result), held);
     return result;
   }
+
+  const reads: ReadDeps = { v2, req, whoAmI, read: (op, run, resources, most) => call(op, false, run, resources, undefined, most) };
 
   async function create(text: string, replyTo: string | undefined, reserved: number, quoteOf?: string): Promise<string> {
     const body = { text, ...(replyTo ? { reply: { in_reply_to_tweet_id: replyTo } } : {}), ...(quoteOf ? { quote_tweet_id: quoteOf } : {}) };
@@ -151,6 +154,9 @@ export function apiTransport(o: ApiTransportOptions): XTransport {
       return (await ownRead(self, opts)).read;
     },
     conversation,
+    metricsFor: (ids) => apiMetricsFor(reads, ids),
+    followers: () => apiFollowers(reads),
+    mentions: (opts) => apiMentions(reads, opts),
     async checkSession() {
       return { loggedIn: true, user: (await whoAmI()).username };
     },

@@ -2,9 +2,12 @@
 import type { BrowserSession } from "../../browser/index.js";
 import { postQuote, postSingle, postThread, reply } from "../post.js";
 import { conversation } from "../read/conversation.js";
+import { readFollowers } from "../read/followers.js";
+import { mentions } from "../read/mentions.js";
 import { recentTimeline } from "../read/timeline.js";
 import { checkSession } from "../session-check.js";
 import type { XSite } from "../types.js";
+import { browserMetricsFor } from "./browser-reads.js";
 import type { XOps, XTransport } from "./port.js";
 
 type Page = import("playwright-core").Page;
@@ -17,6 +20,9 @@ function pageOps(page: Page, site: XSite): XOps {
     postQuote: (tweetId, text, opts, media) => postQuote(page, site, tweetId, text, opts, media),
     recentTimeline: (user, opts) => recentTimeline(page, site, user, opts),
     conversation: (tweetId) => conversation(page, site, tweetId),
+    metricsFor: (ids) => browserMetricsFor(page, site, ids),
+    followers: () => readFollowers(page, site, site.user),
+    mentions: (opts) => mentions(page, site, opts.max),
     checkSession: () => checkSession(page, site),
   };
 }

@@ -23,6 +23,12 @@ export const DEFAULT_PRICES: Readonly<Record<ApiOp, number>> = Object.freeze({
   timeline: 0.001,
   lookup: 0.005,
   me: 0.01,
+  /** Counters of many posts, `GET /2/tweets?ids=` (Posts: Read, per post returned). */
+  metrics: 0.005,
+  /** Our follower count, `GET /2/users/me?user.fields=public_metrics` (User: Read). */
+  followers: 0.01,
+  /** Our mentions, `GET /2/users/:id/mentions` (an owned read, per post returned). */
+  mentions: 0.001,
 });
 
 /** Whether an op is priced per request (writes) rather than per resource returned (reads). */

@@ -10,7 +10,7 @@ import { z } from "zod";
 import type { SandboxCtx } from "../context.js";
 import { readJson } from "../http.js";
 import { MAX_NOTE_WEIGHT, MAX_TWEET_WEIGHT, weightedLength } from "../length.js";
-import { metricsOf } from "../queries.js";
+import { followersOf, metricsOf } from "../queries.js";
 import type { StoredPost } from "../types.js";
 import { AUTOMATED, DUPLICATE, problem, REPLY_DELETED, UNAUTHORIZED } from "./problems.js";
 
@@ -31,10 +31,15 @@ function referencesOf(p: StoredPost): { type: string; id: string }[] {
   return [...(p.inReplyTo ? [{ type: "replied_to", id: p.inReplyTo }] : []), ...(p.quoteOf ? [{ type: "quoted", id: p.quoteOf }] : [])];
 }
 
+/** The v2 user id of `handle`: the sandbox user's own id, else a stable id made from the handle. */
+export function userIdOf(ctx: SandboxCtx, handle: string): string {
+  return handle.toLowerCase() === ctx.state.user.toLowerCase() ? ctx.userId : `9${[...handle].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1e9, 7)}`;
+}
+
 /** A post in v2's shape (the fields xbot asks for). */
-function tweetV2(ctx: SandboxCtx, p: StoredPost): Record<string, unknown> {
+export function tweetV2(ctx: SandboxCtx, p: StoredPost): Record<string, unknown> {
   const m = metricsOf(ctx.state, p);
-  const authorId = p.author.toLowerCase() === ctx.state.user.toLowerCase() ? ctx.userId : `9${[...p.author].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1e9, 7)}`;
+  const authorId = userIdOf(ctx, p.author);
   return {
     id: p.id, text: p.text, edit_history_tweet_ids: [p.id], created_at: new Date(p.createdAtMs).toISOString(), author_id: authorId,
     conversation_id: p.threadRootId,
@@ -91,7 +96,12 @@ export function userTweets(ctx: SandboxCtx, id: string, url: URL): V2Answer {
   return { status: 200, body: page.length > 0 ? { data: page.map((p) => tweetV2(ctx, p)), meta } : { meta } };
 }
 
-/** `GET /2/tweets?ids=a,b` (at most 100): found posts in `data`, the others in `errors`. */
+/**
+ * `GET /2/tweets?ids=a,b` (at most 100): found posts in `data`, the others as partial errors
+ * in `errors` (`resource_id`, `title: "Not Found Error"`, `type` resource-not-found), the
+ * shape of the public spec (docs.x.com/x-api/posts/post-lookup-by-post-ids; twitter-api-v2's
+ * `TweetV2LookupResult` and `InlineErrorV2`).
+ */
 export function lookupTweets(ctx: SandboxCtx, url: URL): V2Answer {
   const ids = (url.searchParams.get("ids") ?? "").split(",").filter(Boolean);
   if (ids.length === 0 || ids.length > 100) return { status: 400, body: problem(400, "Invalid Request", "The `ids` query parameter must hold 1 to 100 ids.") };
@@ -101,8 +111,12 @@ export function lookupTweets(ctx: SandboxCtx, url: URL): V2Answer {
   return { status: 200, body: { ...(found.length > 0 ? { data: found.map((p) => tweetV2(ctx, p)) } : {}), ...(errors.length > 0 ? { errors } : {}) } };
 }
 
-/** `GET /2/users/me`. */
-export function usersMe(ctx: SandboxCtx): V2Answer {
+/** `GET /2/users/me`; `user.fields=public_metrics` adds the user's counts (followers_count from the same source as the profile page). */
+export function usersMe(ctx: SandboxCtx, url: URL): V2Answer {
   const info = ctx.state.userInfo(ctx.state.user);
-  return { status: 200, body: { data: { id: ctx.userId, name: info?.name ?? ctx.state.user, username: ctx.state.user } } };
+  const fields = (url.searchParams.get("user.fields") ?? "").split(",");
+  const metrics = fields.includes("public_metrics")
+    ? { public_metrics: { followers_count: followersOf(ctx.state, ctx.state.user), following_count: info?.following ?? 0, tweet_count: [...ctx.state.posts.values()].filter((p) => !p.deleted && p.author.toLowerCase() === ctx.state.user.toLowerCase()).length, listed_count: 0 } }
+    : {};
+  return { status: 200, body: { data: { id: ctx.userId, name: info?.name ?? ctx.state.user, username: ctx.state.user, ...metrics } } };
 }
