@@ -2,12 +2,15 @@
  * followers: reads our follower count through the read transport (our profile on the
  * browser; `GET /2/users/me` public_metrics on the API, one priced user read) and records a
  * snapshot, which lib/db/followers.ts attributes to posts (2 h / 24 h / 48 h deltas) for the
- * learn job. Shadow mode never touches X.
+ * learn job. A scheduled run skips X while a snapshot is younger than 90 min: metrics and
+ * reconcile record the count their own profile visit showed (profile-followers.ts), so the
+ * jobs share one visit where they can. A manual run always reads. Shadow mode never touches X.
  */
 import { insertFollowerSnapshot, latestFollowers } from "../db/followers.js";
 import { defineJob } from "../runtime/job.js";
 import { JOB_SPECS } from "./specs.js";
 import { xAccess } from "./x-access.js";
+import { freshFollowers } from "./profile-followers.js";
 
 /** The followers job. */
 export const followers = defineJob({
@@ -15,6 +18,8 @@ export const followers = defineJob({
   async run(ctx) {
     if (ctx.mode === "shadow") return { skipped: "shadow mode never touches X" };
     const accountId = ctx.config.XBOT_ACCOUNT_ID;
+    const fresh = ctx.trigger === "manual" ? null : await freshFollowers(ctx);
+    if (fresh) return { followers: fresh.followers, xVisited: false, skipped: `a snapshot from ${Math.round((ctx.clock.now() - fresh.takenAt.getTime()) / 60_000)} min ago is fresh (another job's profile visit): no visit of our own` };
     const access = await xAccess(ctx);
     const { site } = access;
     const read = await access.reads.use("followers", (x) => x.followers(), { signal: ctx.signal });

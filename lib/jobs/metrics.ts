@@ -19,6 +19,7 @@ import { JOB_SPECS } from "./specs.js";
 import type { TweetMetrics, XSite } from "../x/index.js";
 import type { XTransport } from "../x/transport/port.js";
 import { xAccess } from "./x-access.js";
+import { recordProfileFollowers } from "./profile-followers.js";
 
 /** Limits of one run. */
 export const METRICS_LIMITS = Object.freeze({ maxReads: 40, apiMaxReads: 500, profileMax: 200, parallel: 3, pageTimeoutMs: 45_000, stopBeforeDeadlineMs: 30_000 });
@@ -39,11 +40,16 @@ interface Tally {
   firstFailure: XbotError | null;
 }
 
-/** Counters of our recent posts from one profile visit, by tweet id; empty when the visit fails for a reason that is not X refusing us. */
+/**
+ * Counters of our recent posts from one profile visit, by tweet id (the follower count the
+ * visit showed is recorded too: profile-followers.ts); empty when the visit fails for a reason
+ * that is not X refusing us.
+ */
 async function fromProfile(ctx: JobContext, site: XSite, reads: XTransport, due: readonly DueSnapshot[]): Promise<Map<string, TweetMetrics>> {
   const oldestDue = Math.min(...due.map((d) => d.postedAt.getTime()));
   try {
     const read = await reads.use("metrics:profile", (x) => x.recentTimeline(site.user, { max: METRICS_LIMITS.profileMax, since: new Date(oldestDue - 60_000) }), { signal: ctx.signal, timeoutMs: METRICS_LIMITS.pageTimeoutMs * 2 });
+    await recordProfileFollowers(ctx, read.profileFollowers);
     return new Map(read.tweets.flatMap((t) => (t.metrics ? [[t.id, t.metrics] as const] : [])));
   } catch (error) {
     const e = toXbotError(error);

@@ -13,6 +13,7 @@ import { JOB_SPECS } from "./specs.js";
 import { GHOST_SCAN_ONCE } from "../state/keys.js";
 import { claimSlot } from "./cadence.js";
 import { xAccess } from "./x-access.js";
+import { recordProfileFollowers } from "./profile-followers.js";
 
 /** Why this run must read X, or null when it need not. */
 async function needsX(ctx: JobContext, now: Date): Promise<string | null> {
@@ -32,6 +33,8 @@ export const reconcile = defineJob({
       const orphansRequeued = await requeueOrphanClaims(ctx.db, ctx.config.XBOT_ACCOUNT_ID, new Date(now.getTime() - ATTEMPT_LEASE_MS), now);
       return { orphansRequeued, xVisited: false, reason: "nothing to reconcile: no open attempt past its lease, ghost scan not due" };
     }
-    return { xVisited: true, why, ...(await reconcilePass(ctx, await xAccess(ctx))) };
+    const { profileFollowers, ...pass } = await reconcilePass(ctx, await xAccess(ctx));
+    const followers = await recordProfileFollowers(ctx, profileFollowers);
+    return { xVisited: true, why, ...pass, ...(followers === null ? {} : { followersRecorded: followers }) };
   },
 });

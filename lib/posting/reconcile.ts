@@ -29,6 +29,8 @@ export interface ReconcileSummary {
   orphansRequeued: number;
   /** Where the timeline read came from. */
   source: TimelineRead["source"];
+  /** The profile's follower count the same visit showed (browser reads), for the followers snapshot. */
+  profileFollowers?: number;
 }
 
 /** How far back receipts are checked against the timeline, and how old they must be. */
@@ -46,7 +48,7 @@ export async function reconcile(ctx: JobContext, access: XAccess): Promise<Recon
   const attempts = await expiredOpenAttempts(ctx.db, account, now);
   const since = new Date(Math.min(now.getTime() - VANISH_WINDOW_MS, ...attempts.map((a) => new Date(a.startedAt).getTime() - SKEW_MS)));
   const timeline = await access.x.use("reconcile:timeline", (x) => x.recentTimeline(access.site.user, { max: TIMELINE_MAX, since }));
-  const summary: ReconcileSummary = { resolved: 0, partial: 0, requeued: 0, failed: 0, inconclusive: [], ghosts: 0, vanished: 0, orphansRequeued, source: timeline.source };
+  const summary: ReconcileSummary = { resolved: 0, partial: 0, requeued: 0, failed: 0, inconclusive: [], ghosts: 0, vanished: 0, orphansRequeued, source: timeline.source, ...(timeline.profileFollowers === undefined ? {} : { profileFollowers: timeline.profileFollowers }) };
   const matched = new Set<string>();
   const known = knownLookup(ctx);
   await resolveAll(ctx, access, timeline, attempts, { matched, known }, summary);

@@ -95,6 +95,8 @@ export interface TimelineRead {
   readonly coveredSince: Date | null;
   readonly reachedEnd: boolean;
   readonly unreadable: number;
+  /** The profile's exact follower count, when the same visit's UserByScreenName answer carried it (browser reads only). */
+  readonly profileFollowers?: number;
 }
 
 /** A follower count and where it came from (`exact` false when read from abbreviated text). */

@@ -84,7 +84,15 @@ async function fromDom(page: Page, site: XSite, user: string, opts: TimelineOpti
   return { tweets: kept, source: "dom", coveredSince, reachedEnd: false, unreadable: 0 };
 }
 
-/** `user`'s own recent posts from `${baseUrl}/<user>` (see the module doc). */
+/** The exact follower count of the profile's UserByScreenName answer on this visit, or null. */
+function profileFollowers(watch: GraphqlWatch): number | null {
+  for (const seen of [...watch.seen("UserByScreenName")].reverse()) {
+    if (seen.answer.kind === "user" && seen.answer.user.kind === "user" && seen.answer.user.user.followers !== null) return seen.answer.user.user.followers;
+  }
+  return null;
+}
+
+/** `user`'s own recent posts from `${baseUrl}/<user>` (see the module doc), with the profile's follower count when the visit showed it. */
 export async function recentTimeline(page: Page, site: XSite, user: string, opts: TimelineOptions): Promise<TimelineRead> {
   const { watch, answer } = await openForRead(page, site, `/${user}`, "UserTweets", user);
   try {
@@ -92,8 +100,9 @@ export async function recentTimeline(page: Page, site: XSite, user: string, opts
       const reason = answer.user.kind === "unavailable" ? answer.user.reason : "unreadable";
       throw /suspend/i.test(reason) ? stateError("suspended", site, user) : new XbotError("not_found", `@${user} is not available (${reason})`, { details: { user, reason } });
     }
-    if (answer?.kind === "timeline") return await fromGraphql(page, site, watch, answer.page, user, opts);
-    return await fromDom(page, site, user, opts);
+    const read = answer?.kind === "timeline" ? await fromGraphql(page, site, watch, answer.page, user, opts) : await fromDom(page, site, user, opts);
+    const followers = profileFollowers(watch);
+    return followers === null ? read : { ...read, profileFollowers: followers };
   } finally {
     watch.stop();
   }
