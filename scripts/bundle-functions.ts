@@ -20,6 +20,7 @@
  */
 import { build, type Plugin } from "esbuild";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { isBuiltin } from "node:module";
 import { join, relative, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { externalClosure, functionDirs, removeAllBut } from "./bundle-functions-files.js";
@@ -75,6 +76,9 @@ export async function bundleFunction(funcDir: string, root = process.cwd()): Pro
   const outputs = result.metafile.outputs;
   const externals = new Set(Object.values(outputs).flatMap((o) => o.imports.filter((i) => i.external && !i.path.startsWith("node:") && !i.path.startsWith(".")).map((i) => i.path)));
   const keep = externalClosure(funcDir, [...externals].map(packageName));
+  // Chunks import these lazily, so a cold import would not notice one missing: fail the build.
+  const missing = [...externals].map(packageName).filter((name) => name !== "@electric-sql/pglite" && !isBuiltin(name) && !keep.includes(`node_modules/${name}`));
+  if (missing.length > 0) throw new Error(`${funcDir}: vercel build did not trace ${missing.join(", ")}, which the bundle imports`);
   writeFileSync(join(outdir, "inputs.json"), `${JSON.stringify(Object.keys(result.metafile.inputs).sort(), null, 1)}\n`);
   removeAllBut(funcDir, new Set([".vc-config.json", "package.json", "bundle", ...Object.keys(vc.filePathMap ?? {}), ...keep]));
   writeFileSync(vcPath, `${JSON.stringify({ ...vc, handler: `bundle/${entry}.mjs` }, null, 2)}\n`);
