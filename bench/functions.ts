@@ -7,7 +7,7 @@
  * in the same run, interleaved round by round. The previous run's ratios are kept for comparison.
  */
 import { execFileSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { bundleOf, handlerOf } from "../scripts/vc-bundles.js";
@@ -87,6 +87,7 @@ export async function benchFunctions(_services: BenchServices): Promise<string> 
     }
   } finally {
     for (const fn of [...fns, ...traced.values()]) fn.copy.dispose();
+    rmSync(TRACED, { recursive: true, force: true });
   }
   const bareMs = summarise(bare).medianMs;
   const rows: (string | number)[][] = [["bare `node -e \"\"`", "-", "-", bareMs, "1.00", "-", "-", "-", "-"]];
