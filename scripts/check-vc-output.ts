@@ -8,6 +8,8 @@
  *   and they are at most 1.15x the size of node_modules/@sparticuz/chromium;
  * - only functions of jobs that use the LLM contain the AI SDK (`ai`, `@ai-sdk/*`);
  * - every other function is at most 5 MB, or 12 MB with the AI SDK;
+ * - every function is bundled (scripts/bundle-functions.ts: its handler is `bundle/<entry>.mjs`,
+ *   and the contents checks above also cover the sources bundled into it);
  * - every function's handler imports from a copy of its bundle outside the project tree,
  *   with NODE_PATH unset (cold-import.ts): a file or package the bundle lacks fails here,
  *   not on the first request after a deploy.
@@ -17,7 +19,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { SPECS } from "../lib/jobs/specs.js";
 import { opensBrowser } from "../lib/runtime/job.js";
-import { bundleOf, dirBytes, walk } from "./vc-bundles.js";
+import { bundleOf, dirBytes, handlerOf, walk } from "./vc-bundles.js";
 import { coldImportSamples } from "./cold-import.js";
 
 const out = ".vercel/output";
@@ -59,9 +61,11 @@ for (const name of functionNames()) {
   if (bundle.has.libDev) problems.push(`${name} contains lib/dev`);
   if (!browser && (bundle.has.chromium || bundle.has.playwright)) problems.push(`${name} contains @sparticuz/chromium or playwright-core but its job never opens a browser`);
   if (!llm && bundle.has.aiSdk) problems.push(`${name} contains the AI SDK but its job never calls the LLM`);
+  if (!bundle.bundled || !handlerOf(join(out, "functions", `${name}.func`)).startsWith("bundle/")) problems.push(`${name} was not bundled by scripts/bundle-functions.ts`);
   if (bundle.bytes > limit) problems.push(`${name} is ${(bundle.bytes / MB).toFixed(2)} MB, over its ${(limit / MB).toFixed(2)} MB limit`);
   try {
-    coldImportSamples(join(out, "functions", `${name}.func`), `${name}.js`, 1);
+    const funcDir = join(out, "functions", `${name}.func`);
+    coldImportSamples(funcDir, handlerOf(funcDir), 1);
   } catch (error) {
     problems.push(`${name} does not import from its own bundle: ${(error as Error).message}`);
   }
