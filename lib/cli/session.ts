@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import { openBrowser, parseProxyUrl, type StorageState } from "../browser/index.js";
 import type { Config } from "../config.js";
-import { toXbotError, XbotError } from "../errors.js";
+import { toXbotError, type XbotError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { providerFrom } from "../runtime/browser-need.js";
 import { xBaseUrlOf } from "../runtime/mode.js";

@@ -136,5 +136,5 @@ export class PostgresStateStore implements StateStore {
 }
 
 function likeEscape(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => "\\" + c);
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

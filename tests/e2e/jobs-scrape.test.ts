@@ -26,7 +26,7 @@ const ARM = "databases:single:8";
 
 let sb: Sandbox;
 let deps: RuntimeDeps;
-let now = T0;
+const now = T0;
 const seeded: Record<"day" | "fresh" | "gone" | "young", SandboxPost> = {} as never;
 
 /** Pids of the browsers the runs launched; none may survive the runs. */

@@ -4,7 +4,7 @@
  * an app shell rendered by the page script from GraphQL (sandbox-graphql, sandbox-dom and
  * sandbox-faults test the shapes, quirks and new faults).
  */
-import { type Browser, type BrowserContext, type Page, type Response } from "playwright-core";
+import type { Browser, BrowserContext, Page, Response } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useSandboxBrowser } from "../support/sandbox-browser.js";
 import {

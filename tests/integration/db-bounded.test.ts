@@ -39,7 +39,7 @@ function seqScans(plan: unknown, out: string[] = []): string[] {
   if (Array.isArray(plan)) for (const p of plan) seqScans(p, out);
   else if (plan && typeof plan === "object") {
     const node = plan as Record<string, unknown>;
-    if (node["Node Type"] === "Seq Scan" && BIG.has(String(node["Relation Name"]))) out.push(`${String(node["Relation Name"])} ${String(node["Filter"] ?? "")}`.trim());
+    if (node["Node Type"] === "Seq Scan" && BIG.has(String(node["Relation Name"]))) out.push(`${String(node["Relation Name"])} ${String(node.Filter ?? "")}`.trim());
     for (const v of Object.values(node)) if (v && typeof v === "object") seqScans(v, out);
   }
   return out;

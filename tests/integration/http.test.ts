@@ -353,7 +353,7 @@ describe.each(availableStores())("HTTP routes on %s state", (store) => {
       ["expired", (body) => sign(body, { now: now() - 3_600, ttlSeconds: 300 })],
       ["not valid yet", (body) => sign(body, { now: now() + 3_600 })],
       ["garbage", () => "not.a.jwt"],
-      ["a JWT with alg none", (body) => sign(body).split(".").slice(0, 2).join(".") + "."],
+      ["a JWT with alg none", (body) => `${sign(body).split(".").slice(0, 2).join(".")}.`],
       ["a valid signature with a flipped character", (body) => { const s = sign(body); return s.slice(0, -3) + (s.at(-3) === "A" ? "B" : "A") + s.slice(-2); }],
     ];
     it.each(forged)("signature %s -> 401, nothing written", async (_name, signature) => {
@@ -533,7 +533,7 @@ describe.each(availableStores())("HTTP routes on %s state", (store) => {
 
     it("status without (or with a wrong) token -> 401; with the admin token -> 200", async () => {
       const { GET } = statusRoute(bad.factory);
-      for (const headers of [{}, cronAuth, { authorization: "Bearer" }, { authorization: `Bearer ${TEST_SECRETS.admin} ` + "x" }] as Record<string, string>[]) {
+      for (const headers of [{}, cronAuth, { authorization: "Bearer" }, { authorization: `Bearer ${TEST_SECRETS.admin} x` }] as Record<string, string>[]) {
         await expectClientError(await GET(new Request(`${BASE}/api/status`, { headers })), 401, "unauthorized", "XBOT_ADMIN_TOKEN");
       }
       const res = await GET(new Request(`${BASE}/api/status`, { headers: adminAuth }));
