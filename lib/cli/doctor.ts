@@ -180,7 +180,7 @@ async function sessionCheck(ctx: CliContext, config: Config, clients: Clients, l
   const site = xBaseUrlOf(config);
   if (!config.XBOT_SESSION_KEY) return { name: "session", status: "fail", detail: "XBOT_SESSION_KEY is not set: no X session can be stored", fix: "export XBOT_SESSION_KEY=$(openssl rand -hex 32), then xbot session import <file>" };
   if (!ready.dbOk) return { name: "session", status: "skip", detail: "needs the database (see above)" };
-  let stored;
+  let stored: Awaited<ReturnType<typeof loadSession>>;
   try {
     stored = await loadSession(clients.sql, config.XBOT_ACCOUNT_ID, config.XBOT_SESSION_KEY);
   } catch (error) {

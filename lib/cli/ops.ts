@@ -140,6 +140,7 @@ export async function queueCommand(ctx: CliContext, args: QueueArgs): Promise<Ex
       if (tweets.length > 25) throw new UsageError("a thread has at most 25 tweets");
       tweets.forEach((text, i) => {
         // Postgres text cannot hold NUL, and no control character but newline and tab belongs in a post.
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: the check's purpose is to find control characters
         const control = /[\u0000-\u0008\u000b-\u001f\u007f]/.exec(text);
         if (control) throw new UsageError(`tweet ${i + 1}: contains the control character U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}; remove it`);
         const check = checkLength(text);

@@ -92,7 +92,10 @@ async function runRemote(ctx: CliContext, remote: string, job: string, mode: Mod
 }
 
 function printResult(ctx: CliContext, result: RunResult): void {
-  if (ctx.json) return ctx.io.out(toJson(result));
+  if (ctx.json) {
+    ctx.io.out(toJson(result));
+    return;
+  }
   const why = result.reason ? ` (${result.reason})` : result.errorCode ? ` (${result.errorCode}${result.retryable ? ", retryable" : ""})` : "";
   ctx.io.out(`${result.job}: ${result.status}${why} in ${result.durationMs} ms, mode ${result.mode}, run ${result.runId}`);
   if (result.summary && Object.keys(result.summary).length > 0) ctx.io.out(`summary: ${JSON.stringify(result.summary)}`);

@@ -78,7 +78,8 @@ export function createContext(init: ContextInit): OwnedContext {
     ...fields,
     browser() {
       if (!openBrowser) return Promise.reject(new XbotError("browser_launch", "this runtime has no browser provider"));
-      return (browser ??= openBrowser({ log: init.log, signal: init.signal }));
+      browser ??= openBrowser({ log: init.log, signal: init.signal });
+      return browser;
     },
     async checkpoint(point) {
       if (faults) await faults(point);

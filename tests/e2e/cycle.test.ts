@@ -118,7 +118,7 @@ describe.skipIf(!services().postgres)("one cycle: plan -> post -> metrics -> lea
     expect(dues[0]).toBeGreaterThanOrEqual(now);
     expect(dues[0]).toBeLessThanOrEqual(clock.now());
     const gap = plannedGapMs(planSettings());
-    dues.slice(1).forEach((d, i) => expect(d - dues[i]!).toBeGreaterThanOrEqual(gap));
+    for (const [i, d] of dues.slice(1).entries()) expect(d - dues[i]!).toBeGreaterThanOrEqual(gap);
     // Every arm of the plan exists, untouched.
     const arms = await armRows();
     // Only hour buckets that overlap the default active hours (08-22 UTC) can be played: 8, 12, 16, 20.
@@ -143,7 +143,7 @@ describe.skipIf(!services().postgres)("one cycle: plan -> post -> metrics -> lea
     expect(onX.map((p) => p.text)).toEqual(due!.tweets);
     expect(onX.map((p) => p.id)).toEqual(tweetIds);
     expect(onX[0]!.inReplyTo).toBeNull();
-    onX.slice(1).forEach((p, i) => expect(p.inReplyTo).toBe(onX[i]!.id));
+    for (const [i, p] of onX.slice(1).entries()) expect(p.inReplyTo).toBe(onX[i]!.id);
 
     // In the database: item posted with the root id, one receipt row per tweet, the attempt succeeded.
     const items = await itemRows();

@@ -167,7 +167,7 @@ describe.skipIf(!services().postgres)("alerts in each format", () => {
     expect(bodies).toHaveLength(3);
     expect(hooked(path).every((r) => r.contentType === "application/json")).toBe(true);
     const words = [/Incident opened/, /Still open/, /Resolved/];
-    bodies.forEach((b, i) => expect(b).toMatch(words[i]!));
+    for (const [i, b] of bodies.entries()) expect(b).toMatch(words[i]!);
     expect(bodies[0]).toMatch(/breaker llm is isolated/);
     expect(bodies[0]).toMatch(/xbot breaker reset llm/);
     if (format === "json") expect(hooked(path).map((r) => (r.body as { event: string }).event)).toEqual(["opened", "reminder", "resolved"]);

@@ -29,8 +29,14 @@ const NOW = new Date(Date.UTC(2032, 2, 10, 12, 0, 0));
 function recording(sql: Sql, seen: SqlStatement[]): Sql {
   return {
     kind: sql.kind,
-    query: (text, params = []) => (seen.push({ text, params }), sql.query(text, params)),
-    transaction: (statements, options) => (seen.push(...statements), sql.transaction(statements, options)),
+    query: (text, params = []) => {
+      seen.push({ text, params });
+      return sql.query(text, params);
+    },
+    transaction: (statements, options) => {
+      seen.push(...statements);
+      return sql.transaction(statements, options);
+    },
   } as Sql;
 }
 

@@ -95,7 +95,9 @@ describe.skipIf(!svc.postgres)("db on real Postgres", () => {
 
 describe("db on embedded PGlite", () => {
   const cleanups: (() => void)[] = [];
-  afterAll(() => cleanups.forEach((c) => c()));
+  afterAll(() => {
+    for (const c of cleanups) c();
+  });
 
   it("runs the same schema, claim and transaction semantics in-process", async () => {
     const { sql, cleanup } = await pgliteSql();

@@ -69,7 +69,10 @@ async function written(rt: TestRuntime): Promise<{ runs: number; state: number }
   const runs = Number(row!.runs);
   if (deps.clients.state.kind === "postgres") return { runs, state: Number(row!.kv) + Number(row!.leases) };
   let redis = redisClients[0];
-  if (!redis) redisClients.push((redis = new IORedis(services().redis!.url, { lazyConnect: false, maxRetriesPerRequest: 1 })));
+  if (!redis) {
+    redis = new IORedis(services().redis!.url, { lazyConnect: false, maxRetriesPerRequest: 1 });
+    redisClients.push(redis);
+  }
   return { runs, state: (await redis.keys(`${rt.env.XBOT_PREFIX}:*`)).length };
 }
 

@@ -15,7 +15,6 @@ import { shimRoundTrips } from "../support/history-seed.js";
 import { scriptedBrowser } from "../support/job-fixtures.js";
 import { testRuntime } from "../support/runtime.js";
 
-const HOUR = 3_600_000;
 const T0 = Date.UTC(2031, 8, 1, 12, 0, 0);
 
 async function setup(posts: number) {
