@@ -162,14 +162,19 @@ async function llmCheck(config: Config, online: boolean): Promise<Check> {
 async function browserCheck(config: Config, log: Logger): Promise<Check> {
   const started = performance.now();
   try {
-    await using session = await within(60_000, "the browser", openBrowser({
+    // try/finally rather than `await using`: dependency-cruiser's swc parser (npm run deps:check) cannot read `using` yet
+    const session = await within(60_000, "the browser", openBrowser({
       provider: providerFrom(config),
       ...(config.XBOT_PROXY_URL ? { proxy: parseProxyUrl(config.XBOT_PROXY_URL) } : {}),
       blockResources: config.XBOT_BLOCK_RESOURCES,
       logger: log,
     }));
-    await session.withPage("doctor", (page) => page.goto("about:blank"), { timeoutMs: 20_000 });
-    return { name: "browser", status: "ok", detail: `${describeConfig(config).browser} launched in ${Math.round(performance.now() - started)} ms` };
+    try {
+      await session.withPage("doctor", (page) => page.goto("about:blank"), { timeoutMs: 20_000 });
+      return { name: "browser", status: "ok", detail: `${describeConfig(config).browser} launched in ${Math.round(performance.now() - started)} ms` };
+    } finally {
+      await session[Symbol.asyncDispose]();
+    }
   } catch (error) {
     const e = toXbotError(error);
     return { name: "browser", status: "fail", detail: `${describeConfig(config).browser}: ${e.message.slice(0, 200)}`, fix: config.BROWSER_WS_ENDPOINT ? "check BROWSER_WS_ENDPOINT (the remote browser must accept CDP connections)" : "the chromium line below says whether the bundled Chromium's unpack is broken; otherwise set CHROMIUM_PATH to a local Chromium (apt-get install chromium), or BROWSER_WS_ENDPOINT to a remote browser; the bundled one needs ~200 MB free in the temp dir" };

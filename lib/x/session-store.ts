@@ -160,10 +160,15 @@ export function cookieSetHash(state: StorageState): string {
  */
 export function validateWithBrowser(open: SessionBrowserOpener, site: XSite): SessionValidator {
   return async (state) => {
-    await using session = await open(state);
-    const check = await session.withPage("session-check", (page) => checkSession(page, site));
-    site.logger?.info("x.session.checked", { user: check.user, cookieCount: state.cookies.length });
-    return { user: check.user };
+    // try/finally rather than `await using`: dependency-cruiser's swc parser (npm run deps:check) cannot read `using` yet
+    const session = await open(state);
+    try {
+      const check = await session.withPage("session-check", (page) => checkSession(page, site));
+      site.logger?.info("x.session.checked", { user: check.user, cookieCount: state.cookies.length });
+      return { user: check.user };
+    } finally {
+      await session[Symbol.asyncDispose]();
+    }
   };
 }
 
