@@ -10,7 +10,7 @@ import { BREAKER_POLICIES, policyForFailure } from "../resilience/policies.js";
 import { breakerPhase } from "../state/breaker.js";
 import { defineJob } from "../runtime/job.js";
 import { JOB_SPECS } from "./specs.js";
-import { jobHealth } from "../runtime/deps.js";
+import { jobHealth } from "../runtime/catalog.js";
 import { hasProbe, probeDependency, type ProbeOutcome } from "../runtime/probes.js";
 import type { JobContext } from "../runtime/context.js";
 import { reconcileStuck } from "./heal-reconcile.js";

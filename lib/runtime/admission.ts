@@ -7,7 +7,7 @@ import type { Config } from "../config.js";
 import type { XbotError } from "../errors.js";
 import { BREAKER_POLICIES, LEVEL_WHEN_OPEN, policyForFailure, resetOf } from "../resilience/policies.js";
 import type { AdmitRefusal, AdmitRequest, SettleRequest } from "../state/store.js";
-import { maxSuccessAgeMs, type JobCatalog } from "./deps.js";
+import { maxSuccessAgeMs, type JobCatalog } from "./catalog.js";
 import { guardedDependencies, type JobSpec } from "./job.js";
 
 /** How long a once-only delivery key is remembered. */

@@ -9,7 +9,7 @@ import type { BrowserSession } from "../browser/index.js";
 import type { Logger } from "../log.js";
 import type { StateStore } from "../state/store.js";
 import { XbotError } from "../errors.js";
-import type { JobCatalog } from "./deps.js";
+import type { JobCatalog } from "./catalog.js";
 import type { Mode, Trigger } from "./job.js";
 
 /** A clock; tests drive a simulated one. */

@@ -14,7 +14,7 @@ import { ensureMigrated } from "../db/migrate.js";
 import { createLogger, type Logger, type LogSink } from "../log.js";
 import { createClients } from "./clients.js";
 import type { BrowserOpener, BrowserOpenerFactory, Clock, FaultHook } from "./context.js";
-import { createCatalog } from "./deps.js";
+import { createCatalog } from "./catalog.js";
 import type { JobDefinition, JobSpec } from "./job.js";
 import { SPECS } from "../jobs/specs.js";
 import { xBaseUrlOf } from "./mode.js";

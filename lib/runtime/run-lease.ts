@@ -10,7 +10,7 @@ import type { Logger } from "../log.js";
 import type { StateStore } from "../state/store.js";
 import type { Config } from "../config.js";
 import { admitRequest, runLeaseMs } from "./admission.js";
-import type { JobCatalog } from "./deps.js";
+import type { JobCatalog } from "./catalog.js";
 import type { JobDefinition } from "./job.js";
 
 /** What to renew for one run. */

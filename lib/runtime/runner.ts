@@ -12,7 +12,7 @@ import type { AdmitDecision } from "../state/store.js";
 import { admitRequest, refusalReason, settleRequest } from "./admission.js";
 import type { Clients } from "./clients.js";
 import { createContext, systemClock, type BrowserOpener, type Clock, type FaultHook } from "./context.js";
-import type { JobCatalog } from "./deps.js";
+import type { JobCatalog } from "./catalog.js";
 import { executeWithDeadline } from "./execute.js";
 import type { JobDefinition, JobSummary, Mode, Trigger } from "./job.js";
 import { resolveMode } from "./mode.js";

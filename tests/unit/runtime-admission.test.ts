@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { admitRequest, BROWSER_RESOURCE, DEDUPE_TTL_MS, lockTtlMs, refusalReason, RUN_LEASE_MS, settleRequest } from "../../lib/runtime/admission.js";
-import { createCatalog } from "../../lib/runtime/deps.js";
+import { createCatalog } from "../../lib/runtime/catalog.js";
 import { defineJob, type JobDefinition, type Need } from "../../lib/runtime/job.js";
 import { loadConfig } from "../../lib/config.js";
 import { XbotError, type ErrorCode } from "../../lib/errors.js";
