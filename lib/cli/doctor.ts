@@ -16,7 +16,7 @@ import { createLogger, type Logger } from "../log.js";
 import { providerFrom } from "../runtime/browser-need.js";
 import { chromiumCheck } from "./doctor-chromium.js";
 import { createClients, type Clients } from "../runtime/clients.js";
-import { xBaseUrlOf } from "../runtime/mode.js";
+import { xBaseUrlOf } from "../jobs/mode.js";
 import { loadSession } from "../x/session-store.js";
 import { describeConfig, localEnv, storeSandboxSession } from "../dev/local.js";
 import { createSandbox, type Sandbox } from "../dev/sandbox/index.js";

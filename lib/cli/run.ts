@@ -1,6 +1,6 @@
 /** `xbot run <job> [--mode live|dry|shadow] [--params JSON] [--remote URL]` */
 import { loadConfig } from "../config.js";
-import { checkParams, type Mode } from "../runtime/job.js";
+import { checkParams, type Mode } from "../jobs/job.js";
 import { runJob, type RunResult } from "../runtime/runner.js";
 import { progress, withRuntime, type CliContext } from "./context.js";
 import { CliFailure, EXIT, UsageError, toJson, type ExitCode } from "./io.js";

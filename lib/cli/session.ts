@@ -6,7 +6,7 @@ import type { Config } from "../config.js";
 import { toXbotError, type XbotError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { providerFrom } from "../runtime/browser-need.js";
-import { xBaseUrlOf } from "../runtime/mode.js";
+import { xBaseUrlOf } from "../jobs/mode.js";
 import { importSession, loadSession, validateWithBrowser, type SessionValidator } from "../x/session-store.js";
 import { resumeAfterImport, type ResumeDecision } from "../x/session-resume.js";
 import { progress, withRuntime, type CliContext } from "./context.js";

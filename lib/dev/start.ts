@@ -12,7 +12,7 @@ import { ConfigError } from "../config.js";
 import { SECRETS_EXIT_CODE, SecretsFileError } from "./secrets.js";
 import { XbotError } from "../errors.js";
 import type { LogSink } from "../log.js";
-import { effectiveModeLabel } from "../runtime/mode.js";
+import { effectiveModeLabel } from "../jobs/mode.js";
 import { runJob, type RunResult } from "../runtime/runner.js";
 import { loadSession } from "../x/session-store.js";
 import { liveInstance } from "./instance.js";

@@ -4,7 +4,7 @@
  * Shadow mode never touches X.
  */
 import { insertFollowerSnapshot, latestFollowers } from "../db/followers.js";
-import { defineJob } from "../runtime/job.js";
+import { defineJob } from "./job.js";
 import { JOB_SPECS } from "./specs.js";
 import { readFollowers } from "../x/index.js";
 import { xAccess } from "./x-access.js";

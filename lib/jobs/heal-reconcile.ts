@@ -8,8 +8,8 @@ import { expiredOpenAttempts } from "../db/attempts.js";
 import { reconcile, type ReconcileSummary } from "../posting/reconcile.js";
 import { BROWSER_RESOURCE, runLeaseMs } from "../runtime/admission.js";
 import { keepRunLeased } from "../runtime/run-lease.js";
-import type { JobContext } from "../runtime/context.js";
-import type { JobDefinition } from "../runtime/job.js";
+import type { JobContext } from "./context.js";
+import type { JobDefinition } from "./job.js";
 import { xAccess } from "./x-access.js";
 
 /** The result of heal's reconcile step. */

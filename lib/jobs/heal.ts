@@ -8,11 +8,11 @@
 import type { Dependency, ErrorCode } from "../errors.js";
 import { BREAKER_POLICIES, policyForFailure } from "../resilience/policies.js";
 import { breakerPhase } from "../state/breaker.js";
-import { defineJob } from "../runtime/job.js";
+import { defineJob } from "./job.js";
 import { JOB_SPECS } from "./specs.js";
-import { jobHealth } from "../runtime/catalog.js";
-import { hasProbe, probeDependency, type ProbeOutcome } from "../runtime/probes.js";
-import type { JobContext } from "../runtime/context.js";
+import { jobHealth } from "./catalog.js";
+import { hasProbe, probeDependency, type ProbeOutcome } from "./probes.js";
+import type { JobContext } from "./context.js";
 import { reconcileStuck } from "./heal-reconcile.js";
 import { retentionStep } from "./heal-retention.js";
 import { releaseAbandonedClaims } from "./heal-claims.js";

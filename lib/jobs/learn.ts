@@ -9,7 +9,7 @@
 import { applyScores, scorablePosts } from "../db/scoring.js";
 import { scorePost } from "../learn/reward.js";
 import { armsSummary } from "../learn/summary.js";
-import { defineJob } from "../runtime/job.js";
+import { defineJob } from "./job.js";
 import { JOB_SPECS } from "./specs.js";
 
 export { armsSummary, type ArmsSummary } from "../learn/summary.js";

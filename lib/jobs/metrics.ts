@@ -11,8 +11,8 @@
 import type { BrowserSession } from "../browser/index.js";
 import { dueSnapshots, markDeleted, recordReadFailure, saveSnapshot, type DueSnapshot } from "../db/metrics.js";
 import { XbotError, toXbotError, type ErrorCode } from "../errors.js";
-import type { JobContext } from "../runtime/context.js";
-import { defineJob } from "../runtime/job.js";
+import type { JobContext } from "./context.js";
+import { defineJob } from "./job.js";
 import { JOB_SPECS } from "./specs.js";
 import { readMetrics, recentTimeline, type TweetMetrics, type XSite } from "../x/index.js";
 import { xAccess } from "./x-access.js";

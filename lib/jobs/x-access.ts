@@ -5,8 +5,8 @@
  */
 import { XbotError } from "../errors.js";
 import type { BrowserSession } from "../browser/index.js";
-import type { JobContext } from "../runtime/context.js";
-import { isRealX, xBaseUrlOf } from "../runtime/mode.js";
+import type { JobContext } from "./context.js";
+import { isRealX, xBaseUrlOf } from "./mode.js";
 import type { XSite } from "../x/index.js";
 import { apiTransport } from "../x/transport/api.js";
 import { xApiMeter } from "./x-budget.js";

@@ -13,7 +13,7 @@ import { receiptIdsOf, recordReceipt, type ReceiptStart } from "../db/posts.js";
 import type { QueueItem } from "../db/queue.js";
 import { XbotError, toXbotError } from "../errors.js";
 import { retry } from "../resilience/retry.js";
-import type { JobContext } from "../runtime/context.js";
+import type { JobContext } from "../jobs/context.js";
 import type { XAccess } from "../jobs/x-access.js";
 import type { MediaPerTweet, PostOptions, PostResult } from "../x/index.js";
 import type { XOps } from "../x/transport/port.js";

@@ -10,7 +10,7 @@
  */
 import { closeAttempt, expiredOpenAttempts, requeueOrphanClaims } from "../db/attempts.js";
 import { firstPostAt, knownTweetIds, markVanished, receiptIdsOf, receiptsToCheck, recordGhost, recordReceipt } from "../db/posts.js";
-import type { JobContext } from "../runtime/context.js";
+import type { JobContext } from "../jobs/context.js";
 import type { XAccess } from "../jobs/x-access.js";
 import type { TimelineRead } from "../x/index.js";
 import { findOnX, provesAbsence, SKEW_MS, type Claimed, type Finding, type OpenAttempt } from "./find-on-x.js";

@@ -7,8 +7,8 @@ import type { Config } from "../config.js";
 import type { XbotError } from "../errors.js";
 import { BREAKER_POLICIES, LEVEL_WHEN_OPEN, policyForFailure, resetOf } from "../resilience/policies.js";
 import type { AdmitRefusal, AdmitRequest, SettleRequest } from "../state/store.js";
-import { maxSuccessAgeMs, type JobCatalog } from "./catalog.js";
-import { guardedDependencies, type JobSpec } from "./job.js";
+import { maxSuccessAgeMs, type JobCatalog } from "../jobs/catalog.js";
+import { guardedDependencies, type JobSpec } from "../jobs/job.js";
 
 /** How long a once-only delivery key is remembered. */
 export const DEDUPE_TTL_MS = 24 * 3_600_000;

@@ -10,8 +10,8 @@ import type { Logger } from "../log.js";
 import type { StateStore } from "../state/store.js";
 import type { Config } from "../config.js";
 import { admitRequest, runLeaseMs } from "./admission.js";
-import type { JobCatalog } from "./catalog.js";
-import type { JobDefinition } from "./job.js";
+import type { JobCatalog } from "../jobs/catalog.js";
+import type { JobDefinition } from "../jobs/job.js";
 
 /** What to renew for one run. */
 export interface RunLeaseTarget {

@@ -17,7 +17,7 @@ import { post } from "../../lib/jobs/post.js";
 import { loadArms } from "../../lib/learn/arms.js";
 import type { Arm } from "../../lib/learn/bandit.js";
 import { scorePost } from "../../lib/learn/reward.js";
-import type { BrowserOpener } from "../../lib/runtime/context.js";
+import type { BrowserOpener } from "../../lib/jobs/context.js";
 import { runJob, type RunResult, type RuntimeDeps } from "../../lib/runtime/runner.js";
 import { botRuntime, sandboxOpener, TestClock } from "../support/bot.js";
 import { services } from "../support/env.js";

@@ -24,7 +24,7 @@ import { runJob, type RuntimeDeps } from "../../lib/runtime/runner.js";
 import { post } from "../../lib/jobs/post.js";
 import { reconcile } from "../../lib/jobs/reconcile.js";
 import { heal } from "../../lib/jobs/heal.js";
-import type { BrowserOpener } from "../../lib/runtime/context.js";
+import type { BrowserOpener } from "../../lib/jobs/context.js";
 import { services } from "../support/env.js";
 import { botRuntime, NO_CAPS, TestClock } from "../support/bot.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.js";

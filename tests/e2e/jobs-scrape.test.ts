@@ -14,7 +14,7 @@ import { learn } from "../../lib/jobs/learn.js";
 import { metrics } from "../../lib/jobs/metrics.js";
 import { ensureArms, loadArms } from "../../lib/learn/arms.js";
 import { scorePost } from "../../lib/learn/reward.js";
-import type { BrowserOpener } from "../../lib/runtime/context.js";
+import type { BrowserOpener } from "../../lib/jobs/context.js";
 import { runJob, type RuntimeDeps } from "../../lib/runtime/runner.js";
 import { services } from "../support/env.js";
 import { testRuntime } from "../support/runtime.js";

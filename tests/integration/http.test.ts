@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis as IORedis } from "ioredis";
 import { createRuntime } from "../../lib/runtime/root.js";
-import { defineJob } from "../../lib/runtime/job.js";
+import { defineJob } from "../../lib/jobs/job.js";
 import { XbotError } from "../../lib/errors.js";
 import { recentRuns } from "../../lib/db/runs.js";
 import { jobRoute } from "../../lib/runtime/http/job-route.js";

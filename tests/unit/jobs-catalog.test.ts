@@ -1,8 +1,8 @@
 /** The job dependency graph: validation errors that name the problem, topological order, intervals and health. */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { createCatalog, expectedIntervalMs, HEALTH_TOLERANCE, jobHealth, maxSuccessAgeMs } from "../../lib/runtime/catalog.js";
-import { defineJob, type JobDefinition } from "../../lib/runtime/job.js";
+import { createCatalog, expectedIntervalMs, HEALTH_TOLERANCE, jobHealth, maxSuccessAgeMs } from "../../lib/jobs/catalog.js";
+import { defineJob, type JobDefinition } from "../../lib/jobs/job.js";
 import { XbotError } from "../../lib/errors.js";
 
 const MINUTE = 60_000;

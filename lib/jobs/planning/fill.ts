@@ -10,7 +10,7 @@ import { listMedia, mediaInfoByIds } from "../../db/media.js";
 import { contentHash, enqueue } from "../../db/queue.js";
 import { itemShingles } from "../../db/shingles.js";
 import { armId, chooseArmFactored, type Arm } from "../../learn/bandit.js";
-import type { JobContext } from "../../runtime/context.js";
+import type { JobContext } from "../context.js";
 import { produceCandidate, type Candidate } from "./candidates.js";
 import type { PlanContent } from "./content.js";
 import type { PlanHistory } from "./history.js";

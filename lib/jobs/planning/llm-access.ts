@@ -11,7 +11,7 @@ import type { GeneratedPost } from "../../content/generate.js";
 import type { Format, Topic } from "../../content/topics.js";
 import { toXbotError } from "../../errors.js";
 import { BREAKER_POLICIES } from "../../resilience/policies.js";
-import type { JobContext } from "../../runtime/context.js";
+import type { JobContext } from "../context.js";
 import type { PlanSettings } from "./settings.js";
 
 const COUNTER_WINDOW_MS = 48 * 3_600_000;

@@ -12,7 +12,7 @@ import { bearerMatches } from "./auth.js";
 import { guarded, type RuntimeFactory } from "./guard.js";
 import { clientError, json } from "./respond.js";
 import { healthReport } from "../health.js";
-import { effectiveModeLabel, xBaseUrlOf } from "../mode.js";
+import { effectiveModeLabel, xBaseUrlOf } from "../../jobs/mode.js";
 import type { RuntimeDeps } from "../runner.js";
 import { spendKey } from "../../content/budget.js";
 import { toXbotError } from "../../errors.js";
