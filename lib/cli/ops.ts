@@ -1,6 +1,7 @@
 /** `xbot status`, `xbot breaker ...`, `xbot queue ...`, `xbot migrate`. */
 import { checkLength } from "../content/length.js";
 import { migrate } from "../db/migrate.js";
+import { listPosts } from "../db/posts.js";
 import { cancelItem, enqueue, listItems, queueCounts, type ItemStatus, type QueueItem } from "../db/queue.js";
 import { createClients } from "../runtime/clients.js";
 import { healthReport } from "../runtime/health.js";
@@ -192,11 +193,7 @@ export async function postsCommand(ctx: CliContext, origin: string | undefined, 
   const limit = limitText === undefined ? 30 : Number(limitText);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError("--limit must be a whole number from 1 to 1000");
   return withRuntime(ctx, false, async ({ deps, config }) => {
-    const rows = await deps.clients.sql.query<{ tweetId: string; origin: string; kind: string; text: string; postedAt: Date | string; itemId: string | null; deletedAt: Date | string | null }>(
-      `SELECT tweet_id AS "tweetId", origin, kind, text, posted_at AS "postedAt", item_id::text AS "itemId", deleted_at AS "deletedAt"
-       FROM posts WHERE account_id = $1 AND ($2::text IS NULL OR origin = $2) ORDER BY posted_at DESC LIMIT $3`,
-      [config.XBOT_ACCOUNT_ID, origin ?? null, limit],
-    );
+    const rows = await listPosts(deps.clients.sql, config.XBOT_ACCOUNT_ID, { origin: origin ?? null, limit });
     if (ctx.json) ctx.io.out(toJson({ posts: rows.map((r) => ({ ...r, postedAt: isoTime(r.postedAt), deletedAt: r.deletedAt ? isoTime(r.deletedAt) : null })) }));
     else if (rows.length === 0) ctx.io.out(origin ? `no ${origin} posts` : "nothing posted yet");
     else {

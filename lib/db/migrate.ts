@@ -81,3 +81,9 @@ const migrated = new Map<string, Promise<unknown>>();
 export function ensureMigrated(sql: Sql, databaseKey: string): Promise<unknown> {
   return sharedUntilRejected(migrated, databaseKey, () => migrate(sql));
 }
+
+/** The versions recorded in xbot_migrations (rejects when the table does not exist yet). */
+export async function appliedMigrations(sql: Sql): Promise<Set<string>> {
+  const rows = await sql.query<{ version: string }>("SELECT version FROM xbot_migrations");
+  return new Set(rows.map((r) => r.version));
+}

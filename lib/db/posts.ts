@@ -200,3 +200,23 @@ export async function postingProblems(sql: Sql, accountId: string, now: Date): P
   );
   return rows[0] ?? { partialThreads: 0, vanishedPosts: 0, attemptsPastLease: 0 };
 }
+
+/** A posts row as `xbot posts` lists it. */
+export interface PostListing {
+  readonly tweetId: string;
+  readonly origin: string;
+  readonly kind: string;
+  readonly text: string;
+  readonly postedAt: Date | string;
+  readonly itemId: string | null;
+  readonly deletedAt: Date | string | null;
+}
+
+/** The latest `limit` posts of `accountId` (of one origin when given), newest first. */
+export async function listPosts(sql: Sql, accountId: string, options: { origin: string | null; limit: number }): Promise<PostListing[]> {
+  return sql.query<PostListing>(
+    `SELECT tweet_id AS "tweetId", origin, kind, text, posted_at AS "postedAt", item_id::text AS "itemId", deleted_at AS "deletedAt"
+     FROM posts WHERE account_id = $1 AND ($2::text IS NULL OR origin = $2) ORDER BY posted_at DESC LIMIT $3`,
+    [accountId, options.origin, options.limit],
+  );
+}

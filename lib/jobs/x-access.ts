@@ -4,6 +4,7 @@
  * No site or no handle is `session_missing`, which the x breaker and health report.
  */
 import { XbotError } from "../errors.js";
+import { sessionUsername } from "../db/x-sessions.js";
 import type { BrowserSession } from "../browser/index.js";
 import type { JobContext } from "./context.js";
 import { isRealX, xBaseUrlOf } from "./mode.js";
@@ -26,8 +27,7 @@ export interface XAccess {
 /** Our handle: XBOT_X_USER, else the username of the stored session. */
 export async function ourHandle(ctx: JobContext): Promise<string> {
   if (ctx.config.XBOT_X_USER) return ctx.config.XBOT_X_USER;
-  const rows = await ctx.db.query<{ username: string | null }>("SELECT username FROM x_sessions WHERE account_id = $1", [ctx.config.XBOT_ACCOUNT_ID]);
-  const user = rows[0]?.username;
+  const user = await sessionUsername(ctx.db, ctx.config.XBOT_ACCOUNT_ID);
   if (!user) throw new XbotError("session_missing", "no X session: import one (xbot session import <file>) or set XBOT_X_USER");
   return user;
 }
