@@ -9,7 +9,7 @@
 import type { LanguageModel } from "ai";
 import { isActiveHour, type ActiveHours } from "../content/schedule.js";
 import type { TopicPlan } from "../content/topics.js";
-import { ensureArms, loadArms } from "../learn/arms.js";
+import { ensureArms, loadArms } from "../db/arms.js";
 import type { Arm } from "../learn/bandit.js";
 import type { JobContext } from "./context.js";
 import { defineJob, type JobDefinition } from "./job.js";
@@ -17,7 +17,7 @@ import { JOB_SPECS } from "./specs.js";
 import { loadPlanContent } from "./planning/content.js";
 import { fill, type PlannedItem, type RunState } from "./planning/fill.js";
 import { contentHash } from "../db/queue.js";
-import { loadPlanHistory } from "./planning/history.js";
+import { loadPlanHistory } from "../db/plan-history.js";
 import { llmAccess } from "./planning/llm-access.js";
 import { PLAN_PARAMS, planSettings, type PlanSettings } from "./planning/settings.js";
 import { safetyGate } from "./safety.js";

@@ -14,7 +14,7 @@ import { metrics } from "../../lib/jobs/metrics.js";
 import { planJob } from "../../lib/jobs/plan.js";
 import { plannedGapMs, planSettings } from "../../lib/jobs/planning/settings.js";
 import { post } from "../../lib/jobs/post.js";
-import { loadArms } from "../../lib/learn/arms.js";
+import { loadArms } from "../../lib/db/arms.js";
 import type { Arm } from "../../lib/learn/bandit.js";
 import { scorePost } from "../../lib/learn/reward.js";
 import type { BrowserOpener } from "../../lib/jobs/context.js";

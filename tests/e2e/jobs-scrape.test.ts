@@ -12,7 +12,7 @@ import { createSandbox, type Sandbox, type SandboxPost } from "../../lib/dev/san
 import { followers } from "../../lib/jobs/followers.js";
 import { learn } from "../../lib/jobs/learn.js";
 import { metrics } from "../../lib/jobs/metrics.js";
-import { ensureArms, loadArms } from "../../lib/learn/arms.js";
+import { ensureArms, loadArms } from "../../lib/db/arms.js";
 import { scorePost } from "../../lib/learn/reward.js";
 import type { BrowserOpener } from "../../lib/jobs/context.js";
 import { runJob, type RuntimeDeps } from "../../lib/runtime/runner.js";

@@ -16,7 +16,7 @@ import { lastRunPerJob, latestFailureCode, recentRuns } from "../../lib/db/runs.
 import { applyRetention } from "../../lib/db/retention.js";
 import { applyScores, scorablePosts } from "../../lib/db/scoring.js";
 import { createSql, type Sql, type SqlStatement } from "../../lib/db/sql.js";
-import { loadPlanHistory } from "../../lib/jobs/planning/history.js";
+import { loadPlanHistory } from "../../lib/db/plan-history.js";
 import { armsSummary } from "../../lib/learn/summary.js";
 import { bestCandidate } from "../../lib/replies/candidates.js";
 import { createTestDatabase, dropTestDatabase, services } from "../support/env.js";

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { learn } from "../../lib/jobs/learn.js";
 import { metrics } from "../../lib/jobs/metrics.js";
-import { ensureArms, loadArms } from "../../lib/learn/arms.js";
+import { ensureArms, loadArms } from "../../lib/db/arms.js";
 import { scorePost } from "../../lib/learn/reward.js";
 import { reviewAfterRun } from "../../lib/runtime/incidents.js";
 import { runJob } from "../../lib/runtime/runner.js";

@@ -13,7 +13,7 @@ import { armId, chooseArmFactored, type Arm } from "../../learn/bandit.js";
 import type { JobContext } from "../context.js";
 import { produceCandidate, type Candidate } from "./candidates.js";
 import type { PlanContent } from "./content.js";
-import type { PlanHistory } from "./history.js";
+import type { PlanHistory } from "../../db/plan-history.js";
 import type { LlmAccess } from "./llm-access.js";
 import { plannedGapMs, type PlanSettings } from "./settings.js";
 import { recordDecision } from "../../db/review.js";
