@@ -18,7 +18,7 @@ import { applyScores, scorablePosts } from "../../lib/db/scoring.js";
 import { createSql, type Sql, type SqlStatement } from "../../lib/db/sql.js";
 import { loadPlanHistory } from "../../lib/db/plan-history.js";
 import { armsSummary } from "../../lib/learn/summary.js";
-import { bestCandidate } from "../../lib/replies/candidates.js";
+import { bestCandidate } from "../../lib/db/reply-candidates.js";
 import { createTestDatabase, dropTestDatabase, services } from "../support/env.js";
 import { seedHistory } from "../support/history-seed.js";
 
