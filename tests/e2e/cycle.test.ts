@@ -190,7 +190,7 @@ describe.skipIf(!services().postgres)("one cycle: plan -> post -> metrics -> lea
     const result = await run("learn");
     expect(result).toMatchObject({ status: "ok", summary: { scored: 1, armsUpdated: 1, withoutArm: 0, alreadyScored: 0, totalPulls: 1 } });
     const m = sb.posts().find((p) => p.id === cycle.tweetId)!.metrics;
-    const expected = scorePost({ ...m, impressions: m.views, followerDelta: 0 });
+    const expected = scorePost({ ...m, followerDelta: 0 });
     expect(expected.reward01).toBeGreaterThan(0);
 
     const after = await armRows();

@@ -121,7 +121,7 @@ describe.skipIf(!services().postgres)("metrics, followers and learn against the 
     const first = await run("learn");
     expect(first).toMatchObject({ status: "ok", summary: { scored: 1, armsUpdated: 1, withFollowerDelta: 1, withoutArm: 0 } });
     const m = seeded.day.metrics;
-    const expected = scorePost({ ...m, impressions: m.views, followerDelta: 10 });
+    const expected = scorePost({ ...m, followerDelta: 10 });
     const arm = (await loadArms(sql(), "default")).find((a) => a.armId === ARM)!;
     expect(arm.pulls).toBe(1);
     expect(arm.alpha).toBeCloseTo(1 + expected.reward01, 10);

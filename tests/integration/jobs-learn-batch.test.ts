@@ -68,7 +68,7 @@ describe.skipIf(!services().postgres || !services().redis)("learn batches its da
       const sums: Record<string, number> = {};
       for (const r of rows) {
         // Followers grow 3 per 2 h going back in time, so 24 h later there are 36 fewer.
-        const expected = scorePost({ ...r, impressions: r.views, followerDelta: -36 }).reward01;
+        const expected = scorePost({ ...r, followerDelta: -36 }).reward01;
         expect(r.reward).toBeCloseTo(expected, 10);
         sums[r.arm] = (sums[r.arm] ?? 0) + expected;
       }
