@@ -176,5 +176,3 @@ export function luaScript(op: LuaOp): string {
   return LIBRARY + OPS[op];
 }
 
-/** All script names (for preloading and tests). */
-export const LUA_OPS = Object.keys(OPS) as LuaOp[];
