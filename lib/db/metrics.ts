@@ -81,15 +81,3 @@ export async function recordReadFailure(sql: Sql, accountId: string, due: Pick<D
   );
   return retryAt;
 }
-
-/** One snapshot row. */
-export interface MetricSnapshot {
-  readonly tweetId: string;
-  readonly bucket: AgeBucket;
-  readonly likes: number | null;
-  readonly replies: number | null;
-  readonly reposts: number | null;
-  readonly bookmarks: number | null;
-  readonly views: number | null;
-  readonly takenAt: Date;
-}
