@@ -10,7 +10,7 @@ import { ConfigError, loadConfig, type Config } from "../config.js";
 import { createLlm } from "../content/generate.js";
 import { generateStructured } from "../content/llm.js";
 import { probeDb } from "../db/health.js";
-import { appliedMigrations, readMigrations } from "../db/migrate.js";
+import { appliedVersions, readMigrations } from "../db/migrate.js";
 import { toXbotError, XbotError } from "../errors.js";
 import { createLogger, type Logger } from "../log.js";
 import { providerFrom } from "../runtime/browser-need.js";
@@ -94,7 +94,7 @@ async function runChecks(ctx: CliContext, checks: Check[], config: Config, clien
     checks.push({ name: "db", status: "fail", detail: `${where.db}: ${db.error?.message ?? "unreachable"}`, fix: config.DATABASE_URL ? "check DATABASE_URL (host, password, sslmode) and that the database accepts connections" : `check that ${config.XBOT_DATA_DIR} is writable and not used by another process` });
   } else {
     checks.push({ name: "db", status: "ok", detail: `${where.db}, ${db.latencyMs} ms` });
-    const applied = await appliedMigrations(clients.sql).catch(() => new Set<string>());
+    const applied = await appliedVersions(clients.sql).catch(() => new Set<string>());
     const pending = readMigrations().filter((m) => !applied.has(m.version)).map((m) => m.version);
     schemaOk = pending.length === 0;
     checks.push(schemaOk

@@ -52,7 +52,7 @@ export async function migrate(sql: Sql, migrations: readonly Migration[] = readM
 }
 
 /** Versions already applied; none when the bookkeeping table does not exist yet. */
-async function appliedVersions(sql: Sql): Promise<Set<string>> {
+export async function appliedVersions(sql: Sql): Promise<Set<string>> {
   try {
     const rows = await sql.query<{ version: string }>("SELECT version FROM xbot_migrations");
     return new Set(rows.map((r) => r.version));
@@ -80,10 +80,4 @@ const migrated = new Map<string, Promise<unknown>>();
  */
 export function ensureMigrated(sql: Sql, databaseKey: string): Promise<unknown> {
   return sharedUntilRejected(migrated, databaseKey, () => migrate(sql));
-}
-
-/** The versions recorded in xbot_migrations (rejects when the table does not exist yet). */
-export async function appliedMigrations(sql: Sql): Promise<Set<string>> {
-  const rows = await sql.query<{ version: string }>("SELECT version FROM xbot_migrations");
-  return new Set(rows.map((r) => r.version));
 }
