@@ -8,6 +8,7 @@ import { sessionUsername } from "../db/x-sessions.js";
 import type { BrowserSession } from "../browser/index.js";
 import type { JobContext } from "./context.js";
 import { isRealX, xBaseUrlOf } from "./mode.js";
+import type { XAccess } from "../x/access.js";
 import type { XSite } from "../x/index.js";
 import { apiTransport } from "../x/transport/api.js";
 import { xApiMeter } from "./x-budget.js";
@@ -16,13 +17,7 @@ import type { XTransport } from "../x/transport/port.js";
 import { assertVisitBudget, countedBrowser } from "./visits.js";
 
 /** The X site of this deployment, the transport that posts and reconciles, and the run's browser (launched on first use). */
-export interface XAccess {
-  readonly site: XSite;
-  /** Posting and reconciliation go through this port (XBOT_X_TRANSPORT). */
-  readonly x: XTransport;
-  /** The run's browser, for the reads only the browser does (metrics, followers, mentions). */
-  browser(): Promise<BrowserSession>;
-}
+export type { XAccess };
 
 /** Our handle: XBOT_X_USER, else the username of the stored session. */
 export async function ourHandle(ctx: JobContext): Promise<string> {

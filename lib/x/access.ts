@@ -1,0 +1,16 @@
+/**
+ * How a run reaches X: the site, the transport posting and reconciliation go through, and the
+ * run's browser for the reads only the browser does. lib/jobs/x-access.ts builds one per run.
+ */
+import type { BrowserSession } from "../browser/index.js";
+import type { XTransport } from "./transport/port.js";
+import type { XSite } from "./types.js";
+
+/** One run's way to X. */
+export interface XAccess {
+  readonly site: XSite;
+  /** Posting and reconciliation go through this port (XBOT_X_TRANSPORT). */
+  readonly x: XTransport;
+  /** The run's browser, for the reads only the browser does (metrics, followers, mentions). */
+  browser(): Promise<BrowserSession>;
+}
