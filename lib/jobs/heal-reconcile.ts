@@ -6,8 +6,7 @@
  */
 import { expiredOpenAttempts } from "../db/attempts.js";
 import { reconcile, type ReconcileSummary } from "../posting/reconcile.js";
-import { BROWSER_RESOURCE, runLeaseMs } from "../runtime/admission.js";
-import { keepRunLeased } from "../runtime/run-lease.js";
+import { BROWSER_RESOURCE, keepRunLeased, runLeaseMs } from "./leases.js";
 import type { JobContext } from "./context.js";
 import type { JobDefinition } from "./job.js";
 import { xAccess } from "./x-access.js";
