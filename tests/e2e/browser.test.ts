@@ -299,8 +299,10 @@ describe("session state and disposal", () => {
       dir = session.process()?.userDataDir ?? "";
       const sent = await session.withPage("cookies", async (page) => {
         await page.goto(`${base}/`);
-        // biome-ignore lint/suspicious/noDocumentCookie: the test sets a cookie the way x.com's own script does
-        await page.evaluate(() => { document.cookie = "ct0=csrf-2; path=/"; });
+        await page.evaluate(() => {
+          // biome-ignore lint/suspicious/noDocumentCookie: the test sets a cookie the way x.com's own script does
+          document.cookie = "ct0=csrf-2; path=/";
+        });
         return page.evaluate(() => document.cookie);
       });
       expect(sent).toBe("ct0=csrf-2");
