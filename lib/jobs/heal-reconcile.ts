@@ -42,6 +42,7 @@ export async function reconcileStuck(ctx: JobContext, heal: JobDefinition): Prom
   if (!admitted.success) return { stuck, skipped: await refusal(ctx, admitted.reason) };
   const stop = keepRunLeased(ctx.state, { job: RECONCILE_LOCK, runId: ctx.runId, lock: true, ttlMs, leases: [{ resource: BROWSER_RESOURCE, slots: ctx.config.XBOT_BROWSER_SLOTS }] }, ctx.log);
   try {
+    await ctx.checkpoint("heal:reconciling");
     return { stuck, ...(await reconcile(ctx, await xAccess(ctx))) };
   } finally {
     await stop();

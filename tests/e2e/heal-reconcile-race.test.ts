@@ -3,8 +3,8 @@
  * Postgres, Redis, the sandbox X through the API transport). The runner's heal lock normally
  * keeps two heal runs apart; here both bodies run (skipLock) with two browser slots free, so
  * only heal's own reconcile admission can stop the second: the breakers' check, the reconcile
- * lock and the slot are ONE atomic admit. Exactly one run reconciles the item, the other says
- * why it did not, and the item ends with one receipt.
+ * lock and the slot are ONE atomic admit. Run A is held at its reconcile step (a fault
+ * checkpoint) while run B runs: B must be refused, A reconciles the item, and it ends with one receipt.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox, type Sandbox } from "../../lib/dev/sandbox/index.js";
@@ -45,7 +45,17 @@ describe.each(["postgres", "redis"] as const satisfies readonly StoreKind[])("he
     clock.advance(7 * 60_000);
     // The same database and state store, with a clock past the attempt's lease.
     const later = await (await botRuntime(store, sandbox, { transport: "api", jobs, clock, env: { ...rt.env } })).factory();
-    const runs = await Promise.all([0, 1].map(() => runJob(later, { job: "heal", trigger: "manual", skipLock: true })));
+    // Run A stops at its reconcile step (it holds what its admission took) until run B is done.
+    let reached!: () => void;
+    let release!: () => void;
+    const atReconcile = new Promise<void>((resolve) => { reached = resolve; });
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    const holding = { ...later, faults: async (point: string) => { if (point === "heal:reconciling") { reached(); await held; } } };
+    const first = runJob(holding, { job: "heal", trigger: "manual", skipLock: true });
+    await atReconcile;
+    const second = await runJob(later, { job: "heal", trigger: "manual", skipLock: true });
+    release();
+    const runs = [await first, second];
 
     expect(runs.map((r) => r.status)).toEqual(["ok", "ok"]);
     const steps = runs.map((r) => r.summary?.reconciled as Record<string, unknown>);
