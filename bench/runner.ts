@@ -27,7 +27,7 @@ import type { Sql } from "../lib/db/sql.js";
 import { admitRequest, settleRequest } from "../lib/runtime/admission.js";
 import { jobRoute } from "../lib/runtime/http/job-route.js";
 import { json } from "../lib/runtime/http/respond.js";
-import { defineJob } from "../lib/runtime/job.js";
+import { defineJob } from "../lib/jobs/job.js";
 import { createRuntime } from "../lib/runtime/root.js";
 import { JOBS } from "../lib/jobs/index.js";
 import type { RuntimeDeps } from "../lib/runtime/runner.js";

@@ -39,8 +39,8 @@ interface Db { readonly code: Code; readonly url: string; readonly database: str
 
 const MODULES = {
   dashboard: "lib/db/dashboard.ts", runs: "lib/db/runs.ts", posts: "lib/db/posts.ts", queue: "lib/db/queue.ts", metrics: "lib/db/metrics.ts",
-  followers: "lib/db/followers.ts", attempts: "lib/db/attempts.ts", candidates: "lib/replies/candidates.ts", history: "lib/jobs/planning/history.ts",
-  arms: "lib/learn/arms.ts", status: "lib/runtime/http/status-route.ts", health: "lib/runtime/http/health-route.ts", root: "lib/runtime/root.ts",
+  followers: "lib/db/followers.ts", attempts: "lib/db/attempts.ts", candidates: "lib/db/reply-candidates.ts", history: "lib/db/plan-history.ts",
+  arms: "lib/db/arms.ts", status: "lib/runtime/http/status-route.ts", health: "lib/runtime/http/health-route.ts", root: "lib/runtime/root.ts",
   runner: "lib/runtime/runner.ts", learn: "lib/jobs/learn.ts", heal: "lib/jobs/heal.ts",
 } as const;
 

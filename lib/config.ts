@@ -6,8 +6,30 @@
  */
 import { z } from "zod";
 import { XbotError } from "./errors.js";
-import { capsSchema } from "./posting/caps.js";
-import { RESOURCE_TYPES } from "./browser/request-blocking.js";
+
+/** Playwright resource types (Request.resourceType()). */
+export const RESOURCE_TYPES = [
+  "document", "stylesheet", "image", "media", "font", "script", "texttrack",
+  "xhr", "fetch", "eventsource", "websocket", "manifest", "other",
+] as const;
+
+/** Every cap, with its default. */
+export const capsSchema = z.strictObject({
+  /** Singles and threads per rolling hour. */
+  postsPerHour: z.number().int().min(0).default(2),
+  /** Minutes between two posts. */
+  minGapMinutes: z.number().min(0).default(20),
+  threadsPerHour: z.number().int().min(0).default(1),
+  threadsPerDay: z.number().int().min(0).default(2),
+  repliesPerHour: z.number().int().min(0).default(4),
+  replyMinGapMinutes: z.number().min(0).default(15),
+  repliesPerAuthorPerDay: z.number().int().min(0).default(1),
+  /** Actions (posts + replies) per rolling day on day 1, 2, 3, ... of the ramp; the last repeats. */
+  ramp: z.array(z.number().int().min(0)).min(1).default([6, 10, 15, 20]),
+});
+
+/** The caps in force. */
+export type Caps = z.infer<typeof capsSchema>;
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 const int = (min: number, max: number) => z.coerce.number({ error: `must be a whole number from ${min} to ${max}` }).int().min(min).max(max);

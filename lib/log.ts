@@ -36,7 +36,7 @@ export interface LoggerOptions {
 /** Creates a JSON-lines logger. */
 export function createLogger(options: LoggerOptions = {}, bound: Record<string, unknown> = {}): Logger {
   const min = LEVELS[options.level ?? "info"];
-  const sink = options.sink ?? ((line: string) => process.stdout.write(line + "\n"));
+  const sink = options.sink ?? ((line: string) => process.stdout.write(`${line}\n`));
   const secrets = (options.secrets ?? []).filter((s) => s.length >= 6);
   const write = (level: LogLevel, msg: string, fields?: Record<string, unknown>): void => {
     if (LEVELS[level] < min) return;

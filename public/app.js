@@ -199,7 +199,7 @@ async function openArtifact(event) {
   event.preventDefault();
   const link = event.currentTarget;
   const response = await fetch(link.getAttribute("href"), { headers: { authorization: `Bearer ${token.get()}` } }).catch(() => null);
-  if (!response || !response.ok) {
+  if (!response?.ok) {
     link.replaceWith(el("span", { class: "meta" }, "not on this machine"));
     return;
   }

@@ -44,7 +44,7 @@ function actions(item, reload) {
     el("button", { type: "button", class: "approve", onclick: () => run({ action: "approve", id: item.id, ...(reason.value.trim() ? { reason: reason.value.trim() } : {}) }) }, "Approve"),
     el("button", { type: "button", class: "ghost edit", onclick: () => { editBox.hidden = !editBox.hidden; } }, "Edit"),
     reason,
-    el("button", { type: "button", class: "ghost reject", onclick: () => (reason.value.trim() ? run({ action: "reject", id: item.id, reason: reason.value.trim() }) : (message.textContent = "say why you reject it")) }, "Reject"),
+    el("button", { type: "button", class: "ghost reject", onclick: () => { if (reason.value.trim()) run({ action: "reject", id: item.id, reason: reason.value.trim() }); else message.textContent = "say why you reject it"; } }, "Reject"),
     message, editBox);
 }
 

@@ -18,7 +18,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { SPECS } from "../lib/jobs/specs.js";
-import { opensBrowser } from "../lib/runtime/job.js";
+import { opensBrowser } from "../lib/jobs/job.js";
 import { bundleOf, dirBytes, handlerOf, walk } from "./vc-bundles.js";
 import { coldImportSamples } from "./cold-import.js";
 

@@ -50,12 +50,12 @@ export async function startAssetServer(): Promise<AssetServer> {
     requests += 1;
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const respond = (): void => {
-      if (url.pathname === "/tiny") return send(res, "text/html", "<!doctype html><html><head><title>tiny</title></head><body>ok</body></html>");
-      if (url.pathname === "/page") return send(res, "text/html", page(url.search.slice(1)));
-      if (url.pathname === "/app.js") return send(res, "text/javascript", script, "public, max-age=3600");
-      if (url.pathname.startsWith("/img/")) return send(res, "image/png", asset);
-      if (url.pathname.startsWith("/font/")) return send(res, "font/woff2", asset);
-      res.writeHead(404).end();
+      if (url.pathname === "/tiny") send(res, "text/html", "<!doctype html><html><head><title>tiny</title></head><body>ok</body></html>");
+      else if (url.pathname === "/page") send(res, "text/html", page(url.search.slice(1)));
+      else if (url.pathname === "/app.js") send(res, "text/javascript", script, "public, max-age=3600");
+      else if (url.pathname.startsWith("/img/")) send(res, "image/png", asset);
+      else if (url.pathname.startsWith("/font/")) send(res, "font/woff2", asset);
+      else res.writeHead(404).end();
     };
     if (delayMs > 0) setTimeout(respond, delayMs);
     else respond();

@@ -11,12 +11,9 @@
  *   it would only catch GIF clips, since video segments arrive as fetch/xhr.
  */
 import type { BrowserContext, Response, Route } from "playwright-core";
+import { RESOURCE_TYPES } from "../config.js";
 
-/** Playwright resource types (Request.resourceType()). */
-export const RESOURCE_TYPES = [
-  "document", "stylesheet", "image", "media", "font", "script", "texttrack",
-  "xhr", "fetch", "eventsource", "websocket", "manifest", "other",
-] as const;
+export { RESOURCE_TYPES };
 
 /** A Playwright resource type. */
 export type ResourceType = (typeof RESOURCE_TYPES)[number];

@@ -4,7 +4,7 @@
  */
 import type { Config } from "../config.js";
 import { toXbotError } from "../errors.js";
-import { isRealX, xBaseUrlOf } from "../runtime/mode.js";
+import { isRealX, xBaseUrlOf } from "../jobs/mode.js";
 import { apiAccess } from "../x/transport/api.js";
 import type { Check } from "./doctor.js";
 

@@ -10,13 +10,13 @@ import { ConfigError, loadConfig, type Config } from "../config.js";
 import { createLlm } from "../content/generate.js";
 import { generateStructured } from "../content/llm.js";
 import { probeDb } from "../db/health.js";
-import { readMigrations } from "../db/migrate.js";
+import { appliedVersions, readMigrations } from "../db/migrate.js";
 import { toXbotError, XbotError } from "../errors.js";
 import { createLogger, type Logger } from "../log.js";
 import { providerFrom } from "../runtime/browser-need.js";
 import { chromiumCheck } from "./doctor-chromium.js";
 import { createClients, type Clients } from "../runtime/clients.js";
-import { xBaseUrlOf } from "../runtime/mode.js";
+import { xBaseUrlOf } from "../jobs/mode.js";
 import { loadSession } from "../x/session-store.js";
 import { describeConfig, localEnv, storeSandboxSession } from "../dev/local.js";
 import { createSandbox, type Sandbox } from "../dev/sandbox/index.js";
@@ -94,7 +94,7 @@ async function runChecks(ctx: CliContext, checks: Check[], config: Config, clien
     checks.push({ name: "db", status: "fail", detail: `${where.db}: ${db.error?.message ?? "unreachable"}`, fix: config.DATABASE_URL ? "check DATABASE_URL (host, password, sslmode) and that the database accepts connections" : `check that ${config.XBOT_DATA_DIR} is writable and not used by another process` });
   } else {
     checks.push({ name: "db", status: "ok", detail: `${where.db}, ${db.latencyMs} ms` });
-    const applied = await clients.sql.query<{ version: string }>("SELECT version FROM xbot_migrations").then((rows) => new Set(rows.map((r) => r.version)), () => new Set<string>());
+    const applied = await appliedVersions(clients.sql).catch(() => new Set<string>());
     const pending = readMigrations().filter((m) => !applied.has(m.version)).map((m) => m.version);
     schemaOk = pending.length === 0;
     checks.push(schemaOk
@@ -162,14 +162,19 @@ async function llmCheck(config: Config, online: boolean): Promise<Check> {
 async function browserCheck(config: Config, log: Logger): Promise<Check> {
   const started = performance.now();
   try {
-    await using session = await within(60_000, "the browser", openBrowser({
+    // try/finally rather than `await using`: dependency-cruiser's swc parser (npm run deps:check) cannot read `using` yet
+    const session = await within(60_000, "the browser", openBrowser({
       provider: providerFrom(config),
       ...(config.XBOT_PROXY_URL ? { proxy: parseProxyUrl(config.XBOT_PROXY_URL) } : {}),
       blockResources: config.XBOT_BLOCK_RESOURCES,
       logger: log,
     }));
-    await session.withPage("doctor", (page) => page.goto("about:blank"), { timeoutMs: 20_000 });
-    return { name: "browser", status: "ok", detail: `${describeConfig(config).browser} launched in ${Math.round(performance.now() - started)} ms` };
+    try {
+      await session.withPage("doctor", (page) => page.goto("about:blank"), { timeoutMs: 20_000 });
+      return { name: "browser", status: "ok", detail: `${describeConfig(config).browser} launched in ${Math.round(performance.now() - started)} ms` };
+    } finally {
+      await session[Symbol.asyncDispose]();
+    }
   } catch (error) {
     const e = toXbotError(error);
     return { name: "browser", status: "fail", detail: `${describeConfig(config).browser}: ${e.message.slice(0, 200)}`, fix: config.BROWSER_WS_ENDPOINT ? "check BROWSER_WS_ENDPOINT (the remote browser must accept CDP connections)" : "the chromium line below says whether the bundled Chromium's unpack is broken; otherwise set CHROMIUM_PATH to a local Chromium (apt-get install chromium), or BROWSER_WS_ENDPOINT to a remote browser; the bundled one needs ~200 MB free in the temp dir" };
@@ -180,7 +185,7 @@ async function sessionCheck(ctx: CliContext, config: Config, clients: Clients, l
   const site = xBaseUrlOf(config);
   if (!config.XBOT_SESSION_KEY) return { name: "session", status: "fail", detail: "XBOT_SESSION_KEY is not set: no X session can be stored", fix: "export XBOT_SESSION_KEY=$(openssl rand -hex 32), then xbot session import <file>" };
   if (!ready.dbOk) return { name: "session", status: "skip", detail: "needs the database (see above)" };
-  let stored;
+  let stored: Awaited<ReturnType<typeof loadSession>>;
   try {
     stored = await loadSession(clients.sql, config.XBOT_ACCOUNT_ID, config.XBOT_SESSION_KEY);
   } catch (error) {

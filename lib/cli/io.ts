@@ -12,8 +12,8 @@ export interface CliIo {
 
 /** The process's stdout and stderr. */
 export const processIo: CliIo = {
-  out: (text) => void process.stdout.write(text.endsWith("\n") ? text : text + "\n"),
-  err: (text) => void process.stderr.write(text.endsWith("\n") ? text : text + "\n"),
+  out: (text) => void process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
+  err: (text) => void process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
 };
 
 /** A mistake in how the command was called (exit 2). */

@@ -256,8 +256,12 @@ export function captureIo(): CliIo & { stdout(): string; stderr(): string } {
   let out = "";
   let err = "";
   return {
-    out: (text) => void (out += text.endsWith("\n") ? text : `${text}\n`),
-    err: (text) => void (err += text.endsWith("\n") ? text : `${text}\n`),
+    out: (text) => {
+      out += text.endsWith("\n") ? text : `${text}\n`;
+    },
+    err: (text) => {
+      err += text.endsWith("\n") ? text : `${text}\n`;
+    },
     stdout: () => out,
     stderr: () => err,
   };

@@ -1,6 +1,7 @@
 /** `xbot status`, `xbot breaker ...`, `xbot queue ...`, `xbot migrate`. */
 import { checkLength } from "../content/length.js";
 import { migrate } from "../db/migrate.js";
+import { listPosts } from "../db/posts.js";
 import { cancelItem, enqueue, listItems, queueCounts, type ItemStatus, type QueueItem } from "../db/queue.js";
 import { createClients } from "../runtime/clients.js";
 import { healthReport } from "../runtime/health.js";
@@ -151,6 +152,7 @@ export async function queueCommand(ctx: CliContext, args: QueueArgs): Promise<Ex
       if (tweets.length > 25) throw new UsageError("a thread has at most 25 tweets");
       tweets.forEach((text, i) => {
         // Postgres text cannot hold NUL, and no control character but newline and tab belongs in a post.
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: the check's purpose is to find control characters
         const control = /[\u0000-\u0008\u000b-\u001f\u007f]/.exec(text);
         if (control) throw new UsageError(`tweet ${i + 1}: contains the control character U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}; remove it`);
         const check = checkLength(text);
@@ -204,11 +206,7 @@ export async function postsCommand(ctx: CliContext, origin: string | undefined, 
   const limit = limitText === undefined ? 30 : Number(limitText);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError("--limit must be a whole number from 1 to 1000");
   return withRuntime(ctx, false, async ({ deps, config }) => {
-    const rows = await deps.clients.sql.query<{ tweetId: string; origin: string; kind: string; text: string; postedAt: Date | string; itemId: string | null; deletedAt: Date | string | null }>(
-      `SELECT tweet_id AS "tweetId", origin, kind, text, posted_at AS "postedAt", item_id::text AS "itemId", deleted_at AS "deletedAt"
-       FROM posts WHERE account_id = $1 AND ($2::text IS NULL OR origin = $2) ORDER BY posted_at DESC LIMIT $3`,
-      [config.XBOT_ACCOUNT_ID, origin ?? null, limit],
-    );
+    const rows = await listPosts(deps.clients.sql, config.XBOT_ACCOUNT_ID, { origin: origin ?? null, limit });
     if (ctx.json) ctx.io.out(toJson({ posts: rows.map((r) => ({ ...r, postedAt: isoTime(r.postedAt), deletedAt: r.deletedAt ? isoTime(r.deletedAt) : null })) }));
     else if (rows.length === 0) ctx.io.out(origin ? `no ${origin} posts` : "nothing posted yet");
     else {

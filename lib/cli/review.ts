@@ -39,9 +39,12 @@ function requestOf(ctx: CliContext, args: ReviewArgs, id: string): ReviewRequest
 }
 
 function show(ctx: CliContext, item: ReviewItem): void {
-  if (ctx.json) return ctx.io.out(toJson({ item: itemJson(item) }));
+  if (ctx.json) {
+    ctx.io.out(toJson({ item: itemJson(item) }));
+    return;
+  }
   ctx.io.out(`#${item.id} ${item.kind} (${item.source}) held: ${item.reason ?? "-"}; expires ${item.reviewUntil ? isoTime(item.reviewUntil) : "never"}`);
-  item.tweets.forEach((t, i) => ctx.io.out(`  [${i + 1}] ${t}`));
+  for (const [i, t] of item.tweets.entries()) ctx.io.out(`  [${i + 1}] ${t}`);
   ctx.io.out(`  checks ${JSON.stringify(item.checks)}`);
   if (item.origin) ctx.io.out(`  origin ${JSON.stringify(item.origin)}`);
 }

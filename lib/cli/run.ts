@@ -1,6 +1,6 @@
 /** `xbot run <job> [--mode live|dry|shadow] [--params JSON] [--remote URL]` */
 import { loadConfig } from "../config.js";
-import { checkParams, type Mode } from "../runtime/job.js";
+import { checkParams, type Mode } from "../jobs/job.js";
 import { runJob, type RunResult } from "../runtime/runner.js";
 import { progress, withRuntime, type CliContext } from "./context.js";
 import { CliFailure, EXIT, UsageError, toJson, type ExitCode } from "./io.js";
@@ -92,7 +92,10 @@ async function runRemote(ctx: CliContext, remote: string, job: string, mode: Mod
 }
 
 function printResult(ctx: CliContext, result: RunResult): void {
-  if (ctx.json) return ctx.io.out(toJson(result));
+  if (ctx.json) {
+    ctx.io.out(toJson(result));
+    return;
+  }
   const why = result.reason ? ` (${result.reason})` : result.errorCode ? ` (${result.errorCode}${result.retryable ? ", retryable" : ""})` : "";
   ctx.io.out(`${result.job}: ${result.status}${why} in ${result.durationMs} ms, mode ${result.mode}, run ${result.runId}`);
   if (result.summary && Object.keys(result.summary).length > 0) ctx.io.out(`summary: ${JSON.stringify(result.summary)}`);

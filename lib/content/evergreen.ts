@@ -4,7 +4,10 @@
  * when it has not been posted within `minDaysBetween` days; never-posted ones go first.
  */
 import { z } from "zod";
+import type { PostedRecord } from "../db/plan-history.js";
 import { contentHash } from "../db/queue.js";
+
+export type { PostedRecord };
 import { loadOperatorJson, parseOperatorJson } from "./json-file.js";
 import { checkLength } from "./length.js";
 import { FORMATS, type Format } from "./topics.js";
@@ -19,11 +22,6 @@ export interface EvergreenPost {
   readonly media?: readonly (readonly string[])[];
 }
 
-/** When some content was last posted (by content hash, see `contentHash`). */
-export interface PostedRecord {
-  readonly contentHash: string;
-  readonly postedAt: Date;
-}
 
 const tweetSchema = z.string().superRefine((text, ctx) => {
   const check = checkLength(text);

@@ -55,6 +55,7 @@ export function checkAltText(alt: string | undefined): { ok: true; text: string 
   const text = (alt ?? "").trim();
   if (text === "") return { ok: false, reason: "alt text is required: describe the image for people who cannot see it (--alt \"...\")" };
   if ([...text].length > MEDIA_LIMITS.altChars) return { ok: false, reason: `alt text is ${[...text].length} characters; x.com allows at most ${MEDIA_LIMITS.altChars}` };
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the check's purpose is to find control characters
   if (/[\u0000-\u0009\u000b-\u001f\u007f]/.test(text)) return { ok: false, reason: "alt text contains a control character; remove it" };
   return { ok: true, text };
 }

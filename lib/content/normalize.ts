@@ -7,8 +7,11 @@
  */
 import unhomoglyph from "unhomoglyph";
 
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: each listed code point (variation selectors included) is removed on its own, with the u flag
 const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0]/gu;
 const ASCII = /^[\x20-\x7e]+$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the range is "everything outside ASCII", its start is NUL by definition
+const NON_ASCII = /[^\x00-\x7f]/gu;
 const COMMON_TLDS = "com|net|org|io|co|xyz|ru|info|biz|app|me|ly|gg|link|site|online|top|click|shop|live|cc|tk|to";
 
 function foldHomoglyph(char: string): string {
@@ -18,7 +21,7 @@ function foldHomoglyph(char: string): string {
 
 /** NFKC, no invisible characters, homoglyphs folded to ASCII, lower case. */
 export function normalizeForRules(text: string): string {
-  return text.normalize("NFKC").replace(INVISIBLE, "").replace(/[^\x00-\x7f]/gu, foldHomoglyph).toLowerCase();
+  return text.normalize("NFKC").replace(INVISIBLE, "").replace(NON_ASCII, foldHomoglyph).toLowerCase();
 }
 
 /** Undoes link disguises on normalised text: `hxxp://a[.]b` and `a dot com` become `http://a.b` and `a.com`. */

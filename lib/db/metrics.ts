@@ -81,24 +81,3 @@ export async function recordReadFailure(sql: Sql, accountId: string, due: Pick<D
   );
   return retryAt;
 }
-
-/** One snapshot row. */
-export interface MetricSnapshot {
-  readonly tweetId: string;
-  readonly bucket: AgeBucket;
-  readonly likes: number | null;
-  readonly replies: number | null;
-  readonly reposts: number | null;
-  readonly bookmarks: number | null;
-  readonly views: number | null;
-  readonly takenAt: Date;
-}
-
-/** Snapshots of a tweet (all buckets), oldest bucket first. */
-export async function snapshotsOf(sql: Sql, accountId: string, tweetId: string): Promise<MetricSnapshot[]> {
-  return sql.query<MetricSnapshot>(
-    `SELECT tweet_id AS "tweetId", age_bucket AS bucket, likes, replies, reposts, bookmarks, views, taken_at AS "takenAt"
-     FROM metric_snapshots WHERE account_id = $1 AND tweet_id = $2 ORDER BY taken_at`,
-    [accountId, tweetId],
-  );
-}

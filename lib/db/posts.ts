@@ -3,7 +3,6 @@
  * attempt succeeds, one row per tweet is inserted, the item becomes posted. Caps are
  * counted here, from posts plus attempts still open (they may have posted).
  */
-import type { PostingStats } from "../posting/caps.js";
 import type { QueueItem } from "./queue.js";
 import { shingleHashes, type StoredText } from "./shingles.js";
 import type { Sql } from "./sql.js";
@@ -93,6 +92,19 @@ export async function knownTweetIds(sql: Sql, accountId: string, ids: readonly s
 export async function firstPostAt(sql: Sql, accountId: string): Promise<Date | null> {
   const rows = await sql.query<{ at: Date | null }>("SELECT min(posted_at) AS at FROM posts WHERE account_id = $1 AND origin <> 'ghost'", [accountId]);
   return rows[0]?.at ?? null;
+}
+
+/** Activity counted from the database at one instant. */
+export interface PostingStats {
+  readonly postsLastHour: number;
+  readonly threadsLastHour: number;
+  readonly threadsLastDay: number;
+  readonly repliesLastHour: number;
+  readonly actionsLastDay: number;
+  readonly lastPostAt: Date | null;
+  readonly lastReplyAt: Date | null;
+  /** When the ramp started (the first action), or null for a new account. */
+  readonly firstActionAt: Date | null;
 }
 
 /**
@@ -187,4 +199,24 @@ export async function postingProblems(sql: Sql, accountId: string, now: Date): P
     [accountId, now.toISOString()],
   );
   return rows[0] ?? { partialThreads: 0, vanishedPosts: 0, attemptsPastLease: 0 };
+}
+
+/** A posts row as `xbot posts` lists it. */
+export interface PostListing {
+  readonly tweetId: string;
+  readonly origin: string;
+  readonly kind: string;
+  readonly text: string;
+  readonly postedAt: Date | string;
+  readonly itemId: string | null;
+  readonly deletedAt: Date | string | null;
+}
+
+/** The latest `limit` posts of `accountId` (of one origin when given), newest first. */
+export async function listPosts(sql: Sql, accountId: string, options: { origin: string | null; limit: number }): Promise<PostListing[]> {
+  return sql.query<PostListing>(
+    `SELECT tweet_id AS "tweetId", origin, kind, text, posted_at AS "postedAt", item_id::text AS "itemId", deleted_at AS "deletedAt"
+     FROM posts WHERE account_id = $1 AND ($2::text IS NULL OR origin = $2) ORDER BY posted_at DESC LIMIT $3`,
+    [accountId, options.origin, options.limit],
+  );
 }

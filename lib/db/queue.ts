@@ -179,3 +179,9 @@ export async function queueCounts(sql: Sql, accountId: string, now?: Date): Prom
   for (const r of rows) counts[r.status] = r.n;
   return counts;
 }
+
+/** How many content items `accountId` has, in any status. */
+export async function contentItemCount(sql: Sql, accountId: string): Promise<number> {
+  const rows = await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM content_items WHERE account_id = $1", [accountId]);
+  return rows[0]?.n ?? 0;
+}

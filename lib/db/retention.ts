@@ -97,7 +97,7 @@ export async function applyRetention(sql: Sql, accountId: string, now: Date, pol
   const deleted: Record<string, number> = Object.fromEntries(pending.map(([t]) => [t, 0]));
   for (let round = 0; round < policy.rounds && pending.length > 0 && !aborted(); round++) {
     const results = await sql.transaction(pending.map(([, s]) => s));
-    pending.forEach(([table], i) => (deleted[table]! += results[i]?.length ?? 0));
+    for (const [i, [table]] of pending.entries()) deleted[table] = (deleted[table] ?? 0) + (results[i]?.length ?? 0);
     pending = pending.filter((_, i) => (results[i]?.length ?? 0) >= policy.batch);
   }
   return { rolledUpDays: days, deleted, more: pending.length > 0 };

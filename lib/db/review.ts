@@ -89,3 +89,20 @@ export async function expireReviews(sql: Sql, accountId: string, now: Date): Pro
   for (const r of rows) await recordDecision(sql, { accountId, itemId: r.id, decision: "expire", actor: "system:expiry", reason: "review expired", at: now });
   return rows.map((r) => r.id);
 }
+
+/** A review decision as the dashboard lists it. */
+export interface ReviewDecision {
+  readonly itemId: string;
+  readonly decision: string;
+  readonly actor: string;
+  readonly reason: string | null;
+  readonly decidedAt: Date;
+}
+
+/** The latest `limit` review decisions of `accountId`, newest first. */
+export async function recentDecisions(sql: Sql, accountId: string, limit = 50): Promise<ReviewDecision[]> {
+  return sql.query<ReviewDecision>(
+    `SELECT item_id::text AS "itemId", decision, actor, reason, decided_at AS "decidedAt" FROM review_decisions WHERE account_id = $1 ORDER BY decided_at DESC, id DESC LIMIT $2`,
+    [accountId, limit],
+  );
+}

@@ -16,7 +16,10 @@ const loadPglite = lazyUntilRejected(() => import("./pglite-fetch.js"));
 
 function embeddedRoute(dataDir: string): RoutedFetch {
   let route: Promise<RoutedFetch> | undefined;
-  return async (url, init) => (await (route ??= loadPglite().then((m) => m.pgliteFetch(dataDir))))(url, init);
+  return async (url, init) => {
+    route ??= loadPglite().then((m) => m.pgliteFetch(dataDir));
+    return (await route)(url, init);
+  };
 }
 
 /** One parameterised statement. */

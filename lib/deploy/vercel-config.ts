@@ -17,7 +17,7 @@
  */
 import { SPECS } from "../jobs/specs.js";
 import { lockTtlMs } from "../runtime/admission.js";
-import { opensBrowser, type JobSpec } from "../runtime/job.js";
+import { opensBrowser, type JobSpec } from "../jobs/job.js";
 import { SECURITY_HEADERS } from "../runtime/http/security-headers.js";
 
 /**

@@ -4,13 +4,13 @@
  * item due immediately on an empty database, so a new user sees the first post on the
  * sandbox within a minute of `npm start`, whatever the hour.
  */
+import { contentItemCount } from "../db/queue.js";
 import type { RuntimeDeps } from "../runtime/runner.js";
 import { runJob } from "../runtime/runner.js";
 
 /** Runs plan then post when the account has no content yet; returns what ran. */
 export async function firstRun(deps: RuntimeDeps): Promise<string[]> {
-  const rows = await deps.clients.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM content_items WHERE account_id = $1", [deps.config.XBOT_ACCOUNT_ID]);
-  if ((rows[0]?.n ?? 0) > 0) return [];
+  if ((await contentItemCount(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID)) > 0) return [];
   const log = deps.log.child({ component: "first-run" });
   const ran: string[] = [];
   for (const job of ["plan", "post"]) {

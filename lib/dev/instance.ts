@@ -38,7 +38,7 @@ export function writeInstance(dataDir: string, info: InstanceInfo): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = instancePath(dataDir);
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(info, null, 2) + "\n", { mode: 0o600 });
+  writeFileSync(tmp, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
   renameSync(tmp, path);
 }
 

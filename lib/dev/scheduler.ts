@@ -5,7 +5,7 @@
  * lock would refuse it anyway. Runs in flight are tracked so shutdown can wait for them.
  */
 import { Cron } from "croner";
-import type { JobSpec } from "../runtime/job.js";
+import type { JobSpec } from "../jobs/job.js";
 import type { RunResult } from "../runtime/runner.js";
 import type { Logger } from "../log.js";
 

@@ -124,7 +124,7 @@ export function ensureSecrets(dataDir: string): SecretsFile {
   }
   if (generated.length > 0) {
     const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(secrets, null, 2) + "\n", { mode: 0o600 });
+    writeFileSync(tmp, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
     renameSync(tmp, path);
   }
   try {

@@ -12,7 +12,7 @@ import { ConfigError } from "../config.js";
 import { SECRETS_EXIT_CODE, SecretsFileError } from "./secrets.js";
 import { XbotError } from "../errors.js";
 import type { LogSink } from "../log.js";
-import { effectiveModeLabel } from "../runtime/mode.js";
+import { effectiveModeLabel } from "../jobs/mode.js";
 import { runJob, type RunResult } from "../runtime/runner.js";
 import { loadSession } from "../x/session-store.js";
 import { liveInstance } from "./instance.js";
@@ -27,11 +27,11 @@ const USAGE = `usage: npm start [-- --once [--json]]
   --json        with --once: the summary as JSON on stdout`;
 
 function stderrSink(): LogSink {
-  return process.stderr.isTTY ? prettySink((line) => process.stderr.write(line + "\n")) : (line) => process.stderr.write(line + "\n");
+  return process.stderr.isTTY ? prettySink((line) => process.stderr.write(`${line}\n`)) : (line) => process.stderr.write(`${line}\n`);
 }
 
 function stdoutSink(): LogSink {
-  return process.stdout.isTTY ? prettySink((line) => process.stdout.write(line + "\n")) : (line) => process.stdout.write(line + "\n");
+  return process.stdout.isTTY ? prettySink((line) => process.stdout.write(`${line}\n`)) : (line) => process.stdout.write(`${line}\n`);
 }
 
 /** What the start banner says about the sandbox session. */
@@ -124,7 +124,7 @@ function printBanner(server: LocalServer, session: string): void {
     "  CLI: npx xbot status | run <job> | queue list | doctor ...   Ctrl-C stops.",
     "",
   ];
-  process.stdout.write(lines.join("\n") + "\n");
+  process.stdout.write(`${lines.join("\n")}\n`);
 }
 
 function adminTokenLine(local: LocalRuntime): string {
@@ -171,7 +171,7 @@ async function once(dataDir: string, json: boolean): Promise<number> {
   }
   const failed = results.filter((r) => r.status === "failed").length;
   if (json) {
-    process.stdout.write(JSON.stringify({ ok: failed === 0, results }, null, 2) + "\n");
+    process.stdout.write(`${JSON.stringify({ ok: failed === 0, results }, null, 2)}\n`);
   } else {
     const rows = results.map((r) => {
       const summary = "summary" in r && r.summary && typeof r.summary.error === "string" ? r.summary.error : undefined;
@@ -181,7 +181,7 @@ async function once(dataDir: string, json: boolean): Promise<number> {
     const head = ["job", "status", "reason / error / summary", "duration"];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
     const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
-    process.stdout.write([line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n") + "\n");
+    process.stdout.write(`${[line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n")}\n`);
     process.stdout.write(`\n${results.length - failed} of ${results.length} job(s) did not fail${failed > 0 ? `; ${failed} failed` : ""} (data dir ${resolve(dataDir)})\n`);
   }
   return failed > 0 ? 1 : 0;

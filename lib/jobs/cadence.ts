@@ -6,7 +6,7 @@
  * read X at irregular times, at most once per period, and a simulated clock works too.
  */
 import { createHash } from "node:crypto";
-import type { JobContext } from "../runtime/context.js";
+import type { JobContext } from "./context.js";
 
 /** Where in [0, 1) the slot of `period` falls for `seed` (deterministic). */
 export function slotFraction(seed: string, period: number): number {

@@ -7,7 +7,7 @@
  * jobs share one visit where they can. A manual run always reads. Shadow mode never touches X.
  */
 import { insertFollowerSnapshot, latestFollowers } from "../db/followers.js";
-import { defineJob } from "../runtime/job.js";
+import { defineJob } from "./job.js";
 import { JOB_SPECS } from "./specs.js";
 import { xAccess } from "./x-access.js";
 import { freshFollowers } from "./profile-followers.js";

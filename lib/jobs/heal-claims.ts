@@ -8,7 +8,7 @@
 import { raiseIncident } from "../db/incidents.js";
 import { releaseOrphanClaims } from "../db/claims.js";
 import { ATTEMPT_LEASE_MS } from "../posting/protocol.js";
-import type { JobContext } from "../runtime/context.js";
+import type { JobContext } from "./context.js";
 
 /** Requeues abandoned claims; returns how many. */
 export async function releaseAbandonedClaims(ctx: JobContext): Promise<number> {

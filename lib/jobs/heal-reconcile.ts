@@ -6,11 +6,13 @@
  */
 import { expiredOpenAttempts } from "../db/attempts.js";
 import { reconcile, type ReconcileSummary } from "../posting/reconcile.js";
-import { BROWSER_RESOURCE, runLeaseMs } from "../runtime/admission.js";
-import { keepRunLeased } from "../runtime/run-lease.js";
-import type { JobContext } from "../runtime/context.js";
-import type { JobDefinition } from "../runtime/job.js";
+import { BROWSER_RESOURCE, keepRunLeased, runLeaseMs } from "./leases.js";
+import type { JobContext } from "./context.js";
+import type { JobDefinition } from "./job.js";
 import { xAccess } from "./x-access.js";
+
+/** The lock that lets one heal run at a time reconcile (held with the browser slot, taken in the same admission). */
+const RECONCILE_LOCK = "heal:reconcile";
 
 /** The result of heal's reconcile step. */
 export type HealReconcile = { stuck: 0 } | { stuck: number; skipped: string } | ({ stuck: number } & ReconcileSummary);
@@ -21,17 +23,39 @@ export async function reconcileStuck(ctx: JobContext, heal: JobDefinition): Prom
   const stuck = (await expiredOpenAttempts(ctx.db, ctx.config.XBOT_ACCOUNT_ID, now)).length;
   if (stuck === 0) return { stuck: 0 };
   if (ctx.mode === "shadow") return { stuck, skipped: "shadow mode never reads X" };
-  for (const name of ["browser", "x"]) {
-    if ((await ctx.state.readBreaker(name)).state !== "closed") return { stuck, skipped: `breaker ${name} is not closed` };
-  }
-  // The slot lives runLeaseMs (at most 60 s) and is renewed while reconcile runs, so a killed heal frees it within about a minute.
-  const lease = await ctx.state.acquireLease(BROWSER_RESOURCE, ctx.runId, ctx.config.XBOT_BROWSER_SLOTS, runLeaseMs(heal));
-  if (!lease.success) return { stuck, skipped: "no free browser slot" };
-  const stop = keepRunLeased(ctx.state, { job: heal.name, runId: ctx.runId, lock: false, ttlMs: runLeaseMs(heal), leases: [{ resource: BROWSER_RESOURCE, slots: ctx.config.XBOT_BROWSER_SLOTS }] }, ctx.log);
+  // ONE atomic admission: the browser and x breakers closed (either one not closed leaves level 0),
+  // the reconcile lock (one heal run reconciles at a time) and a browser slot, all or nothing.
+  // The lock and slot live runLeaseMs (at most 60 s) and are renewed while reconcile runs, so a killed heal frees them within about a minute.
+  const ttlMs = runLeaseMs(heal);
+  const admitted = await ctx.state.admit({
+    job: RECONCILE_LOCK,
+    runId: ctx.runId,
+    nowMs: now.getTime(),
+    dedupeTtlMs: 0,
+    lockTtlMs: ttlMs,
+    breakers: [],
+    after: [],
+    leases: [{ resource: BROWSER_RESOURCE, slots: ctx.config.XBOT_BROWSER_SLOTS, ttlMs }],
+    minLevel: 1,
+    levels: { browser: 0, x: 0 },
+  });
+  if (!admitted.success) return { stuck, skipped: await refusal(ctx, admitted.reason) };
+  const stop = keepRunLeased(ctx.state, { job: RECONCILE_LOCK, runId: ctx.runId, lock: true, ttlMs, leases: [{ resource: BROWSER_RESOURCE, slots: ctx.config.XBOT_BROWSER_SLOTS }] }, ctx.log);
   try {
+    await ctx.checkpoint("heal:reconciling");
     return { stuck, ...(await reconcile(ctx, await xAccess(ctx))) };
   } finally {
     await stop();
     await ctx.state.releaseLease(BROWSER_RESOURCE, ctx.runId);
+    await ctx.state.releaseLock(RECONCILE_LOCK, ctx.runId);
   }
+}
+
+/** Why admission refused, as heal reports it (the breaker's name is read afterwards, for the message only). */
+async function refusal(ctx: JobContext, reason: string): Promise<string> {
+  if (reason === "locked") return "another heal run is reconciling";
+  if (reason === "budget_exhausted") return "no free browser slot";
+  const breakers = await ctx.state.listBreakers();
+  const name = ["browser", "x"].find((n) => breakers[n] !== undefined && breakers[n].state !== "closed") ?? "browser or x";
+  return `breaker ${name} is not closed`;
 }

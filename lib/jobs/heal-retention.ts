@@ -4,7 +4,7 @@
  * A backlog (e.g. the first run on years of history) is worked off over successive heal runs.
  */
 import { applyRetention, type RetentionResult } from "../db/retention.js";
-import type { JobContext } from "../runtime/context.js";
+import type { JobContext } from "./context.js";
 
 /** Rows per delete statement. */
 export const RETENTION_BATCH = 5_000;

@@ -8,11 +8,12 @@
 import type { Dependency, ErrorCode } from "../errors.js";
 import { BREAKER_POLICIES, policyForFailure } from "../resilience/policies.js";
 import { breakerPhase } from "../state/breaker.js";
-import { defineJob } from "../runtime/job.js";
+import { recordBreakerOutcome, takeBreakerTrial } from "./breaker-trial.js";
+import { defineJob } from "./job.js";
 import { JOB_SPECS } from "./specs.js";
-import { jobHealth } from "../runtime/deps.js";
-import { hasProbe, probeDependency, type ProbeOutcome } from "../runtime/probes.js";
-import type { JobContext } from "../runtime/context.js";
+import { jobHealth } from "./catalog.js";
+import { hasProbe, probeDependency, type ProbeOutcome } from "./probes.js";
+import type { JobContext } from "./context.js";
 import { reconcileStuck } from "./heal-reconcile.js";
 import { retentionStep } from "./heal-retention.js";
 import { releaseAbandonedClaims } from "./heal-claims.js";
@@ -53,7 +54,7 @@ async function probeCooledBreakers(ctx: JobContext): Promise<Record<string, Prob
   for (const [name, record] of Object.entries(breakers)) {
     if (!DEPENDENCIES.has(name) || !hasProbe(name as Dependency) || breakerPhase(record, now) !== "half_open") continue;
     const dependency = name as Dependency;
-    const trial = await ctx.state.acquireBreakerTrial(name, ctx.runId, now, 60_000);
+    const trial = await takeBreakerTrial(ctx, name, 60_000);
     if (!trial.trial) {
       out[name] = "trial_in_progress";
       continue;
@@ -62,7 +63,7 @@ async function probeCooledBreakers(ctx: JobContext): Promise<Record<string, Prob
     out[name] = outcome;
     const ok = outcome.ok === true;
     const policy = outcome.ok === false ? policyForFailure(dependency, outcome.error.code as ErrorCode) : BREAKER_POLICIES[dependency];
-    await ctx.state.recordBreakerOutcome(name, { ok, trial: true }, policy, ctx.clock.now());
+    await recordBreakerOutcome(ctx, name, { ok, trial: true }, policy);
   }
   return out;
 }

@@ -2,7 +2,7 @@
  * Every job of xbot, listed explicitly. Nothing registers itself on import; vercel.json
  * has one cron and one api/jobs/<name>.ts per entry (a contract test checks both).
  */
-import type { JobDefinition } from "../runtime/job.js";
+import type { JobDefinition } from "./job.js";
 import { heal } from "./heal.js";
 import { followers } from "./followers.js";
 import { learn } from "./learn.js";

@@ -9,7 +9,7 @@
 import { applyScores, scorablePosts } from "../db/scoring.js";
 import { scorePost } from "../learn/reward.js";
 import { armsSummary } from "../learn/summary.js";
-import { defineJob } from "../runtime/job.js";
+import { defineJob } from "./job.js";
 import { JOB_SPECS } from "./specs.js";
 
 export { armsSummary, type ArmsSummary } from "../learn/summary.js";
@@ -25,7 +25,7 @@ export const learn = defineJob({
     const counts = { scored: 0, armsUpdated: 0, withoutArm: 0, withFollowerDelta: 0, alreadyScored: 0 };
     // Three round trips whatever the number of posts: read them, score them all, summarise.
     const posts = await scorablePosts(ctx.db, accountId, new Date(ctx.clock.now()), LEARN_BATCH);
-    const scores = posts.map((post) => ({ post, ...scorePost({ ...post, impressions: post.views, followerDelta: post.followerDelta24h ?? 0 }) }));
+    const scores = posts.map((post) => ({ post, ...scorePost({ ...post, followerDelta: post.followerDelta24h ?? 0 }) }));
     const results = ctx.signal.aborted ? [] : await applyScores(ctx.db, accountId, scores.map((s) => ({ postId: s.post.postId, armId: s.post.armId, reward01: s.reward01, raw: s.raw })), new Date(ctx.clock.now()));
     const byId = new Map(scores.map((s) => [s.post.postId, s]));
     for (const result of results) {

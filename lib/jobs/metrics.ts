@@ -13,8 +13,8 @@
  */
 import { dueSnapshots, markDeleted, recordReadFailure, saveSnapshot, type DueSnapshot } from "../db/metrics.js";
 import { XbotError, toXbotError, type ErrorCode } from "../errors.js";
-import type { JobContext } from "../runtime/context.js";
-import { defineJob } from "../runtime/job.js";
+import type { JobContext } from "./context.js";
+import { defineJob } from "./job.js";
 import { JOB_SPECS } from "./specs.js";
 import type { TweetMetrics, XSite } from "../x/index.js";
 import type { XTransport } from "../x/transport/port.js";

@@ -11,9 +11,9 @@ import { postingStats } from "../db/posts.js";
 import { expireReviews } from "../db/review.js";
 import { checkCaps } from "../posting/caps.js";
 import { postClaimedItem } from "../posting/protocol.js";
-import { defineJob, type JobSummary } from "../runtime/job.js";
+import { defineJob, type JobSummary } from "./job.js";
 import { JOB_SPECS } from "./specs.js";
-import type { JobContext } from "../runtime/context.js";
+import type { JobContext } from "./context.js";
 import { toXbotError } from "../errors.js";
 import { xAccess, type XAccess } from "./x-access.js";
 

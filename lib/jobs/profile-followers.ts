@@ -6,7 +6,7 @@
  * each moment, whichever job took it.
  */
 import { insertFollowerSnapshot, latestFollowers } from "../db/followers.js";
-import type { JobContext } from "../runtime/context.js";
+import type { JobContext } from "./context.js";
 import type { TimelineRead } from "../x/index.js";
 
 /** A snapshot younger than this makes the followers job skip X (its schedule is every 2 h). */

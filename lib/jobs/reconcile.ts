@@ -7,8 +7,8 @@
 import { expiredOpenAttempts, requeueOrphanClaims } from "../db/attempts.js";
 import { reconcile as reconcilePass } from "../posting/reconcile.js";
 import { ATTEMPT_LEASE_MS } from "../posting/protocol.js";
-import type { JobContext } from "../runtime/context.js";
-import { defineJob } from "../runtime/job.js";
+import type { JobContext } from "./context.js";
+import { defineJob } from "./job.js";
 import { JOB_SPECS } from "./specs.js";
 import { GHOST_SCAN_ONCE } from "../state/keys.js";
 import { claimSlot } from "./cadence.js";

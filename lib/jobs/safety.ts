@@ -9,7 +9,7 @@ import type { LanguageModel } from "ai";
 import { checkBudget, estimateCostUsd } from "../content/budget.js";
 import type { SafetyCheck } from "../content/gates.js";
 import { toXbotError } from "../errors.js";
-import type { JobContext } from "../runtime/context.js";
+import type { JobContext } from "./context.js";
 import type { Config } from "../config.js";
 import { modelIdOf, recordSpend, spentTodayUsd } from "./planning/llm-access.js";
 

@@ -4,7 +4,7 @@
  * from this list (scripts/vercel-json.ts, checked by tests/unit/vercel-config.test.ts). A
  * function that serves health or one job imports this module, never the other jobs' code.
  */
-import { defineSpec as spec, type JobSpec } from "../runtime/job.js";
+import { defineSpec as spec, type JobSpec } from "./job.js";
 
 /** The specs by job name. */
 export const JOB_SPECS = {

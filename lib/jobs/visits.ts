@@ -9,7 +9,7 @@
  */
 import type { BrowserSession } from "../browser/index.js";
 import { XbotError } from "../errors.js";
-import type { JobContext } from "../runtime/context.js";
+import type { JobContext } from "./context.js";
 import { visitsCounter, visitsTotalCounter } from "../state/keys.js";
 import type { StateStore } from "../state/store.js";
 

@@ -4,9 +4,11 @@
  * No site or no handle is `session_missing`, which the x breaker and health report.
  */
 import { XbotError } from "../errors.js";
+import { sessionUsername } from "../db/x-sessions.js";
 import type { BrowserSession } from "../browser/index.js";
-import type { JobContext } from "../runtime/context.js";
-import { isRealX, xBaseUrlOf } from "../runtime/mode.js";
+import type { JobContext } from "./context.js";
+import { isRealX, xBaseUrlOf } from "./mode.js";
+import type { XAccess } from "../x/access.js";
 import type { XSite } from "../x/index.js";
 import { apiTransport } from "../x/transport/api.js";
 import { xApiMeter } from "./x-budget.js";
@@ -16,26 +18,12 @@ import type { XTransport } from "../x/transport/port.js";
 import { assertVisitBudget, countedBrowser } from "./visits.js";
 
 /** The X site of this deployment, the transport that posts and reconciles, and the run's browser (launched on first use). */
-export interface XAccess {
-  readonly site: XSite;
-  /** Posting and reconciliation go through this port (XBOT_X_TRANSPORT). */
-  readonly x: XTransport;
-  /**
-   * Reads of our metrics, followers and mentions go through this port: the API under
-   * `api`, the browser under `browser` and `hybrid` (hybrid posts through the API and reads
-   * through the browser). API reads are priced and drawn from the daily dollar budget; they
-   * load no page, so they never count against the visit budget.
-   */
-  readonly reads: XTransport;
-  /** The run's browser, for the reads only the browser does (curated accounts' timelines). */
-  browser(): Promise<BrowserSession>;
-}
+export type { XAccess };
 
 /** Our handle: XBOT_X_USER, else the username of the stored session. */
 export async function ourHandle(ctx: JobContext): Promise<string> {
   if (ctx.config.XBOT_X_USER) return ctx.config.XBOT_X_USER;
-  const rows = await ctx.db.query<{ username: string | null }>("SELECT username FROM x_sessions WHERE account_id = $1", [ctx.config.XBOT_ACCOUNT_ID]);
-  const user = rows[0]?.username;
+  const user = await sessionUsername(ctx.db, ctx.config.XBOT_ACCOUNT_ID);
   if (!user) throw new XbotError("session_missing", "no X session: import one (xbot session import <file>) or set XBOT_X_USER");
   return user;
 }

@@ -5,7 +5,7 @@
  * not use. Per-operation spend and call counts are counted alongside for /api/status.
  */
 import { XbotError } from "../errors.js";
-import type { JobContext } from "../runtime/context.js";
+import type { JobContext } from "./context.js";
 import type { StateStore } from "../state/store.js";
 import type { ApiMeter } from "../x/transport/api.js";
 import { API_OPS, costMicros, PRICES_AS_OF, rateCard, type ApiOp } from "../x/transport/prices.js";

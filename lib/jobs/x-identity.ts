@@ -5,7 +5,7 @@
  * token's id. The transport drops it when X refuses the keys (401/403).
  */
 import { createHash } from "node:crypto";
-import type { JobContext } from "../runtime/context.js";
+import type { JobContext } from "./context.js";
 import { xApiMeValue } from "../state/keys.js";
 import type { ApiIdentity, ApiIdentityCache } from "../x/transport/api.js";
 

@@ -7,25 +7,10 @@
  * `bestHours` ranks hour buckets by UCB1 over the pooled rewards of their arms (or by
  * posterior mean) for the dashboard and for scheduling without a full arm choice.
  */
+import { armId, type Arm } from "../db/arms.js";
 import { sampleBeta, type Random } from "./beta.js";
 
-/** One arm and its posterior. */
-export interface Arm {
-  readonly armId: string;
-  readonly topic: string;
-  readonly format: string;
-  readonly hourBucket: number;
-  readonly alpha: number;
-  readonly beta: number;
-  readonly pulls: number;
-  /** Sum of rewards in [0, 1]. */
-  readonly rewardSum: number;
-}
-
-/** The arm id: `topic:format:hourBucket`. */
-export function armId(topic: string, format: string, hourBucket: number): string {
-  return `${topic}:${format}:${hourBucket}`;
-}
+export { armId, type Arm };
 
 /** A fresh arm with the uniform prior Beta(1, 1). */
 export function newArm(topic: string, format: string, hourBucket: number): Arm {

@@ -24,7 +24,7 @@ export function sampleNormal(random: Random): number {
 /** A Gamma(shape, 1) variate (Marsaglia–Tsang). */
 export function sampleGamma(shape: number, random: Random): number {
   if (!(shape > 0) || !Number.isFinite(shape)) throw new RangeError(`gamma shape must be a positive number, got ${shape}`);
-  if (shape < 1) return sampleGamma(shape + 1, random) * Math.pow(openUniform(random), 1 / shape);
+  if (shape < 1) return sampleGamma(shape + 1, random) * openUniform(random) ** (1 / shape);
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
   for (;;) {

@@ -1,6 +1,6 @@
 /**
  * The reward of a post, as the original bot defined it:
- *   raw = (0.5·likes + 1.5·replies + 2·reposts + 0.2·bookmarks + 5·followerDelta) / √impressions
+ *   raw = (0.5·likes + 1.5·replies + 2·reposts + 0.2·bookmarks + 5·followerDelta) / √views
  * and its squashing into [0, 1] for the Beta posterior update:
  *   reward01 = raw / (raw + k)   for raw > 0, and 0 for raw <= 0,   k = 0.5 by default.
  *
@@ -20,7 +20,7 @@ export interface Engagement {
   readonly replies: number;
   readonly reposts: number;
   readonly bookmarks: number;
-  readonly impressions: number;
+  readonly views: number;
   readonly followerDelta: number;
 }
 
@@ -43,8 +43,8 @@ export const DEFAULT_SQUASH_K = 0.5;
 export function rawReward(e: Engagement, weights: RewardWeights = DEFAULT_REWARD_WEIGHTS): number {
   const score = weights.likes * e.likes + weights.replies * e.replies + weights.reposts * e.reposts
     + weights.bookmarks * e.bookmarks + weights.followerDelta * e.followerDelta;
-  const impressions = Number.isFinite(e.impressions) ? Math.max(1, e.impressions) : 1;
-  return score / Math.sqrt(impressions);
+  const views = Number.isFinite(e.views) ? Math.max(1, e.views) : 1;
+  return score / Math.sqrt(views);
 }
 
 /** Maps a raw reward into [0, 1): r/(r+k) for r > 0, else 0. */

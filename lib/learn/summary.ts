@@ -3,7 +3,7 @@
  * the highest posterior mean among those tried, and hour buckets ranked by pooled mean.
  */
 import type { Sql } from "../db/sql.js";
-import { loadArms } from "./arms.js";
+import { loadArms } from "../db/arms.js";
 import { bestHours, posteriorMean, type Arm } from "./bandit.js";
 
 /** One arm as the dashboard shows it. */

@@ -3,41 +3,10 @@
  * Defaults are the conservative numbers the original bot converged on (REFERENCE.md).
  * Returns decision objects: `{ success: false, reason }` names the cap that holds.
  */
-import { z } from "zod";
+import type { Caps } from "../config.js";
+import type { PostingStats } from "../db/posts.js";
 
-/** Every cap, with its default. */
-export const capsSchema = z.strictObject({
-  /** Singles and threads per rolling hour. */
-  postsPerHour: z.number().int().min(0).default(2),
-  /** Minutes between two posts. */
-  minGapMinutes: z.number().min(0).default(20),
-  threadsPerHour: z.number().int().min(0).default(1),
-  threadsPerDay: z.number().int().min(0).default(2),
-  repliesPerHour: z.number().int().min(0).default(4),
-  replyMinGapMinutes: z.number().min(0).default(15),
-  repliesPerAuthorPerDay: z.number().int().min(0).default(1),
-  /** Actions (posts + replies) per rolling day on day 1, 2, 3, ... of the ramp; the last repeats. */
-  ramp: z.array(z.number().int().min(0)).min(1).default([6, 10, 15, 20]),
-});
-
-/** The caps in force. */
-export type Caps = z.infer<typeof capsSchema>;
-
-/** Default caps. */
-export const DEFAULT_CAPS: Caps = capsSchema.parse({});
-
-/** Activity counted from the database at one instant. */
-export interface PostingStats {
-  readonly postsLastHour: number;
-  readonly threadsLastHour: number;
-  readonly threadsLastDay: number;
-  readonly repliesLastHour: number;
-  readonly actionsLastDay: number;
-  readonly lastPostAt: Date | null;
-  readonly lastReplyAt: Date | null;
-  /** When the ramp started (the first action), or null for a new account. */
-  readonly firstActionAt: Date | null;
-}
+export type { Caps, PostingStats };
 
 /** A cap decision. */
 export type CapDecision = { success: true } | { success: false; reason: string };

@@ -8,7 +8,7 @@
 import type { QueueItem } from "../db/queue.js";
 import type { ReceiptStart } from "../db/posts.js";
 import { toXbotError } from "../errors.js";
-import type { XAccess } from "../jobs/x-access.js";
+import type { XAccess } from "../x/access.js";
 import { sameTweetText, type TimelineRead, type TimelineTweet } from "../x/index.js";
 
 /** What X shows of an attempt. `tweetIds` continue the thread at `start` when given. */

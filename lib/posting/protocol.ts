@@ -13,8 +13,8 @@ import { receiptIdsOf, recordReceipt, type ReceiptStart } from "../db/posts.js";
 import type { QueueItem } from "../db/queue.js";
 import { XbotError, toXbotError } from "../errors.js";
 import { retry } from "../resilience/retry.js";
-import type { JobContext } from "../runtime/context.js";
-import type { XAccess } from "../jobs/x-access.js";
+import type { PostingContext } from "./context.js";
+import type { XAccess } from "../x/access.js";
 import type { MediaPerTweet, PostOptions, PostResult } from "../x/index.js";
 import type { XOps } from "../x/transport/port.js";
 import { attachmentsOf } from "./attachments.js";
@@ -32,7 +32,7 @@ export type PostOutcome =
   | { readonly result: "unknown"; readonly itemId: string; readonly error: XbotError };
 
 /** Posts one claimed item exactly once, or leaves an honest open attempt. */
-export async function postClaimedItem(ctx: JobContext, item: QueueItem, access: XAccess): Promise<PostOutcome> {
+export async function postClaimedItem(ctx: PostingContext, item: QueueItem, access: XAccess): Promise<PostOutcome> {
   const done = item.kind === "thread" ? await receiptIdsOf(ctx.db, item.accountId, item.id) : [];
   const start: ReceiptStart | undefined = done.length > 0 ? { position: done.length, previousId: done[done.length - 1]!, rootId: done[0]! } : undefined;
   const now = new Date(ctx.clock.now());
@@ -57,7 +57,7 @@ type Click = { happened: boolean };
 
 type Content = { readonly item: QueueItem; readonly media: MediaPerTweet };
 
-function publish(ctx: JobContext, x: XOps, { item, media }: Content, click: Click, start: ReceiptStart | undefined): Promise<PostResult> {
+function publish(ctx: PostingContext, x: XOps, { item, media }: Content, click: Click, start: ReceiptStart | undefined): Promise<PostResult> {
   const onClicked = () => {
     click.happened = true;
     return ctx.checkpoint("post:after_click");
@@ -97,7 +97,7 @@ async function finishThread(x: XOps, { item, media }: Content, start: ReceiptSta
   return { tweetIds: ids, source };
 }
 
-async function writeReceipt(ctx: JobContext, item: QueueItem, attempt: Attempt, published: PostResult, start: ReceiptStart | undefined): Promise<PostOutcome> {
+async function writeReceipt(ctx: PostingContext, item: QueueItem, attempt: Attempt, published: PostResult, start: ReceiptStart | undefined): Promise<PostOutcome> {
   const postedAt = new Date(ctx.clock.now());
   try {
     await retry(() => recordReceipt(ctx.db, item, { attemptId: attempt.id, tweetIds: published.tweetIds, postedAt, origin: "bot", ...(start ? { start } : {}) }), {
@@ -111,7 +111,7 @@ async function writeReceipt(ctx: JobContext, item: QueueItem, attempt: Attempt, 
   return { result: "posted", itemId: item.id, tweetIds: published.tweetIds, source: published.source };
 }
 
-async function dryRun(ctx: JobContext, item: QueueItem, attempt: Attempt): Promise<PostOutcome> {
+async function dryRun(ctx: PostingContext, item: QueueItem, attempt: Attempt): Promise<PostOutcome> {
   const at = new Date(ctx.clock.now());
   await closeAttempt(ctx.db, attempt, { status: "failed", errorCode: "dry_run", message: "dry mode: stopped before the final click", at, item: { to: "queued", dueAt: new Date(item.dueAt), refundAttempt: true } });
   return { result: "dry_run", itemId: item.id };
@@ -122,7 +122,7 @@ async function dryRun(ctx: JobContext, item: QueueItem, attempt: Attempt): Promi
  * CreateTweet response), or when the failure came before the click. Anything after a click
  * without such an answer (a timeout, a crash, a closed page) is unknown.
  */
-async function notPublished(ctx: JobContext, item: QueueItem, attempt: Attempt, error: XbotError, clicked: boolean, resuming: boolean): Promise<PostOutcome> {
+async function notPublished(ctx: PostingContext, item: QueueItem, attempt: Attempt, error: XbotError, clicked: boolean, resuming: boolean): Promise<PostOutcome> {
   const posted = error.details?.posted;
   if (posted !== false && (clicked || posted !== undefined)) {
     ctx.log.warn("outcome unknown: attempt left open for reconcile", { itemId: item.id, code: error.code, posted });

@@ -10,8 +10,8 @@
  */
 import { closeAttempt, expiredOpenAttempts, requeueOrphanClaims } from "../db/attempts.js";
 import { firstPostAt, knownTweetIds, markVanished, receiptIdsOf, receiptsToCheck, recordGhost, recordReceipt } from "../db/posts.js";
-import type { JobContext } from "../runtime/context.js";
-import type { XAccess } from "../jobs/x-access.js";
+import type { PostingContext } from "./context.js";
+import type { XAccess } from "../x/access.js";
 import type { TimelineRead } from "../x/index.js";
 import { findOnX, provesAbsence, SKEW_MS, type Claimed, type Finding, type OpenAttempt } from "./find-on-x.js";
 import { ATTEMPT_LEASE_MS } from "./protocol.js";
@@ -41,7 +41,7 @@ const TIMELINE_MAX = 100;
 type Attempts = Awaited<ReturnType<typeof expiredOpenAttempts>>;
 
 /** Runs one reconciliation pass. */
-export async function reconcile(ctx: JobContext, access: XAccess): Promise<ReconcileSummary> {
+export async function reconcile(ctx: PostingContext, access: XAccess): Promise<ReconcileSummary> {
   const account = ctx.config.XBOT_ACCOUNT_ID;
   const now = new Date(ctx.clock.now());
   const orphansRequeued = await requeueOrphanClaims(ctx.db, account, new Date(now.getTime() - ATTEMPT_LEASE_MS), now);
@@ -62,7 +62,7 @@ export async function reconcile(ctx: JobContext, access: XAccess): Promise<Recon
  * Which ids are already receipts, each looked up once per pass: what the pass itself records
  * goes into `matched`, so a cached "not known" never hides one of them.
  */
-function knownLookup(ctx: JobContext): Claimed["known"] {
+function knownLookup(ctx: PostingContext): Claimed["known"] {
   const cache = new Map<string, boolean>();
   return async (ids) => {
     const missing = [...new Set(ids.filter((id) => !cache.has(id)))];
@@ -74,7 +74,7 @@ function knownLookup(ctx: JobContext): Claimed["known"] {
   };
 }
 
-async function resolveAll(ctx: JobContext, access: XAccess, timeline: TimelineRead, attempts: Attempts, claimed: Claimed & { matched: Set<string> }, summary: ReconcileSummary): Promise<void> {
+async function resolveAll(ctx: PostingContext, access: XAccess, timeline: TimelineRead, attempts: Attempts, claimed: Claimed & { matched: Set<string> }, summary: ReconcileSummary): Promise<void> {
   const account = ctx.config.XBOT_ACCOUNT_ID;
   for (const attempt of attempts) {
     const open: OpenAttempt = { startedAt: new Date(attempt.startedAt), item: attempt.item, done: attempt.item.kind === "thread" ? await receiptIdsOf(ctx.db, account, attempt.item.id) : [] };
@@ -83,7 +83,7 @@ async function resolveAll(ctx: JobContext, access: XAccess, timeline: TimelineRe
   }
 }
 
-async function settle(ctx: JobContext, attempt: Attempts[number], open: OpenAttempt, finding: Finding, matched: Set<string>, summary: ReconcileSummary): Promise<void> {
+async function settle(ctx: PostingContext, attempt: Attempts[number], open: OpenAttempt, finding: Finding, matched: Set<string>, summary: ReconcileSummary): Promise<void> {
   const now = new Date(ctx.clock.now());
   const item = attempt.item;
   if (finding.kind === "inconclusive") {
@@ -105,7 +105,7 @@ async function settle(ctx: JobContext, attempt: Attempts[number], open: OpenAtte
   ctx.log[outcome === "partial" ? "warn" : "info"](outcome === "partial" ? "reconciled: thread partial on X" : "reconciled: found on X", { itemId: item.id, tweetIds: finding.tweetIds });
 }
 
-async function recordGhosts(ctx: JobContext, timeline: TimelineRead, claimed: Claimed, now: Date): Promise<number> {
+async function recordGhosts(ctx: PostingContext, timeline: TimelineRead, claimed: Claimed, now: Date): Promise<number> {
   const account = ctx.config.XBOT_ACCOUNT_ID;
   const since = await firstPostAt(ctx.db, account);
   if (!since) return 0;
@@ -122,7 +122,7 @@ async function recordGhosts(ctx: JobContext, timeline: TimelineRead, claimed: Cl
 }
 
 /** Receipts (singles, thread roots) the read covers but does not show: X gave an id, the post is gone. */
-async function markVanishedReceipts(ctx: JobContext, timeline: TimelineRead, now: Date): Promise<number> {
+async function markVanishedReceipts(ctx: PostingContext, timeline: TimelineRead, now: Date): Promise<number> {
   const to = new Date(now.getTime() - VANISH_GRACE_MS);
   if (!provesAbsence(timeline, to)) return 0;
   const coveredFrom = timeline.reachedEnd || timeline.coveredSince === null ? 0 : timeline.coveredSince.getTime() + SKEW_MS;

@@ -6,7 +6,9 @@
  */
 import type { Dependency, ErrorCode } from "../errors.js";
 import { exponentialCooldowns, type BreakerPolicy } from "../state/breaker.js";
-import type { ServiceLevel } from "../runtime/job.js";
+
+/** Service levels: 3 full, 2 reduced (LLM down), 1 minimal (browser/X down), 0 survival (db/state down). */
+export type ServiceLevel = 0 | 1 | 2 | 3;
 
 const MINUTE = 60_000;
 

@@ -7,31 +7,14 @@ import type { Config } from "../config.js";
 import type { XbotError } from "../errors.js";
 import { BREAKER_POLICIES, LEVEL_WHEN_OPEN, policyForFailure, resetOf } from "../resilience/policies.js";
 import type { AdmitRefusal, AdmitRequest, SettleRequest } from "../state/store.js";
-import { maxSuccessAgeMs, type JobCatalog } from "./deps.js";
-import { guardedDependencies, type JobSpec } from "./job.js";
+import { maxSuccessAgeMs, type JobCatalog } from "../jobs/catalog.js";
+import { guardedDependencies, type JobSpec } from "../jobs/job.js";
+import { BROWSER_RESOURCE, lockTtlMs, RUN_LEASE_MS, runLeaseMs } from "../jobs/leases.js";
+
+export { BROWSER_RESOURCE, lockTtlMs, RUN_LEASE_MS, runLeaseMs };
 
 /** How long a once-only delivery key is remembered. */
 export const DEDUPE_TTL_MS = 24 * 3_600_000;
-/** Lock and lease lifetime: maxDuration plus a quarter of it (at most 30 s) for settle after a deadline. */
-export function lockTtlMs(job: JobSpec): number {
-  return job.maxDurationMs + Math.min(30_000, Math.ceil(job.maxDurationMs / 4));
-}
-
-/**
- * How long a run's lock and leases live without being renewed. The live run renews them
- * (run-lease.ts) every quarter of this, so a run killed with SIGKILL frees its job lock and
- * browser slot within about a minute instead of its whole maxDuration.
- */
-export const RUN_LEASE_MS = 60_000;
-
-/** The lock and lease TTL given at admission: {@link lockTtlMs}, at most {@link RUN_LEASE_MS}. */
-export function runLeaseMs(job: JobSpec): number {
-  return Math.min(lockTtlMs(job), RUN_LEASE_MS);
-}
-
-/** The browser slot budget resource name. */
-export const BROWSER_RESOURCE = "browser";
-
 /** The admission request of a run. */
 export function admitRequest(job: JobSpec, catalog: JobCatalog, config: Config, run: { runId: string; nowMs: number; deliveryId?: string; skipLock?: boolean }): AdmitRequest {
   const ttlMs = runLeaseMs(job);

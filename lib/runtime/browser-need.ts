@@ -26,7 +26,7 @@ import { dbArtifactSink } from "../db/artifacts.js";
 import { XbotError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { loadSession, saveRotatedSession } from "../x/session-store.js";
-import type { BrowserOpener } from "./context.js";
+import type { BrowserOpener } from "../jobs/context.js";
 
 /** How long closing may spend reading and saving rotated cookies before it gives up. */
 const ROTATION_BUDGET_MS = 5_000;

@@ -4,8 +4,8 @@
  */
 import { XbotError, toXbotError } from "../errors.js";
 import { retry } from "../resilience/retry.js";
-import type { OwnedContext } from "./context.js";
-import type { JobDefinition, JobSummary } from "./job.js";
+import type { OwnedContext } from "../jobs/context.js";
+import type { JobDefinition, JobSummary } from "../jobs/job.js";
 
 /** What a body produced. */
 export type Outcome = { error: null; summary: JobSummary } | { error: XbotError; summary?: undefined };

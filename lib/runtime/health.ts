@@ -14,7 +14,7 @@ import { BREAKER_POLICIES, LEVEL_WHEN_OPEN } from "../resilience/policies.js";
 import { breakerPhase, type BreakerRecord } from "../state/breaker.js";
 import type { Heartbeat } from "../state/store.js";
 import { BROWSER_RESOURCE } from "./admission.js";
-import { jobHealth } from "./deps.js";
+import { jobHealth } from "../jobs/catalog.js";
 import { alertsOf } from "./alerts.js";
 import { incidentReport } from "./incident-report.js";
 import { xApiKeys } from "../jobs/x-budget.js";

@@ -54,7 +54,7 @@ const RULES: readonly Rule[] = [
   { kind: "attempt_stuck", needsState: false, find: attemptStuck },
   { kind: "partial_thread", needsState: false, find: (s) => s.facts.partialThreads.map((i) => ({
     kind: "partial_thread", subject: i.id, severity: "warn", sourceItem: i.id, message: `thread ${i.id} is partial on X: later tweets are missing`,
-    fix: "the post job finishes it; to give up: npx xbot queue cancel " + i.id,
+    fix: `the post job finishes it; to give up: npx xbot queue cancel ${i.id}`,
   })) },
   { kind: "post_failed", needsState: false, find: (s) => s.facts.failedItems.map((i) => ({
     kind: "post_failed", subject: i.id, severity: "error", sourceItem: i.id, message: `item ${i.id} failed for good: ${i.reason ?? "no reason recorded"}`,

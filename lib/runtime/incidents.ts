@@ -10,7 +10,7 @@ import { toXbotError } from "../errors.js";
 import { ATTEMPT_LEASE_MS } from "../posting/protocol.js";
 import { deliverAlerts, type DeliverySummary } from "./alert-delivery.js";
 import { settleDbDown } from "./db-down.js";
-import { jobHealth } from "./deps.js";
+import { jobHealth } from "../jobs/catalog.js";
 import { judge, type IncidentSnapshot } from "./incident-rules.js";
 import type { RuntimeDeps } from "./runner.js";
 

@@ -13,11 +13,11 @@ import { configSecrets, loadConfig, type Config } from "../config.js";
 import { ensureMigrated } from "../db/migrate.js";
 import { createLogger, type Logger, type LogSink } from "../log.js";
 import { createClients } from "./clients.js";
-import type { BrowserOpener, BrowserOpenerFactory, Clock, FaultHook } from "./context.js";
-import { createCatalog } from "./deps.js";
-import type { JobDefinition, JobSpec } from "./job.js";
+import type { BrowserOpener, BrowserOpenerFactory, Clock, FaultHook } from "../jobs/context.js";
+import { createCatalog } from "../jobs/catalog.js";
+import type { JobDefinition, JobSpec } from "../jobs/job.js";
 import { SPECS } from "../jobs/specs.js";
-import { xBaseUrlOf } from "./mode.js";
+import { xBaseUrlOf } from "../jobs/mode.js";
 import type { RuntimeDeps } from "./runner.js";
 
 /** Overrides for tests and the local server; production passes nothing. */

@@ -112,7 +112,7 @@ function common(keys: StateKeys, job: string, nowMs: number, runId: string): Rec
 
 /** Every key named anywhere in a payload (Redis scripts must declare all keys in KEYS). */
 export function payloadKeys(keys: StateKeys, payload: unknown, out: Set<string> = new Set()): string[] {
-  if (typeof payload === "string" && payload.startsWith(keys.prefix + ":")) out.add(payload);
+  if (typeof payload === "string" && payload.startsWith(`${keys.prefix}:`)) out.add(payload);
   else if (Array.isArray(payload)) for (const v of payload) payloadKeys(keys, v, out);
   else if (payload && typeof payload === "object") for (const v of Object.values(payload)) payloadKeys(keys, v, out);
   return [...out];

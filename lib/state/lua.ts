@@ -6,7 +6,7 @@
  * (tests/integration/state-contract.test.ts) holds both to it.
  */
 
-const LIBRARY = String.raw`
+const LIBRARY = `
 local CLOSED = '{"state":"closed","failures":0,"opens":0}'
 local function try_lock(key, owner, ttl)
   if redis.call('SET', key, owner, 'NX', 'PX', ttl) then return true end
@@ -70,7 +70,7 @@ end
 local function refuse(t) t.success = false return cjson.encode(t) end
 `;
 
-const ADMIT = String.raw`
+const ADMIT = `
 local r = cjson.decode(ARGV[1])
 local now = r.nowMs
 if r.dedupeKey and not try_once(r.dedupeKey, r.owner, r.dedupeTtlMs) then return refuse({reason='duplicate'}) end
@@ -124,7 +124,7 @@ end
 return cjson.encode({success=true, trials=trials, breakers=seen})
 `;
 
-const SETTLE = String.raw`
+const SETTLE = `
 local r = cjson.decode(ARGV[1])
 local last = cjson.null
 if r.status == 'ok' then
@@ -153,7 +153,7 @@ const OPS = {
   releaseLock: `local a = cjson.decode(ARGV[1]) if redis.call('GET', a.key) == a.owner then redis.call('DEL', a.key) return 1 end return 0`,
   acquireLease: `local a = cjson.decode(ARGV[1]) local ok, used = lease_acquire(a.key, a.holder, a.slots, a.ttlMs, a.nowMs) return cjson.encode({success=ok, used=used, slots=a.slots})`,
   countLeases: `local a = cjson.decode(ARGV[1]) return redis.call('ZCOUNT', a.key, '(' .. a.nowMs, '+inf')`,
-  breakerTrial: String.raw`local a = cjson.decode(ARGV[1])
+  breakerTrial: `local a = cjson.decode(ARGV[1])
 local rec = read_breaker(a.hash, a.name)
 local function out(ok, trial, reason) return cjson.encode({success=ok, trial=trial, reason=reason, breaker=rec}) end
 if rec.state == 'closed' then return out(true, false) end
@@ -176,5 +176,3 @@ export function luaScript(op: LuaOp): string {
   return LIBRARY + OPS[op];
 }
 
-/** All script names (for preloading and tests). */
-export const LUA_OPS = Object.keys(OPS) as LuaOp[];

@@ -150,5 +150,5 @@ export class PostgresStateStore implements StateStore {
 }
 
 function likeEscape(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => "\\" + c);
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -100,7 +100,10 @@ export class RedisStateStore implements StateStore {
 
   isolateBreaker(name: string, nowMs: number): Promise<BreakerRecord> {
     const record: BreakerRecord = { state: "isolated", failures: 0, opens: 0, openedAtMs: nowMs };
-    return this.call(async () => (await this.redis.hset(this.keys.breakerHash, { [name]: JSON.stringify(record) }), record));
+    return this.call(async () => {
+      await this.redis.hset(this.keys.breakerHash, { [name]: JSON.stringify(record) });
+      return record;
+    });
   }
 
   resetBreaker(name: string): Promise<BreakerRecord> {
@@ -180,7 +183,10 @@ export class RedisStateStore implements StateStore {
 
   private run<T>(op: LuaOp, keys: string[], args: Record<string, unknown>): Promise<T> {
     let script = this.scripts.get(op);
-    if (!script) this.scripts.set(op, (script = this.redis.createScript(luaScript(op))));
+    if (!script) {
+      script = this.redis.createScript(luaScript(op));
+      this.scripts.set(op, script);
+    }
     return this.call(() => script.exec(keys, [JSON.stringify(args)]) as Promise<T>);
   }
 

@@ -22,11 +22,11 @@ function checkTexts(texts: readonly string[]): void {
   });
 }
 
-/** Opens `path`, checks for walls, then dismisses modals with Escape (unless `escape` is false). */
-async function open(page: Page, site: XSite, path: string, escape: boolean): Promise<void> {
+/** Opens `path`, checks for walls, then dismisses modals with Escape (unless `dismiss` is false). */
+async function openPath(page: Page, site: XSite, path: string, dismiss: boolean): Promise<void> {
   await navigate(page, urlOf(site, path));
   await detectWall(page, { waitMs: waitMsOf(site) });
-  if (escape) await page.keyboard.press("Escape");
+  if (dismiss) await page.keyboard.press("Escape");
 }
 
 function done(site: XSite, kind: string, result: PostResult): PostResult {
@@ -41,7 +41,7 @@ export type MediaPerTweet = readonly (readonly Attachment[])[];
 export async function postSingle(page: Page, site: XSite, text: string, opts: PostOptions = {}, media: readonly Attachment[] = []): Promise<PostResult> {
   checkTexts([text]);
   throwIfAborted(opts.signal, false);
-  await open(page, site, "/home", true);
+  await openPath(page, site, "/home", true);
   const composer = await findComposer(page, site);
   await typeInto(page, composer.box, text, site);
   await attachImages(page, composer, composer.box, media, site);
@@ -54,7 +54,7 @@ export async function postSingle(page: Page, site: XSite, text: string, opts: Po
 export async function postThread(page: Page, site: XSite, texts: readonly string[], opts: PostOptions = {}, media: MediaPerTweet = []): Promise<PostResult> {
   checkTexts(texts);
   throwIfAborted(opts.signal, false);
-  await open(page, site, "/compose/tweet", false);
+  await openPath(page, site, "/compose/tweet", false);
   const composer = await findComposer(page, site);
   await typeInto(page, composer.box, texts[0] ?? "", site);
   await attachImages(page, composer, composer.box, media[0] ?? [], site);
@@ -89,7 +89,7 @@ export async function reply(page: Page, site: XSite, tweetId: string, text: stri
   if (!TWEET_ID.test(tweetId)) throw new XbotError("validation", `not a tweet id: ${tweetId}`, { details: { posted: false } });
   checkTexts([text]);
   throwIfAborted(opts.signal, false);
-  await open(page, site, `/i/status/${tweetId}`, true);
+  await openPath(page, site, `/i/status/${tweetId}`, true);
   const composer = await replyComposer(page, site, tweetId);
   await typeInto(page, composer.box, text, site);
   await attachImages(page, composer, composer.box, media, site);
@@ -107,7 +107,7 @@ export async function postQuote(page: Page, site: XSite, tweetId: string, text: 
   if (!TWEET_ID.test(tweetId)) throw new XbotError("validation", `not a tweet id: ${tweetId}`, { details: { posted: false } });
   checkTexts([text]);
   throwIfAborted(opts.signal, false);
-  await open(page, site, `/i/status/${tweetId}`, true);
+  await openPath(page, site, `/i/status/${tweetId}`, true);
   const article = await articleOf(page, tweetId, waitMsOf(site));
   const repost = await firstVisibleNow(article, SEL.retweetButton);
   if (!repost) throw new XbotError("page_unexpected", "the quoted post has no repost button", { details: { tweetId, posted: false } });

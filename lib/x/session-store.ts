@@ -15,6 +15,7 @@ import { createHash } from "node:crypto";
 import type { BrowserSession } from "../browser/session-browser.js";
 import { encryptSession, decryptSession, parseSessionKey, parseStorageState, type StorageState } from "../browser/session.js";
 import type { Sql } from "../db/sql.js";
+import { readSessionRow, replaceSessionBlob, writeSessionRow } from "../db/x-sessions.js";
 import { toXbotError, XbotError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { checkSession } from "./session-check.js";
@@ -102,12 +103,7 @@ export async function importSession(sql: Sql, options: ImportSessionOptions): Pr
   if (typeof user !== "string" || user.length === 0) throw new XbotError("internal", "session validator returned no user");
   const validatedAt = new Date(options.nowMs ?? Date.now());
   const blob = encryptSession(state, key);
-  await sql.query(
-    `INSERT INTO x_sessions (account_id, blob, username, validated_at, updated_at) VALUES ($1, $2, $3, $4, now())
-     ON CONFLICT (account_id) DO UPDATE SET blob = EXCLUDED.blob, username = EXCLUDED.username,
-       validated_at = EXCLUDED.validated_at, updated_at = now()`,
-    [accountId, blob, user, validatedAt.toISOString()],
-  );
+  await writeSessionRow(sql, { accountId, blob, username: user, validatedAt });
   logger?.info("x.session.imported", { accountId, user, cookieCount: state.cookies.length, stateHash: cookieSetHash(state).slice(0, 12) });
   return { username: user, validatedAt, cookieCount: state.cookies.length };
 }
@@ -117,7 +113,7 @@ export async function importSession(sql: Sql, options: ImportSessionOptions): Pr
  * XbotError("config_invalid", details.reason "auth_failed"); it is never swallowed.
  */
 export async function loadSession(sql: Sql, accountId: string, key: string): Promise<StoredSession | null> {
-  const row = await readRow(sql, accountId);
+  const row = await readSessionRow(sql, accountId);
   if (!row) return null;
   return { state: decryptSession(row.blob, key), username: row.username, validatedAt: toDate(row.validated_at) };
 }
@@ -131,15 +127,11 @@ export async function loadSession(sql: Sql, accountId: string, key: string): Pro
 export async function saveRotatedSession(sql: Sql, accountId: string, key: string, state: StorageState): Promise<RotationOutcome> {
   const next = parseStorageState(state);
   if (!next.cookies.some((cookie) => cookie.name === "auth_token")) return "logged_out";
-  const row = await readRow(sql, accountId);
+  const row = await readSessionRow(sql, accountId);
   if (!row) return "missing";
   const stored = decryptSession(row.blob, key);
   if (cookieSetHash(stored) === cookieSetHash(next)) return "unchanged";
-  const updated = await sql.query(
-    "UPDATE x_sessions SET blob = $3, updated_at = now() WHERE account_id = $1 AND blob = $2 RETURNING account_id",
-    [accountId, row.blob, encryptSession(next, key)],
-  );
-  return updated.length === 1 ? "saved" : "conflict";
+  return (await replaceSessionBlob(sql, accountId, row.blob, encryptSession(next, key))) ? "saved" : "conflict";
 }
 
 /**
@@ -160,22 +152,16 @@ export function cookieSetHash(state: StorageState): string {
  */
 export function validateWithBrowser(open: SessionBrowserOpener, site: XSite): SessionValidator {
   return async (state) => {
-    await using session = await open(state);
-    const check = await session.withPage("session-check", (page) => checkSession(page, site));
-    site.logger?.info("x.session.checked", { user: check.user, cookieCount: state.cookies.length });
-    return { user: check.user };
+    // try/finally rather than `await using`: dependency-cruiser's swc parser (npm run deps:check) cannot read `using` yet
+    const session = await open(state);
+    try {
+      const check = await session.withPage("session-check", (page) => checkSession(page, site));
+      site.logger?.info("x.session.checked", { user: check.user, cookieCount: state.cookies.length });
+      return { user: check.user };
+    } finally {
+      await session[Symbol.asyncDispose]();
+    }
   };
-}
-
-interface SessionRow {
-  blob: string;
-  username: string | null;
-  validated_at: Date | string | null;
-}
-
-async function readRow(sql: Sql, accountId: string): Promise<SessionRow | undefined> {
-  const rows = await sql.query<SessionRow>("SELECT blob, username, validated_at FROM x_sessions WHERE account_id = $1", [accountId]);
-  return rows[0];
 }
 
 function toDate(value: Date | string | null): Date | null {

@@ -34,7 +34,7 @@ let proxyUrl = "";
 
 /** A forward proxy that demands Basic auth and answers every request itself. */
 function handleProxy(req: IncomingMessage, res: ServerResponse): void {
-  const expected = "Basic " + Buffer.from(`bot:${PASSWORD}`).toString("base64");
+  const expected = `Basic ${Buffer.from(`bot:${PASSWORD}`).toString("base64")}`;
   const authorized = req.headers["proxy-authorization"] === expected;
   proxyLog.push({ host: req.headers.host, authorized });
   if (!authorized) return void res.writeHead(407, { "proxy-authenticate": 'Basic realm="xbot"' }).end();
@@ -120,7 +120,7 @@ describe("cdpProvider", () => {
         const match = /DevTools listening on (ws:\/\/\S+)/.exec(text);
         if (match?.[1]) done(match[1]);
       });
-      remote.once("exit", () => fail(new Error("remote chromium exited: " + text)));
+      remote.once("exit", () => fail(new Error(`remote chromium exited: ${text}`)));
     });
   }, 60_000);
 

@@ -98,7 +98,7 @@ describe("withPage", () => {
     const pages = new Set<unknown>();
     const first = await opened.session.withPage("title", async (page) => {
       pages.add(page);
-      await page.goto(base + "/");
+      await page.goto(`${base}/`);
       return page.title();
     });
     const second = await opened.session.withPage("count", async (page) => {
@@ -120,7 +120,7 @@ describe("withPage", () => {
     hits.clear();
     const opened = await open();
     await opened.session.withPage("load", async (page) => {
-      await page.goto(base + "/", { waitUntil: "load" });
+      await page.goto(`${base}/`, { waitUntil: "load" });
       await page.waitForTimeout(300);
     });
     expect(hits.get("/")).toBe(1);
@@ -138,7 +138,7 @@ describe("withPage", () => {
     hits.clear();
     const opened = await open({ blockResources: ["image", "media", "font"] });
     await opened.session.withPage("load", async (page) => {
-      await page.goto(base + "/", { waitUntil: "load" });
+      await page.goto(`${base}/`, { waitUntil: "load" });
       await page.waitForTimeout(300);
     });
     expect([...hits.keys()].filter((path) => path.startsWith("/asset/"))).toEqual([]);
@@ -150,7 +150,7 @@ describe("withPage", () => {
     hits.clear();
     const opened = await open({ blockResources: [] });
     await opened.session.withPage("load", async (page) => {
-      await page.goto(base + "/", { waitUntil: "load" });
+      await page.goto(`${base}/`, { waitUntil: "load" });
     });
     expect(hits.get("/asset/a.png")).toBe(1);
     expect(hits.get("/asset/font.woff2")).toBe(1);
@@ -169,14 +169,14 @@ describe("failures", () => {
     const error = await failure(
       opened.session.withPage("hang", async (page) => {
         seen = page;
-        await page.goto(base + "/", { waitUntil: "domcontentloaded" });
+        await page.goto(`${base}/`, { waitUntil: "domcontentloaded" });
         await page.evaluate(() => new Promise(() => {}));
       }, { timeoutMs: 800 }),
     );
     expect(error.code).toBe("page_timeout");
     expect(Date.now() - started).toBeLessThan(800 + 5_000);
     expect(seen?.isClosed()).toBe(true);
-    const artifact = error.details?.["artifact"];
+    const artifact = error.details?.artifact;
     expect(artifact).toBeTypeOf("string");
     expect(existsSync(join(artifactDir, `${String(artifact)}.png`))).toBe(true);
     await closeAndAssertGone(opened);
@@ -186,12 +186,12 @@ describe("failures", () => {
     const opened = await open();
     const error = await failure(
       opened.session.withPage("big", async (page) => {
-        await page.goto(base + "/big");
+        await page.goto(`${base}/big`);
         throw new XbotError("x_login_wall", "login wall seen");
       }),
     );
     expect(error.code).toBe("x_login_wall");
-    const id = String(error.details?.["artifact"]);
+    const id = String(error.details?.artifact);
     const png = join(artifactDir, `${id}.png`);
     const html = join(artifactDir, `${id}.html`);
     expect(statSync(png).size).toBeGreaterThan(100);
@@ -212,7 +212,7 @@ describe("failures", () => {
     }));
     expect(pwTimeout.code).toBe("page_timeout");
     const started = Date.now();
-    const navTimeout = await failure(opened.session.withPage("nav", (page) => page.goto(base + "/hang")));
+    const navTimeout = await failure(opened.session.withPage("nav", (page) => page.goto(`${base}/hang`)));
     expect(navTimeout.code).toBe("page_timeout");
     expect(navTimeout.message).toContain("300ms");
     expect(Date.now() - started).toBeLessThan(3_000);
@@ -227,7 +227,7 @@ describe("failures", () => {
     const error = await failure(
       opened.session.withPage("abort", (page) => {
         seen = page;
-        return page.goto(base + "/hang").then(() => "never");
+        return page.goto(`${base}/hang`).then(() => "never");
       }, { signal: controller.signal }),
     );
     expect(error.code).toBe("deadline");
@@ -242,13 +242,13 @@ describe("failures", () => {
     const opened = await open();
     const error = await failure(
       opened.session.withPage("crash", async (page) => {
-        await page.goto(base + "/");
+        await page.goto(`${base}/`);
         process.kill(opened.pid, "SIGKILL");
-        await page.goto(base + "/hang");
+        await page.goto(`${base}/hang`);
       }),
     );
     expect(error.code, error.message).toBe("browser_crashed");
-    expect(existsSync(join(artifactDir, `${String(error.details?.["artifact"])}.json`))).toBe(true);
+    expect(existsSync(join(artifactDir, `${String(error.details?.artifact)}.json`))).toBe(true);
     const after = await failure(opened.session.withPage("after", async () => 1));
     expect(after.code).toBe("browser_crashed");
     await closeAndAssertGone(opened);
@@ -258,7 +258,7 @@ describe("failures", () => {
     const opened = await open();
     const error = await failure(
       opened.session.withPage("loop", async (page) => {
-        await page.goto(base + "/loop");
+        await page.goto(`${base}/loop`);
         await page.waitForTimeout(200);
         await page.evaluate(() => 1);
       }, { timeoutMs: 1_000 }),
@@ -271,7 +271,7 @@ describe("failures", () => {
 
   it("a browser whose close hangs (SIGSTOP) is SIGKILLed after the close timeout", T, async () => {
     const opened = await open();
-    await opened.session.withPage("warm", (page) => page.goto(base + "/"));
+    await opened.session.withPage("warm", (page) => page.goto(`${base}/`));
     process.kill(opened.pid, "SIGSTOP");
     const started = Date.now();
     await closeAndAssertGone(opened);
@@ -298,8 +298,11 @@ describe("session state and disposal", () => {
       pid = session.process()?.pid ?? -1;
       dir = session.process()?.userDataDir ?? "";
       const sent = await session.withPage("cookies", async (page) => {
-        await page.goto(base + "/");
-        await page.evaluate(() => { document.cookie = "ct0=csrf-2; path=/"; });
+        await page.goto(`${base}/`);
+        await page.evaluate(() => {
+          // biome-ignore lint/suspicious/noDocumentCookie: the test sets a cookie the way x.com's own script does
+          document.cookie = "ct0=csrf-2; path=/";
+        });
         return page.evaluate(() => document.cookie);
       });
       expect(sent).toBe("ct0=csrf-2");

@@ -14,10 +14,10 @@ import { metrics } from "../../lib/jobs/metrics.js";
 import { planJob } from "../../lib/jobs/plan.js";
 import { plannedGapMs, planSettings } from "../../lib/jobs/planning/settings.js";
 import { post } from "../../lib/jobs/post.js";
-import { loadArms } from "../../lib/learn/arms.js";
+import { loadArms } from "../../lib/db/arms.js";
 import type { Arm } from "../../lib/learn/bandit.js";
 import { scorePost } from "../../lib/learn/reward.js";
-import type { BrowserOpener } from "../../lib/runtime/context.js";
+import type { BrowserOpener } from "../../lib/jobs/context.js";
 import { runJob, type RunResult, type RuntimeDeps } from "../../lib/runtime/runner.js";
 import { botRuntime, sandboxOpener, TestClock } from "../support/bot.js";
 import { services } from "../support/env.js";
@@ -118,7 +118,7 @@ describe.skipIf(!services().postgres)("one cycle: plan -> post -> metrics -> lea
     expect(dues[0]).toBeGreaterThanOrEqual(now);
     expect(dues[0]).toBeLessThanOrEqual(clock.now());
     const gap = plannedGapMs(planSettings());
-    dues.slice(1).forEach((d, i) => expect(d - dues[i]!).toBeGreaterThanOrEqual(gap));
+    for (const [i, d] of dues.slice(1).entries()) expect(d - dues[i]!).toBeGreaterThanOrEqual(gap);
     // Every arm of the plan exists, untouched.
     const arms = await armRows();
     // Only hour buckets that overlap the default active hours (08-22 UTC) can be played: 8, 12, 16, 20.
@@ -143,7 +143,7 @@ describe.skipIf(!services().postgres)("one cycle: plan -> post -> metrics -> lea
     expect(onX.map((p) => p.text)).toEqual(due!.tweets);
     expect(onX.map((p) => p.id)).toEqual(tweetIds);
     expect(onX[0]!.inReplyTo).toBeNull();
-    onX.slice(1).forEach((p, i) => expect(p.inReplyTo).toBe(onX[i]!.id));
+    for (const [i, p] of onX.slice(1).entries()) expect(p.inReplyTo).toBe(onX[i]!.id);
 
     // In the database: item posted with the root id, one receipt row per tweet, the attempt succeeded.
     const items = await itemRows();
@@ -190,7 +190,7 @@ describe.skipIf(!services().postgres)("one cycle: plan -> post -> metrics -> lea
     const result = await run("learn");
     expect(result).toMatchObject({ status: "ok", summary: { scored: 1, armsUpdated: 1, withoutArm: 0, alreadyScored: 0, totalPulls: 1 } });
     const m = sb.posts().find((p) => p.id === cycle.tweetId)!.metrics;
-    const expected = scorePost({ ...m, impressions: m.views, followerDelta: 0 });
+    const expected = scorePost({ ...m, followerDelta: 0 });
     expect(expected.reward01).toBeGreaterThan(0);
 
     const after = await armRows();

@@ -11,7 +11,7 @@ import { loadConfig } from "../../lib/config.js";
 import { openBrowser, sparticuzProvider } from "../../lib/browser/index.js";
 import { startLocalServer, type LocalServer } from "../../lib/dev/server.js";
 import { createLogger } from "../../lib/log.js";
-import { effectiveModeLabel } from "../../lib/runtime/mode.js";
+import { effectiveModeLabel } from "../../lib/jobs/mode.js";
 import { createTestDatabase, services } from "../support/env.js";
 
 const svc = services();

@@ -24,7 +24,7 @@ import { runJob, type RuntimeDeps } from "../../lib/runtime/runner.js";
 import { post } from "../../lib/jobs/post.js";
 import { reconcile } from "../../lib/jobs/reconcile.js";
 import { heal } from "../../lib/jobs/heal.js";
-import type { BrowserOpener } from "../../lib/runtime/context.js";
+import type { BrowserOpener } from "../../lib/jobs/context.js";
 import { services } from "../support/env.js";
 import { botRuntime, NO_CAPS, TestClock } from "../support/bot.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.js";
@@ -176,7 +176,7 @@ describe.skipIf(!services().postgres)("alerts in each format", () => {
     expect(bodies).toHaveLength(3);
     expect(hooked(path).every((r) => r.contentType === "application/json")).toBe(true);
     const words = [/Incident opened/, /Still open/, /Resolved/];
-    bodies.forEach((b, i) => expect(b).toMatch(words[i]!));
+    for (const [i, b] of bodies.entries()) expect(b).toMatch(words[i]!);
     expect(bodies[0]).toMatch(/breaker llm is isolated/);
     expect(bodies[0]).toMatch(/xbot breaker reset llm/);
     if (format === "json") expect(hooked(path).map((r) => (r.body as { event: string }).event)).toEqual(["opened", "reminder", "resolved"]);

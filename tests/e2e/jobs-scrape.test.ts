@@ -12,9 +12,9 @@ import { createSandbox, type Sandbox, type SandboxPost } from "../../lib/dev/san
 import { followers } from "../../lib/jobs/followers.js";
 import { learn } from "../../lib/jobs/learn.js";
 import { metrics } from "../../lib/jobs/metrics.js";
-import { ensureArms, loadArms } from "../../lib/learn/arms.js";
+import { ensureArms, loadArms } from "../../lib/db/arms.js";
 import { scorePost } from "../../lib/learn/reward.js";
-import type { BrowserOpener } from "../../lib/runtime/context.js";
+import type { BrowserOpener } from "../../lib/jobs/context.js";
 import { runJob, type RuntimeDeps } from "../../lib/runtime/runner.js";
 import { services } from "../support/env.js";
 import { testRuntime } from "../support/runtime.js";
@@ -26,7 +26,7 @@ const ARM = "databases:single:8";
 
 let sb: Sandbox;
 let deps: RuntimeDeps;
-let now = T0;
+const now = T0;
 const seeded: Record<"day" | "fresh" | "gone" | "young", SandboxPost> = {} as never;
 
 /** Pids of the browsers the runs launched; none may survive the runs. */
@@ -127,7 +127,7 @@ describe.skipIf(!services().postgres)("metrics, followers and learn against the 
     const first = await run("learn");
     expect(first).toMatchObject({ status: "ok", summary: { scored: 1, armsUpdated: 1, withFollowerDelta: 1, withoutArm: 0 } });
     const m = seeded.day.metrics;
-    const expected = scorePost({ ...m, impressions: m.views, followerDelta: 10 });
+    const expected = scorePost({ ...m, followerDelta: 10 });
     const arm = (await loadArms(sql(), "default")).find((a) => a.armId === ARM)!;
     expect(arm.pulls).toBe(1);
     expect(arm.alpha).toBeCloseTo(1 + expected.reward01, 10);

@@ -42,7 +42,7 @@ import { learn } from "../../lib/jobs/learn.js";
 import { metrics } from "../../lib/jobs/metrics.js";
 import { planJob } from "../../lib/jobs/plan.js";
 import { post } from "../../lib/jobs/post.js";
-import type { BrowserOpener } from "../../lib/runtime/context.js";
+import type { BrowserOpener } from "../../lib/jobs/context.js";
 import { runJob, type RuntimeDeps } from "../../lib/runtime/runner.js";
 import { NO_CAPS, registerSandboxSecrets } from "../support/bot.js";
 import { services } from "../support/env.js";

@@ -4,7 +4,7 @@
  * an app shell rendered by the page script from GraphQL (sandbox-graphql, sandbox-dom and
  * sandbox-faults test the shapes, quirks and new faults).
  */
-import { type Browser, type BrowserContext, type Page, type Response } from "playwright-core";
+import type { BrowserContext, Page, Response } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useSandboxBrowser } from "../support/sandbox-browser.js";
 import {
@@ -19,7 +19,6 @@ import {
 
 const T = { timeout: 60_000 };
 const USER = "xbot_sandbox";
-let browser: Browser;
 let sb: Sandbox;
 let context: BrowserContext;
 
@@ -82,7 +81,7 @@ async function postFromHome(page: Page, text: string): Promise<Response> {
 
 const fixture = useSandboxBrowser();
 beforeAll(() => {
-  ({ sandbox: sb, browser, context } = fixture);
+  ({ sandbox: sb, context } = fixture);
 });
 
 describe("session and login wall", () => {
@@ -369,7 +368,8 @@ describe("engagement model", () => {
       return sb.posts().find((p) => p.id === id)?.metrics;
     };
     expect(at(t0)).toMatchObject({ likes: 0, views: 0 });
-    const followers0 = Number((await page.goto(`${sb.url}/${USER}`), await page.locator(`a[href="/${USER}/followers"] span span`).first().innerText()).replace(/,/g, ""));
+    await page.goto(`${sb.url}/${USER}`);
+    const followers0 = Number((await page.locator(`a[href="/${USER}/followers"] span span`).first().innerText()).replace(/,/g, ""));
     const m2h = at(t0 + 2 * 3600_000);
     const m24h = at(t0 + 24 * 3600_000);
     expect(m2h?.likes).toBeGreaterThan(0);

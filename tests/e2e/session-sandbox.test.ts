@@ -127,6 +127,7 @@ describe.skipIf(!svc.postgres)("stored X session against the sandbox with real C
     await session.withPage("rotate", async (page) => {
       await checkSession(page, site());
       await page.evaluate(() => {
+        // biome-ignore lint/suspicious/noDocumentCookie: the test rotates ct0 the way x.com's own script does
         document.cookie = "ct0=rotatedct0value; path=/";
       });
     });

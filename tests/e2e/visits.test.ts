@@ -18,7 +18,7 @@ import { TEST_SECRETS } from "../support/runtime.js";
 import { countedBrowser } from "../../lib/jobs/visits.js";
 import { silentLogger } from "../../lib/log.js";
 import type { XbotError } from "../../lib/errors.js";
-import type { JobContext } from "../../lib/runtime/context.js";
+import type { JobContext } from "../../lib/jobs/context.js";
 
 let sandbox: Sandbox;
 beforeAll(async () => { sandbox = await createSandbox(); });

@@ -6,7 +6,7 @@
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useSandboxBrowser } from "../support/sandbox-browser.js";
-import { type Sandbox, type SandboxPost } from "../../lib/dev/sandbox/index.js";
+import type { Sandbox, SandboxPost } from "../../lib/dev/sandbox/index.js";
 import { XbotError } from "../../lib/errors.js";
 import { checkSession, postSingle, postThread, readMetrics, recentTimeline, reply, type XSite } from "../../lib/x/index.js";
 

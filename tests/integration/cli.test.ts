@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox, type Sandbox } from "../../lib/dev/sandbox/index.js";
-import { startLocalServer, type LocalServer } from "../../lib/dev/server.js";
+import { startLocalServer, } from "../../lib/dev/server.js";
 import { createTestDatabase, services } from "../support/env.js";
 import { runNode, type CapturedRun } from "../support/node-process.js";
 

@@ -16,9 +16,9 @@ import { lastRunPerJob, latestFailureCode, recentRuns } from "../../lib/db/runs.
 import { applyRetention } from "../../lib/db/retention.js";
 import { applyScores, scorablePosts } from "../../lib/db/scoring.js";
 import { createSql, type Sql, type SqlStatement } from "../../lib/db/sql.js";
-import { loadPlanHistory } from "../../lib/jobs/planning/history.js";
+import { loadPlanHistory } from "../../lib/db/plan-history.js";
 import { armsSummary } from "../../lib/learn/summary.js";
-import { bestCandidate } from "../../lib/replies/candidates.js";
+import { bestCandidate } from "../../lib/db/reply-candidates.js";
 import { createTestDatabase, dropTestDatabase, services } from "../support/env.js";
 import { seedHistory } from "../support/history-seed.js";
 
@@ -29,8 +29,14 @@ const NOW = new Date(Date.UTC(2032, 2, 10, 12, 0, 0));
 function recording(sql: Sql, seen: SqlStatement[]): Sql {
   return {
     kind: sql.kind,
-    query: (text, params = []) => (seen.push({ text, params }), sql.query(text, params)),
-    transaction: (statements, options) => (seen.push(...statements), sql.transaction(statements, options)),
+    query: (text, params = []) => {
+      seen.push({ text, params });
+      return sql.query(text, params);
+    },
+    transaction: (statements, options) => {
+      seen.push(...statements);
+      return sql.transaction(statements, options);
+    },
   } as Sql;
 }
 
@@ -39,7 +45,7 @@ function seqScans(plan: unknown, out: string[] = []): string[] {
   if (Array.isArray(plan)) for (const p of plan) seqScans(p, out);
   else if (plan && typeof plan === "object") {
     const node = plan as Record<string, unknown>;
-    if (node["Node Type"] === "Seq Scan" && BIG.has(String(node["Relation Name"]))) out.push(`${String(node["Relation Name"])} ${String(node["Filter"] ?? "")}`.trim());
+    if (node["Node Type"] === "Seq Scan" && BIG.has(String(node["Relation Name"]))) out.push(`${String(node["Relation Name"])} ${String(node.Filter ?? "")}`.trim());
     for (const v of Object.values(node)) if (v && typeof v === "object") seqScans(v, out);
   }
   return out;

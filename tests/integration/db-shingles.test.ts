@@ -7,7 +7,7 @@ import { openAttempt } from "../../lib/db/attempts.js";
 import { recentTexts, recordGhost, recordReceipt } from "../../lib/db/posts.js";
 import { claimDue, enqueue } from "../../lib/db/queue.js";
 import { shingleHashes } from "../../lib/db/shingles.js";
-import { loadPlanHistory } from "../../lib/jobs/planning/history.js";
+import { loadPlanHistory } from "../../lib/db/plan-history.js";
 import { services } from "../support/env.js";
 import { postgresSql } from "../support/stores.js";
 

@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { tmpdir } from "node:os";
 import { createSql } from "../../lib/db/sql.js";
-import { migrate, readMigrations } from "../../lib/db/migrate.js";
+import { migrate, readFunctions, readMigrations } from "../../lib/db/migrate.js";
 import { cancelItem, claimDue, claimPartial, enqueue, listItems, queueCounts } from "../../lib/db/queue.js";
 import { insertRun, lastRunPerJob, recentRuns } from "../../lib/db/runs.js";
 import { probeDb } from "../../lib/db/health.js";
@@ -20,8 +20,15 @@ describe.skipIf(!svc.postgres)("db on real Postgres", () => {
     const results = await Promise.all(Array.from({ length: 5 }, () => migrate(sql)));
     const files = readMigrations().map((m) => m.version);
     expect(results.flatMap((r) => r.applied).sort()).toEqual(files);
-    const rows = await sql.query<{ version: string }>("SELECT version FROM xbot_migrations ORDER BY version");
-    expect(rows.map((r) => r.version)).toEqual(files);
+    const rows = await sql.query<{ version: string; checksum: string }>("SELECT version, checksum FROM xbot_migrations ORDER BY version");
+    expect(rows.map((r) => r.version)).toEqual([...files, "functions"]);
+    // Every function file's function exists once (one current source; migrations hold none).
+    const functions = readFunctions();
+    expect(rows.at(-1)?.checksum).toBe(functions.checksum);
+    const names = [...functions.sql.matchAll(/CREATE OR REPLACE FUNCTION (\w+)\(/g)].map((m) => m[1]!);
+    const defined = await sql.query<{ proname: string; n: number }>("SELECT proname, count(*)::int AS n FROM pg_proc WHERE proname = ANY($1::text[]) GROUP BY proname ORDER BY proname", [names]);
+    expect(defined).toEqual([...names].sort().map((proname) => ({ proname, n: 1 })));
+    expect(readMigrations().filter((m) => /CREATE (OR REPLACE )?FUNCTION/i.test(m.sql)).map((m) => m.version)).toEqual([]);
     expect(await migrate(sql)).toEqual({ applied: [], pending: 0 });
   });
 
@@ -95,7 +102,9 @@ describe.skipIf(!svc.postgres)("db on real Postgres", () => {
 
 describe("db on embedded PGlite", () => {
   const cleanups: (() => void)[] = [];
-  afterAll(() => cleanups.forEach((c) => c()));
+  afterAll(() => {
+    for (const c of cleanups) c();
+  });
 
   it("runs the same schema, claim and transaction semantics in-process", async () => {
     const { sql, cleanup } = await pgliteSql();

@@ -15,7 +15,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis as IORedis } from "ioredis";
 import fc from "fast-check";
-import { defineJob } from "../../lib/runtime/job.js";
+import { defineJob } from "../../lib/jobs/job.js";
 import { jobRoute } from "../../lib/runtime/http/job-route.js";
 import { queueRoute } from "../../lib/runtime/http/queue-route.js";
 import { healthRoute } from "../../lib/runtime/http/health-route.js";

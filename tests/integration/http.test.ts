@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis as IORedis } from "ioredis";
 import { createRuntime } from "../../lib/runtime/root.js";
-import { defineJob } from "../../lib/runtime/job.js";
+import { defineJob } from "../../lib/jobs/job.js";
 import { XbotError } from "../../lib/errors.js";
 import { recentRuns } from "../../lib/db/runs.js";
 import { jobRoute } from "../../lib/runtime/http/job-route.js";
@@ -69,7 +69,10 @@ async function written(rt: TestRuntime): Promise<{ runs: number; state: number }
   const runs = Number(row!.runs);
   if (deps.clients.state.kind === "postgres") return { runs, state: Number(row!.kv) + Number(row!.leases) };
   let redis = redisClients[0];
-  if (!redis) redisClients.push((redis = new IORedis(services().redis!.url, { lazyConnect: false, maxRetriesPerRequest: 1 })));
+  if (!redis) {
+    redis = new IORedis(services().redis!.url, { lazyConnect: false, maxRetriesPerRequest: 1 });
+    redisClients.push(redis);
+  }
   return { runs, state: (await redis.keys(`${rt.env.XBOT_PREFIX}:*`)).length };
 }
 
@@ -353,7 +356,7 @@ describe.each(availableStores())("HTTP routes on %s state", (store) => {
       ["expired", (body) => sign(body, { now: now() - 3_600, ttlSeconds: 300 })],
       ["not valid yet", (body) => sign(body, { now: now() + 3_600 })],
       ["garbage", () => "not.a.jwt"],
-      ["a JWT with alg none", (body) => sign(body).split(".").slice(0, 2).join(".") + "."],
+      ["a JWT with alg none", (body) => `${sign(body).split(".").slice(0, 2).join(".")}.`],
       ["a valid signature with a flipped character", (body) => { const s = sign(body); return s.slice(0, -3) + (s.at(-3) === "A" ? "B" : "A") + s.slice(-2); }],
     ];
     it.each(forged)("signature %s -> 401, nothing written", async (_name, signature) => {
@@ -533,7 +536,7 @@ describe.each(availableStores())("HTTP routes on %s state", (store) => {
 
     it("status without (or with a wrong) token -> 401; with the admin token -> 200", async () => {
       const { GET } = statusRoute(bad.factory);
-      for (const headers of [{}, cronAuth, { authorization: "Bearer" }, { authorization: `Bearer ${TEST_SECRETS.admin} ` + "x" }] as Record<string, string>[]) {
+      for (const headers of [{}, cronAuth, { authorization: "Bearer" }, { authorization: `Bearer ${TEST_SECRETS.admin} x` }] as Record<string, string>[]) {
         await expectClientError(await GET(new Request(`${BASE}/api/status`, { headers })), 401, "unauthorized", "XBOT_ADMIN_TOKEN");
       }
       const res = await GET(new Request(`${BASE}/api/status`, { headers: adminAuth }));

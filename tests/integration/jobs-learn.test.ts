@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { followerDeltas, insertFollowerSnapshot } from "../../lib/db/followers.js";
 import { learn } from "../../lib/jobs/learn.js";
 import { metrics } from "../../lib/jobs/metrics.js";
-import { ensureArms, loadArms, saveArmUpdateOnce } from "../../lib/learn/arms.js";
+import { ensureArms, loadArms, saveArmUpdateOnce } from "../../lib/db/arms.js";
 import { insertPosts, scrapeSetup } from "../support/job-fixtures.js";
 import { services } from "../support/env.js";
 

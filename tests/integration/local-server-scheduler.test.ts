@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { startScheduler } from "../../lib/dev/scheduler.js";
 import { createLogger } from "../../lib/log.js";
-import { defineJob } from "../../lib/runtime/job.js";
+import { defineJob } from "../../lib/jobs/job.js";
 import type { RunResult } from "../../lib/runtime/runner.js";
 
 const job = (name: string, schedule: string) => defineJob({ name, schedule, maxDurationMs: 10_000, needs: [], run: async () => ({}) });

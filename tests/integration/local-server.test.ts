@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JOBS } from "../../lib/jobs/index.js";
 import { startLocalServer, type LocalServer } from "../../lib/dev/server.js";
-import { createCatalog } from "../../lib/runtime/deps.js";
+import { createCatalog } from "../../lib/jobs/catalog.js";
 import { createTestDatabase, services } from "../support/env.js";
 import { envWithoutXbot, runNode, type CapturedRun } from "../support/node-process.js";
 import { freePort } from "../support/services.js";

@@ -6,7 +6,7 @@
  */
 import { describe, beforeAll, expect, it } from "vitest";
 import { z } from "zod";
-import { defineJob } from "../../lib/runtime/job.js";
+import { defineJob } from "../../lib/jobs/job.js";
 import { XbotError } from "../../lib/errors.js";
 import { SPECS } from "../../lib/jobs/specs.js";
 import { plan } from "../../lib/jobs/plan.js";

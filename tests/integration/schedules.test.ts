@@ -5,7 +5,7 @@
  * in Preview: there a run aimed at the real X is forced to shadow like any preview run.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { defineJob } from "../../lib/runtime/job.js";
+import { defineJob } from "../../lib/jobs/job.js";
 import { jobRoute } from "../../lib/runtime/http/job-route.js";
 import { availableStores, testRuntime, TEST_SECRETS, type TestRuntime } from "../support/runtime.js";
 

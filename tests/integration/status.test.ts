@@ -1,7 +1,7 @@
 /** /api/status carries what the dashboard draws: posts with metrics, the engagement series, the arms. */
 import { describe, expect, it } from "vitest";
 import { statusRoute } from "../../lib/runtime/http/status-route.js";
-import { ensureArms, saveArmUpdate } from "../../lib/learn/arms.js";
+import { ensureArms, saveArmUpdate } from "../../lib/db/arms.js";
 import { services } from "../support/env.js";
 import { testRuntime, TEST_SECRETS } from "../support/runtime.js";
 

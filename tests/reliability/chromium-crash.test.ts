@@ -11,8 +11,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { openBrowser, sparticuzProvider, type BrowserProcessInfo } from "../../lib/browser/index.js";
 import { BREAKER_POLICIES } from "../../lib/resilience/policies.js";
-import type { BrowserOpener } from "../../lib/runtime/context.js";
-import { defineJob } from "../../lib/runtime/job.js";
+import type { BrowserOpener } from "../../lib/jobs/context.js";
+import { defineJob } from "../../lib/jobs/job.js";
 import { runJob } from "../../lib/runtime/runner.js";
 import { availableStores, testRuntime } from "../support/runtime.js";
 

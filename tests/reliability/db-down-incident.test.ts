@@ -11,7 +11,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defineJob } from "../../lib/runtime/job.js";
+import { defineJob } from "../../lib/jobs/job.js";
 import { runJob } from "../../lib/runtime/runner.js";
 import { listIncidents } from "../../lib/db/incidents.js";
 import { services } from "../support/env.js";

@@ -15,7 +15,7 @@ import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createSandbox, type Sandbox } from "../../lib/dev/sandbox/index.js";
 import { enqueue, queueCounts } from "../../lib/db/queue.js";
-import { defineJob } from "../../lib/runtime/job.js";
+import { defineJob } from "../../lib/jobs/job.js";
 import { runJob, type RunResult, type RuntimeDeps } from "../../lib/runtime/runner.js";
 import { healthReport } from "../../lib/runtime/health.js";
 import { post } from "../../lib/jobs/post.js";

@@ -3,8 +3,8 @@
  * bundled Chromium logged in with the sandbox's session, and a clock tests can move.
  */
 import { openBrowser, sparticuzProvider } from "../../lib/browser/index.js";
-import type { BrowserOpener } from "../../lib/runtime/context.js";
-import type { JobDefinition } from "../../lib/runtime/job.js";
+import type { BrowserOpener } from "../../lib/jobs/context.js";
+import type { JobDefinition } from "../../lib/jobs/job.js";
 import type { Sandbox } from "../../lib/dev/sandbox/index.js";
 import { registerSecret } from "./log-capture.js";
 import { testRuntime, type StoreKind, type TestRuntime } from "./runtime.js";

@@ -10,12 +10,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromiumDir } from "../../lib/browser/chromium-install.js";
 
-const escape = (path: string) => path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegExp = (path: string) => path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Pids running the bundled Chromium right now. */
 export function bundledChromiumPids(): number[] {
   try {
-    const binaries = [join(chromiumDir(), "chromium"), join(tmpdir(), "chromium")].map(escape);
+    const binaries = [join(chromiumDir(), "chromium"), join(tmpdir(), "chromium")].map(escapeRegExp);
     const out = execFileSync("pgrep", ["-f", `^(${binaries.join("|")}) `], { encoding: "utf8" });
     return out.split("\n").filter(Boolean).map(Number);
   } catch {

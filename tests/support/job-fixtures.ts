@@ -11,8 +11,8 @@ import { MockLanguageModelV4 } from "ai/test";
 import type { BrowserSession } from "../../lib/browser/index.js";
 import { XbotError, type ErrorCode } from "../../lib/errors.js";
 import { planJob, type PlanJobOptions } from "../../lib/jobs/plan.js";
-import type { BrowserOpener } from "../../lib/runtime/context.js";
-import type { JobDefinition } from "../../lib/runtime/job.js";
+import type { BrowserOpener } from "../../lib/jobs/context.js";
+import type { JobDefinition } from "../../lib/jobs/job.js";
 import { runJob, type RunResult, type RuntimeDeps } from "../../lib/runtime/runner.js";
 import { testRuntime, type StoreKind } from "./runtime.js";
 

@@ -59,7 +59,7 @@ export function captureLogLine(line: string): void {
   const file = provided("logFile");
   if (!file) return;
   // One appendFileSync per line: O_APPEND keeps lines from parallel workers whole.
-  appendFileSync(file, line.replace(/\r?\n/g, "\\n") + "\n");
+  appendFileSync(file, `${line.replace(/\r?\n/g, "\\n")}\n`);
 }
 
 const registered = new Set<string>();
@@ -72,7 +72,7 @@ export function registerSecret(kind: string, value: string | undefined | null): 
   const file = provided("secretsFile");
   if (!file) return;
   registered.add(key);
-  appendFileSync(file, JSON.stringify({ kind, value }) + "\n");
+  appendFileSync(file, `${JSON.stringify({ kind, value })}\n`);
 }
 
 /** Parses a secrets file (JSON lines), dropping short values and repeated values (the first kind wins). */

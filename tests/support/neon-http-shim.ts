@@ -212,7 +212,7 @@ export async function startNeonHttpShim(options: NeonHttpShimOptions): Promise<N
         if (deferrable === "true") modes.push("DEFERRABLE");
         else if (deferrable === "false") modes.push("NOT DEFERRABLE");
 
-        await client.query(`BEGIN${modes.length ? " " + modes.join(" ") : ""}`);
+        await client.query(`BEGIN${modes.length ? ` ${modes.join(" ")}` : ""}`);
         try {
           const results = [];
           for (const q of payload.queries) results.push(await run(client, q, arrayMode));

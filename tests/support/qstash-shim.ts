@@ -241,7 +241,7 @@ export async function startQStashShim(options: QStashShimOptions = {}): Promise<
     const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
     let dedupKey = lower["upstash-deduplication-id"];
     if (!dedupKey && lower["upstash-content-based-deduplication"] === "true") {
-      dedupKey = "content:" + createHash("sha256").update(url).update("\0").update(body).digest("hex");
+      dedupKey = `content:${createHash("sha256").update(url).update("\0").update(body).digest("hex")}`;
     }
     const now = Date.now();
     if (dedupKey) {

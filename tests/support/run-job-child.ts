@@ -34,5 +34,5 @@ process.stdout.write("READY\n");
 const barrier = process.env.XBOT_CHILD_BARRIER;
 while (barrier && !existsSync(barrier)) await new Promise((r) => setTimeout(r, 10));
 const result = await runJob(deps, { job: job!, trigger: "cron", params: paramsJson ? (JSON.parse(paramsJson) as Record<string, unknown>) : {} });
-process.stdout.write(JSON.stringify(result) + "\n");
+process.stdout.write(`${JSON.stringify(result)}\n`);
 process.exit(0);

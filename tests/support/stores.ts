@@ -64,12 +64,21 @@ export function storeTargets(): StoreTarget[] {
     {
       name: "postgres",
       available: svc.postgres !== null,
-      create: async () => PostgresStateStore.create(await (pgSql ??= postgresSql()), testPrefix()),
+      create: async () => {
+        pgSql ??= postgresSql();
+        return PostgresStateStore.create(await pgSql, testPrefix());
+      },
     },
     {
       name: "pglite",
       available: true,
-      create: async () => PostgresStateStore.create(await (liteSql ??= pgliteSql().then((p) => (cleanups.push(p.cleanup), p.sql))), testPrefix()),
+      create: async () => {
+        liteSql ??= pgliteSql().then((p) => {
+          cleanups.push(p.cleanup);
+          return p.sql;
+        });
+        return PostgresStateStore.create(await liteSql, testPrefix());
+      },
     },
   ];
 }

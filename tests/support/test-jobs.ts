@@ -1,7 +1,7 @@
 /** Jobs used only by the runtime tests. Each does something observable. */
 import { setTimeout as sleep } from "node:timers/promises";
 import { XbotError } from "../../lib/errors.js";
-import { defineJob, type JobDefinition } from "../../lib/runtime/job.js";
+import { defineJob, type JobDefinition } from "../../lib/jobs/job.js";
 
 /** Sleeps `ms` (params.ms overrides), then succeeds. */
 export const slowJob = (name = "slow", ms = 400): JobDefinition =>

@@ -159,7 +159,7 @@ export function armExpectations(model: EngagementModel, plan: TopicsFile = LEARN
           const post: StoredPost = { id: `${1_900_000_000_000_000_000n + BigInt(i)}`, text: `Note: a ${topic.id} post.`, author: "me", inReplyTo: null, threadRootId: "", createdAtMs, deleted: false };
           const thread = format === "thread";
           const m = computeMetrics(model, post, createdAtMs + ageMs, { isThread: thread, replyCount: thread ? 1 : 0 });
-          sum += scorePost({ ...m, impressions: m.views, followerDelta: 0 }).reward01;
+          sum += scorePost({ ...m, followerDelta: 0 }).reward01;
         }
         out.push({ armId: armId(topic.id, format, bucket), mean: sum / samples });
       }

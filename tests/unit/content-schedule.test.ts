@@ -40,7 +40,10 @@ describe("nextSlot", () => {
 
   it("always lands inside active hours and after the gap (random inputs)", () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
     for (let i = 0; i < 500; i++) {
       const now = new Date(Date.UTC(2025, 0, 1) + Math.floor(random() * 7 * 24 * HOUR));
       const lastDueAt = new Date(now.getTime() - HOUR + Math.floor(random() * 3 * HOUR));

@@ -42,7 +42,7 @@ describe("Thompson sampling simulation", () => {
     const modelRandom = mulberry32(2024);
     const means = new Map(arms.map((a, i) => [a.armId, i === 5 ? 0.6 : 0.1 + 0.25 * modelRandom()]));
     const results = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((seed) => simulate(arms, means, ROUNDS, seed, chooseArm));
-    results.forEach((r, i) => console.log(`[bandit 12 arms, seed ${i + 1}] ${fmt(r)}`));
+    for (const [i, r] of results.entries()) console.log(`[bandit 12 arms, seed ${i + 1}] ${fmt(r)}`);
     const shares = results.map((r) => r.bestShareLast50).sort((a, b) => a - b);
     console.log(`[bandit 12 arms] median best share ${(100 * shares[5]!).toFixed(0)}%, min ${(100 * shares[0]!).toFixed(0)}%`);
     for (const r of results) {

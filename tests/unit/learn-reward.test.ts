@@ -4,12 +4,12 @@ import { rawReward, scorePost, squashReward } from "../../lib/learn/reward.js";
 import { mulberry32 } from "../support/random.js";
 
 describe("reward", () => {
-  const e = { likes: 10, replies: 1, reposts: 1, bookmarks: 1, impressions: 1000, followerDelta: 1 };
+  const e = { likes: 10, replies: 1, reposts: 1, bookmarks: 1, views: 1000, followerDelta: 1 };
 
-  it("is (0.5·likes + 1.5·replies + 2·reposts + 0.2·bookmarks + 5·followers) / √impressions", () => {
+  it("is (0.5·likes + 1.5·replies + 2·reposts + 0.2·bookmarks + 5·followers) / √views", () => {
     expect(rawReward(e)).toBeCloseTo((5 + 1.5 + 2 + 0.2 + 5) / Math.sqrt(1000), 12);
-    expect(rawReward({ ...e, impressions: 0 })).toBeCloseTo(13.7, 12);
-    expect(rawReward({ ...e, impressions: Number.NaN })).toBeCloseTo(13.7, 12);
+    expect(rawReward({ ...e, views: 0 })).toBeCloseTo(13.7, 12);
+    expect(rawReward({ ...e, views: Number.NaN })).toBeCloseTo(13.7, 12);
     expect(rawReward({ ...e, likes: 0, replies: 0, reposts: 0, bookmarks: 0, followerDelta: -2 })).toBeLessThan(0);
   });
 

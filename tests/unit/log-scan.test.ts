@@ -58,7 +58,7 @@ describe("log secret scanner", () => {
   it("scans files the way the global teardown does", () => {
     const logFile = join(dir, "logs.jsonl");
     const secretsFile = join(dir, "secrets.jsonl");
-    writeFileSync(secretsFile, secrets.map((s) => JSON.stringify(s)).join("\n") + "\n");
+    writeFileSync(secretsFile, `${secrets.map((s) => JSON.stringify(s)).join("\n")}\n`);
     writeFileSync(logFile, `${JSON.stringify({ msg: "ok" })}\n${JSON.stringify({ msg: "x", other: "other-key-0011223344" })}\n`);
     expect(scanLogFiles(logFile, secretsFile)).toEqual({ lines: 2, secrets: 2, leaks: [{ kind: "OTHER_KEY", lines: 1 }] });
     expect(scanLogFiles(join(dir, "missing.jsonl"), secretsFile)).toEqual({ lines: 0, secrets: 2, leaks: [] });

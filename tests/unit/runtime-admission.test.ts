@@ -2,8 +2,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { admitRequest, BROWSER_RESOURCE, DEDUPE_TTL_MS, lockTtlMs, refusalReason, RUN_LEASE_MS, settleRequest } from "../../lib/runtime/admission.js";
-import { createCatalog } from "../../lib/runtime/deps.js";
-import { defineJob, type JobDefinition, type Need } from "../../lib/runtime/job.js";
+import { createCatalog } from "../../lib/jobs/catalog.js";
+import { defineJob, type JobDefinition, type Need } from "../../lib/jobs/job.js";
 import { loadConfig } from "../../lib/config.js";
 import { XbotError, type ErrorCode } from "../../lib/errors.js";
 import { BREAKER_POLICIES, LEVEL_WHEN_OPEN } from "../../lib/resilience/policies.js";

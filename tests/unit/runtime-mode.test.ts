@@ -2,8 +2,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { loadConfig, type Config } from "../../lib/config.js";
-import { isRealX, resolveMode } from "../../lib/runtime/mode.js";
-import type { Mode } from "../../lib/runtime/job.js";
+import { isRealX, resolveMode } from "../../lib/jobs/mode.js";
+import type { Mode } from "../../lib/jobs/job.js";
 
 const RANK: Record<Mode, number> = { shadow: 0, dry: 1, live: 2 };
 const REAL_X = "https://x.com";

@@ -150,7 +150,10 @@ describe("retry: delays", () => {
     expect(nextDelay(5_000, 100, 10_000, () => 0)).toBe(100);
     const grow: number[] = [];
     let d = 100;
-    for (let i = 0; i < 6; i++) grow.push((d = nextDelay(d, 100, 10_000, () => 1)));
+    for (let i = 0; i < 6; i++) {
+      d = nextDelay(d, 100, 10_000, () => 1);
+      grow.push(d);
+    }
     expect(grow).toEqual([300, 900, 2_700, 8_100, 10_000, 10_000]);
   });
 

@@ -67,7 +67,7 @@ describe("encryptSession / decryptSession", () => {
       const tampered = parts.map((part, i) => (i === index ? bytes.toString("base64url") : part)).join(".");
       const error = thrown(() => decryptSession(tampered, HEX_KEY));
       expect(error.code).toBe("config_invalid");
-      expect(error.details?.["reason"]).toBe("auth_failed");
+      expect(error.details?.reason).toBe("auth_failed");
       expect(error.message).toMatch(/wrong, or the blob was modified/);
     }
   });

@@ -4,10 +4,10 @@ import { describe, expect, it } from "vitest";
 import { JOBS } from "../../lib/jobs/index.js";
 import { SPECS } from "../../lib/jobs/specs.js";
 import { NEVER_DEPLOYED, vercelConfig, vercelJsonText } from "../../lib/deploy/vercel-config.js";
-import { createCatalog } from "../../lib/runtime/deps.js";
+import { createCatalog } from "../../lib/jobs/catalog.js";
 import { jobFunction } from "../../lib/runtime/http/job-function.js";
 import { browserOpenerFrom } from "../../lib/runtime/browser-need.js";
-import { opensBrowser } from "../../lib/runtime/job.js";
+import { opensBrowser } from "../../lib/jobs/job.js";
 import { SECURITY_HEADERS } from "../../lib/runtime/http/security-headers.js";
 
 const text = readFileSync("vercel.json", "utf8");

@@ -39,9 +39,13 @@ function init(ctx: SandboxCtx, res: ServerResponse, q: URLSearchParams): void {
   const type = q.get("media_type") ?? "";
   const total = Number(q.get("total_bytes"));
   if (ctx.state.consumeFault("upload_init")?.kind === "upload_rejected_type" || !(type in TYPES)) {
-    return sendJson(res, 400, xError(324, `Unsupported media type: ${type || "none"}`));
+    sendJson(res, 400, xError(324, `Unsupported media type: ${type || "none"}`));
+    return;
   }
-  if (!Number.isInteger(total) || total <= 0 || total > TYPES[type]!) return sendJson(res, 400, xError(324, "File size exceeds the limit."));
+  if (!Number.isInteger(total) || total <= 0 || total > TYPES[type]!) {
+    sendJson(res, 400, xError(324, "File size exceeds the limit."));
+    return;
+  }
   const mediaId = ctx.state.nextId(ctx.state.now());
   ctx.state.uploads.set(mediaId, { mediaId, mime: type, totalBytes: total, received: 0, finalized: false, alt: null, used: false });
   sendJson(res, 202, { media_id: Number(mediaId), media_id_string: mediaId, media_key: `3_${mediaId}`, expires_after_secs: 86_400 });
@@ -63,8 +67,14 @@ async function append(ctx: SandboxCtx, req: IncomingMessage, res: ServerResponse
 
 function finalize(ctx: SandboxCtx, res: ServerResponse, q: URLSearchParams): void {
   const upload = ctx.state.uploads.get(q.get("media_id") ?? "");
-  if (!upload) return sendJson(res, 400, xError(324, "Invalid media id."));
-  if (upload.received !== upload.totalBytes) return sendJson(res, 400, xError(324, "Segments do not add up to provided total file size."));
+  if (!upload) {
+    sendJson(res, 400, xError(324, "Invalid media id."));
+    return;
+  }
+  if (upload.received !== upload.totalBytes) {
+    sendJson(res, 400, xError(324, "Segments do not add up to provided total file size."));
+    return;
+  }
   upload.finalized = true;
   const { mediaId } = upload;
   sendJson(res, 201, { media_id: Number(mediaId), media_id_string: mediaId, media_key: `3_${mediaId}`, size: upload.totalBytes, expires_after_secs: 86_400, image: { image_type: upload.mime } });

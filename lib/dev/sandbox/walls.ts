@@ -24,9 +24,7 @@ export function loggedOutPage(ctx: RenderCtx): string {
 export function challengePage(ctx: RenderCtx): string {
   const v = ctx.variant;
   const frameDoc = esc(`<p>${CHALLENGE_TEXT}</p><button>Start puzzle</button>`);
-  const arkose =
-    `<iframe id="arkose_iframe" data-testid="arkose_iframe" title="Verification challenge" ` +
-    `srcdoc="${frameDoc}" style="width:400px;height:300px;border:0"></iframe>`;
+  const arkose = `<iframe id="arkose_iframe" data-testid="arkose_iframe" title="Verification challenge" srcdoc="${frameDoc}" style="width:400px;height:300px;border:0"></iframe>`;
   const body =
     `<div data-testid="challenge" class="${cls("ch", v)}">` +
     wrap(`<h1 role="heading">${span("Authenticate your account")}</h1>`, 1, "ch1", v) +

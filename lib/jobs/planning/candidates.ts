@@ -20,7 +20,7 @@ import type { ComparableText } from "../../content/similarity.js";
 import type { Arm } from "../../learn/bandit.js";
 import type { Logger } from "../../log.js";
 import type { PlanContent } from "./content.js";
-import type { RecentText } from "./history.js";
+import type { RecentText } from "../../db/plan-history.js";
 import type { LlmAccess } from "./llm-access.js";
 import { itemChecks, type ItemChecks, type SafetyGate } from "../safety.js";
 

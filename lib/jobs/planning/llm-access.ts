@@ -11,7 +11,8 @@ import type { GeneratedPost } from "../../content/generate.js";
 import type { Format, Topic } from "../../content/topics.js";
 import { toXbotError } from "../../errors.js";
 import { BREAKER_POLICIES } from "../../resilience/policies.js";
-import type { JobContext } from "../../runtime/context.js";
+import { recordBreakerOutcome, takeBreakerTrial } from "../breaker-trial.js";
+import type { JobContext } from "../context.js";
 import type { PlanSettings } from "./settings.js";
 
 const COUNTER_WINDOW_MS = 48 * 3_600_000;
@@ -83,8 +84,7 @@ async function overBudget(ctx: JobContext, model: LanguageModel, settings: PlanS
 }
 
 async function admit(ctx: JobContext): Promise<{ trial: boolean } | null> {
-  const now = ctx.clock.now();
-  const decision = await ctx.state.acquireBreakerTrial("llm", ctx.runId, now, 120_000);
+  const decision = await takeBreakerTrial(ctx, "llm", 120_000);
   return decision.success ? { trial: decision.trial } : null;
 }
 
@@ -96,7 +96,7 @@ async function call(
   off: (reason: string, fields?: Record<string, unknown>) => null,
 ): Promise<GeneratedPost | null> {
   const outcome = async (ok: boolean) => {
-    await ctx.state.recordBreakerOutcome("llm", { ok, trial: admitted.trial }, BREAKER_POLICIES.llm, ctx.clock.now());
+    await recordBreakerOutcome(ctx, "llm", { ok, trial: admitted.trial }, BREAKER_POLICIES.llm);
     admitted.trial = false;
   };
   try {

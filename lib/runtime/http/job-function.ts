@@ -7,8 +7,8 @@
  */
 import { XbotError } from "../../errors.js";
 import { SPECS } from "../../jobs/specs.js";
-import type { BrowserOpenerFactory } from "../context.js";
-import { opensBrowser, type JobDefinition } from "../job.js";
+import type { BrowserOpenerFactory } from "../../jobs/context.js";
+import { opensBrowser, type JobDefinition } from "../../jobs/job.js";
 import { defaultFactory } from "./guard.js";
 import { jobRoute } from "./job-route.js";
 

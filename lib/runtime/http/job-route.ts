@@ -10,7 +10,7 @@ import { bearerMatches } from "./auth.js";
 import { clientError, json, methodNotAllowed, parseJson, readBody, statusOf } from "./respond.js";
 import { runJob, type Invocation, type RuntimeDeps } from "../runner.js";
 import { guarded, type RuntimeFactory } from "./guard.js";
-import { checkParams } from "../job.js";
+import { checkParams } from "../../jobs/job.js";
 import { deliver } from "./queue-route.js";
 
 /** Headers that carry a scheduler's execution id, identical across duplicate deliveries. */

@@ -20,7 +20,7 @@ import { z } from "zod";
 import { clientError, json, nonRetryable, parseJson, readBody, statusOf } from "./respond.js";
 import { guarded, type RuntimeFactory } from "./guard.js";
 import { checkToken, jtiTtlMs, type TokenClaims } from "./qstash-token.js";
-import { checkParams } from "../job.js";
+import { checkParams } from "../../jobs/job.js";
 import { runJob, type Invocation, type RuntimeDeps } from "../runner.js";
 import { tokenOnceId } from "../../state/keys.js";
 import { toXbotError } from "../../errors.js";

@@ -5,7 +5,7 @@
  * `api:dashboard`). A client mistake is 400/404/409/422, never a 5xx; a bad edit changes nothing.
  */
 import { z } from "zod";
-import { listReview } from "../../db/review.js";
+import { listReview, recentDecisions } from "../../db/review.js";
 import { decideReview } from "../../jobs/review.js";
 import { bearerMatches } from "./auth.js";
 import { guarded, type RuntimeFactory } from "./guard.js";
@@ -43,11 +43,4 @@ export function reviewRoute(factory?: RuntimeFactory): { GET: (r: Request) => Pr
     return json(result.problem === "gate" ? 422 : 409, { error: result.problem, message: result.message });
   }, ["GET", "POST"]);
   return { GET: handler, POST: handler };
-}
-
-async function recentDecisions(sql: import("../../db/sql.js").Sql, accountId: string) {
-  return sql.query<{ itemId: string; decision: string; actor: string; reason: string | null; decidedAt: Date }>(
-    `SELECT item_id::text AS "itemId", decision, actor, reason, decided_at AS "decidedAt" FROM review_decisions WHERE account_id = $1 ORDER BY decided_at DESC, id DESC LIMIT 50`,
-    [accountId],
-  );
 }

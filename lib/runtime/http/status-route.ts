@@ -7,12 +7,13 @@ import { queueCounts, listItems } from "../../db/queue.js";
 import { recentRuns } from "../../db/runs.js";
 import { engagementSeries, recentPostsWithMetrics } from "../../db/dashboard.js";
 import { mediaInfoByIds } from "../../db/media.js";
+import { sessionUsername } from "../../db/x-sessions.js";
 import { armsSummary } from "../../learn/summary.js";
 import { bearerMatches } from "./auth.js";
 import { guarded, type RuntimeFactory } from "./guard.js";
 import { clientError, json } from "./respond.js";
 import { healthReport } from "../health.js";
-import { effectiveModeLabel, xBaseUrlOf } from "../mode.js";
+import { effectiveModeLabel, xBaseUrlOf } from "../../jobs/mode.js";
 import type { RuntimeDeps } from "../runner.js";
 import { spendKey } from "../../content/budget.js";
 import { toXbotError } from "../../errors.js";
@@ -39,8 +40,8 @@ export function statusRoute(factory?: RuntimeFactory): { GET: (r: Request) => Pr
 }
 
 async function accountInfo(deps: RuntimeDeps) {
-  const rows = await deps.clients.sql.query<{ username: string | null }>("SELECT username FROM x_sessions WHERE account_id = $1", [deps.config.XBOT_ACCOUNT_ID]);
-  return { id: deps.config.XBOT_ACCOUNT_ID, handle: deps.config.XBOT_X_USER ?? rows[0]?.username ?? null, mode: effectiveModeLabel(deps.config), configuredMode: deps.config.XBOT_MODE, xBaseUrl: xBaseUrlOf(deps.config) };
+  const username = await sessionUsername(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID);
+  return { id: deps.config.XBOT_ACCOUNT_ID, handle: deps.config.XBOT_X_USER ?? username, mode: effectiveModeLabel(deps.config), configuredMode: deps.config.XBOT_MODE, xBaseUrl: xBaseUrlOf(deps.config) };
 }
 
 async function xApiInfo(deps: RuntimeDeps, now: Date) {

@@ -63,7 +63,11 @@ export function openTokens(blob: string, key: string): OAuth2Tokens {
 
 /** A plugin that sends twitter-api-v2's https://api.x.com requests to `baseUrl`. */
 function rebase(baseUrl: string): ITwitterApiClientPlugin {
-  return { onBeforeRequestConfig: ({ params }) => void (params.url = params.url.replace(/^https:\/\/api\.x\.com/, baseUrl.replace(/\/+$/, ""))) };
+  return {
+    onBeforeRequestConfig: ({ params }) => {
+      params.url = params.url.replace(/^https:\/\/api\.x\.com/, baseUrl.replace(/\/+$/, ""));
+    },
+  };
 }
 
 async function refreshAtX(o: OAuth2Options, refreshToken: string): Promise<OAuth2Tokens> {

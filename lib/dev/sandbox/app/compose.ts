@@ -47,7 +47,7 @@ function finish(root: HTMLElement, ids: string[]): void {
   boxes(root).forEach((b) => {
     b.textContent = "";
   });
-  qa("[data-sb-attachment]", root).forEach((a) => a.remove());
+  for (const a of qa("[data-sb-attachment]", root)) a.remove();
   refresh(root);
 }
 

@@ -56,7 +56,10 @@ function show(ctx: RenderCtx, root: HTMLElement, handle: string, u: UserView | n
   }
   document.title = `${u.name} (@${u.handle}) / X`;
   root.insertAdjacentHTML("beforeend", header(ctx, u));
-  if (u.interstitial === "") return mountFeed(ctx, root, feedOf(u));
+  if (u.interstitial === "") {
+    mountFeed(ctx, root, feedOf(u));
+    return;
+  }
   const gate = restrictedState(ctx, () => {
     gate.remove();
     mountFeed(ctx, root, feedOf(u));

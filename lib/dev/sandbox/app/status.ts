@@ -26,7 +26,10 @@ function variables(id: string): Record<string, unknown> {
 function render(ctx: RenderCtx, list: HTMLElement, id: string, cells: Cell[]): void {
   const at = cells.findIndex((c) => c.entryId === `tweet-${id}`);
   const focal = cells[at];
-  if (!focal || focal.kind !== "item" || focal.item.kind !== "tweet") return notFoundView(ctx);
+  if (focal?.kind !== "item" || focal.item.kind !== "tweet") {
+    notFoundView(ctx);
+    return;
+  }
   const t = focal.item.tweet;
   document.title = `${t.name} on X: "${(t.noteText ?? t.text).slice(0, 60)}" / X`;
   const html = [

@@ -6,7 +6,7 @@ const TOAST_MS = 10_000;
 
 /** Shows a toast (replacing any other), with a "View" link when `href` is given. */
 export function toast(message: string, href?: string): void {
-  qa('[data-testid="toast"]').forEach((t) => t.remove());
+  for (const t of qa('[data-testid="toast"]')) t.remove();
   const el = document.createElement("div");
   el.setAttribute("role", "alert");
   el.dataset.testid = "toast";

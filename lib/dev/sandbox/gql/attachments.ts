@@ -27,7 +27,7 @@ export function resolveAttachments(ctx: SandboxCtx, vars: AttachmentVars): Attac
   const photos: UploadedPhoto[] = [];
   for (const id of ids) {
     const u = ctx.state.uploads.get(id);
-    if (!u || !u.finalized || u.used) return { error: xError(324, "The validation of media ids failed.") };
+    if (!u?.finalized || u.used) return { error: xError(324, "The validation of media ids failed.") };
     photos.push({ mediaId: u.mediaId, alt: u.alt, mime: u.mime, bytes: u.received });
   }
   if (!vars.attachment_url) return { photos, quoteOf: null };

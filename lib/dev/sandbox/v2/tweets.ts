@@ -5,7 +5,7 @@
  * `GET /2/users/me`. Faults of the `api` scope apply to creates as they do to CreateTweet. A
  * Premium user may post up to the long-post weight (X API v2 accepts long posts for Premium).
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, } from "node:http";
 import { z } from "zod";
 import type { SandboxCtx } from "../context.js";
 import { readJson } from "../http.js";

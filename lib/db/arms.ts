@@ -3,8 +3,25 @@
  * increment, so two learn runs never lose each other's update (no read-modify-write).
  * `saveArmUpdateOnce` applies a post's reward exactly once (it needs migration 006's posts.scored_at).
  */
-import type { Sql } from "../db/sql.js";
-import { armId, type Arm } from "./bandit.js";
+import type { Sql } from "./sql.js";
+
+/** One arm and its posterior. */
+export interface Arm {
+  readonly armId: string;
+  readonly topic: string;
+  readonly format: string;
+  readonly hourBucket: number;
+  readonly alpha: number;
+  readonly beta: number;
+  readonly pulls: number;
+  /** Sum of rewards in [0, 1]. */
+  readonly rewardSum: number;
+}
+
+/** The arm id: `topic:format:hourBucket`. */
+export function armId(topic: string, format: string, hourBucket: number): string {
+  return `${topic}:${format}:${hourBucket}`;
+}
 
 const COLUMNS = `arm_id AS "armId", topic, format, hour_bucket AS "hourBucket", alpha::float8 AS alpha, beta::float8 AS beta,
   pulls, reward_sum::float8 AS "rewardSum"`;

@@ -1,8 +1,8 @@
 /** The job dependency graph: validation errors that name the problem, topological order, intervals and health. */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { createCatalog, expectedIntervalMs, HEALTH_TOLERANCE, jobHealth, maxSuccessAgeMs } from "../../lib/runtime/deps.js";
-import { defineJob, type JobDefinition } from "../../lib/runtime/job.js";
+import { createCatalog, expectedIntervalMs, HEALTH_TOLERANCE, jobHealth, maxSuccessAgeMs } from "../../lib/jobs/catalog.js";
+import { defineJob, type JobDefinition } from "../../lib/jobs/job.js";
 import { XbotError } from "../../lib/errors.js";
 
 const MINUTE = 60_000;
@@ -90,11 +90,11 @@ describe("topological order", () => {
       ));
     fc.assert(fc.property(dag, ([n, edges, listing]) => {
       // job i may run after job j only when j < i: acyclic by construction
-      const after = (i: number) => [...Array(i).keys()].filter((j) => edges[i]![j]).map((j) => `j${j}`);
-      const jobs = listing.map((i) => job(`j${i}`, after(i)));
+      const depsOf = (i: number) => [...Array(i).keys()].filter((j) => edges[i]![j]).map((j) => `j${j}`);
+      const jobs = listing.map((i) => job(`j${i}`, depsOf(i)));
       const order = createCatalog(jobs).order;
       expect([...order].sort()).toEqual([...Array(n).keys()].map((i) => `j${i}`).sort());
-      for (let i = 0; i < n; i++) for (const dep of after(i)) expect(order.indexOf(dep)).toBeLessThan(order.indexOf(`j${i}`));
+      for (let i = 0; i < n; i++) for (const dep of depsOf(i)) expect(order.indexOf(dep)).toBeLessThan(order.indexOf(`j${i}`));
     }), { numRuns: 60 });
   });
 

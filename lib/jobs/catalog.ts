@@ -69,7 +69,10 @@ const intervals = new Map<string, number>();
 /** The longest gap between consecutive firings of a job's cron (UTC) over its next 25 runs (memoised per schedule). */
 export function expectedIntervalMs(job: Pick<JobSpec, "name" | "schedule">): number {
   let ms = intervals.get(job.schedule);
-  if (ms === undefined) intervals.set(job.schedule, (ms = computeInterval(job, new Date(Date.UTC(2026, 0, 5)))));
+  if (ms === undefined) {
+    ms = computeInterval(job, new Date(Date.UTC(2026, 0, 5)));
+    intervals.set(job.schedule, ms);
+  }
   return ms;
 }
 

@@ -4,10 +4,15 @@
  * gate compares with (recent posts and pending items), and when each content hash was last
  * posted or is due (for evergreen reuse).
  */
-import { contentHash } from "../../db/queue.js";
-import { shingleHashes } from "../../db/shingles.js";
-import type { Sql } from "../../db/sql.js";
-import type { PostedRecord } from "../../content/evergreen.js";
+import { contentHash } from "./queue.js";
+import { shingleHashes } from "./shingles.js";
+import type { Sql } from "./sql.js";
+
+/** When some content was last posted (by content hash, see `contentHash`). */
+export interface PostedRecord {
+  readonly contentHash: string;
+  readonly postedAt: Date;
+}
 
 /** A text the duplicate gate compares with, and when it was posted or is due. */
 export interface RecentText {

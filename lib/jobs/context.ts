@@ -9,7 +9,7 @@ import type { BrowserSession } from "../browser/index.js";
 import type { Logger } from "../log.js";
 import type { StateStore } from "../state/store.js";
 import { XbotError } from "../errors.js";
-import type { JobCatalog } from "./deps.js";
+import type { JobCatalog } from "./catalog.js";
 import type { Mode, Trigger } from "./job.js";
 
 /** A clock; tests drive a simulated one. */
@@ -78,7 +78,8 @@ export function createContext(init: ContextInit): OwnedContext {
     ...fields,
     browser() {
       if (!openBrowser) return Promise.reject(new XbotError("browser_launch", "this runtime has no browser provider"));
-      return (browser ??= openBrowser({ log: init.log, signal: init.signal }));
+      browser ??= openBrowser({ log: init.log, signal: init.signal });
+      return browser;
     },
     async checkpoint(point) {
       if (faults) await faults(point);

@@ -5,13 +5,14 @@
  */
 import { z } from "zod";
 import type { Dependency } from "../errors.js";
+import type { ServiceLevel } from "../resilience/policies.js";
 import type { JobContext } from "./context.js";
+
+export type { ServiceLevel };
 
 /** What a job uses. `state` is always available; breakers guard the others. */
 export type Need = "db" | "state" | "browser" | "llm" | "x";
 
-/** Service levels: 3 full, 2 reduced (LLM down), 1 minimal (browser/X down), 0 survival (db/state down). */
-export type ServiceLevel = 0 | 1 | 2 | 3;
 
 /** How the run was triggered. */
 export type Trigger = "cron" | "manual" | "queue" | "local";
