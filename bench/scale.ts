@@ -50,9 +50,9 @@ async function loadCode(name: Code["name"], root: string): Promise<Code> {
   return { name, root, m };
 }
 
-/** A detached worktree of OLD_COMMIT sharing this tree's node_modules; null (with why) when git cannot make one. */
+/** A detached worktree of OLD_COMMIT (one per process: a concurrent run's removeOldTree must not delete it mid-run) sharing this tree's node_modules; null (with why) when git cannot make one. */
 export function oldTree(): { root: string } | { error: string } {
-  const root = join(tmpdir(), `xbot-bench-old-${OLD_COMMIT}`);
+  const root = join(tmpdir(), `xbot-bench-old-${OLD_COMMIT}-${process.pid}`);
   try {
     if (!existsSync(join(root, "lib"))) execFileSync("git", ["worktree", "add", "--detach", root, OLD_COMMIT], { stdio: "ignore" });
     if (!existsSync(join(root, "node_modules"))) symlinkSync(join(process.cwd(), "node_modules"), join(root, "node_modules"), "dir");
@@ -66,7 +66,7 @@ let created = 0;
 
 /** Removes the worktree {@link oldTree} made (run.ts calls it once every section is done). */
 export function removeOldTree(): void {
-  const root = join(tmpdir(), `xbot-bench-old-${OLD_COMMIT}`);
+  const root = join(tmpdir(), `xbot-bench-old-${OLD_COMMIT}-${process.pid}`);
   if (existsSync(root)) execFileSync("git", ["worktree", "remove", "--force", root], { stdio: "ignore" });
 }
 
