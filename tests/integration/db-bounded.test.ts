@@ -8,6 +8,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engagementSeries, recentPostsWithMetrics } from "../../lib/db/dashboard.js";
 import { expiredOpenAttempts, requeueOrphanClaims } from "../../lib/db/attempts.js";
+import { incidentFacts, lastDecidedRuns } from "../../lib/db/incident-facts.js";
 import { dueSnapshots } from "../../lib/db/metrics.js";
 import { migrate } from "../../lib/db/migrate.js";
 import { postingProblems, postingStats, receiptsToCheck, recentTexts } from "../../lib/db/posts.js";
@@ -106,6 +107,8 @@ describe.skipIf(!services().postgres)("bounded hot queries at 100k items", () =>
     ["scorablePosts", (s) => scorablePosts(s, "default", NOW, 200)],
     ["applyScores", async (s) => applyScores(s, "default", (await scorablePosts(sql, "default", NOW, 60)).map((p) => ({ postId: p.postId, armId: p.armId, reward01: 0.5, raw: 0.4 })), NOW)],
     ["armsSummary", (s) => armsSummary(s, "default")],
+    ["lastDecidedRuns (the runner's incident review)", (s) => lastDecidedRuns(s, "default", null)],
+    ["incidentFacts", (s) => incidentFacts(s, "default", NOW, new Date(NOW.getTime() - 600_000))],
     // Last: it deletes (the rollup and one batch of every table, 90 days back).
     ["applyRetention", (s) => applyRetention(s, "default", NOW, { days: 90, artifactDays: 14, batch: 5_000, rounds: 1 })],
   ];
