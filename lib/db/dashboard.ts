@@ -46,8 +46,9 @@ export interface EngagementDay {
 
 /**
  * The day-by-day aggregate over [$2, $3) (timestamptz day starts) of account $1: the window's
- * first tweets (posts_recent), by UTC day, the latest snapshot of each by LATERAL on the snapshots' unique
- * index, one GROUP BY; and each day's last follower count. Shared by the chart and the rollup
+ * first tweets (posts_recent), by UTC day, the latest snapshot of each by LATERAL on
+ * metric_snapshots_latest (migration 015: in taken_at order with the summed columns, so each
+ * probe is one index-only step, no sort), one GROUP BY; and each day's last follower count. Shared by the chart and the rollup
  * (lib/db/retention.ts), so a rolled-up day equals what the chart showed from raw rows.
  */
 export const DAILY_AGGREGATE_SQL = `

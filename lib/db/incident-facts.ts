@@ -51,13 +51,24 @@ export async function incidentFacts(sql: Sql, accountId: string, now: Date, leas
 
 /**
  * The last run of each job that was not skipped: what a job last tried, and how it ended.
- * Among runs that started at the same instant (a simulated clock), `latestId` wins.
+ * Among runs that started at the same instant (a simulated clock), `latestId` wins. A skip
+ * scan of job_runs_decided (migration 015): one index probe per job name and one per job's
+ * latest run, so the cost is per job, not per run (the runner asks after every run).
  */
 export async function lastDecidedRuns(sql: Sql, accountId: string, latestId: string | null = null): Promise<Record<string, import("./runs.js").JobRun>> {
   const rows = await sql.query<import("./runs.js").JobRun>(
-    `SELECT DISTINCT ON (job) id, account_id AS "accountId", job, trigger, mode, status, reason, error_code AS "errorCode", summary,
-       artifact_id AS "artifactId", started_at AS "startedAt", ended_at AS "endedAt"
-     FROM job_runs WHERE account_id = $1 AND status <> 'skipped' ORDER BY job, started_at DESC, (id = $2) DESC`,
+    `WITH RECURSIVE jobs(job) AS (
+       (SELECT job FROM job_runs WHERE account_id = $1 AND status <> 'skipped' ORDER BY job LIMIT 1)
+       UNION ALL
+       SELECT (SELECT r.job FROM job_runs r WHERE r.account_id = $1 AND r.status <> 'skipped' AND r.job > jobs.job ORDER BY r.job LIMIT 1)
+       FROM jobs WHERE jobs.job IS NOT NULL)
+     SELECT last.* FROM jobs
+     CROSS JOIN LATERAL (
+       SELECT id, account_id AS "accountId", job, trigger, mode, status, reason, error_code AS "errorCode", summary,
+         artifact_id AS "artifactId", started_at AS "startedAt", ended_at AS "endedAt"
+       FROM job_runs r WHERE r.account_id = $1 AND r.status <> 'skipped' AND r.job = jobs.job
+       ORDER BY r.started_at DESC, (r.id = $2) DESC LIMIT 1) last
+     WHERE jobs.job IS NOT NULL`,
     [accountId, latestId],
   );
   return Object.fromEntries(rows.map((r) => [r.job, r]));

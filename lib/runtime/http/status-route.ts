@@ -27,14 +27,16 @@ export function statusRoute(factory?: RuntimeFactory): { GET: (r: Request) => Pr
     const accountId = deps.config.XBOT_ACCOUNT_ID;
     const sql = deps.clients.sql;
     const now = new Date((deps.clock ?? { now: Date.now }).now());
-    const [health, runs, counts, queue, posts, engagement, arms] = await Promise.all([
+    // Everything independent in one parallel stage (on Neon each stage costs a region round
+    // trip); only the media lookup waits, for the ids the queue and the posts show.
+    const [health, runs, counts, queue, posts, engagement, arms, account, llm, xApi, safety] = await Promise.all([
       healthReport(deps), recentRuns(sql, { limit: 200 }), queueCounts(sql, accountId, now), listItems(sql, accountId, { limit: 50 }),
       recentPostsWithMetrics(sql, accountId), engagementSeries(sql, accountId, now), armsSummary(sql, accountId),
+      accountInfo(deps), llmInfo(deps, now), xApiInfo(deps, now), safetyStatus(deps, now),
     ]);
-    const account = await accountInfo(deps);
     const ids = [...new Set([...queue.flatMap((i) => i.media.flat()), ...posts.flatMap((p) => p.media)])];
     const media = Object.fromEntries((await mediaInfoByIds(sql, accountId, ids)).map((m) => [m.id, { altText: m.altText, width: m.width, height: m.height, mime: m.mime }]));
-    return json(200, { account, health, runs, queue: { counts, items: queue }, posts, media, engagement, arms, llm: await llmInfo(deps, now), xApi: await xApiInfo(deps, now), safety: await safetyStatus(deps, now) });
+    return json(200, { account, health, runs, queue: { counts, items: queue }, posts, media, engagement, arms, llm, xApi, safety });
   }, ["GET"]);
   return { GET };
 }
