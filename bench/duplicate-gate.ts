@@ -13,7 +13,8 @@ import { MIN_SAMPLES, round, summarise, table } from "./lib/measure.js";
 import { oldTree } from "./scale.js";
 
 const ITERATIONS = Math.max(MIN_SAMPLES, 300);
-const WORDS = "postgres index queue lock skip locked row table vacuum wal replica shard cache latency throughput worker claim lease retry backoff breaker budget token model prompt schema migration".split(" ");
+const WORDS =
+  "postgres index queue lock skip locked row table vacuum wal replica shard cache latency throughput worker claim lease retry backoff breaker budget token model prompt schema migration".split(" ");
 
 function tweet(seed: number): string {
   const out: string[] = [];

@@ -25,9 +25,18 @@ const RUNS = 9;
  * 2f29606 (per-function traced bundles from vercel build; bundle MB, x bare node).
  */
 const BEFORE: Record<string, readonly [number, number]> = {
-  "api/artifacts": [2.86, 5.67], "api/health": [2.92, 4.5], "api/jobs/followers": [76.02, 5.96], "api/jobs/heal": [76.12, 5.84],
-  "api/jobs/learn": [3.55, 5.13], "api/jobs/metrics": [76.04, 7.42], "api/jobs/plan": [5.79, 12.75], "api/jobs/post": [76.09, 4.62],
-  "api/jobs/reconcile": [76.11, 7.27], "api/jobs/replies": [78.3, 11.23], "api/queue": [3.47, 5.68], "api/status": [2.99, 5.88],
+  "api/artifacts": [2.86, 5.67],
+  "api/health": [2.92, 4.5],
+  "api/jobs/followers": [76.02, 5.96],
+  "api/jobs/heal": [76.12, 5.84],
+  "api/jobs/learn": [3.55, 5.13],
+  "api/jobs/metrics": [76.04, 7.42],
+  "api/jobs/plan": [5.79, 12.75],
+  "api/jobs/post": [76.09, 4.62],
+  "api/jobs/reconcile": [76.11, 7.27],
+  "api/jobs/replies": [78.3, 11.23],
+  "api/queue": [3.47, 5.68],
+  "api/status": [2.99, 5.88],
 };
 
 /** Module groups a function may load before its first request, imported alone in a fresh node (from the project). */
@@ -90,12 +99,22 @@ export async function benchFunctions(_services: BenchServices): Promise<string> 
     rmSync(TRACED, { recursive: true, force: true });
   }
   const bareMs = summarise(bare).medianMs;
-  const rows: (string | number)[][] = [["bare `node -e \"\"`", "-", "-", bareMs, "1.00", "-", "-", "-", "-"]];
+  const rows: (string | number)[][] = [['bare `node -e ""`', "-", "-", bareMs, "1.00", "-", "-", "-", "-"]];
   for (const fn of fns) {
     const median = summarise(fn.samples).medianMs;
     const t = traced.get(fn.route);
     const before = BEFORE[fn.route];
-    rows.push([fn.route, fn.kind, round(fn.bytes / 1e6), median, round(median / bareMs), t ? round(t.bytes / 1e6) : "-", t ? round(summarise(t.samples).medianMs / bareMs) : "-", before?.[0] ?? "-", before?.[1] ?? "-"]);
+    rows.push([
+      fn.route,
+      fn.kind,
+      round(fn.bytes / 1e6),
+      median,
+      round(median / bareMs),
+      t ? round(t.bytes / 1e6) : "-",
+      t ? round(summarise(t.samples).medianMs / bareMs) : "-",
+      before?.[0] ?? "-",
+      before?.[1] ?? "-",
+    ]);
   }
   const groups = groupRows(summarise(Array.from({ length: RUNS }, () => coldStartMs(process.cwd(), ""))).medianMs);
   return [
@@ -103,7 +122,10 @@ export async function benchFunctions(_services: BenchServices): Promise<string> 
     "",
     `Method: \`npm run vc:build\` runs vercel build (offline), which transpiles each function and traces the files it needs but does not bundle (a cold start reads, resolves and compiles every module: 160 files for api/status), then scripts/bundle-functions.ts replaces each function's module tree with one esbuild bundle (ESM, whitespace and syntax minified, dynamic imports as separate chunks; @sparticuz/chromium, playwright-core and sharp stay packages) under .vercel/output/functions. Size is the sum of the function's file sizes in MB (10^6 bytes; Vercel's limit is 250 MB unzipped; scripts/check-vc-output.ts enforces 5 MB for plain functions, 12 MB with the AI SDK, 1.15x @sparticuz/chromium for browser functions). Cold import is the wall time of a fresh \`node\` process that imports the built handler module from a copy of its .func directory outside the project tree with NODE_PATH unset (a package missing from the bundle fails the run instead of resolving upward), median of ${RUNS} rounds; each round times a bare \`node -e ""\` start, every bundled function, and every function as vercel build alone left it ("vercel build alone" columns, same run), so the ratios compare within one run (1-minute load average when timing began: ${load} on ${cpus().length} cores; a loaded machine inflates import time more than a bare start). Importing does not launch Chromium, unpack it or open connections: clients are created per invocation. The "previous run" columns are this benchmark at 2f29606 (vercel build alone, another run and load).`,
     "",
-    table(["function", "kind", "bundle MB", "cold start + import ms (median)", "x bare node", "vercel build alone: MB", "vercel build alone: x bare node", "previous run: MB", "previous run: x bare node"], rows),
+    table(
+      ["function", "kind", "bundle MB", "cold start + import ms (median)", "x bare node", "vercel build alone: MB", "vercel build alone: x bare node", "previous run: MB", "previous run: x bare node"],
+      rows,
+    ),
     "",
     targetsLine(rows.slice(1)),
     "",

@@ -20,7 +20,13 @@ const ROUNDS = 4;
 const PARALLEL = 3;
 
 type Path = "profile" | "pages";
-interface Sample { wallMs: number; pageLoads: number; graphqlAnswers: number; peakKb: number; correct: number }
+interface Sample {
+  wallMs: number;
+  pageLoads: number;
+  graphqlAnswers: number;
+  peakKb: number;
+  correct: number;
+}
 
 /** Counts document loads (page loads) and GraphQL answers of every page a session opens. */
 function counting(session: BrowserSession, counts: { pageLoads: number; graphqlAnswers: number }) {
@@ -101,13 +107,20 @@ export async function benchReading(): Promise<string> {
 
 function render(samples: Record<Path, Sample[]>, loadBefore: number): string {
   const median = (path: Path, key: keyof Sample) => summarise(samples[path].map((s) => s[key])).medianMs;
-  const row = (path: Path, label: string) => [label, median(path, "pageLoads"), median(path, "graphqlAnswers"), round(median(path, "wallMs")), Math.round(Math.max(...samples[path].map((s) => s.peakKb)) / 1024), `${Math.min(...samples[path].map((s) => s.correct))}/${POSTS}`];
+  const row = (path: Path, label: string) => [
+    label,
+    median(path, "pageLoads"),
+    median(path, "graphqlAnswers"),
+    round(median(path, "wallMs")),
+    Math.round(Math.max(...samples[path].map((s) => s.peakKb)) / 1024),
+    `${Math.min(...samples[path].map((s) => s.correct))}/${POSTS}`,
+  ];
   const ratio = (key: keyof Sample) => (median("pages", key) / Math.max(1, median("profile", key))).toFixed(1);
   return [
     "## Reading X: metrics of 50 recent posts",
     "",
     `Method: the sandbox x.com (127.0.0.1; an app shell that renders from GraphQL like x.com) holds ${POSTS} posts of ours, one an hour, with fixed counts. ` +
-      "\"profile\" is what the metrics job does now: one visit to our profile, counts taken from its UserTweets answers (about 20 posts each) while it scrolls back to the oldest post. " +
+      '"profile" is what the metrics job does now: one visit to our profile, counts taken from its UserTweets answers (about 20 posts each) while it scrolls back to the oldest post. ' +
       `"per-post pages" is what it did before: one status page per post (readMetrics), ${PARALLEL} pages at a time in one browser. ` +
       `Each measurement opens a fresh browser (bundled Chromium, default request blocking) and loads /home once before the clock starts; ${ROUNDS} rounds, the order alternated every round; medians. ` +
       "Page loads are main-frame document requests; GraphQL answers are responses under /i/api/graphql/. Peak RSS is the Chromium process tree's VmRSS sampled every 50 ms, max over rounds. " +

@@ -38,7 +38,15 @@ function machineNote(): string {
 }
 
 function fullDoc(sections: readonly string[]): string {
-  return ["# Benchmarks", "", "Written by `npm run bench` (bench/run.ts); do not edit by hand. Numbers come from one run on one machine: compare ratios within a table, not absolute values across machines.", "", machineNote(), "", ...sections.flatMap((s) => [s, ""])].join("\n");
+  return [
+    "# Benchmarks",
+    "",
+    "Written by `npm run bench` (bench/run.ts); do not edit by hand. Numbers come from one run on one machine: compare ratios within a table, not absolute values across machines.",
+    "",
+    machineNote(),
+    "",
+    ...sections.flatMap((s) => [s, ""]),
+  ].join("\n");
 }
 
 /** The doc with each section replaced where its "## " heading is (appended when new); the partial run's machine note is added to it. */

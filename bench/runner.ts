@@ -53,10 +53,16 @@ interface Counters {
 let snapshot: (() => Counters) | undefined;
 let atBody: Counters | undefined;
 
-const noop = defineJob({ name: "noop", schedule: "*/5 * * * *", maxDurationMs: 30_000, needs: ["db", "state"], async run() {
-  atBody = snapshot?.();
-  return {};
-} });
+const noop = defineJob({
+  name: "noop",
+  schedule: "*/5 * * * *",
+  maxDurationMs: 30_000,
+  needs: ["db", "state"],
+  async run() {
+    atBody = snapshot?.();
+    return {};
+  },
+});
 
 /** A Sql that counts the statements sent through it. */
 function countingSql(sql: Sql): { sql: Sql; count: () => number } {
@@ -149,7 +155,20 @@ function floorVariant(deps: RuntimeDeps): Variant {
       const decision = await deps.clients.state.admit(admitRequest(noop, deps.catalog, deps.config, { runId, nowMs }));
       if (!decision.success) throw new Error(`floor admit refused: ${decision.reason}`);
       await deps.clients.state.settle(settleRequest(noop, { runId, nowMs: Date.now(), trials: [], error: null, heldLock: true }));
-      await insertRun(deps.clients.sql, { id: runId, accountId: deps.config.XBOT_ACCOUNT_ID, job: "noop", trigger: "cron", mode: "live", status: "ok", reason: null, errorCode: null, summary: {}, artifactId: null, startedAt: new Date(nowMs), endedAt: new Date() });
+      await insertRun(deps.clients.sql, {
+        id: runId,
+        accountId: deps.config.XBOT_ACCOUNT_ID,
+        job: "noop",
+        trigger: "cron",
+        mode: "live",
+        status: "ok",
+        reason: null,
+        errorCode: null,
+        summary: {},
+        artifactId: null,
+        startedAt: new Date(nowMs),
+        endedAt: new Date(),
+      });
     },
   };
 }
@@ -185,7 +204,14 @@ export async function benchRunner(services: BenchServices): Promise<string> {
   const targets: Target[] = [
     {
       name: "Redis (Upstash REST)",
-      env: { ...common, DATABASE_URL: await databaseUrl(), XBOT_STATE: "redis", XBOT_PREFIX: "benchrunner", UPSTASH_REDIS_REST_URL: services.upstash.restUrl, UPSTASH_REDIS_REST_TOKEN: services.upstash.token },
+      env: {
+        ...common,
+        DATABASE_URL: await databaseUrl(),
+        XBOT_STATE: "redis",
+        XBOT_PREFIX: "benchrunner",
+        UPSTASH_REDIS_REST_URL: services.upstash.restUrl,
+        UPSTASH_REDIS_REST_TOKEN: services.upstash.token,
+      },
       sharedShim: false,
       stateShim: () => services.upstash.stats().requests,
     },
@@ -200,22 +226,28 @@ export async function benchRunner(services: BenchServices): Promise<string> {
   const build = (t: Target) => createRuntime({ config: loadConfig(t.env), jobs: [noop], logSink });
 
   try {
-    const perTarget = await Promise.all(targets.map(async (t) => {
-      const deps = await build(t); // migrations are checked here, once per process and database
-      const runner = runnerVariant(t, deps, neonShim);
-      const rootTrips = shimCounter(t, neonShim);
-      const prodTrips = shimCounter(t, neonShim);
-      const production = jobRoute("noop", () => build(t));
-      const variants: Variant[] = [
-        { row: "bare Web handler (returns JSON)", run: async () => void (await (await bare(cronRequest())).json()) },
-        runner,
-        floorVariant(deps),
-        { row: "createRuntime({ config: loadConfig(env) }) alone", run: (m) => rootTrips.around(async () => void (await build(t)), m), shimTrips: rootTrips.perInvocation },
-        { row: "GET /api/jobs/noop with createRuntime per request (production path)", run: (m) => prodTrips.around(async () => expectOk(await production.GET(cronRequest())), m), shimTrips: prodTrips.perInvocation },
-        { row: `createRuntime with the production job list (lib/jobs: ${JOBS.length} jobs)`, run: async () => void (await createRuntime({ config: loadConfig(t.env), jobs: JOBS, logSink })) },
-      ];
-      return { target: t, variants, runner, samples: variants.map(() => [] as number[]) };
-    }));
+    const perTarget = await Promise.all(
+      targets.map(async (t) => {
+        const deps = await build(t); // migrations are checked here, once per process and database
+        const runner = runnerVariant(t, deps, neonShim);
+        const rootTrips = shimCounter(t, neonShim);
+        const prodTrips = shimCounter(t, neonShim);
+        const production = jobRoute("noop", () => build(t));
+        const variants: Variant[] = [
+          { row: "bare Web handler (returns JSON)", run: async () => void (await (await bare(cronRequest())).json()) },
+          runner,
+          floorVariant(deps),
+          { row: "createRuntime({ config: loadConfig(env) }) alone", run: (m) => rootTrips.around(async () => void (await build(t)), m), shimTrips: rootTrips.perInvocation },
+          {
+            row: "GET /api/jobs/noop with createRuntime per request (production path)",
+            run: (m) => prodTrips.around(async () => expectOk(await production.GET(cronRequest())), m),
+            shimTrips: prodTrips.perInvocation,
+          },
+          { row: `createRuntime with the production job list (lib/jobs: ${JOBS.length} jobs)`, run: async () => void (await createRuntime({ config: loadConfig(t.env), jobs: JOBS, logSink })) },
+        ];
+        return { target: t, variants, runner, samples: variants.map(() => [] as number[]) };
+      }),
+    );
 
     for (let i = 0; i < WARMUP + ITERATIONS; i++) {
       const measuring = i >= WARMUP;
@@ -237,14 +269,17 @@ export async function benchRunner(services: BenchServices): Promise<string> {
     rows.splice(4, 0, ["runner beyond its 3 round trips (runner - direct), median", ...perTarget.map((_, p) => `${round(at(p, 1).medianMs - at(p, 2).medianMs)}`)]);
 
     const trips = perTarget.map((p) => p.runner.trips());
-    const tripTable = table(["round trips per invocation", ...targets.map((t) => t.name)], [
-      ["state, before the job body (admit)", ...trips.map((t) => t.stateBefore)],
-      ["state, after the job body (settle)", ...trips.map((t) => t.stateAfter)],
-      ["db: job_runs INSERT", ...trips.map((t) => `${t.dbBefore} before, ${t.dbAfter} after`)],
-      ["createRuntime alone (all shims)", ...perTarget.map((p) => p.variants[3]!.shimTrips!())],
-      ["production path, total (all shims)", ...perTarget.map((p) => p.variants[4]!.shimTrips!())],
-      ["target: at most 1 state round trip before the body and 1 after", ...trips.map((t) => (t.stateBefore <= 1 && t.stateAfter <= 1 ? "met" : "NOT met"))],
-    ]);
+    const tripTable = table(
+      ["round trips per invocation", ...targets.map((t) => t.name)],
+      [
+        ["state, before the job body (admit)", ...trips.map((t) => t.stateBefore)],
+        ["state, after the job body (settle)", ...trips.map((t) => t.stateAfter)],
+        ["db: job_runs INSERT", ...trips.map((t) => `${t.dbBefore} before, ${t.dbAfter} after`)],
+        ["createRuntime alone (all shims)", ...perTarget.map((p) => p.variants[3]!.shimTrips!())],
+        ["production path, total (all shims)", ...perTarget.map((p) => p.variants[4]!.shimTrips!())],
+        ["target: at most 1 state round trip before the body and 1 after", ...trips.map((t) => (t.stateBefore <= 1 && t.stateAfter <= 1 ? "met" : "NOT met"))],
+      ],
+    );
     return [
       "## Runner overhead",
       "",

@@ -34,14 +34,36 @@ const ADMIN = "bench-admin-token-0123456789abcdef";
 const ACCOUNT = "default";
 
 type Mod = Record<string, unknown>;
-interface Code { readonly name: "old" | "new"; readonly root: string; readonly m: Record<string, Mod> }
-interface Db { readonly code: Code; readonly url: string; readonly database: string; readonly env: Record<string, string>; deps: { clients: { sql: { query: (t: string, p?: unknown[]) => Promise<unknown[]> } } } & Record<string, unknown> }
+interface Code {
+  readonly name: "old" | "new";
+  readonly root: string;
+  readonly m: Record<string, Mod>;
+}
+interface Db {
+  readonly code: Code;
+  readonly url: string;
+  readonly database: string;
+  readonly env: Record<string, string>;
+  deps: { clients: { sql: { query: (t: string, p?: unknown[]) => Promise<unknown[]> } } } & Record<string, unknown>;
+}
 
 const MODULES = {
-  dashboard: "lib/db/dashboard.ts", runs: "lib/db/runs.ts", posts: "lib/db/posts.ts", queue: "lib/db/queue.ts", metrics: "lib/db/metrics.ts",
-  followers: "lib/db/followers.ts", attempts: "lib/db/attempts.ts", candidates: "lib/db/reply-candidates.ts", history: "lib/db/plan-history.ts",
-  arms: "lib/db/arms.ts", status: "lib/runtime/http/status-route.ts", health: "lib/runtime/http/health-route.ts", root: "lib/runtime/root.ts",
-  runner: "lib/runtime/runner.ts", learn: "lib/jobs/learn.ts", heal: "lib/jobs/heal.ts",
+  dashboard: "lib/db/dashboard.ts",
+  runs: "lib/db/runs.ts",
+  posts: "lib/db/posts.ts",
+  queue: "lib/db/queue.ts",
+  metrics: "lib/db/metrics.ts",
+  followers: "lib/db/followers.ts",
+  attempts: "lib/db/attempts.ts",
+  candidates: "lib/db/reply-candidates.ts",
+  history: "lib/db/plan-history.ts",
+  arms: "lib/db/arms.ts",
+  status: "lib/runtime/http/status-route.ts",
+  health: "lib/runtime/http/health-route.ts",
+  root: "lib/runtime/root.ts",
+  runner: "lib/runtime/runner.ts",
+  learn: "lib/jobs/learn.ts",
+  heal: "lib/jobs/heal.ts",
 } as const;
 
 async function loadCode(name: Code["name"], root: string): Promise<Code> {
@@ -80,9 +102,17 @@ async function database(s: BenchServices, code: Code, n: number): Promise<Db> {
   const u = new URL(s.postgresUrl);
   u.pathname = `/${database}`;
   const env = {
-    DATABASE_URL: u.toString(), XBOT_NEON_HTTP_URL: s.neon.sqlUrl, XBOT_STATE: "redis", UPSTASH_REDIS_REST_URL: s.upstash.url, UPSTASH_REDIS_REST_TOKEN: "bench-token",
-    XBOT_PREFIX: `s${code.name}${n}`, XBOT_DATA_DIR: mkdtempSync(join(tmpdir(), "xbot-scale-")), CRON_SECRET: "bench-cron-secret-0123456789abcdef",
-    XBOT_ADMIN_TOKEN: ADMIN, XBOT_LOG_LEVEL: "error", XBOT_RETENTION_DAYS: "3650",
+    DATABASE_URL: u.toString(),
+    XBOT_NEON_HTTP_URL: s.neon.sqlUrl,
+    XBOT_STATE: "redis",
+    UPSTASH_REDIS_REST_URL: s.upstash.url,
+    UPSTASH_REDIS_REST_TOKEN: "bench-token",
+    XBOT_PREFIX: `s${code.name}${n}`,
+    XBOT_DATA_DIR: mkdtempSync(join(tmpdir(), "xbot-scale-")),
+    CRON_SECRET: "bench-cron-secret-0123456789abcdef",
+    XBOT_ADMIN_TOKEN: ADMIN,
+    XBOT_LOG_LEVEL: "error",
+    XBOT_RETENTION_DAYS: "3650",
   };
   const learn = code.m.learn!.learn as Record<string, unknown>;
   const jobs = [{ ...learn, after: [] }, code.m.heal!.heal];
@@ -114,25 +144,51 @@ const get = (url: string) => new Request(url, { headers: { authorization: `Beare
 const OPS: Op[] = [
   { name: "GET /api/status", kind: "route", run: (db) => route(db, "status", "statusRoute", "http://xbot.bench/api/status") },
   { name: "GET /api/health", kind: "route", run: (db) => route(db, "health", "healthRoute", "http://xbot.bench/api/health") },
-  { name: "post (postingStats, claimPartial, expiredOpenAttempts)", kind: "job", run: (db) => Promise.all([
-    f(db, "posts", "postingStats")(sqlOf(db), ACCOUNT, now()), f(db, "queue", "claimPartial")(sqlOf(db), ACCOUNT, "bench", now()), f(db, "attempts", "expiredOpenAttempts")(sqlOf(db), ACCOUNT, now())]) },
+  {
+    name: "post (postingStats, claimPartial, expiredOpenAttempts)",
+    kind: "job",
+    run: (db) =>
+      Promise.all([
+        f(db, "posts", "postingStats")(sqlOf(db), ACCOUNT, now()),
+        f(db, "queue", "claimPartial")(sqlOf(db), ACCOUNT, "bench", now()),
+        f(db, "attempts", "expiredOpenAttempts")(sqlOf(db), ACCOUNT, now()),
+      ]),
+  },
   // As plan.ts calls it: with the evergreen library's hashes (today's code ignores them and reads every hash of the window).
-  { name: "plan (loadPlanHistory, loadArms)", kind: "job", run: async (db) => Promise.all([
-    f(db, "history", "loadPlanHistory")(sqlOf(db), ACCOUNT, now(), { recentPosts: 200, minDays: 60, hashes: await libraryHashes() }), f(db, "arms", "loadArms")(sqlOf(db), ACCOUNT)]) },
+  {
+    name: "plan (loadPlanHistory, loadArms)",
+    kind: "job",
+    run: async (db) =>
+      Promise.all([f(db, "history", "loadPlanHistory")(sqlOf(db), ACCOUNT, now(), { recentPosts: 200, minDays: 60, hashes: await libraryHashes() }), f(db, "arms", "loadArms")(sqlOf(db), ACCOUNT)]),
+  },
   { name: "metrics (dueSnapshots)", kind: "job", run: (db) => f(db, "metrics", "dueSnapshots")(sqlOf(db), ACCOUNT, now(), 50) },
   { name: "followers (latestFollowers)", kind: "job", run: (db) => f(db, "followers", "latestFollowers")(sqlOf(db), ACCOUNT) },
-  { name: "replies (postingStats, bestCandidate, recentTexts)", kind: "job", run: (db) => Promise.all([
-    f(db, "posts", "postingStats")(sqlOf(db), ACCOUNT, now()), f(db, "candidates", "bestCandidate")(sqlOf(db), ACCOUNT, now(), 1), f(db, "posts", "recentTexts")(sqlOf(db), ACCOUNT)]) },
+  {
+    name: "replies (postingStats, bestCandidate, recentTexts)",
+    kind: "job",
+    run: (db) =>
+      Promise.all([f(db, "posts", "postingStats")(sqlOf(db), ACCOUNT, now()), f(db, "candidates", "bestCandidate")(sqlOf(db), ACCOUNT, now(), 1), f(db, "posts", "recentTexts")(sqlOf(db), ACCOUNT)]),
+  },
   { name: "reconcile (receiptsToCheck)", kind: "job", run: (db) => f(db, "posts", "receiptsToCheck")(sqlOf(db), ACCOUNT, new Date(Date.now() - 7 * 86_400_000), now()) },
-  { name: "learn (whole job, ~137 posts to score)", kind: "job", run: (db) => f(db, "runner", "runJob")(db.deps, { job: "learn", trigger: "manual" }),
-    reset: (db) => sqlOf(db).query("UPDATE posts SET scored_at = NULL, reward = NULL, reward_raw = NULL, scored_arm_id = NULL WHERE account_id = $1 AND position = 0 AND posted_at > now() - interval '2 days'", [ACCOUNT]) },
+  {
+    name: "learn (whole job, ~137 posts to score)",
+    kind: "job",
+    run: (db) => f(db, "runner", "runJob")(db.deps, { job: "learn", trigger: "manual" }),
+    reset: (db) =>
+      sqlOf(db).query("UPDATE posts SET scored_at = NULL, reward = NULL, reward_raw = NULL, scored_arm_id = NULL WHERE account_id = $1 AND position = 0 AND posted_at > now() - interval '2 days'", [
+        ACCOUNT,
+      ]),
+  },
   { name: "heal (whole job, nothing stuck)", kind: "job", run: (db) => f(db, "runner", "runJob")(db.deps, { job: "heal", trigger: "manual" }) },
   { name: "xbot queue (listItems 50)", kind: "cli", run: (db) => f(db, "queue", "listItems")(sqlOf(db), ACCOUNT, { limit: 50 }) },
   { name: "xbot runs (recentRuns 50)", kind: "cli", run: (db) => f(db, "runs", "recentRuns")(sqlOf(db), { limit: 50 }) },
   { name: "xbot status (queueCounts)", kind: "cli", run: (db) => f(db, "queue", "queueCounts")(sqlOf(db), ACCOUNT, now()) },
 ];
 
-interface Cell { t: Timing; trips: number }
+interface Cell {
+  t: Timing;
+  trips: number;
+}
 
 async function measure(s: BenchServices, dbs: Db[], op: Op): Promise<Map<Db, Cell>> {
   const samples = new Map<Db, number[]>(dbs.map((d) => [d, []]));

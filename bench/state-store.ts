@@ -15,7 +15,13 @@ const ITERATIONS = 150;
 
 type Op = { name: string; run: (s: StateStore, i: number) => Promise<unknown> };
 const OPS: Op[] = [
-  { name: "acquireLock + releaseLock", run: async (s, i) => { await s.acquireLock(`l${i}`, "o", 10_000); await s.releaseLock(`l${i}`, "o"); } },
+  {
+    name: "acquireLock + releaseLock",
+    run: async (s, i) => {
+      await s.acquireLock(`l${i}`, "o", 10_000);
+      await s.releaseLock(`l${i}`, "o");
+    },
+  },
   { name: "acquireLease", run: (s, i) => s.acquireLease("browser", `h${i}`, 1_000_000, 10_000) },
   { name: "acquireBreakerTrial (closed)", run: (s, i) => s.acquireBreakerTrial("db", `h${i}`, Date.now(), 10_000) },
   { name: "recordBreakerOutcome (failure)", run: (s) => s.recordBreakerOutcome("x", { ok: false, trial: false }, policy, Date.now()) },
@@ -24,17 +30,48 @@ const OPS: Op[] = [
   { name: "readHeartbeats", run: (s) => s.readHeartbeats() },
   {
     name: "admit (lock + 2 breakers + 1 after + 1 lease)",
-    run: (s, i) => s.admit({ job: `j${i}`, runId: `r${i}`, nowMs: Date.now(), dedupeTtlMs: 1, lockTtlMs: 10_000,
-      breakers: [{ name: "db", policy }, { name: "browser", policy }], after: [{ job: "plan", maxAgeMs: 1e12 }], leases: [{ resource: "slots", slots: 1e6, ttlMs: 10_000 }], minLevel: 0, levels: {} }),
+    run: (s, i) =>
+      s.admit({
+        job: `j${i}`,
+        runId: `r${i}`,
+        nowMs: Date.now(),
+        dedupeTtlMs: 1,
+        lockTtlMs: 10_000,
+        breakers: [
+          { name: "db", policy },
+          { name: "browser", policy },
+        ],
+        after: [{ job: "plan", maxAgeMs: 1e12 }],
+        leases: [{ resource: "slots", slots: 1e6, ttlMs: 10_000 }],
+        minLevel: 0,
+        levels: {},
+      }),
   },
   {
     name: "settle (heartbeat + 2 outcomes + lease + lock)",
-    run: (s, i) => s.settle({ job: `j${i}`, runId: `r${i}`, nowMs: Date.now(), status: "ok", releaseLock: true, leases: ["slots"], heartbeatTtlMs: 60_000, releaseTrials: [],
-      outcomes: [{ name: "db", ok: true, trial: false, policy }, { name: "browser", ok: true, trial: false, policy }] }),
+    run: (s, i) =>
+      s.settle({
+        job: `j${i}`,
+        runId: `r${i}`,
+        nowMs: Date.now(),
+        status: "ok",
+        releaseLock: true,
+        leases: ["slots"],
+        heartbeatTtlMs: 60_000,
+        releaseTrials: [],
+        outcomes: [
+          { name: "db", ok: true, trial: false, policy },
+          { name: "browser", ok: true, trial: false, policy },
+        ],
+      }),
   },
 ];
 
-interface Target { name: string; store: StateStore; trips: () => number }
+interface Target {
+  name: string;
+  store: StateStore;
+  trips: () => number;
+}
 
 /** Runs the benchmark and returns its markdown section. */
 export async function benchStateStore(services: BenchServices): Promise<string> {

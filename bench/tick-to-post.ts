@@ -20,7 +20,9 @@ const SECRET = "bench-cron-secret-0123456789";
 
 function rssMb(pid: number): number {
   try {
-    const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
+    const line = readFileSync(`/proc/${pid}/status`, "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("VmRSS:"));
     return line ? Number(line.split(/\s+/)[1]) / 1024 : 0;
   } catch {
     return 0;
@@ -32,16 +34,28 @@ export async function benchTickToPost(services: BenchServices): Promise<string> 
   const sandbox = await createSandbox();
   const { sql, url } = await services.postgresDatabase();
   const config = loadConfig({
-    DATABASE_URL: url, XBOT_NEON_HTTP_URL: services.neon.sqlUrl, CRON_SECRET: SECRET, XBOT_PREFIX: "benche2e",
-    XBOT_X_BASE_URL: sandbox.url, XBOT_X_USER: sandbox.user, XBOT_TYPING: "fill", XBOT_LOG_LEVEL: "error",
+    DATABASE_URL: url,
+    XBOT_NEON_HTTP_URL: services.neon.sqlUrl,
+    CRON_SECRET: SECRET,
+    XBOT_PREFIX: "benche2e",
+    XBOT_X_BASE_URL: sandbox.url,
+    XBOT_X_USER: sandbox.user,
+    XBOT_TYPING: "fill",
+    XBOT_LOG_LEVEL: "error",
     XBOT_CAPS: JSON.stringify({ postsPerHour: 1000, minGapMinutes: 0, ramp: [1000] }),
   });
   let chromiumPid = 0;
-  const factory = () => createRuntime({ config, jobs: [post], logSink: () => {}, openBrowser: async ({ log }) => {
-    const session = await openBrowser({ provider: sparticuzProvider(), storageState: sandbox.storageState(), logger: log });
-    chromiumPid = session.process()?.pid ?? 0;
-    return session;
-  } });
+  const factory = () =>
+    createRuntime({
+      config,
+      jobs: [post],
+      logSink: () => {},
+      openBrowser: async ({ log }) => {
+        const session = await openBrowser({ provider: sparticuzProvider(), storageState: sandbox.storageState(), logger: log });
+        chromiumPid = session.process()?.pid ?? 0;
+        return session;
+      },
+    });
   const { GET } = jobRoute("post", factory);
   const times: number[] = [];
   let peakNode = 0;
@@ -69,9 +83,14 @@ export async function benchTickToPost(services: BenchServices): Promise<string> 
     "",
     `Method: ${TICKS} ticks after one warm-up (the warm-up pays the one-time brotli unpack of Chromium and the migration check). Each tick is an in-process \`GET /api/jobs/post\` with the cron secret through the real route: a fresh runtime (config, clients), admission, a cold Chromium launch, the post through the sandbox UI with the id from CreateTweet, the receipt, settlement and the job_runs row. Peak RSS is sampled every 20 ms from /proc for this Node process and the Chromium process (single-process mode).`,
     "",
-    table(["metric", "value"], [
-      ["tick to post, median ms", t.medianMs], ["tick to post, p95 ms", t.p95Ms],
-      ["peak RSS, Node process MB", round(peakNode)], ["peak RSS, Chromium MB", round(peakChromium)],
-    ]),
+    table(
+      ["metric", "value"],
+      [
+        ["tick to post, median ms", t.medianMs],
+        ["tick to post, p95 ms", t.p95Ms],
+        ["peak RSS, Node process MB", round(peakNode)],
+        ["peak RSS, Chromium MB", round(peakChromium)],
+      ],
+    ),
   ].join("\n");
 }

@@ -34,20 +34,36 @@ function ticks(): { at: number; job: string }[] {
   return out.sort((a, b) => a.at - b.at || a.job.localeCompare(b.job));
 }
 
-async function simulateDay(services: BenchServices, sandbox: Sandbox, legacy: boolean): Promise<{ byJob: Record<string, number>; total: number; launches: Record<string, number>; skipped: number; failed: number }> {
+async function simulateDay(
+  services: BenchServices,
+  sandbox: Sandbox,
+  legacy: boolean,
+): Promise<{ byJob: Record<string, number>; total: number; launches: Record<string, number>; skipped: number; failed: number }> {
   const { url } = await services.postgresDatabase();
   const config = loadConfig({
-    DATABASE_URL: url, XBOT_NEON_HTTP_URL: services.neon.sqlUrl, XBOT_STATE: "postgres", XBOT_PREFIX: legacy ? "benchvb" : "benchva",
-    XBOT_X_BASE_URL: sandbox.url, XBOT_X_USER: sandbox.user, XBOT_TYPING: "fill", XBOT_LOG_LEVEL: "error",
+    DATABASE_URL: url,
+    XBOT_NEON_HTTP_URL: services.neon.sqlUrl,
+    XBOT_STATE: "postgres",
+    XBOT_PREFIX: legacy ? "benchvb" : "benchva",
+    XBOT_X_BASE_URL: sandbox.url,
+    XBOT_X_USER: sandbox.user,
+    XBOT_TYPING: "fill",
+    XBOT_LOG_LEVEL: "error",
     ...(legacy ? { XBOT_X_VISITS_PER_DAY: "10000" } : {}),
   });
   let now = DAY_START;
   let job = "";
   const launches: Record<string, number> = {};
-  const deps = await createRuntime({ config, jobs: JOBS, logSink: () => {}, clock: { now: () => now }, openBrowser: ({ log }) => {
-    launches[job] = (launches[job] ?? 0) + 1;
-    return openBrowser({ provider: sparticuzProvider(), storageState: sandbox.storageState(), logger: log });
-  } });
+  const deps = await createRuntime({
+    config,
+    jobs: JOBS,
+    logSink: () => {},
+    clock: { now: () => now },
+    openBrowser: ({ log }) => {
+      launches[job] = (launches[job] ?? 0) + 1;
+      return openBrowser({ provider: sparticuzProvider(), storageState: sandbox.storageState(), logger: log });
+    },
+  });
   let skipped = 0;
   let failed = 0;
   for (const tick of ticks()) {
@@ -58,7 +74,12 @@ async function simulateDay(services: BenchServices, sandbox: Sandbox, legacy: bo
     if (result.status === "skipped" && result.reason === "visits budget") skipped++;
     if (result.status === "failed") failed++;
   }
-  const counts = await visitCounts(deps.clients.state, JOBS.map((j) => j.name), config.XBOT_X_VISITS_PER_DAY, DAY_START);
+  const counts = await visitCounts(
+    deps.clients.state,
+    JOBS.map((j) => j.name),
+    config.XBOT_X_VISITS_PER_DAY,
+    DAY_START,
+  );
   return { byJob: counts.byJob, total: counts.total, launches, skipped, failed };
 }
 
@@ -78,13 +99,20 @@ export async function benchVisitsDay(services: BenchServices): Promise<string> {
       "",
       "Method: bench/visits-day.ts. Every job on its cron schedule for 24 h of a simulated clock on the sandbox (default configuration: no LLM, default caps, the default XBOT_X_VISITS_PER_DAY), real Postgres and Chromium. A visit is a page load of the logged-in browser, counted per job by the state-store counters. Before: reconcile and replies as manual runs, which bypass the new gates the way every run behaved before (reconcile read X every 15 min, replies every 20 min at any hour), with the cap lifted. After: cron runs with the defaults. Browser launches are counted by the opener.",
       "",
-      table(["job", "page loads before", "page loads after", "browser launches before", "browser launches after"],
-        jobs.map((j) => [j, before.byJob[j] ?? 0, after.byJob[j] ?? 0, before.launches[j] ?? 0, after.launches[j] ?? 0])),
+      table(
+        ["job", "page loads before", "page loads after", "browser launches before", "browser launches after"],
+        jobs.map((j) => [j, before.byJob[j] ?? 0, after.byJob[j] ?? 0, before.launches[j] ?? 0, after.launches[j] ?? 0]),
+      ),
       "",
-      table(["total", "before", "after"], [
-        ["page loads", before.total, after.total], ["after / before", "", ratio],
-        ["runs skipped for the visits budget", before.skipped, after.skipped], ["failed runs", before.failed, after.failed],
-      ]),
+      table(
+        ["total", "before", "after"],
+        [
+          ["page loads", before.total, after.total],
+          ["after / before", "", ratio],
+          ["runs skipped for the visits budget", before.skipped, after.skipped],
+          ["failed runs", before.failed, after.failed],
+        ],
+      ),
     ].join("\n");
   } finally {
     await sandbox.close();

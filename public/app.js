@@ -32,7 +32,10 @@ function ago(when, now = Date.now()) {
 function clock(when) {
   const t = ms(when);
   if (!Number.isFinite(t)) return "-";
-  return new Date(t).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
+  return new Date(t)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, "Z");
 }
 
 function duration(msValue) {
@@ -49,10 +52,24 @@ function num(n) {
 /** A table; on a phone (style.css) each row stacks, every cell labelled by its header. */
 function table(headers, rows) {
   const labels = headers.map((h) => h.label ?? h);
-  for (const row of rows) [...row.children].forEach((cell, i) => { if (labels[i] && !cell.dataset.label) cell.dataset.label = labels[i]; });
-  return el("table", { class: "stack" },
-    el("thead", null, el("tr", null, headers.map((h) => el("th", { class: h.num ? "num" : undefined }, h.label ?? h)))),
-    el("tbody", null, rows));
+  for (const row of rows)
+    [...row.children].forEach((cell, i) => {
+      if (labels[i] && !cell.dataset.label) cell.dataset.label = labels[i];
+    });
+  return el(
+    "table",
+    { class: "stack" },
+    el(
+      "thead",
+      null,
+      el(
+        "tr",
+        null,
+        headers.map((h) => el("th", { class: h.num ? "num" : undefined }, h.label ?? h)),
+      ),
+    ),
+    el("tbody", null, rows),
+  );
 }
 
 // ---------------------------------------------------------------- token and fetching
@@ -115,13 +132,16 @@ function renderBreakers(health) {
     if (phase === "open" && b.retryAtMs) cool = `half-open ${ago(b.retryAtMs, now)}`;
     else if (phase === "half_open") cool = "trial allowed now";
     else if (phase === "isolated") cool = `until reset (xbot breaker reset ${name})`;
-    return el("tr", { dataset: { breaker: name } },
+    return el(
+      "tr",
+      { dataset: { breaker: name } },
       el("td", { class: "job-name" }, name),
       el("td", null, badge(phase.replace("_", "-"), phase)),
       el("td", { class: "num" }, num(b.failures)),
       el("td", { class: "num" }, num(b.opens)),
       el("td", null, b.openedAtMs ? ago(b.openedAtMs, now) : "-"),
-      el("td", null, cool));
+      el("td", null, cool),
+    );
   });
   box.replaceChildren(table(["breaker", "phase", { label: "failures", num: true }, { label: "opens", num: true }, "opened", "cool-down"], rows));
 }
@@ -132,7 +152,11 @@ function renderResources(health, status) {
   const add = (label, ...value) => dl.append(el("dt", null, label), el("dd", null, ...value));
   const probes = health?.probes ?? {};
   for (const [name, probe] of Object.entries(probes)) {
-    add(name, probe?.ok ? badge("ok") : badge("down"), probe?.ok && typeof probe.latencyMs === "number" ? ` ${probe.latencyMs} ms` : probe?.error ? ` ${typeof probe.error === "string" ? probe.error : probe.error.message ?? ""}` : "");
+    add(
+      name,
+      probe?.ok ? badge("ok") : badge("down"),
+      probe?.ok && typeof probe.latencyMs === "number" ? ` ${probe.latencyMs} ms` : probe?.error ? ` ${typeof probe.error === "string" ? probe.error : (probe.error.message ?? "")}` : "",
+    );
   }
   const browser = health?.resources?.browser;
   if (browser) {
@@ -144,8 +168,11 @@ function renderResources(health, status) {
   if (llm && typeof llm.dailyBudgetUsd === "number") {
     const spent = typeof llm.spentTodayUsd === "number" ? llm.spentTodayUsd : 0;
     const pct = llm.dailyBudgetUsd > 0 ? Math.min(100, (spent / llm.dailyBudgetUsd) * 100) : 100;
-    add("LLM today", `$${spent.toFixed(4)} of $${llm.dailyBudgetUsd.toFixed(2)}${llm.configured === false ? " (no key: evergreen library)" : ""}`,
-      el("div", { class: `meter${pct >= 100 ? " hot" : ""}` }, el("span", { style: `width:${pct}%` })));
+    add(
+      "LLM today",
+      `$${spent.toFixed(4)} of $${llm.dailyBudgetUsd.toFixed(2)}${llm.configured === false ? " (no key: evergreen library)" : ""}`,
+      el("div", { class: `meter${pct >= 100 ? " hot" : ""}` }, el("span", { style: `width:${pct}%` })),
+    );
   }
   const counts = status?.queue?.counts;
   if (counts) add("queue", `${counts.queued ?? 0} queued, ${counts.posting ?? 0} posting`);
@@ -175,11 +202,18 @@ function renderTimeline(health, runs) {
     const h = health?.jobs?.[job];
     const state = !h ? badge("?", "idle") : h.lastSuccessAt === null ? badge("no success yet", "idle") : h.healthy ? badge("healthy") : badge("overdue");
     const last = list[list.length - 1];
-    return el("div", { class: "timeline-row", dataset: { job } },
+    return el(
+      "div",
+      { class: "timeline-row", dataset: { job } },
       el("div", { class: "job-name" }, job),
       el("div", null, state),
-      el("div", { class: "strip" }, list.length ? list.map((run) => el("span", { class: `run ${run.status}`, title: runTitle(run), dataset: { status: run.status } })) : el("span", { class: "meta" }, "no runs yet")),
-      el("div", { class: "last meta" }, last ? `last ${last.status} ${ago(last.startedAt, now)}` : ""));
+      el(
+        "div",
+        { class: "strip" },
+        list.length ? list.map((run) => el("span", { class: `run ${run.status}`, title: runTitle(run), dataset: { status: run.status } })) : el("span", { class: "meta" }, "no runs yet"),
+      ),
+      el("div", { class: "last meta" }, last ? `last ${last.status} ${ago(last.startedAt, now)}` : ""),
+    );
   });
   box.replaceChildren(...rows);
   const select = $("run-job");
@@ -190,8 +224,11 @@ function renderTimeline(health, runs) {
 
 function artifactLinks(id) {
   if (!id) return "-";
-  const links = [["png", "screenshot"], ["html", "html"], ["json", "error"]].map(([ext, label]) =>
-    el("a", { href: `/api/artifacts?id=${encodeURIComponent(id)}&kind=${ext}`, class: "artifact", dataset: { artifact: `${id}.${ext}` }, onclick: openArtifact }, label));
+  const links = [
+    ["png", "screenshot"],
+    ["html", "html"],
+    ["json", "error"],
+  ].map(([ext, label]) => el("a", { href: `/api/artifacts?id=${encodeURIComponent(id)}&kind=${ext}`, class: "artifact", dataset: { artifact: `${id}.${ext}` }, onclick: openArtifact }, label));
   return el("span", { title: id }, links);
 }
 
@@ -215,14 +252,19 @@ function renderProblems(runs) {
     box.replaceChildren(empty("No skipped or failed runs recently."));
     return;
   }
-  const rows = problems.map((r) => el("tr", { dataset: { run: r.id } },
-    el("td", { class: "mono" }, clock(r.startedAt)),
-    el("td", { class: "job-name" }, r.job),
-    el("td", null, badge(r.status)),
-    el("td", { class: "text" }, [r.reason, r.errorCode, typeof r.summary?.error === "string" ? r.summary.error : null].filter(Boolean).join(" · ") || "-"),
-    el("td", null, `${r.trigger}/${r.mode}`),
-    el("td", { class: "num" }, duration(ms(r.endedAt) - ms(r.startedAt))),
-    el("td", null, artifactLinks(r.artifactId))));
+  const rows = problems.map((r) =>
+    el(
+      "tr",
+      { dataset: { run: r.id } },
+      el("td", { class: "mono" }, clock(r.startedAt)),
+      el("td", { class: "job-name" }, r.job),
+      el("td", null, badge(r.status)),
+      el("td", { class: "text" }, [r.reason, r.errorCode, typeof r.summary?.error === "string" ? r.summary.error : null].filter(Boolean).join(" · ") || "-"),
+      el("td", null, `${r.trigger}/${r.mode}`),
+      el("td", { class: "num" }, duration(ms(r.endedAt) - ms(r.startedAt))),
+      el("td", null, artifactLinks(r.artifactId)),
+    ),
+  );
   box.replaceChildren(table(["started (UTC)", "job", "status", "reason / error", "trigger/mode", { label: "took", num: true }, "artifact"], rows));
 }
 
@@ -235,18 +277,27 @@ const thumbUrls = new Map();
 function thumbs(ids, media) {
   const list = (Array.isArray(ids) ? ids : []).filter((id) => media?.[id]);
   if (list.length === 0) return null;
-  return el("span", { class: "thumbs" }, list.map((id) => {
-    const alt = String(media[id].altText ?? "");
-    const img = el("img", { class: "thumb", alt, title: alt, width: 48, height: 48, dataset: { media: id } });
-    void loadThumb(img, id);
-    return img;
-  }));
+  return el(
+    "span",
+    { class: "thumbs" },
+    list.map((id) => {
+      const alt = String(media[id].altText ?? "");
+      const img = el("img", { class: "thumb", alt, title: alt, width: 48, height: 48, dataset: { media: id } });
+      void loadThumb(img, id);
+      return img;
+    }),
+  );
 }
 
 async function loadThumb(img, id) {
   if (!thumbUrls.has(id)) {
-    thumbUrls.set(id, fetch(`/api/media?id=${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${token.get()}` } })
-      .then((r) => (r.ok ? r.blob() : null)).then((b) => (b ? URL.createObjectURL(b) : null)).catch(() => null));
+    thumbUrls.set(
+      id,
+      fetch(`/api/media?id=${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${token.get()}` } })
+        .then((r) => (r.ok ? r.blob() : null))
+        .then((b) => (b ? URL.createObjectURL(b) : null))
+        .catch(() => null),
+    );
   }
   const url = await thumbUrls.get(id);
   if (url) img.src = url;
@@ -255,22 +306,28 @@ async function loadThumb(img, id) {
 
 function renderQueue(queue, media) {
   const counts = queue?.counts ?? {};
-  $("queue-counts").replaceChildren(...["queued", "review", "posting", "posted", "partial", "failed", "cancelled"].map((s) =>
-    el("span", { class: "chip", dataset: { status: s } }, `${s} `, el("b", null, num(counts[s] ?? 0)))));
+  $("queue-counts").replaceChildren(
+    ...["queued", "review", "posting", "posted", "partial", "failed", "cancelled"].map((s) => el("span", { class: "chip", dataset: { status: s } }, `${s} `, el("b", null, num(counts[s] ?? 0)))),
+  );
   const items = Array.isArray(queue?.items) ? queue.items : [];
   if (items.length === 0) {
-    $("queue").replaceChildren(empty("The queue is empty. The plan job fills it; `xbot queue add \"text\"` adds by hand."));
+    $("queue").replaceChildren(empty('The queue is empty. The plan job fills it; `xbot queue add "text"` adds by hand.'));
     return;
   }
-  const rows = items.map((item) => el("tr", { dataset: { item: item.id } },
-    el("td", { class: "mono" }, `#${item.id}`),
-    el("td", null, badge(item.status)),
-    el("td", { class: "mono" }, clock(item.dueAt)),
-    el("td", null, item.tweets?.length > 1 ? `${item.kind} ×${item.tweets.length}` : item.kind),
-    el("td", null, [item.source, item.topic, item.format].filter(Boolean).join(" · ")),
-    el("td", { class: "text" }, item.tweets?.[0] ?? "", thumbs((item.media ?? []).flat(), media), item.quoteOf ? el("span", { class: "meta" }, ` quotes ${item.quoteOf}`) : null),
-    el("td", { class: "num" }, `${item.attempts}/${item.maxAttempts}`),
-    el("td", null, item.reason ?? "")));
+  const rows = items.map((item) =>
+    el(
+      "tr",
+      { dataset: { item: item.id } },
+      el("td", { class: "mono" }, `#${item.id}`),
+      el("td", null, badge(item.status)),
+      el("td", { class: "mono" }, clock(item.dueAt)),
+      el("td", null, item.tweets?.length > 1 ? `${item.kind} ×${item.tweets.length}` : item.kind),
+      el("td", null, [item.source, item.topic, item.format].filter(Boolean).join(" · ")),
+      el("td", { class: "text" }, item.tweets?.[0] ?? "", thumbs((item.media ?? []).flat(), media), item.quoteOf ? el("span", { class: "meta" }, ` quotes ${item.quoteOf}`) : null),
+      el("td", { class: "num" }, `${item.attempts}/${item.maxAttempts}`),
+      el("td", null, item.reason ?? ""),
+    ),
+  );
   $("queue").replaceChildren(table(["id", "status", "due (UTC)", "kind", "source", "text", { label: "tries", num: true }, "reason"], rows));
 }
 
@@ -289,17 +346,22 @@ function renderPosts(status) {
   const rows = posts.map((p) => {
     const m = p.metrics ?? null;
     const href = p.url ?? (base && p.tweetId ? `${base.replace(/\/$/, "")}/i/status/${p.tweetId}` : null);
-    return el("tr", { dataset: { tweet: p.tweetId } },
+    return el(
+      "tr",
+      { dataset: { tweet: p.tweetId } },
       el("td", { class: "mono" }, clock(p.postedAt)),
-      el("td", { class: "text" }, href ? el("a", { href, target: "_blank", rel: "noopener noreferrer" }, p.text ?? p.tweetId) : p.text ?? p.tweetId, thumbs(p.media, status?.media)),
+      el("td", { class: "text" }, href ? el("a", { href, target: "_blank", rel: "noopener noreferrer" }, p.text ?? p.tweetId) : (p.text ?? p.tweetId), thumbs(p.media, status?.media)),
       el("td", null, [p.kind, p.origin && p.origin !== "bot" ? p.origin : null, p.topic, p.vanishedAt ? "vanished from X" : null, p.deletedAt ? "deleted" : null].filter(Boolean).join(" · ")),
       el("td", { class: "num" }, num(m?.likes)),
       el("td", { class: "num" }, num(m?.replies)),
       el("td", { class: "num" }, num(m?.reposts)),
       el("td", { class: "num" }, num(m?.views)),
-      el("td", null, m?.ageBucket ?? (m ? "" : "not measured")));
+      el("td", null, m?.ageBucket ?? (m ? "" : "not measured")),
+    );
   });
-  box.replaceChildren(table(["posted (UTC)", "text", "kind", { label: "likes", num: true }, { label: "replies", num: true }, { label: "reposts", num: true }, { label: "views", num: true }, "at"], rows));
+  box.replaceChildren(
+    table(["posted (UTC)", "text", "kind", { label: "likes", num: true }, { label: "replies", num: true }, { label: "reposts", num: true }, { label: "views", num: true }, "at"], rows),
+  );
 }
 
 let chart = null;
@@ -331,7 +393,7 @@ function engagementPoints(status) {
 function renderChart(status) {
   const box = $("chart");
   const points = engagementPoints(status);
-  const measured = points.some((p) => (p.likes || p.replies || p.reposts || p.views || typeof p.followers === "number"));
+  const measured = points.some((p) => p.likes || p.replies || p.reposts || p.views || typeof p.followers === "number");
   if (!measured || typeof window.uPlot !== "function") {
     chart?.destroy();
     chart = null;
@@ -354,25 +416,29 @@ function renderChart(status) {
   chart?.destroy();
   box.replaceChildren();
   const width = Math.max(320, box.clientWidth || 600);
-  chart = new window.uPlot({
-    width,
-    height: 260,
-    scales: { x: { time: true }, views: { auto: true }, followers: { auto: true } },
-    axes: [
-      {},
-      { label: "likes · replies · reposts" },
-      { scale: "views", side: 1, label: "views", grid: { show: false } },
-      ...(hasFollowers ? [{ scale: "followers", side: 1, label: "followers", grid: { show: false }, stroke: "#c98a04" }] : []),
-    ],
-    series: [
-      {},
-      { label: "likes", stroke: "#d03838", width: 2 },
-      { label: "replies", stroke: "#2f6fdb", width: 2 },
-      { label: "reposts", stroke: "#1f9d55", width: 2 },
-      { label: "views", stroke: "#9aa1b1", width: 1.5, scale: "views", dash: [4, 3] },
-      ...(hasFollowers ? [{ label: "followers", stroke: "#c98a04", width: 1.5, scale: "followers", spanGaps: true }] : []),
-    ],
-  }, data, box);
+  chart = new window.uPlot(
+    {
+      width,
+      height: 260,
+      scales: { x: { time: true }, views: { auto: true }, followers: { auto: true } },
+      axes: [
+        {},
+        { label: "likes · replies · reposts" },
+        { scale: "views", side: 1, label: "views", grid: { show: false } },
+        ...(hasFollowers ? [{ scale: "followers", side: 1, label: "followers", grid: { show: false }, stroke: "#c98a04" }] : []),
+      ],
+      series: [
+        {},
+        { label: "likes", stroke: "#d03838", width: 2 },
+        { label: "replies", stroke: "#2f6fdb", width: 2 },
+        { label: "reposts", stroke: "#1f9d55", width: 2 },
+        { label: "views", stroke: "#9aa1b1", width: 1.5, scale: "views", dash: [4, 3] },
+        ...(hasFollowers ? [{ label: "followers", stroke: "#c98a04", width: 1.5, scale: "followers", spanGaps: true }] : []),
+      ],
+    },
+    data,
+    box,
+  );
 }
 
 function renderArms(status) {
@@ -384,13 +450,32 @@ function renderArms(status) {
     box.replaceChildren(empty("No arm has been played yet: the learn job updates arms as metrics come in."));
     return;
   }
-  const bars = el("div", { class: "bars" }, shares.map((s) => el("div", { class: "bar-row", dataset: { arm: s.key } },
-    el("div", { class: "mono" }, s.key),
-    el("div", { class: "bar" }, el("span", { style: `width:${Math.round((s.share ?? 0) * 100)}%` })),
-    el("div", { class: "meta" }, `${Math.round((s.share ?? 0) * 100)}% · ${num(s.pulls)} plays${typeof s.mean === "number" ? ` · mean ${s.mean.toFixed(2)}` : ""}`))));
+  const bars = el(
+    "div",
+    { class: "bars" },
+    shares.map((s) =>
+      el(
+        "div",
+        { class: "bar-row", dataset: { arm: s.key } },
+        el("div", { class: "mono" }, s.key),
+        el("div", { class: "bar" }, el("span", { style: `width:${Math.round((s.share ?? 0) * 100)}%` })),
+        el("div", { class: "meta" }, `${Math.round((s.share ?? 0) * 100)}% · ${num(s.pulls)} plays${typeof s.mean === "number" ? ` · mean ${s.mean.toFixed(2)}` : ""}`),
+      ),
+    ),
+  );
   const parts = [el("p", { class: "meta" }, `${num(arms.totalPulls ?? 0)} plays over ${num(arms.arms ?? top.length)} arms; share of plays, with the posterior mean reward`), bars];
   if (Array.isArray(arms.bestHours) && arms.bestHours.length) {
-    parts.push(el("h3", null, "Best hours (UTC)"), el("p", null, arms.bestHours.slice(0, 6).map((h) => `${String(h.hourBucket).padStart(2, "0")}:00 (${h.mean.toFixed(2)})`).join(" · ")));
+    parts.push(
+      el("h3", null, "Best hours (UTC)"),
+      el(
+        "p",
+        null,
+        arms.bestHours
+          .slice(0, 6)
+          .map((h) => `${String(h.hourBucket).padStart(2, "0")}:00 (${h.mean.toFixed(2)})`)
+          .join(" · "),
+      ),
+    );
   }
   box.replaceChildren(...parts);
 }
@@ -498,7 +583,9 @@ $("run-form").addEventListener("submit", async (event) => {
       body: JSON.stringify(mode ? { mode } : {}),
     });
     const body = await response.json().catch(() => ({}));
-    out.textContent = body.status ? `${job}: ${body.status}${body.reason ? ` (${body.reason})` : body.errorCode ? ` (${body.errorCode})` : ""} in ${duration(body.durationMs)}` : `${job}: HTTP ${response.status} ${body.message ?? ""}`;
+    out.textContent = body.status
+      ? `${job}: ${body.status}${body.reason ? ` (${body.reason})` : body.errorCode ? ` (${body.errorCode})` : ""} in ${duration(body.durationMs)}`
+      : `${job}: HTTP ${response.status} ${body.message ?? ""}`;
   } catch (error) {
     out.textContent = `${job}: ${error instanceof Error ? error.message : String(error)}`;
   } finally {

@@ -21,14 +21,20 @@ function delivery(incident, alerting) {
 
 function card(incident, alerting, now) {
   const open = incident.resolvedAt === null;
-  return el("article", { class: `incident ${open ? incident.severity : "resolved"}`, dataset: { kind: incident.kind, subject: incident.subject, open: String(open) } },
-    el("div", { class: "incident-head" },
+  return el(
+    "article",
+    { class: `incident ${open ? incident.severity : "resolved"}`, dataset: { kind: incident.kind, subject: incident.subject, open: String(open) } },
+    el(
+      "div",
+      { class: "incident-head" },
       el("span", { class: `badge ${open ? (incident.severity === "error" ? "failed" : "skipped") : "ok"}` }, open ? incident.severity : "resolved"),
       el("b", null, incident.kind.replace(/_/g, " ")),
-      el("span", { class: "meta" }, `${incident.subject} · opened ${since(incident.openedAt, now)}${open ? "" : ` · resolved ${since(incident.resolvedAt, now)}`}`)),
+      el("span", { class: "meta" }, `${incident.subject} · opened ${since(incident.openedAt, now)}${open ? "" : ` · resolved ${since(incident.resolvedAt, now)}`}`),
+    ),
     el("p", { class: "incident-message" }, incident.message),
     open ? el("p", { class: "incident-fix" }, el("b", null, "Fix: "), incident.fix) : null,
-    el("div", { class: "incident-foot" }, delivery(incident, alerting)));
+    el("div", { class: "incident-foot" }, delivery(incident, alerting)),
+  );
 }
 
 /** Renders the incidents card: open ones first, then those resolved in the last day. */
@@ -42,8 +48,14 @@ export function renderIncidents(box, health) {
   }
   const open = report.open ?? [];
   const recent = report.recent ?? [];
-  box.append(el("div", { class: "card-head" }, el("h2", null, open.length > 0 ? `Incidents (${open.length} open)` : "Incidents"),
-    el("span", { class: "meta" }, report.alerting?.configured ? `alerts to ${report.alerting.targets.map((t) => `${t.host} (${t.format})`).join(", ")}` : "alerts not configured")));
+  box.append(
+    el(
+      "div",
+      { class: "card-head" },
+      el("h2", null, open.length > 0 ? `Incidents (${open.length} open)` : "Incidents"),
+      el("span", { class: "meta" }, report.alerting?.configured ? `alerts to ${report.alerting.targets.map((t) => `${t.host} (${t.format})`).join(", ")}` : "alerts not configured"),
+    ),
+  );
   if (open.length === 0) box.append(el("div", { class: "empty" }, "No open incident."));
   for (const incident of [...open, ...recent]) box.append(card(incident, report.alerting, now));
 }

@@ -37,24 +37,60 @@ function actions(item, reload) {
     message.textContent = out.message ?? `HTTP ${status}`;
   };
   const editors = item.tweets.map((t) => el("textarea", { class: "review-edit", rows: 3, "aria-label": "tweet text" }, t));
-  const editBox = el("div", { class: "review-editor", hidden: true }, editors,
-    el("button", { type: "button", class: "save", onclick: () => run({ action: "edit", id: item.id, tweets: editors.map((e) => e.value) }) }, "Save"));
+  const editBox = el(
+    "div",
+    { class: "review-editor", hidden: true },
+    editors,
+    el("button", { type: "button", class: "save", onclick: () => run({ action: "edit", id: item.id, tweets: editors.map((e) => e.value) }) }, "Save"),
+  );
   const reason = el("input", { class: "review-reason", placeholder: "reason (needed to reject)", "aria-label": "reason" });
-  return el("div", { class: "inline review-actions" },
+  return el(
+    "div",
+    { class: "inline review-actions" },
     el("button", { type: "button", class: "approve", onclick: () => run({ action: "approve", id: item.id, ...(reason.value.trim() ? { reason: reason.value.trim() } : {}) }) }, "Approve"),
-    el("button", { type: "button", class: "ghost edit", onclick: () => { editBox.hidden = !editBox.hidden; } }, "Edit"),
+    el(
+      "button",
+      {
+        type: "button",
+        class: "ghost edit",
+        onclick: () => {
+          editBox.hidden = !editBox.hidden;
+        },
+      },
+      "Edit",
+    ),
     reason,
-    el("button", { type: "button", class: "ghost reject", onclick: () => { if (reason.value.trim()) run({ action: "reject", id: item.id, reason: reason.value.trim() }); else message.textContent = "say why you reject it"; } }, "Reject"),
-    message, editBox);
+    el(
+      "button",
+      {
+        type: "button",
+        class: "ghost reject",
+        onclick: () => {
+          if (reason.value.trim()) run({ action: "reject", id: item.id, reason: reason.value.trim() });
+          else message.textContent = "say why you reject it";
+        },
+      },
+      "Reject",
+    ),
+    message,
+    editBox,
+  );
 }
 
 function renderItem(item, reload) {
-  return el("article", { class: "review-item", dataset: { id: item.id } },
+  return el(
+    "article",
+    { class: "review-item", dataset: { id: item.id } },
     el("div", { class: "meta" }, `#${item.id} · ${item.kind} · held: ${item.reason ?? "-"} · expires ${when(item.reviewUntil)}`),
-    el("ol", { class: "review-tweets" }, item.tweets.map((t) => el("li", {}, t))),
+    el(
+      "ol",
+      { class: "review-tweets" },
+      item.tweets.map((t) => el("li", {}, t)),
+    ),
     el("div", { class: "meta review-checks" }, checksText(item.checks)),
     el("div", { class: "meta review-origin" }, originText(item)),
-    actions(item, reload));
+    actions(item, reload),
+  );
 }
 
 /** Loads and renders the review queue; `note` is shown above it (the last decision). */

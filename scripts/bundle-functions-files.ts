@@ -5,11 +5,13 @@ import { join, relative, sep } from "node:path";
 /** Every `.func` directory under `root`, sorted. */
 export function functionDirs(root: string): string[] {
   if (!existsSync(root)) return [];
-  return readdirSync(root, { withFileTypes: true }).flatMap((entry) => {
-    if (!entry.isDirectory()) return [];
-    const path = join(root, entry.name);
-    return entry.name.endsWith(".func") ? [path] : functionDirs(path);
-  }).sort();
+  return readdirSync(root, { withFileTypes: true })
+    .flatMap((entry) => {
+      if (!entry.isDirectory()) return [];
+      const path = join(root, entry.name);
+      return entry.name.endsWith(".func") ? [path] : functionDirs(path);
+    })
+    .sort();
 }
 
 /**
@@ -34,7 +36,14 @@ export function externalClosure(funcDir: string, packages: readonly string[]): s
 
 /** Removes every file under `funcDir` except the relative paths in `keep` (a kept directory is kept whole). */
 export function removeAllBut(funcDir: string, keep: ReadonlySet<string>): void {
-  const prefixes = new Set([...keep].flatMap((path) => path.split("/").slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join("/"))));
+  const prefixes = new Set(
+    [...keep].flatMap((path) =>
+      path
+        .split("/")
+        .slice(0, -1)
+        .map((_, i, parts) => parts.slice(0, i + 1).join("/")),
+    ),
+  );
   const visit = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);

@@ -31,26 +31,32 @@ export const EXTERNAL_PACKAGES = ["@sparticuz/chromium", "playwright-core", "sha
 const NEVER_BUNDLED = /(^|\/)lib\/dev\/|pglite-fetch(\.js|\.ts)?$/;
 
 /** The fields of vercel build's `.vc-config.json` this step reads; the rest is kept as written. */
-interface VcConfig { handler: string; filePathMap?: Record<string, string> }
+interface VcConfig {
+  handler: string;
+  filePathMap?: Record<string, string>;
+}
 
 /** Keeps lib/dev and PGlite out, and gives our sources their tree's `import.meta.url` (relative to `bundle/`). */
 function sourcePaths(root: string): Plugin {
-  return { name: "xbot-source-paths", setup(b) {
-    // `require("punycode")` means Node's deprecated builtin, which warns (DEP0040) once the code
-    // no longer sits under node_modules; the packages that call it (twitter-text) declare npm's punycode.
-    b.onResolve({ filter: /^punycode$/ }, async (args) => {
-      const npm = await b.resolve("punycode/", { resolveDir: args.resolveDir, kind: args.kind });
-      return npm.errors.length === 0 ? { path: npm.path } : undefined;
-    });
-    b.onResolve({ filter: /.*/ }, (args) => (NEVER_BUNDLED.test(args.path) && args.kind !== "entry-point" ? { path: args.path, external: true } : undefined));
-    b.onLoad({ filter: /\.ts$/ }, (args) => {
-      const rel = relative(root, args.path).split(sep).join("/");
-      if (rel.startsWith("node_modules/")) return undefined;
-      const text = readFileSync(args.path, "utf8");
-      const url = `new URL(${JSON.stringify(`../${rel.replace(/\.ts$/, ".js")}`)}, import.meta.url).href`;
-      return { contents: text.replaceAll("import.meta.url", url), loader: "ts" };
-    });
-  } };
+  return {
+    name: "xbot-source-paths",
+    setup(b) {
+      // `require("punycode")` means Node's deprecated builtin, which warns (DEP0040) once the code
+      // no longer sits under node_modules; the packages that call it (twitter-text) declare npm's punycode.
+      b.onResolve({ filter: /^punycode$/ }, async (args) => {
+        const npm = await b.resolve("punycode/", { resolveDir: args.resolveDir, kind: args.kind });
+        return npm.errors.length === 0 ? { path: npm.path } : undefined;
+      });
+      b.onResolve({ filter: /.*/ }, (args) => (NEVER_BUNDLED.test(args.path) && args.kind !== "entry-point" ? { path: args.path, external: true } : undefined));
+      b.onLoad({ filter: /\.ts$/ }, (args) => {
+        const rel = relative(root, args.path).split(sep).join("/");
+        if (rel.startsWith("node_modules/")) return undefined;
+        const text = readFileSync(args.path, "utf8");
+        const url = `new URL(${JSON.stringify(`../${rel.replace(/\.ts$/, ".js")}`)}, import.meta.url).href`;
+        return { contents: text.replaceAll("import.meta.url", url), loader: "ts" };
+      });
+    },
+  };
 }
 
 /**
@@ -67,9 +73,20 @@ export async function bundleFunction(funcDir: string, root = process.cwd()): Pro
   const outdir = join(funcDir, "bundle");
   const result = await build({
     entryPoints: { [entry]: join(root, source) },
-    outdir, bundle: true, splitting: true, format: "esm", platform: "node", target: "node24",
-    outExtension: { ".js": ".mjs" }, chunkNames: "chunk-[hash]", metafile: true, logLevel: "warning",
-    minifyWhitespace: true, minifySyntax: true, external: [...EXTERNAL_PACKAGES], plugins: [sourcePaths(root)],
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node24",
+    outExtension: { ".js": ".mjs" },
+    chunkNames: "chunk-[hash]",
+    metafile: true,
+    logLevel: "warning",
+    minifyWhitespace: true,
+    minifySyntax: true,
+    external: [...EXTERNAL_PACKAGES],
+    plugins: [sourcePaths(root)],
     // Bundled CommonJS calls require() for node builtins; an ES module has none of its own.
     banner: { js: 'import { createRequire as __xbotRequire } from "node:module"; const require = __xbotRequire(import.meta.url);' },
   });

@@ -27,7 +27,15 @@ export function coldEnv(): NodeJS.ProcessEnv {
 export function coldStartMs(cwd: string, code: string): number {
   const started = process.hrtime.bigint();
   const result = spawnSync(process.execPath, ["--input-type=module", "-e", code], { cwd, encoding: "utf8", env: coldEnv() });
-  if (result.status !== 0) throw new Error(`cold import failed in ${cwd}: ${result.stderr.trim().split("\n").find((l) => /Error/.test(l)) ?? result.stderr.slice(0, 300)}`);
+  if (result.status !== 0)
+    throw new Error(
+      `cold import failed in ${cwd}: ${
+        result.stderr
+          .trim()
+          .split("\n")
+          .find((l) => /Error/.test(l)) ?? result.stderr.slice(0, 300)
+      }`,
+    );
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 

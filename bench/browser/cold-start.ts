@@ -92,10 +92,13 @@ export async function benchColdStart(server: AssetServer): Promise<string> {
     `Method: a fresh \`node\` child (empty module cache, no tsx) imports @sparticuz/chromium and playwright-core, calls executablePath(), ` +
       `launches with Sparticuz.args and navigates one page to the same tiny page. "packed": the child gets a new empty TMPDIR, so ` +
       "executablePath() inflates chromium.br, fonts.tar.br and swiftshader.tar.br from node_modules (the .br files are in the OS page cache after the first run; " +
-      "on a fresh function instance they may be read from disk). \"unpacked\": the child uses the shared tmpdir where the binary already exists. " +
+      'on a fresh function instance they may be read from disk). "unpacked": the child uses the shared tmpdir where the binary already exists. ' +
       `${COLD_RUNS} runs each, alternating, median ms (the sum also with its nearest-rank p95). "child total" includes node's own start-up and process exit.`,
     "",
-    table(["cold start", "import ms", "executablePath() ms", "launch → page ms", "sum ms (median / p95)", "child total ms"], [row("packed (unpack needed)", packed), row("unpacked (binary present)", unpacked)]),
+    table(
+      ["cold start", "import ms", "executablePath() ms", "launch → page ms", "sum ms (median / p95)", "child total ms"],
+      [row("packed (unpack needed)", packed), row("unpacked (binary present)", unpacked)],
+    ),
     "",
     `The unpack is ${Math.round(unpackShare * 100)}% of a packed cold start to the first page; a warm instance never pays it again (executablePath() returns the existing binary).`,
   ].join("\n");

@@ -16,7 +16,13 @@ const PARALLEL = [1, 2, 4, 8] as const;
 const SCRAPE_ROUNDS = 3;
 const PAGE_DELAY_MS = 150;
 
-interface ScrapeEntry { wallMs: number[]; peakKb: number[]; idleKb: number[]; processes: number; wrong: number }
+interface ScrapeEntry {
+  wallMs: number[];
+  peakKb: number[];
+  idleKb: number[];
+  processes: number;
+  wrong: number;
+}
 
 /** Seeds the sandbox, reads every tweet at each N on loopback and with a page delay, and returns the markdown subsection. */
 export async function benchScraping(): Promise<string> {
@@ -67,7 +73,7 @@ export async function benchScraping(): Promise<string> {
         "--single-process, default request blocking, the sandbox session cookies) reads every tweet with lib/x readMetrics, one withPage (a fresh page) per tweet, " +
         `N pages at a time from a shared work list. A fresh browser per (link, N, round) after one warm-up read; ${SCRAPE_ROUNDS} rounds with the N order reversed every round; ` +
         "wall time is the median. RSS is VmRSS from /proc summed over the Chromium pid and its descendants, sampled every 50 ms during the reads " +
-        "(\"processes\" = most processes seen: with --single-process the renderer lives in the browser process), max over rounds. " +
+        '("processes" = most processes seen: with --single-process the renderer lives in the browser process), max over rounds. ' +
         `Every read is checked against the seeded metrics. The "+${PAGE_DELAY_MS} ms per page" rows delay every HTML page at the sandbox ` +
         "(its `slow` fault) to model x.com's server time plus a WAN round trip; on loopback the work is CPU-bound (Playwright round trips and the one " +
         `Chromium process), so parallel pages can only help where there is waiting to overlap. This machine has ${cpus().length} cores; a Vercel function has 1-2 vCPUs. ${loadNote(loadBefore)}`,

@@ -44,7 +44,10 @@ export function table(header: string[], rows: (string | number)[][]): string {
 
 /** The 1/5/15-minute load averages and the core count, e.g. "1.2, 0.9, 0.7 on 2 cores". */
 export function loadNote(): string {
-  return `${os.loadavg().map((l) => l.toFixed(2)).join(", ")} on ${os.cpus().length} cores`;
+  return `${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(", ")} on ${os.cpus().length} cores`;
 }
 
 /** True when the 1-minute load average is above the core count (a section measured then is rerun). */

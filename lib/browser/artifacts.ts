@@ -75,12 +75,13 @@ export async function capturePage(page: Page, limits: ArtifactLimits): Promise<P
 
 /** Empties <script>/<style> bodies, then cuts to `maxBytes` UTF-8 bytes with a marker. */
 export function trimHtml(html: string, maxBytes: number): string {
-  const stripped = html
-    .replace(/(<script\b[^>]*>)[\s\S]*?(<\/script>)/gi, "$1$2")
-    .replace(/(<style\b[^>]*>)[\s\S]*?(<\/style>)/gi, "$1$2");
+  const stripped = html.replace(/(<script\b[^>]*>)[\s\S]*?(<\/script>)/gi, "$1$2").replace(/(<style\b[^>]*>)[\s\S]*?(<\/style>)/gi, "$1$2");
   const bytes = Buffer.from(stripped, "utf8");
   if (bytes.byteLength <= maxBytes) return stripped;
   const marker = "\n<!-- xbot: truncated -->";
-  const cut = bytes.subarray(0, Math.max(0, maxBytes - Buffer.byteLength(marker))).toString("utf8").replace(/\uFFFD$/, "");
+  const cut = bytes
+    .subarray(0, Math.max(0, maxBytes - Buffer.byteLength(marker)))
+    .toString("utf8")
+    .replace(/\uFFFD$/, "");
   return cut + marker;
 }

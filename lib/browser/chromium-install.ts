@@ -85,7 +85,13 @@ async function unpack(binDir: string, dir: string, repaired: ChromiumStamp["repa
   const partial = join(dir, `chromium.partial-${process.pid}-${Date.now()}`);
   const hash = createHash("sha256");
   let size = 0;
-  const tap = new Transform({ transform(chunk: Buffer, _enc, done) { hash.update(chunk); size += chunk.length; done(null, chunk); } });
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      done(null, chunk);
+    },
+  });
   try {
     await pipeline(createReadStream(source), createBrotliDecompress({ chunkSize: 2 ** 21 }), tap, createWriteStream(partial, { mode: 0o755, flush: true }));
     renameSync(partial, binaryOf(dir));

@@ -67,7 +67,6 @@ export async function launchBrowser(spec: LaunchSpec): Promise<LaunchedBrowser> 
   return { browser, pid: found?.pid, userDataDir: flagValue(found?.args, "--user-data-dir="), marker };
 }
 
-
 /**
  * Tears a launched browser down within about `timeoutMs` + 2 s, whatever state it is in:
  * 1. pages -> contexts -> browser.close() (graceful), bounded by `timeoutMs`;

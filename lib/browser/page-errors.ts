@@ -39,7 +39,7 @@ export function toPageError(error: unknown, context: PageErrorContext): XbotErro
     return new XbotError("page_timeout", `${context.operation} timed out after ${context.timeoutMs} ms`, { cause: error, details });
   }
   if (error instanceof XbotError) return error;
-  const message = error instanceof Error ? error.message.split("\n")[0] ?? "" : String(error);
+  const message = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
   if (context.browserGone || looksLikeCrash(message)) {
     return new XbotError("browser_crashed", `${context.operation}: browser went away (${message})`, { cause: error, details });
   }

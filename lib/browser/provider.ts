@@ -69,12 +69,16 @@ export interface LaunchingProviderOptions {
  * and screenshot through Skia's CPU path.
  */
 export function sparticuzProvider(options: LaunchingProviderOptions = {}): BrowserProvider {
-  return launchingProvider("sparticuz", async (logger) => {
-    const { default: Sparticuz } = await loadSparticuz();
-    Sparticuz.setGraphicsMode = false;
-    const path = await ensureChromium(sparticuzBinDir(), { onRepair: (reason) => logger.warn("chromium.repair", { reason, action: "removed and unpacked again" }) });
-    return { path, args: [...Sparticuz.args, ...NO_GPU_FLAGS] };
-  }, options);
+  return launchingProvider(
+    "sparticuz",
+    async (logger) => {
+      const { default: Sparticuz } = await loadSparticuz();
+      Sparticuz.setGraphicsMode = false;
+      const path = await ensureChromium(sparticuzBinDir(), { onRepair: (reason) => logger.warn("chromium.repair", { reason, action: "removed and unpacked again" }) });
+      return { path, args: [...Sparticuz.args, ...NO_GPU_FLAGS] };
+    },
+    options,
+  );
 }
 
 /** Without swiftshader's libGLESv2.so next to the binary, Chromium starts only with all three (checked here on 147). */

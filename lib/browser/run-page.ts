@@ -57,7 +57,11 @@ export async function runPage<T>(deps: PageRunDeps, operation: string, fn: (page
   page.setDefaultTimeout(timeoutMs);
   page.setDefaultNavigationTimeout(Math.min(timeoutMs, deps.navigationTimeoutMs));
   try {
-    const outcome = await race(Promise.resolve().then(() => fn(page)), timeoutMs, options.signal);
+    const outcome = await race(
+      Promise.resolve().then(() => fn(page)),
+      timeoutMs,
+      options.signal,
+    );
     if (outcome.kind === "ok") return outcome.value;
     if (outcome.kind === "aborted") throw abortedError(operation);
     const error = toPageError(outcome.kind === "error" ? outcome.error : undefined, {

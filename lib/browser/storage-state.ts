@@ -13,10 +13,7 @@ const SAME_SITE: Record<string, "Strict" | "Lax" | "None"> = {
   unspecified: "Lax",
 };
 
-const sameSiteSchema = z.preprocess(
-  (value) => (typeof value === "string" ? SAME_SITE[value.toLowerCase()] ?? value : value),
-  z.enum(["Strict", "Lax", "None"]),
-);
+const sameSiteSchema = z.preprocess((value) => (typeof value === "string" ? (SAME_SITE[value.toLowerCase()] ?? value) : value), z.enum(["Strict", "Lax", "None"]));
 
 const cookieSchema = z.object({
   name: z.string().min(1),

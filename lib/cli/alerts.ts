@@ -12,8 +12,16 @@ export async function alertsCommand(ctx: CliContext, action: string | undefined)
     if (targets.length === 0) throw new CliFailure("no alert webhook configured", "set XBOT_ALERT_WEBHOOK_URL (one or more URLs, comma-separated); see docs/operations.md");
     const now = new Date();
     const incident = {
-      id: "test", kind: "test", subject: "alerts", severity: "info" as const, message: "a test alert from xbot alerts test: delivery works",
-      fix: "nothing to do", openedAt: now, resolvedAt: null, sourceRun: null, sourceItem: null,
+      id: "test",
+      kind: "test",
+      subject: "alerts",
+      severity: "info" as const,
+      message: "a test alert from xbot alerts test: delivery works",
+      fix: "nothing to do",
+      openedAt: now,
+      resolvedAt: null,
+      sourceRun: null,
+      sourceItem: null,
     };
     const results = await Promise.all(targets.map(async (t) => ({ host: t.host, format: t.format, error: await sendAlert(config, t, "test", incident) })));
     if (ctx.json) ctx.io.out(toJson({ results }));
@@ -25,7 +33,9 @@ export async function alertsCommand(ctx: CliContext, action: string | undefined)
 /** The lines of `xbot status` about incidents: open ones with their fix, and the alert delivery. */
 export function incidentLines(report: IncidentReport | null, nowMs: number): string[] {
   if (!report) return ["incidents could not be read (database error)"];
-  const lines = [`incidents ${report.open.length} open${report.stuckClaims > 0 ? `, ${report.stuckClaims} stuck claim(s)` : ""}; alerts ${report.alerting.configured ? report.alerting.targets.map((t) => `${t.host} (${t.format})`).join(", ") : "not configured (XBOT_ALERT_WEBHOOK_URL)"}`];
+  const lines = [
+    `incidents ${report.open.length} open${report.stuckClaims > 0 ? `, ${report.stuckClaims} stuck claim(s)` : ""}; alerts ${report.alerting.configured ? report.alerting.targets.map((t) => `${t.host} (${t.format})`).join(", ") : "not configured (XBOT_ALERT_WEBHOOK_URL)"}`,
+  ];
   for (const i of report.open) {
     lines.push(`  ${i.severity.toUpperCase()} ${i.kind} ${i.subject}: ${i.message} (opened ${ago(nowMs - new Date(i.openedAt).getTime())})`);
     lines.push(`    fix: ${i.fix}`);

@@ -49,7 +49,8 @@ export async function withRuntime<T>(ctx: CliContext, needsX: boolean, fn: (loca
   });
   if (sandbox) progress(ctx, `sandbox X site at ${local.sandbox?.url} (started for this command)`);
   if (local.sandboxSession === "kept") progress(ctx, "warning: a session of another handle is stored for this account; the sandbox cannot use it");
-  if (local.sandboxSession === "unreadable") progress(ctx, "warning: the stored X session cannot be decrypted with XBOT_SESSION_KEY; it was left as it is (set the key it was stored with, or import a session again)");
+  if (local.sandboxSession === "unreadable")
+    progress(ctx, "warning: the stored X session cannot be decrypted with XBOT_SESSION_KEY; it was left as it is (set the key it was stored with, or import a session again)");
   try {
     return await fn(local);
   } finally {

@@ -15,12 +15,18 @@ export async function chromiumCheck(config: Config): Promise<Check | null> {
   const dir = chromiumDir();
   const found = await checkChromium(sparticuzBinDir(), dir, { deep: true }).catch((error: unknown) => ({ ok: false as const, reason: (error as Error).message, present: true }));
   if (!found.ok) {
-    return { name: "chromium", status: "fail", detail: `the unpacked Chromium in ${dir} is broken: ${found.reason}`, fix: `rm -rf ${dir} and run xbot doctor again (the next launch unpacks it again; it needs ~200 MB free in the temp dir)` };
+    return {
+      name: "chromium",
+      status: "fail",
+      detail: `the unpacked Chromium in ${dir} is broken: ${found.reason}`,
+      fix: `rm -rf ${dir} and run xbot doctor again (the next launch unpacks it again; it needs ~200 MB free in the temp dir)`,
+    };
   }
   const mb = Math.round(found.stamp.size / 1_000_000);
   if (found.stamp.repaired) {
     return {
-      name: "chromium", status: "warn",
+      name: "chromium",
+      status: "warn",
       detail: `repaired at ${found.stamp.repaired.at}: the unpacked binary was ${found.stamp.repaired.reason}; it was removed and unpacked again (${mb} MB, verified)`,
       fix: "nothing to do now; if it recurs, a process is being killed while it unpacks Chromium, or the temp dir is short of space",
     };

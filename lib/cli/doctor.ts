@@ -80,9 +80,16 @@ export async function doctorCommand(ctx: CliContext, online: boolean): Promise<E
 async function runChecks(ctx: CliContext, checks: Check[], config: Config, clients: Clients, log: Logger, sandbox: Sandbox | null, online: boolean): Promise<void> {
   const where = describeConfig(config);
   checks.push({ name: "config", status: "ok", detail: `valid; mode ${config.XBOT_MODE}, account ${config.XBOT_ACCOUNT_ID}, X site ${where.x}${sandbox ? " (sandbox)" : ""}` });
-  checks.push(config.XBOT_ADMIN_TOKEN
-    ? { name: "admin token", status: "ok", detail: "set: manual runs, /api/status and the dashboard are enabled" }
-    : { name: "admin token", status: "warn", detail: "XBOT_ADMIN_TOKEN is not set: manual runs, /api/status and the dashboard are refused", fix: "export XBOT_ADMIN_TOKEN=$(openssl rand -base64 24)" });
+  checks.push(
+    config.XBOT_ADMIN_TOKEN
+      ? { name: "admin token", status: "ok", detail: "set: manual runs, /api/status and the dashboard are enabled" }
+      : {
+          name: "admin token",
+          status: "warn",
+          detail: "XBOT_ADMIN_TOKEN is not set: manual runs, /api/status and the dashboard are refused",
+          fix: "export XBOT_ADMIN_TOKEN=$(openssl rand -base64 24)",
+        },
+  );
   if (!config.CRON_SECRET && config.VERCEL_ENV) {
     checks.push({ name: "cron secret", status: "warn", detail: "CRON_SECRET is not set: Vercel Cron's GET requests are refused", fix: "set CRON_SECRET in the Vercel project (16+ characters)" });
   }
@@ -91,21 +98,45 @@ async function runChecks(ctx: CliContext, checks: Check[], config: Config, clien
   const db = await within(30_000, "the database", probeDb(clients.sql)).catch((e: unknown) => ({ ok: false, latencyMs: 0, error: { code: "db_unavailable", message: (e as Error).message } }));
   let schemaOk = false;
   if (!db.ok) {
-    checks.push({ name: "db", status: "fail", detail: `${where.db}: ${db.error?.message ?? "unreachable"}`, fix: config.DATABASE_URL ? "check DATABASE_URL (host, password, sslmode) and that the database accepts connections" : `check that ${config.XBOT_DATA_DIR} is writable and not used by another process` });
+    checks.push({
+      name: "db",
+      status: "fail",
+      detail: `${where.db}: ${db.error?.message ?? "unreachable"}`,
+      fix: config.DATABASE_URL
+        ? "check DATABASE_URL (host, password, sslmode) and that the database accepts connections"
+        : `check that ${config.XBOT_DATA_DIR} is writable and not used by another process`,
+    });
   } else {
     checks.push({ name: "db", status: "ok", detail: `${where.db}, ${db.latencyMs} ms` });
     const applied = await appliedVersions(clients.sql).catch(() => new Set<string>());
-    const pending = readMigrations().filter((m) => !applied.has(m.version)).map((m) => m.version);
+    const pending = readMigrations()
+      .filter((m) => !applied.has(m.version))
+      .map((m) => m.version);
     schemaOk = pending.length === 0;
-    checks.push(schemaOk
-      ? { name: "migrations", status: "ok", detail: `${applied.size} applied, none pending` }
-      : { name: "migrations", status: "fail", detail: `pending: ${pending.join(", ")}`, fix: "xbot migrate" });
+    checks.push(
+      schemaOk
+        ? { name: "migrations", status: "ok", detail: `${applied.size} applied, none pending` }
+        : { name: "migrations", status: "fail", detail: `pending: ${pending.join(", ")}`, fix: "xbot migrate" },
+    );
   }
 
-  const state = await within(15_000, "the state store", clients.state.ping()).then(() => null, (e: unknown) => toXbotError(e).message);
-  checks.push(state === null
-    ? { name: "state", status: "ok", detail: where.state }
-    : { name: "state", status: "fail", detail: `${where.state}: ${state}`, fix: config.stateBackend === "redis" ? "check UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN (or unset both to keep state in Postgres)" : "the state tables come with the migrations: xbot migrate" });
+  const state = await within(15_000, "the state store", clients.state.ping()).then(
+    () => null,
+    (e: unknown) => toXbotError(e).message,
+  );
+  checks.push(
+    state === null
+      ? { name: "state", status: "ok", detail: where.state }
+      : {
+          name: "state",
+          status: "fail",
+          detail: `${where.state}: ${state}`,
+          fix:
+            config.stateBackend === "redis"
+              ? "check UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN (or unset both to keep state in Postgres)"
+              : "the state tables come with the migrations: xbot migrate",
+        },
+  );
 
   checks.push(await qstashCheck(config));
   checks.push(await llmCheck(config, online));
@@ -121,9 +152,27 @@ async function runChecks(ctx: CliContext, checks: Check[], config: Config, clien
   if (sandbox && db.ok && schemaOk && !ctx.local) {
     const outcome = await storeSandboxSession({ config, clients, log }, sandbox).catch((e: unknown) => toXbotError(e));
     // A failure to store the sandbox session is a check of its own, never a check that vanishes.
-    if (outcome instanceof XbotError) checks.push({ name: "sandbox", status: "fail", detail: `the sandbox session could not be stored: ${outcome.message}`, fix: "see the log above; xbot session import <file> stores a session by hand" });
-    if (outcome === "unreadable") checks.push({ name: "sandbox", status: "fail", detail: "the stored X session cannot be decrypted with XBOT_SESSION_KEY (it was left as it is)", fix: "set the XBOT_SESSION_KEY it was stored with, or import a session again: xbot session import <file>" });
-    if (outcome === "kept") checks.push({ name: "sandbox", status: "warn", detail: "a session of another handle is stored for this account, so the sandbox cannot be used", fix: "set XBOT_X_BASE_URL=https://x.com to use that session, or XBOT_ACCOUNT_ID=sandbox for the sandbox" });
+    if (outcome instanceof XbotError)
+      checks.push({
+        name: "sandbox",
+        status: "fail",
+        detail: `the sandbox session could not be stored: ${outcome.message}`,
+        fix: "see the log above; xbot session import <file> stores a session by hand",
+      });
+    if (outcome === "unreadable")
+      checks.push({
+        name: "sandbox",
+        status: "fail",
+        detail: "the stored X session cannot be decrypted with XBOT_SESSION_KEY (it was left as it is)",
+        fix: "set the XBOT_SESSION_KEY it was stored with, or import a session again: xbot session import <file>",
+      });
+    if (outcome === "kept")
+      checks.push({
+        name: "sandbox",
+        status: "warn",
+        detail: "a session of another handle is stored for this account, so the sandbox cannot be used",
+        fix: "set XBOT_X_BASE_URL=https://x.com to use that session, or XBOT_ACCOUNT_ID=sandbox for the sandbox",
+      });
   }
   checks.push(await sessionCheck(ctx, config, clients, log, { dbOk: db.ok && schemaOk, browserOk: browser.status === "ok" }));
 }
@@ -131,8 +180,15 @@ async function runChecks(ctx: CliContext, checks: Check[], config: Config, clien
 async function qstashCheck(config: Config): Promise<Check> {
   const { QSTASH_TOKEN: token, QSTASH_CURRENT_SIGNING_KEY: current, QSTASH_NEXT_SIGNING_KEY: next, QSTASH_URL: url } = config;
   if (!token && !current && !next && !url) return { name: "qstash", status: "skip", detail: "not configured (optional: /api/queue refuses deliveries)" };
-  if (!current || !next) return { name: "qstash", status: "fail", detail: "signing keys missing: /api/queue refuses every delivery", fix: "set QSTASH_CURRENT_SIGNING_KEY and QSTASH_NEXT_SIGNING_KEY (Upstash console > QStash > Signing keys)" };
-  if (!token) return { name: "qstash", status: "warn", detail: "signing keys set but QSTASH_TOKEN is not: deliveries are verified, nothing can be published", fix: "set QSTASH_TOKEN to publish messages" };
+  if (!current || !next)
+    return {
+      name: "qstash",
+      status: "fail",
+      detail: "signing keys missing: /api/queue refuses every delivery",
+      fix: "set QSTASH_CURRENT_SIGNING_KEY and QSTASH_NEXT_SIGNING_KEY (Upstash console > QStash > Signing keys)",
+    };
+  if (!token)
+    return { name: "qstash", status: "warn", detail: "signing keys set but QSTASH_TOKEN is not: deliveries are verified, nothing can be published", fix: "set QSTASH_TOKEN to publish messages" };
   if (!url) return { name: "qstash", status: "ok", detail: "token and signing keys present (QSTASH_URL not set: the default endpoint)" };
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
@@ -150,12 +206,23 @@ async function llmCheck(config: Config, online: boolean): Promise<Check> {
     const model = createLlm({ apiKey: config.XBOT_LLM_API_KEY, model: config.XBOT_LLM_MODEL, ...(config.XBOT_LLM_BASE_URL ? { baseURL: config.XBOT_LLM_BASE_URL } : {}) });
     const started = performance.now();
     const result = await generateStructured({
-      model, schema: z.object({ ok: z.boolean() }), name: "ping", instructions: "You are a health check. Answer with ok set to true.", prompt: "ping", maxRetries: 0, signal: AbortSignal.timeout(30_000),
+      model,
+      schema: z.object({ ok: z.boolean() }),
+      name: "ping",
+      instructions: "You are a health check. Answer with ok set to true.",
+      prompt: "ping",
+      maxRetries: 0,
+      signal: AbortSignal.timeout(30_000),
     });
     return { name: "llm", status: "ok", detail: `${target}: answered in ${Math.round(performance.now() - started)} ms (${result.usage.inputTokens + result.usage.outputTokens} tokens)` };
   } catch (error) {
     const e = toXbotError(error);
-    return { name: "llm", status: "fail", detail: `${target}: ${e.code}: ${e.message.slice(0, 200)}`, fix: "check XBOT_LLM_API_KEY, XBOT_LLM_BASE_URL and XBOT_LLM_MODEL (or unset the key to use the evergreen library)" };
+    return {
+      name: "llm",
+      status: "fail",
+      detail: `${target}: ${e.code}: ${e.message.slice(0, 200)}`,
+      fix: "check XBOT_LLM_API_KEY, XBOT_LLM_BASE_URL and XBOT_LLM_MODEL (or unset the key to use the evergreen library)",
+    };
   }
 }
 
@@ -163,12 +230,16 @@ async function browserCheck(config: Config, log: Logger): Promise<Check> {
   const started = performance.now();
   try {
     // try/finally rather than `await using`: dependency-cruiser's swc parser (npm run deps:check) cannot read `using` yet
-    const session = await within(60_000, "the browser", openBrowser({
-      provider: providerFrom(config),
-      ...(config.XBOT_PROXY_URL ? { proxy: parseProxyUrl(config.XBOT_PROXY_URL) } : {}),
-      blockResources: config.XBOT_BLOCK_RESOURCES,
-      logger: log,
-    }));
+    const session = await within(
+      60_000,
+      "the browser",
+      openBrowser({
+        provider: providerFrom(config),
+        ...(config.XBOT_PROXY_URL ? { proxy: parseProxyUrl(config.XBOT_PROXY_URL) } : {}),
+        blockResources: config.XBOT_BLOCK_RESOURCES,
+        logger: log,
+      }),
+    );
     try {
       await session.withPage("doctor", (page) => page.goto("about:blank"), { timeoutMs: 20_000 });
       return { name: "browser", status: "ok", detail: `${describeConfig(config).browser} launched in ${Math.round(performance.now() - started)} ms` };
@@ -177,13 +248,26 @@ async function browserCheck(config: Config, log: Logger): Promise<Check> {
     }
   } catch (error) {
     const e = toXbotError(error);
-    return { name: "browser", status: "fail", detail: `${describeConfig(config).browser}: ${e.message.slice(0, 200)}`, fix: config.BROWSER_WS_ENDPOINT ? "check BROWSER_WS_ENDPOINT (the remote browser must accept CDP connections)" : "the chromium line below says whether the bundled Chromium's unpack is broken; otherwise set CHROMIUM_PATH to a local Chromium (apt-get install chromium), or BROWSER_WS_ENDPOINT to a remote browser; the bundled one needs ~200 MB free in the temp dir" };
+    return {
+      name: "browser",
+      status: "fail",
+      detail: `${describeConfig(config).browser}: ${e.message.slice(0, 200)}`,
+      fix: config.BROWSER_WS_ENDPOINT
+        ? "check BROWSER_WS_ENDPOINT (the remote browser must accept CDP connections)"
+        : "the chromium line below says whether the bundled Chromium's unpack is broken; otherwise set CHROMIUM_PATH to a local Chromium (apt-get install chromium), or BROWSER_WS_ENDPOINT to a remote browser; the bundled one needs ~200 MB free in the temp dir",
+    };
   }
 }
 
 async function sessionCheck(ctx: CliContext, config: Config, clients: Clients, log: Logger, ready: { dbOk: boolean; browserOk: boolean }): Promise<Check> {
   const site = xBaseUrlOf(config);
-  if (!config.XBOT_SESSION_KEY) return { name: "session", status: "fail", detail: "XBOT_SESSION_KEY is not set: no X session can be stored", fix: "export XBOT_SESSION_KEY=$(openssl rand -hex 32), then xbot session import <file>" };
+  if (!config.XBOT_SESSION_KEY)
+    return {
+      name: "session",
+      status: "fail",
+      detail: "XBOT_SESSION_KEY is not set: no X session can be stored",
+      fix: "export XBOT_SESSION_KEY=$(openssl rand -hex 32), then xbot session import <file>",
+    };
   if (!ready.dbOk) return { name: "session", status: "skip", detail: "needs the database (see above)" };
   let stored: Awaited<ReturnType<typeof loadSession>>;
   try {

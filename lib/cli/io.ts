@@ -24,7 +24,12 @@ export class UsageError extends Error {
 /** A failure the CLI explains itself, with an optional fix line (exit 1 unless `code` says otherwise). */
 export class CliFailure extends Error {
   override readonly name = "CliFailure";
-  constructor(message: string, readonly fix?: string, readonly code: ExitCode = EXIT.failure, readonly data?: unknown) {
+  constructor(
+    message: string,
+    readonly fix?: string,
+    readonly code: ExitCode = EXIT.failure,
+    readonly data?: unknown,
+  ) {
     super(message);
   }
 }
@@ -32,14 +37,19 @@ export class CliFailure extends Error {
 /** Left-aligned columns with two spaces between them. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join("  ").trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
   return [line(headers), ...rows.map(line)].join("\n");
 }
 
 /** "3m ago", "in 12s", from a millisecond difference (positive = in the past). */
 export function ago(ms: number): string {
   const abs = Math.abs(ms);
-  const text = abs < 60_000 ? `${Math.round(abs / 1000)}s` : abs < 3_600_000 ? `${Math.round(abs / 60_000)}m` : abs < 172_800_000 ? `${Math.round(abs / 3_600_000)}h` : `${Math.round(abs / 86_400_000)}d`;
+  const text =
+    abs < 60_000 ? `${Math.round(abs / 1000)}s` : abs < 3_600_000 ? `${Math.round(abs / 60_000)}m` : abs < 172_800_000 ? `${Math.round(abs / 3_600_000)}h` : `${Math.round(abs / 86_400_000)}d`;
   return ms >= 0 ? `${text} ago` : `in ${text}`;
 }
 

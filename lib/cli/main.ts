@@ -73,7 +73,16 @@ const SPECS: Record<string, Spec> = {
   status: COMMON,
   breaker: COMMON,
   session: COMMON,
-  queue: { ...COMMON, thread: { type: "boolean" }, at: { type: "string" }, status: { type: "string" }, limit: { type: "string" }, media: { type: "string", multiple: true }, quote: { type: "string" }, reason: { type: "string" } },
+  queue: {
+    ...COMMON,
+    thread: { type: "boolean" },
+    at: { type: "string" },
+    status: { type: "string" },
+    limit: { type: "string" },
+    media: { type: "string", multiple: true },
+    quote: { type: "string" },
+    reason: { type: "string" },
+  },
   media: { ...COMMON, alt: { type: "string" }, tags: { type: "string" }, tag: { type: "string" } },
   posts: { ...COMMON, origin: { type: "string" }, limit: { type: "string" } },
   migrate: COMMON,
@@ -113,7 +122,11 @@ export async function runCli(argv: readonly string[], options: CliOptions = {}):
     return EXIT.ok;
   }
   const ctx: CliContext = {
-    env, io, json: values.json === true, verbose: values.verbose === true, cwd: options.cwd ?? process.cwd(),
+    env,
+    io,
+    json: values.json === true,
+    verbose: values.verbose === true,
+    cwd: options.cwd ?? process.cwd(),
     ...(options.local ? { local: options.local } : {}),
   };
   try {
@@ -227,7 +240,8 @@ async function delegate(ctx: CliContext, instance: InstanceInfo, command: string
   const config = loadConfig(ctx.env);
   const dataDir = config.XBOT_DATA_DIR;
   const tokens = [config.XBOT_ADMIN_TOKEN, readSecrets(dataDir)?.XBOT_ADMIN_TOKEN].filter((t): t is string => Boolean(t));
-  if (tokens.length === 0) throw new CliFailure(`the local server (pid ${instance.pid}) owns ${dataDir}, but no admin token is known here`, "export XBOT_ADMIN_TOKEN=<the server's token>", EXIT.config);
+  if (tokens.length === 0)
+    throw new CliFailure(`the local server (pid ${instance.pid}) owns ${dataDir}, but no admin token is known here`, "export XBOT_ADMIN_TOKEN=<the server's token>", EXIT.config);
   if (!ctx.json) ctx.io.err(`(sent to the local server at ${instance.url}, pid ${instance.pid})`);
   for (const token of [...new Set(tokens)]) {
     let response: Response;

@@ -27,7 +27,8 @@ async function readImageFile(ctx: CliContext, file: string): Promise<Buffer> {
   try {
     const info = await stat(path);
     if (!info.isFile()) throw new CliFailure(`${file} is not a file`);
-    if (info.size > MEDIA_LIMITS.gifBytes) throw new CliFailure(`${basename(file)} is ${(info.size / 1024 / 1024).toFixed(1)} MB; x.com takes images up to 5 MB (GIFs up to 15 MB)`, "resize or compress the image, then add it again");
+    if (info.size > MEDIA_LIMITS.gifBytes)
+      throw new CliFailure(`${basename(file)} is ${(info.size / 1024 / 1024).toFixed(1)} MB; x.com takes images up to 5 MB (GIFs up to 15 MB)`, "resize or compress the image, then add it again");
     return await readFile(path);
   } catch (error) {
     if (error instanceof CliFailure) throw error;
@@ -45,7 +46,12 @@ async function add(ctx: CliContext, args: MediaArgs): Promise<ExitCode> {
   return withRuntime(ctx, false, async ({ deps, config }) => {
     const { media, existing } = await addMedia(deps.clients.sql, { accountId: config.XBOT_ACCOUNT_ID, ...image });
     if (ctx.json) ctx.io.out(toJson({ media: infoJson(media), existing }));
-    else ctx.io.out(existing ? `already in the library as media #${media.id} (alt text and tags unchanged)` : `added media #${media.id}: ${media.mime} ${media.width}x${media.height}, ${media.sizeBytes} bytes, metadata stripped`);
+    else
+      ctx.io.out(
+        existing
+          ? `already in the library as media #${media.id} (alt text and tags unchanged)`
+          : `added media #${media.id}: ${media.mime} ${media.width}x${media.height}, ${media.sizeBytes} bytes, metadata stripped`,
+      );
     return EXIT.ok;
   });
 }
@@ -55,7 +61,13 @@ async function list(ctx: CliContext, args: MediaArgs): Promise<ExitCode> {
     const items = await listMedia(deps.clients.sql, config.XBOT_ACCOUNT_ID, args.tag ? { tag: args.tag.toLowerCase() } : {});
     if (ctx.json) ctx.io.out(toJson({ media: items.map(infoJson) }));
     else if (items.length === 0) ctx.io.out("the media library is empty");
-    else ctx.io.out(table(["id", "type", "size", "tags", "alt"], items.map((m) => [m.id, m.mime.slice(6), `${m.width}x${m.height}`, m.tags.join(",") || "-", excerpt(m.altText)])));
+    else
+      ctx.io.out(
+        table(
+          ["id", "type", "size", "tags", "alt"],
+          items.map((m) => [m.id, m.mime.slice(6), `${m.width}x${m.height}`, m.tags.join(",") || "-", excerpt(m.altText)]),
+        ),
+      );
     return EXIT.ok;
   });
 }

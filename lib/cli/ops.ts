@@ -29,14 +29,18 @@ export async function statusCommand(ctx: CliContext): Promise<ExitCode> {
     const now = Date.now();
     const where = describeConfig(config);
     ctx.io.out(`status  ${health.status}, level ${health.level} (${LEVEL_NAMES[health.level] ?? "?"})`);
-    ctx.io.out(`probes  db ${health.probes.db.ok ? "ok" : `DOWN: ${health.probes.db.error?.message ?? ""}`}, state ${health.probes.state.ok ? "ok" : `DOWN: ${"error" in health.probes.state ? health.probes.state.error : ""}`}`);
+    ctx.io.out(
+      `probes  db ${health.probes.db.ok ? "ok" : `DOWN: ${health.probes.db.error?.message ?? ""}`}, state ${health.probes.state.ok ? "ok" : `DOWN: ${"error" in health.probes.state ? health.probes.state.error : ""}`}`,
+    );
     ctx.io.out(`where   db ${where.db}; state ${where.state}; x ${where.x}; mode ${config.XBOT_MODE}`);
     for (const line of incidentLines(health.incidents, now)) ctx.io.out(line);
     ctx.io.out(`browser ${health.resources.browser.used ?? "?"}/${health.resources.browser.slots} slots in use`);
     const breakers = Object.entries(health.breakers);
     const closed = health.breakerNames.filter((name) => !health.breakers[name] || health.breakers[name]!.phase === "closed");
     const notClosed = breakers.filter(([, b]) => b.phase !== "closed");
-    ctx.io.out(`breakers ${[...notClosed.map(([name, b]) => `${name} ${b.phase}${b.state === "open" ? ` (retry ${ago(now - b.retryAtMs)})` : ""}`), ...(closed.length ? [`closed: ${closed.join(", ")}`] : [])].join("; ")}`);
+    ctx.io.out(
+      `breakers ${[...notClosed.map(([name, b]) => `${name} ${b.phase}${b.state === "open" ? ` (retry ${ago(now - b.retryAtMs)})` : ""}`), ...(closed.length ? [`closed: ${closed.join(", ")}`] : [])].join("; ")}`,
+    );
     ctx.io.out("");
     const rows = health.order.map((name) => {
       const job = health.jobs[name];
@@ -46,7 +50,12 @@ export async function statusCommand(ctx: CliContext): Promise<ExitCode> {
       return [name, healthText, job?.lastSuccessAt ? ago(now - job.lastSuccessAt) : "-", lastText];
     });
     ctx.io.out(table(["job", "health", "last success", "last run"], rows));
-    if (counts) ctx.io.out(`\nqueue   ${Object.entries(counts).map(([s, n]) => `${s} ${n}`).join(", ")}`);
+    if (counts)
+      ctx.io.out(
+        `\nqueue   ${Object.entries(counts)
+          .map(([s, n]) => `${s} ${n}`)
+          .join(", ")}`,
+      );
     return health.status === "down" ? EXIT.failure : EXIT.ok;
   });
 }
@@ -62,7 +71,10 @@ function breakerName(name: string | undefined): string {
 function breakerRow(name: string, record: BreakerRecord, now: number): Record<string, unknown> {
   const phase = breakerPhase(record, now);
   return {
-    name, phase, failures: record.failures, opens: record.opens,
+    name,
+    phase,
+    failures: record.failures,
+    opens: record.opens,
     openedAt: record.state === "closed" ? null : new Date(record.openedAtMs).toISOString(),
     retryAt: record.state === "open" ? new Date(record.retryAtMs).toISOString() : null,
   };
@@ -81,10 +93,19 @@ export async function breakerCommand(ctx: CliContext, action: string | undefined
       const rows = names.map((n) => breakerRow(n, stored[n] ?? CLOSED_BREAKER, now));
       if (ctx.json) ctx.io.out(toJson({ breakers: rows }));
       else {
-        ctx.io.out(table(["breaker", "phase", "failures", "opens", "opened", "retry"], rows.map((r) => [
-          String(r.name), String(r.phase), String(r.failures), String(r.opens),
-          r.openedAt ? ago(now - Date.parse(String(r.openedAt))) : "-", r.retryAt ? ago(now - Date.parse(String(r.retryAt))) : "-",
-        ])));
+        ctx.io.out(
+          table(
+            ["breaker", "phase", "failures", "opens", "opened", "retry"],
+            rows.map((r) => [
+              String(r.name),
+              String(r.phase),
+              String(r.failures),
+              String(r.opens),
+              r.openedAt ? ago(now - Date.parse(String(r.openedAt))) : "-",
+              r.retryAt ? ago(now - Date.parse(String(r.retryAt))) : "-",
+            ]),
+          ),
+        );
       }
       return EXIT.ok;
     }
@@ -137,10 +158,20 @@ export async function queueCommand(ctx: CliContext, args: QueueArgs): Promise<Ex
         if (ctx.json) ctx.io.out(toJson({ items: items.map(itemJson) }));
         else if (items.length === 0) ctx.io.out("the queue is empty");
         else {
-          ctx.io.out(table(["id", "status", "kind", "due", "source", "topic", "text"], items.map((i) => [
-            i.id, i.status, i.tweets.length > 1 ? `${i.kind}×${i.tweets.length}` : i.kind, isoTime(i.dueAt), i.source, i.topic ?? "-",
-            excerpt(i.tweets[0] ?? "") + (i.reason && i.status !== "queued" ? `  [${i.reason}]` : ""),
-          ])));
+          ctx.io.out(
+            table(
+              ["id", "status", "kind", "due", "source", "topic", "text"],
+              items.map((i) => [
+                i.id,
+                i.status,
+                i.tweets.length > 1 ? `${i.kind}×${i.tweets.length}` : i.kind,
+                isoTime(i.dueAt),
+                i.source,
+                i.topic ?? "-",
+                excerpt(i.tweets[0] ?? "") + (i.reason && i.status !== "queued" ? `  [${i.reason}]` : ""),
+              ]),
+            ),
+          );
         }
         return EXIT.ok;
       });
@@ -210,9 +241,12 @@ export async function postsCommand(ctx: CliContext, origin: string | undefined, 
     if (ctx.json) ctx.io.out(toJson({ posts: rows.map((r) => ({ ...r, postedAt: isoTime(r.postedAt), deletedAt: r.deletedAt ? isoTime(r.deletedAt) : null })) }));
     else if (rows.length === 0) ctx.io.out(origin ? `no ${origin} posts` : "nothing posted yet");
     else {
-      ctx.io.out(table(["tweet", "origin", "kind", "posted", "item", "text"], rows.map((r) => [
-        r.tweetId, r.origin + (r.deletedAt ? " (deleted)" : ""), r.kind, isoTime(r.postedAt), r.itemId ? `#${r.itemId}` : "-", excerpt(r.text),
-      ])));
+      ctx.io.out(
+        table(
+          ["tweet", "origin", "kind", "posted", "item", "text"],
+          rows.map((r) => [r.tweetId, r.origin + (r.deletedAt ? " (deleted)" : ""), r.kind, isoTime(r.postedAt), r.itemId ? `#${r.itemId}` : "-", excerpt(r.text)]),
+        ),
+      );
     }
     return EXIT.ok;
   });

@@ -56,7 +56,13 @@ export async function reviewCommand(ctx: CliContext, args: ReviewArgs): Promise<
       const items = await listReview(deps.clients.sql, config.XBOT_ACCOUNT_ID, 100);
       if (ctx.json) ctx.io.out(toJson({ items: items.map(itemJson) }));
       else if (items.length === 0) ctx.io.out("nothing waits for review");
-      else ctx.io.out(table(["id", "kind", "expires", "held because", "text"], items.map((i) => [i.id, i.kind, i.reviewUntil ? isoTime(i.reviewUntil) : "-", excerpt(i.reason ?? "-", 40), excerpt(i.tweets[0] ?? "")])));
+      else
+        ctx.io.out(
+          table(
+            ["id", "kind", "expires", "held because", "text"],
+            items.map((i) => [i.id, i.kind, i.reviewUntil ? isoTime(i.reviewUntil) : "-", excerpt(i.reason ?? "-", 40), excerpt(i.tweets[0] ?? "")]),
+          ),
+        );
       return EXIT.ok;
     });
   }

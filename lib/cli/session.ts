@@ -15,13 +15,17 @@ import { CliFailure, EXIT, isoTime, toJson, UsageError, type ExitCode } from "./
 /** A validator that opens the configured browser from a state and checks /home of the configured site. */
 export function browserValidator(config: Config, log: Logger): SessionValidator {
   const site = { baseUrl: xBaseUrlOf(config), user: config.XBOT_X_USER ?? "", typing: "fill" as const, logger: log, waitMs: 15_000 };
-  return validateWithBrowser((state) => openBrowser({
-    provider: providerFrom(config),
-    ...(config.XBOT_PROXY_URL ? { proxy: parseProxyUrl(config.XBOT_PROXY_URL) } : {}),
-    blockResources: config.XBOT_BLOCK_RESOURCES,
-    storageState: state,
-    logger: log,
-  }), site);
+  return validateWithBrowser(
+    (state) =>
+      openBrowser({
+        provider: providerFrom(config),
+        ...(config.XBOT_PROXY_URL ? { proxy: parseProxyUrl(config.XBOT_PROXY_URL) } : {}),
+        blockResources: config.XBOT_BLOCK_RESOURCES,
+        storageState: state,
+        logger: log,
+      }),
+    site,
+  );
 }
 
 /** The fix line for a failed session check or import. */
@@ -58,7 +62,9 @@ export async function readStateFile(path: string): Promise<unknown> {
     value = JSON.parse(text);
   } catch {
     // Never the parser's message: it quotes the file's first bytes (e.g. /etc/passwd through /__xbot/cli).
-    throw new UsageError(`${path} is not JSON (${text.length === 0 ? "it is empty" : `${Buffer.byteLength(text)} bytes`}): a storage state is Playwright's {"cookies": [...], "origins": [...]} or a cookie array`);
+    throw new UsageError(
+      `${path} is not JSON (${text.length === 0 ? "it is empty" : `${Buffer.byteLength(text)} bytes`}): a storage state is Playwright's {"cookies": [...], "origins": [...]} or a cookie array`,
+    );
   }
   if (!Array.isArray(value)) return value;
   return {

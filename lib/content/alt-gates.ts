@@ -11,7 +11,10 @@ import { checkLength } from "./length.js";
 
 /** Packs sentences into parts that each pass the tweet length check. */
 function parts(alt: string): string[] {
-  const sentences = alt.split(/(?<=[.!?])\s+|\n+/).map((s) => s.trim()).filter(Boolean);
+  const sentences = alt
+    .split(/(?<=[.!?])\s+|\n+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
   const out: string[] = [];
   for (const sentence of sentences) {
     const last = out[out.length - 1];

@@ -43,7 +43,9 @@ export function priceOf(model: string, prices: PriceTable = DEFAULT_PRICES, fall
   const id = model.includes("/") ? model.slice(model.lastIndexOf("/") + 1) : model;
   const exact = prices[id];
   if (exact) return exact;
-  const prefix = Object.keys(prices).filter((key) => id.startsWith(key)).sort((a, b) => b.length - a.length)[0];
+  const prefix = Object.keys(prices)
+    .filter((key) => id.startsWith(key))
+    .sort((a, b) => b.length - a.length)[0];
   return (prefix !== undefined ? prices[prefix] : undefined) ?? fallback;
 }
 

@@ -22,19 +22,20 @@ export interface EvergreenPost {
   readonly media?: readonly (readonly string[])[];
 }
 
-
 const tweetSchema = z.string().superRefine((text, ctx) => {
   const check = checkLength(text);
   if (!check.success) ctx.addIssue({ code: "custom", message: check.reason });
 });
 
-const postSchema = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,59}$/, "must be a-z, 0-9 and dashes"),
-  topic: z.string().min(1),
-  format: z.enum(FORMATS),
-  tweets: z.array(tweetSchema).min(1).max(6),
-  media: z.array(z.array(z.string().regex(/^\d{1,18}$/, "a media library id (xbot media list)")).max(4, "x.com takes at most 4 images per post")).default([]),
-}).refine((p) => (p.format === "single" ? p.tweets.length === 1 : p.tweets.length >= 2), "a single has 1 tweet, a thread 2-6")
+const postSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,59}$/, "must be a-z, 0-9 and dashes"),
+    topic: z.string().min(1),
+    format: z.enum(FORMATS),
+    tweets: z.array(tweetSchema).min(1).max(6),
+    media: z.array(z.array(z.string().regex(/^\d{1,18}$/, "a media library id (xbot media list)")).max(4, "x.com takes at most 4 images per post")).default([]),
+  })
+  .refine((p) => (p.format === "single" ? p.tweets.length === 1 : p.tweets.length >= 2), "a single has 1 tweet, a thread 2-6")
   .refine((p) => p.media.length <= p.tweets.length, "media has more entries than the post has tweets");
 
 const librarySchema = z.object({

@@ -42,7 +42,10 @@ export function createLlm(options: LlmOptions): LanguageModel {
 export const singleSchema = z.object({ text: z.string().describe("The tweet text") });
 /** Schema of a thread. */
 export const threadSchema = z.object({
-  tweets: z.array(z.string()).refine((t) => t.length >= 2 && t.length <= 6, "a thread has 2 to 6 tweets").describe("The 2 to 6 tweets of the thread, in order"),
+  tweets: z
+    .array(z.string())
+    .refine((t) => t.length >= 2 && t.length <= 6, "a thread has 2 to 6 tweets")
+    .describe("The 2 to 6 tweets of the thread, in order"),
 });
 const replySchema = z.object({ text: z.string().describe("The reply text") });
 const safetySchema = z.object({ safe: z.boolean(), reason: z.string() });
@@ -74,7 +77,11 @@ export async function generatePost(options: CallOptions & { topic: Topic; format
 /** Generates a reply grounded in the target post's text. */
 export async function generateReply(options: CallOptions & { targetText: string; targetAuthor: string }): Promise<{ text: string; usage: TokenUsage }> {
   const { value, usage } = await generateStructured({
-    ...options, schema: replySchema, name: "reply", instructions: replyInstructions(), prompt: replyPrompt(options.targetText, options.targetAuthor),
+    ...options,
+    schema: replySchema,
+    name: "reply",
+    instructions: replyInstructions(),
+    prompt: replyPrompt(options.targetText, options.targetAuthor),
   });
   return { text: value.text.trim(), usage };
 }
@@ -82,7 +89,12 @@ export async function generateReply(options: CallOptions & { targetText: string;
 /** Asks the model whether `text` is safe to publish. Bind it for the gates: `(t) => safetyCheck(model, t)`. */
 export async function safetyCheck(model: LanguageModel, text: string, options: { signal?: AbortSignal; maxRetries?: number } = {}): Promise<SafetyVerdict & { usage: TokenUsage }> {
   const { value, usage } = await generateStructured({
-    model, ...options, schema: safetySchema, name: "safety_verdict", instructions: safetyInstructions(), prompt: safetyPrompt(text),
+    model,
+    ...options,
+    schema: safetySchema,
+    name: "safety_verdict",
+    instructions: safetyInstructions(),
+    prompt: safetyPrompt(text),
   });
   return value.safe ? { success: true, usage } : { success: false, reason: value.reason || "judged unsafe", usage };
 }

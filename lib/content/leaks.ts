@@ -39,7 +39,9 @@ export function findTokenLike(text: string): string | null {
 }
 
 function words(text: string): string[] {
-  return normalizeForRules(text).split(/[^a-z0-9']+/).filter(Boolean);
+  return normalizeForRules(text)
+    .split(/[^a-z0-9']+/)
+    .filter(Boolean);
 }
 
 /** True when `text` repeats INSTRUCTION_RUN_WORDS consecutive words of any instruction. */

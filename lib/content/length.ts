@@ -8,9 +8,7 @@ import twitterText from "twitter-text";
 export const MAX_WEIGHTED_LENGTH = 280;
 
 /** The outcome of {@link checkLength}. */
-export type LengthDecision =
-  | { readonly success: true; readonly weightedLength: number }
-  | { readonly success: false; readonly weightedLength: number; readonly reason: string };
+export type LengthDecision = { readonly success: true; readonly weightedLength: number } | { readonly success: false; readonly weightedLength: number; readonly reason: string };
 
 /** X's weighted length of a text. */
 export function weightedLength(text: string): number {

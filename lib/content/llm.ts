@@ -7,8 +7,18 @@
  *   - a missing API key                                               -> config_invalid
  */
 import {
-  APICallError, InvalidResponseDataError, JSONParseError, LoadAPIKeyError, NoContentGeneratedError, NoObjectGeneratedError,
-  NoOutputGeneratedError, Output, RetryError, TypeValidationError, generateText, type LanguageModel,
+  APICallError,
+  InvalidResponseDataError,
+  JSONParseError,
+  LoadAPIKeyError,
+  NoContentGeneratedError,
+  NoObjectGeneratedError,
+  NoOutputGeneratedError,
+  Output,
+  RetryError,
+  TypeValidationError,
+  generateText,
+  type LanguageModel,
 } from "ai";
 import type { z } from "zod";
 import { XbotError } from "../errors.js";
@@ -59,8 +69,14 @@ export async function generateStructured<T>(request: StructuredRequest<T>): Prom
 }
 
 function isInvalidOutput(error: unknown): boolean {
-  return NoObjectGeneratedError.isInstance(error) || NoOutputGeneratedError.isInstance(error) || JSONParseError.isInstance(error)
-    || TypeValidationError.isInstance(error) || NoContentGeneratedError.isInstance(error) || InvalidResponseDataError.isInstance(error);
+  return (
+    NoObjectGeneratedError.isInstance(error) ||
+    NoOutputGeneratedError.isInstance(error) ||
+    JSONParseError.isInstance(error) ||
+    TypeValidationError.isInstance(error) ||
+    NoContentGeneratedError.isInstance(error) ||
+    InvalidResponseDataError.isInstance(error)
+  );
 }
 
 function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
@@ -83,7 +99,8 @@ export function mapLlmError(error: unknown, signal?: AbortSignal): XbotError {
   }
   if (APICallError.isInstance(error)) {
     return new XbotError("llm_unavailable", `LLM API error${error.statusCode ? ` ${error.statusCode}` : ""}: ${message}`, {
-      cause: error, details: { statusCode: error.statusCode ?? null, providerRetryable: error.isRetryable },
+      cause: error,
+      details: { statusCode: error.statusCode ?? null, providerRetryable: error.isRetryable },
     });
   }
   if (LoadAPIKeyError.isInstance(error)) return new XbotError("config_invalid", `LLM API key missing: ${message}`, { cause: error });

@@ -53,7 +53,7 @@ export function sniffImage(bytes: Uint8Array): ImageMime | null {
 /** Checks alt text: required, at most 1000 characters, no control characters but newline. */
 export function checkAltText(alt: string | undefined): { ok: true; text: string } | { ok: false; reason: string } {
   const text = (alt ?? "").trim();
-  if (text === "") return { ok: false, reason: "alt text is required: describe the image for people who cannot see it (--alt \"...\")" };
+  if (text === "") return { ok: false, reason: 'alt text is required: describe the image for people who cannot see it (--alt "...")' };
   if ([...text].length > MEDIA_LIMITS.altChars) return { ok: false, reason: `alt text is ${[...text].length} characters; x.com allows at most ${MEDIA_LIMITS.altChars}` };
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the check's purpose is to find control characters
   if (/[\u0000-\u0009\u000b-\u001f\u007f]/.test(text)) return { ok: false, reason: "alt text contains a control character; remove it" };
@@ -62,7 +62,14 @@ export function checkAltText(alt: string | undefined): { ok: true; text: string 
 
 /** Normalised tags: lower-case words of a-z, 0-9, dashes; at most 20. */
 export function parseTags(raw: string | undefined): { ok: true; tags: string[] } | { ok: false; reason: string } {
-  const tags = [...new Set((raw ?? "").split(",").map((t) => t.trim().toLowerCase()).filter(Boolean))];
+  const tags = [
+    ...new Set(
+      (raw ?? "")
+        .split(",")
+        .map((t) => t.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ];
   const bad = tags.find((t) => !/^[a-z0-9][a-z0-9-]{0,39}$/.test(t));
   if (bad) return { ok: false, reason: `tag "${bad}" must be a-z, 0-9 and dashes (at most 40 characters)` };
   if (tags.length > 20) return { ok: false, reason: "at most 20 tags" };
@@ -82,7 +89,8 @@ function precheck(name: string, bytes: Buffer): { mime: ImageMime } | { reason: 
   if (!mime) return { reason: `${name} is not a PNG, JPEG, WebP or GIF image (judged by its content)` };
   const ext = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase();
   const claimed = ext ? EXTENSIONS[ext] : undefined;
-  if (ext && claimed !== mime) return { reason: `${name}: its extension says ${claimed ? NAMES[claimed] : `".${ext}"`}, but its content is ${NAMES[mime]}; rename the file to .${mime === "image/jpeg" ? "jpg" : mime.slice(6)}` };
+  if (ext && claimed !== mime)
+    return { reason: `${name}: its extension says ${claimed ? NAMES[claimed] : `".${ext}"`}, but its content is ${NAMES[mime]}; rename the file to .${mime === "image/jpeg" ? "jpg" : mime.slice(6)}` };
   if (bytes.length > sizeLimit(mime)) return { reason: `${name} is ${mb(bytes.length)}; x.com takes ${NAMES[mime]} files up to ${mb(sizeLimit(mime))}` };
   return { mime };
 }

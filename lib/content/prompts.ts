@@ -22,9 +22,10 @@ function clip(text: string, max: number): string {
 
 /** System instructions for a new post. */
 export function postInstructions(format: Format): string {
-  const shape = format === "thread"
-    ? "Write a THREAD of 2 to 6 tweets: the first tweet hooks with the core idea and stands on its own; each later tweet adds one step, example or caveat. No numbering like 1/5."
-    : "Write ONE standalone tweet.";
+  const shape =
+    format === "thread"
+      ? "Write a THREAD of 2 to 6 tweets: the first tweet hooks with the core idea and stands on its own; each later tweet adds one step, example or caveat. No numbering like 1/5."
+      : "Write ONE standalone tweet.";
   return `${VOICE}\n${shape}\nReply only with the JSON object requested.`;
 }
 

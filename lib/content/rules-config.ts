@@ -11,7 +11,11 @@ export function ourInstructions(): string[] {
 /** Rule options for a post, or for a reply to `replyTo`. */
 export function ruleOptions(config: Config, kind: "post" | "reply", replyTo?: string): RuleOptions {
   return {
-    kind, replyTo, linkDomains: config.XBOT_LINK_DOMAINS, allowCashtags: config.XBOT_ALLOW_CASHTAGS,
-    secrets: configSecrets(config), instructions: ourInstructions(),
+    kind,
+    replyTo,
+    linkDomains: config.XBOT_LINK_DOMAINS,
+    allowCashtags: config.XBOT_ALLOW_CASHTAGS,
+    secrets: configSecrets(config),
+    instructions: ourInstructions(),
   };
 }

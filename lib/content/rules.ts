@@ -36,7 +36,10 @@ export interface RuleOptions {
 const fail = (gate: RuleName, reason: string): RuleDecision => ({ success: false, gate, reason });
 
 function hostOf(url: string): string {
-  return url.replace(/^[a-z][a-z0-9+.-]*:\/\//, "").split(/[/?#:]/)[0]!.replace(/\.$/, "");
+  return url
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//, "")
+    .split(/[/?#:]/)[0]!
+    .replace(/\.$/, "");
 }
 
 /** Links: any URL or bare domain, also disguised, whose host is not allowlisted. */
@@ -87,13 +90,7 @@ export function leakRule(text: string, options: Pick<RuleOptions, "secrets" | "i
 /** Runs every rule over the candidate's text (tweets joined) and returns the first failure. */
 export function runRules(tweets: readonly string[], options: RuleOptions): RuleDecision {
   const text = tweets.join("\n");
-  const rules = [
-    () => leakRule(text, options),
-    () => linkRule(text, options.linkDomains),
-    () => mentionRule(text, options),
-    () => tagRule(text, options.allowCashtags),
-    () => abuseRule(text),
-  ];
+  const rules = [() => leakRule(text, options), () => linkRule(text, options.linkDomains), () => mentionRule(text, options), () => tagRule(text, options.allowCashtags), () => abuseRule(text)];
   for (const rule of rules) {
     const decision = rule();
     if (!decision.success) return decision;

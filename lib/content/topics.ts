@@ -43,11 +43,21 @@ const topicSchema = z.object({
 });
 
 const planSchema = z.object({
-  topics: z.array(topicSchema).min(1).max(50)
+  topics: z
+    .array(topicSchema)
+    .min(1)
+    .max(50)
     .refine((ts) => new Set(ts.map((t) => t.id)).size === ts.length, "topic ids must be unique"),
-  formats: z.array(z.enum(FORMATS)).min(1).default([...FORMATS])
+  formats: z
+    .array(z.enum(FORMATS))
+    .min(1)
+    .default([...FORMATS])
     .refine((fs) => new Set(fs).size === fs.length, "formats must be unique"),
-  bucketHours: z.number().int().refine((h) => h >= 1 && h <= 24 && 24 % h === 0, "must divide 24 (1, 2, 3, 4, 6, 8, 12 or 24)").default(4),
+  bucketHours: z
+    .number()
+    .int()
+    .refine((h) => h >= 1 && h <= 24 && 24 % h === 0, "must divide 24 (1, 2, 3, 4, 6, 8, 12 or 24)")
+    .default(4),
 });
 
 /** Start hours (UTC) of the buckets for a bucket width. */

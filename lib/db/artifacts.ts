@@ -23,10 +23,15 @@ export function dbArtifactSink(sql: Sql, runId?: string): ArtifactSink {
   return {
     async save(artifact: Artifact): Promise<string> {
       const id = `art_${Date.now().toString(36)}_${randomBytes(5).toString("hex")}`;
-      await sql.query(
-        "INSERT INTO artifacts (id, run_id, operation, url, error, screenshot, html) VALUES ($1, $2, $3, $4, $5, decode($6, 'hex'), $7)",
-        [id, runId ?? null, artifact.operation, artifact.url ?? null, JSON.stringify(artifact.error.toJSON()), artifact.screenshot?.toString("hex") ?? null, artifact.html ?? null],
-      );
+      await sql.query("INSERT INTO artifacts (id, run_id, operation, url, error, screenshot, html) VALUES ($1, $2, $3, $4, $5, decode($6, 'hex'), $7)", [
+        id,
+        runId ?? null,
+        artifact.operation,
+        artifact.url ?? null,
+        JSON.stringify(artifact.error.toJSON()),
+        artifact.screenshot?.toString("hex") ?? null,
+        artifact.html ?? null,
+      ]);
       return id;
     },
   };

@@ -38,7 +38,11 @@ export async function openAttempt(sql: Sql, item: QueueItem, run: { runId: strin
 export type ItemAfter = { to: "queued" | "partial"; dueAt: Date; refundAttempt?: boolean } | { to: "failed" };
 
 /** Closes an attempt as failed (or not found) and moves its item, in one transaction. */
-export async function closeAttempt(sql: Sql, attempt: { id: string; itemId: string }, close: { status: "failed" | "not_found"; errorCode: string; message: string; at: Date; item: ItemAfter }): Promise<void> {
+export async function closeAttempt(
+  sql: Sql,
+  attempt: { id: string; itemId: string },
+  close: { status: "failed" | "not_found"; errorCode: string; message: string; at: Date; item: ItemAfter },
+): Promise<void> {
   const item = close.item;
   await sql.transaction([
     {

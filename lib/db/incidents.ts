@@ -97,6 +97,19 @@ export async function recordPastIncident(sql: Sql, accountId: string, input: Inc
   await sql.query(
     `INSERT INTO incidents (account_id, dedupe_key, kind, subject, severity, message, fix, source_run, source_item, opened_at, last_seen_at, resolved_at, sent)
      VALUES ($1, $2, $3, $4, $5, left($6, 1000), left($7, 1000), $8, $9, $10, $11, $11, $12::jsonb)`,
-    [accountId, dedupeKeyOf(input), input.kind, input.subject, input.severity, input.message, input.fix, input.sourceRun ?? null, input.sourceItem ?? null, openedAt.toISOString(), resolvedAt.toISOString(), JSON.stringify(sent)],
+    [
+      accountId,
+      dedupeKeyOf(input),
+      input.kind,
+      input.subject,
+      input.severity,
+      input.message,
+      input.fix,
+      input.sourceRun ?? null,
+      input.sourceItem ?? null,
+      openedAt.toISOString(),
+      resolvedAt.toISOString(),
+      JSON.stringify(sent),
+    ],
   );
 }

@@ -53,10 +53,11 @@ export async function addMedia(sql: Sql, m: NewMedia): Promise<{ media: MediaInf
 
 /** Library images, newest first, optionally with a tag. */
 export async function listMedia(sql: Sql, accountId: string, options: { tag?: string; limit?: number } = {}): Promise<MediaInfo[]> {
-  return sql.query<MediaInfo>(
-    `SELECT ${INFO} FROM media WHERE account_id = $1 AND ($2::text IS NULL OR $2 = ANY(tags)) ORDER BY id DESC LIMIT $3`,
-    [accountId, options.tag ?? null, options.limit ?? 100],
-  );
+  return sql.query<MediaInfo>(`SELECT ${INFO} FROM media WHERE account_id = $1 AND ($2::text IS NULL OR $2 = ANY(tags)) ORDER BY id DESC LIMIT $3`, [
+    accountId,
+    options.tag ?? null,
+    options.limit ?? 100,
+  ]);
 }
 
 /** Info of the given ids that exist in the account's library (any order). */
@@ -68,10 +69,7 @@ export async function mediaInfoByIds(sql: Sql, accountId: string, ids: readonly 
 /** The images with their bytes, in the order of `ids`; missing ids are left out. */
 export async function mediaFiles(sql: Sql, accountId: string, ids: readonly string[]): Promise<MediaFile[]> {
   if (ids.length === 0) return [];
-  const rows = await sql.query<MediaInfo & { b64: string }>(
-    `SELECT ${INFO}, encode(bytes, 'base64') AS b64 FROM media WHERE account_id = $1 AND id = ANY($2::bigint[])`,
-    [accountId, [...ids]],
-  );
+  const rows = await sql.query<MediaInfo & { b64: string }>(`SELECT ${INFO}, encode(bytes, 'base64') AS b64 FROM media WHERE account_id = $1 AND id = ANY($2::bigint[])`, [accountId, [...ids]]);
   const byId = new Map<string, MediaFile>(rows.map(({ b64, ...info }) => [info.id, { ...info, bytes: Buffer.from(b64, "base64") }]));
   return ids.map((id) => byId.get(id)).filter((m): m is MediaFile => m !== undefined);
 }

@@ -54,8 +54,19 @@ export async function saveSnapshot(sql: Sql, accountId: string, due: Pick<DueSna
     {
       text: `INSERT INTO metric_snapshots (account_id, tweet_id, age_bucket, likes, replies, reposts, bookmarks, views, source, approximate, taken_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11) ON CONFLICT (account_id, tweet_id, age_bucket) DO NOTHING RETURNING 1`,
-      params: [accountId, due.tweetId, due.bucket, metrics.likes, metrics.replies, metrics.reposts, metrics.bookmarks, metrics.views, metrics.source,
-        JSON.stringify(metrics.approximate), takenAt.toISOString()],
+      params: [
+        accountId,
+        due.tweetId,
+        due.bucket,
+        metrics.likes,
+        metrics.replies,
+        metrics.reposts,
+        metrics.bookmarks,
+        metrics.views,
+        metrics.source,
+        JSON.stringify(metrics.approximate),
+        takenAt.toISOString(),
+      ],
     },
     { text: "UPDATE posts SET metrics_failures = 0, metrics_retry_at = NULL WHERE account_id = $1 AND tweet_id = $2", params: [accountId, due.tweetId] },
   ]);
@@ -75,9 +86,6 @@ export function metricsBackoffMs(failures: number): number {
 /** Counts a failed read of a post that had `failures` before, and backs it off; returns the retry time. */
 export async function recordReadFailure(sql: Sql, accountId: string, due: Pick<DueSnapshot, "tweetId" | "failures">, now: Date): Promise<Date> {
   const retryAt = new Date(now.getTime() + metricsBackoffMs(due.failures + 1));
-  await sql.query(
-    "UPDATE posts SET metrics_failures = metrics_failures + 1, metrics_retry_at = $3 WHERE account_id = $1 AND tweet_id = $2",
-    [accountId, due.tweetId, retryAt.toISOString()],
-  );
+  await sql.query("UPDATE posts SET metrics_failures = metrics_failures + 1, metrics_retry_at = $3 WHERE account_id = $1 AND tweet_id = $2", [accountId, due.tweetId, retryAt.toISOString()]);
   return retryAt;
 }

@@ -15,7 +15,10 @@ export async function readTokenRow(sql: Sql, accountId: string): Promise<TokenRo
 
 /** Stores the first tokens of an account (an existing row is replaced: an operator import). */
 export async function putTokenRow(sql: Sql, accountId: string, blob: string): Promise<void> {
-  await sql.query("INSERT INTO x_oauth2_tokens (account_id, blob) VALUES ($1, $2) ON CONFLICT (account_id) DO UPDATE SET blob = EXCLUDED.blob, version = x_oauth2_tokens.version + 1, updated_at = now()", [accountId, blob]);
+  await sql.query(
+    "INSERT INTO x_oauth2_tokens (account_id, blob) VALUES ($1, $2) ON CONFLICT (account_id) DO UPDATE SET blob = EXCLUDED.blob, version = x_oauth2_tokens.version + 1, updated_at = now()",
+    [accountId, blob],
+  );
 }
 
 /** Replaces the row only if it is still at `version`; false when another run rotated it first. */

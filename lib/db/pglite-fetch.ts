@@ -8,9 +8,15 @@ import { join, resolve } from "node:path";
 import type { PGlite, Transaction } from "@electric-sql/pglite";
 import { sharedUntilRejected } from "../promise-cache.js";
 
-interface NeonQuery { query: string; params?: unknown[] }
+interface NeonQuery {
+  query: string;
+  params?: unknown[];
+}
 type Queryable = Pick<PGlite, "query"> | Transaction;
-interface Codecs { parsers: Record<number, (v: string) => string>; serializers: Record<number, (v: unknown) => string> }
+interface Codecs {
+  parsers: Record<number, (v: string) => string>;
+  serializers: Record<number, (v: unknown) => string>;
+}
 
 /**
  * Open embedded databases by directory. PGlite is a single in-process session per

@@ -92,10 +92,6 @@ async function postedRecords(sql: Sql, accountId: string, since: Date, hashes: r
  */
 export async function loadPlanHistory(sql: Sql, accountId: string, now: Date, options: { recentPosts: number; minDays: number; hashes?: readonly string[] }): Promise<PlanHistory> {
   const since = new Date(now.getTime() - (options.minDays + 1) * DAY_MS);
-  const [state, texts, posted] = await Promise.all([
-    queueState(sql, accountId),
-    recentTexts(sql, accountId, options.recentPosts),
-    postedRecords(sql, accountId, since, options.hashes ?? null),
-  ]);
+  const [state, texts, posted] = await Promise.all([queueState(sql, accountId), recentTexts(sql, accountId, options.recentPosts), postedRecords(sql, accountId, since, options.hashes ?? null)]);
   return { ...state, recentTexts: texts, posted };
 }

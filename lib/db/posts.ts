@@ -49,12 +49,27 @@ export async function recordReceipt(sql: Sql, item: QueueItem, receipt: Receipt)
   const rows = receipt.tweetIds.map((tweetId, i) => ({
     text: `INSERT INTO posts (account_id, tweet_id, item_id, attempt_id, kind, position, thread_root, in_reply_to, text, origin, posted_at, shingles)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::int[]) ON CONFLICT (account_id, tweet_id) DO NOTHING`,
-    params: [item.accountId, tweetId, item.id, receipt.attemptId, item.kind, from + i, root, i > 0 ? receipt.tweetIds[i - 1] : (receipt.start?.previousId ?? item.inReplyTo),
-      item.tweets[from + i] ?? "", receipt.origin, at, shingleHashes(item.tweets[from + i] ?? "")],
+    params: [
+      item.accountId,
+      tweetId,
+      item.id,
+      receipt.attemptId,
+      item.kind,
+      from + i,
+      root,
+      i > 0 ? receipt.tweetIds[i - 1] : (receipt.start?.previousId ?? item.inReplyTo),
+      item.tweets[from + i] ?? "",
+      receipt.origin,
+      at,
+      shingleHashes(item.tweets[from + i] ?? ""),
+    ],
   }));
   const reason = complete ? null : `partial: ${from + receipt.tweetIds.length} of ${item.tweets.length} tweets are on X; the post job finishes the thread`;
   await sql.transaction([
-    { text: "UPDATE post_attempts SET status = $2, tweet_ids = $3::jsonb, finished_at = $4 WHERE id = $1 AND status = 'open'", params: [receipt.attemptId, complete ? "succeeded" : "partial", JSON.stringify(receipt.tweetIds), at] },
+    {
+      text: "UPDATE post_attempts SET status = $2, tweet_ids = $3::jsonb, finished_at = $4 WHERE id = $1 AND status = 'open'",
+      params: [receipt.attemptId, complete ? "succeeded" : "partial", JSON.stringify(receipt.tweetIds), at],
+    },
     ...rows,
     {
       text: `UPDATE content_items SET status = $2, tweet_id = $3, posted_at = coalesce(posted_at, $4::timestamptz), due_at = CASE WHEN $2 = 'partial' THEN $4::timestamptz ELSE due_at END,

@@ -81,7 +81,9 @@ export function contentHash(tweets: readonly string[], extra: { media?: readonly
   const list = mediaOf(extra.media);
   const media = list.length > 0 ? `\nmedia:${JSON.stringify(list)}` : "";
   const quote = extra.quoteOf ? `\nquote:${extra.quoteOf}` : "";
-  return createHash("sha256").update(normal + media + quote).digest("hex");
+  return createHash("sha256")
+    .update(normal + media + quote)
+    .digest("hex");
 }
 
 /** Media per tweet, trimmed of trailing empty entries (`[]` when no tweet carries any). */
@@ -100,10 +102,27 @@ export async function enqueue(sql: Sql, item: NewItem): Promise<QueueItem | null
      VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb, $15, $16, $17, $18::jsonb, $19::jsonb)
      ON CONFLICT (account_id, content_hash) WHERE status IN ('queued', 'review', 'posting', 'partial') DO NOTHING
      RETURNING ${COLUMNS}`,
-    [item.accountId, item.kind, JSON.stringify(item.tweets), contentHash(item.tweets, { media, quoteOf: item.quoteOf ?? null }), item.source, item.dueAt.toISOString(), item.topic ?? null,
-      item.format ?? null, item.hourBucket ?? null, item.armId ?? null, item.inReplyTo ?? null, item.maxAttempts ?? 3, JSON.stringify(itemShingles(item.tweets)), JSON.stringify(media), item.quoteOf ?? null,
-      item.status ?? "queued", item.reviewUntil?.toISOString() ?? null, item.checks === undefined ? null : JSON.stringify(item.checks),
-      item.origin === undefined ? null : JSON.stringify(item.origin)],
+    [
+      item.accountId,
+      item.kind,
+      JSON.stringify(item.tweets),
+      contentHash(item.tweets, { media, quoteOf: item.quoteOf ?? null }),
+      item.source,
+      item.dueAt.toISOString(),
+      item.topic ?? null,
+      item.format ?? null,
+      item.hourBucket ?? null,
+      item.armId ?? null,
+      item.inReplyTo ?? null,
+      item.maxAttempts ?? 3,
+      JSON.stringify(itemShingles(item.tweets)),
+      JSON.stringify(media),
+      item.quoteOf ?? null,
+      item.status ?? "queued",
+      item.reviewUntil?.toISOString() ?? null,
+      item.checks === undefined ? null : JSON.stringify(item.checks),
+      item.origin === undefined ? null : JSON.stringify(item.origin),
+    ],
   );
   return rows[0] ?? null;
 }

@@ -14,7 +14,6 @@ export interface ReplyCandidate {
   readonly score: number;
 }
 
-
 /** A candidate to store: the tweet and its screened score. */
 export interface NewCandidate {
   readonly tweetId: string;
@@ -37,8 +36,18 @@ export async function insertCandidates(sql: Sql, accountId: string, now: Date, r
        WITH ORDINALITY AS t(tweet_id, author, text, tweet_time, source, score, status, reason, n)
      ORDER BY t.n
      ON CONFLICT (account_id, tweet_id) DO NOTHING RETURNING 1`,
-    [accountId, now.toISOString(), rows.map((r) => r.tweetId), rows.map((r) => r.author), rows.map((r) => r.text),
-      rows.map((r) => r.time?.toISOString() ?? null), rows.map((r) => r.source), rows.map((r) => r.score), rows.map((r) => r.status), rows.map((r) => r.reason)],
+    [
+      accountId,
+      now.toISOString(),
+      rows.map((r) => r.tweetId),
+      rows.map((r) => r.author),
+      rows.map((r) => r.text),
+      rows.map((r) => r.time?.toISOString() ?? null),
+      rows.map((r) => r.source),
+      rows.map((r) => r.score),
+      rows.map((r) => r.status),
+      rows.map((r) => r.reason),
+    ],
   );
   return inserted.length;
 }
@@ -65,6 +74,10 @@ export async function bestCandidate(sql: Sql, accountId: string, now: Date, perA
 
 /** Marks a candidate queued (with its item) or skipped (with why). */
 export async function markCandidate(sql: Sql, id: string, update: { status: "queued"; itemId: string } | { status: "skipped"; reason: string }): Promise<void> {
-  await sql.query("UPDATE reply_candidates SET status = $2, item_id = $3, reason = $4 WHERE id = $1",
-    [id, update.status, update.status === "queued" ? update.itemId : null, update.status === "skipped" ? update.reason : null]);
+  await sql.query("UPDATE reply_candidates SET status = $2, item_id = $3, reason = $4 WHERE id = $1", [
+    id,
+    update.status,
+    update.status === "queued" ? update.itemId : null,
+    update.status === "skipped" ? update.reason : null,
+  ]);
 }

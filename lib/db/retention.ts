@@ -74,8 +74,10 @@ export async function rollUpDays(sql: Sql, accountId: string, cutoff: Date): Pro
 
 function deletes(accountId: string, cutoff: Date, snapshotCutoff: Date | null, artifactCutoff: Date, batch: number): [string, SqlStatement][] {
   // The oldest `batch` rows by the age index, then each by its primary key.
-  const by = (table: string, age: string, where: string, params: unknown[]): [string, SqlStatement] =>
-    [table, { text: `DELETE FROM ${table} WHERE id = ANY(ARRAY(SELECT id FROM ${table} WHERE ${age} < $1${where} ORDER BY ${age} LIMIT ${batch})) RETURNING 1`, params }];
+  const by = (table: string, age: string, where: string, params: unknown[]): [string, SqlStatement] => [
+    table,
+    { text: `DELETE FROM ${table} WHERE id = ANY(ARRAY(SELECT id FROM ${table} WHERE ${age} < $1${where} ORDER BY ${age} LIMIT ${batch})) RETURNING 1`, params },
+  ];
   const out: [string, SqlStatement][] = [
     by("job_runs", "started_at", "", [cutoff.toISOString()]),
     by("reply_candidates", "created_at", " AND account_id = $2 AND status IN ('new', 'skipped')", [cutoff.toISOString(), accountId]),

@@ -38,18 +38,28 @@ export async function reviewItem(sql: Sql, accountId: string, id: string): Promi
 }
 
 /** Records a decision (also "held", when an item enters review). */
-export async function recordDecision(sql: Sql, d: { accountId: string; itemId: string; decision: "held" | "approve" | "edit" | "reject" | "expire"; actor: string; reason?: string | null; before?: unknown; after?: unknown; at: Date }): Promise<void> {
-  await sql.query(
-    "INSERT INTO review_decisions (account_id, item_id, decision, actor, reason, before, after, decided_at) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8)",
-    [d.accountId, d.itemId, d.decision, d.actor, d.reason ?? null, d.before === undefined ? null : JSON.stringify(d.before), d.after === undefined ? null : JSON.stringify(d.after), d.at.toISOString()],
-  );
+export async function recordDecision(
+  sql: Sql,
+  d: { accountId: string; itemId: string; decision: "held" | "approve" | "edit" | "reject" | "expire"; actor: string; reason?: string | null; before?: unknown; after?: unknown; at: Date },
+): Promise<void> {
+  await sql.query("INSERT INTO review_decisions (account_id, item_id, decision, actor, reason, before, after, decided_at) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8)", [
+    d.accountId,
+    d.itemId,
+    d.decision,
+    d.actor,
+    d.reason ?? null,
+    d.before === undefined ? null : JSON.stringify(d.before),
+    d.after === undefined ? null : JSON.stringify(d.after),
+    d.at.toISOString(),
+  ]);
 }
 
 async function transition(sql: Sql, accountId: string, id: string, set: string, params: unknown[]): Promise<ReviewItem | null> {
-  const rows = await sql.query<ReviewItem>(
-    `UPDATE content_items SET ${set}, updated_at = $3::timestamptz WHERE account_id = $1 AND id = $2 AND status = 'review' RETURNING ${COLUMNS}`,
-    [accountId, id, ...params],
-  );
+  const rows = await sql.query<ReviewItem>(`UPDATE content_items SET ${set}, updated_at = $3::timestamptz WHERE account_id = $1 AND id = $2 AND status = 'review' RETURNING ${COLUMNS}`, [
+    accountId,
+    id,
+    ...params,
+  ]);
   return rows[0] ?? null;
 }
 
@@ -73,7 +83,12 @@ export async function rejectItem(sql: Sql, accountId: string, id: string, actor:
 export async function editItem(sql: Sql, accountId: string, id: string, actor: string, now: Date, tweets: readonly string[], checks: unknown): Promise<ReviewOutcome> {
   const before = await reviewItem(sql, accountId, id);
   if (!before) return { success: false, reason: "not in review" };
-  const item = await transition(sql, accountId, id, "tweets = $4::jsonb, content_hash = $5, checks = $6::jsonb", [now.toISOString(), JSON.stringify(tweets), contentHash(tweets), JSON.stringify(checks)]);
+  const item = await transition(sql, accountId, id, "tweets = $4::jsonb, content_hash = $5, checks = $6::jsonb", [
+    now.toISOString(),
+    JSON.stringify(tweets),
+    contentHash(tweets),
+    JSON.stringify(checks),
+  ]);
   if (!item) return { success: false, reason: "not in review" };
   await recordDecision(sql, { accountId, itemId: id, decision: "edit", actor, before: before.tweets, after: tweets, at: now });
   return { success: true, item };

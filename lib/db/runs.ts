@@ -29,8 +29,20 @@ function insertRunStatement(run: JobRun): { text: string; params: unknown[] } {
   return {
     text: `INSERT INTO job_runs (id, account_id, job, trigger, mode, status, reason, error_code, summary, artifact_id, started_at, ended_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12) ON CONFLICT (id) DO NOTHING`,
-    params: [run.id, run.accountId, run.job, run.trigger, run.mode, run.status, run.reason, run.errorCode, JSON.stringify(run.summary),
-      run.artifactId, run.startedAt.toISOString(), run.endedAt.toISOString()],
+    params: [
+      run.id,
+      run.accountId,
+      run.job,
+      run.trigger,
+      run.mode,
+      run.status,
+      run.reason,
+      run.errorCode,
+      JSON.stringify(run.summary),
+      run.artifactId,
+      run.startedAt.toISOString(),
+      run.endedAt.toISOString(),
+    ],
   };
 }
 

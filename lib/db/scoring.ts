@@ -86,8 +86,7 @@ export async function applyScores(sql: Sql, accountId: string, scores: readonly 
        FROM totals t WHERE a.account_id = $1 AND a.arm_id = t.arm_id RETURNING a.arm_id)
      SELECT x.post_id::text AS "postId", m.id IS NOT NULL AS marked, (m.id IS NOT NULL AND EXISTS (SELECT 1 FROM arm WHERE arm.arm_id = m.arm_id)) AS updated
      FROM input x LEFT JOIN marked m ON m.id = x.post_id`,
-    [accountId, scores.map((s) => s.postId), scores.map((s) => s.armId), scores.map((s) => clamp01(s.reward01)),
-      scores.map((s) => (Number.isFinite(s.raw) ? s.raw : null)), scoredAt.toISOString()],
+    [accountId, scores.map((s) => s.postId), scores.map((s) => s.armId), scores.map((s) => clamp01(s.reward01)), scores.map((s) => (Number.isFinite(s.raw) ? s.raw : null)), scoredAt.toISOString()],
   );
   return rows.map((r) => ({ postId: r.postId, marked: r.marked === true || String(r.marked) === "t", updated: r.updated === true || String(r.updated) === "t" }));
 }

@@ -55,7 +55,9 @@ export interface SqlOptions {
 }
 
 type RoutedFetch = (url: string, init: RequestInit) => Promise<Response>;
-interface RoutedInit extends RequestInit { xbotFetch?: RoutedFetch }
+interface RoutedInit extends RequestInit {
+  xbotFetch?: RoutedFetch;
+}
 
 /** The driver's fetch hook is process-global; it defers to the route each client carries. */
 function installFetchDispatcher(): void {
@@ -70,9 +72,7 @@ const EMBEDDED_URL = "postgres://xbot@pglite.localhost/xbot";
 export function createSql(options: SqlOptions): Sql {
   installFetchDispatcher();
   const embedded = !options.databaseUrl;
-  const route: RoutedFetch | undefined = embedded
-    ? embeddedRoute(options.dataDir)
-    : options.httpEndpoint ? ((_url, init) => fetch(options.httpEndpoint!, init)) : undefined;
+  const route: RoutedFetch | undefined = embedded ? embeddedRoute(options.dataDir) : options.httpEndpoint ? (_url, init) => fetch(options.httpEndpoint!, init) : undefined;
   const fetchOptions = route ? { xbotFetch: route } : undefined;
   const client = neon(options.databaseUrl ?? EMBEDDED_URL, { fetchOptions, fullResults: false });
   return {

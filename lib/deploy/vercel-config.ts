@@ -37,7 +37,12 @@ export const BROWSER_MEMORY_MB = 1769;
 const MIGRATIONS = "lib/db/migrations/**";
 const exclude = `{${NEVER_DEPLOYED.join(",")}}`;
 
-interface FunctionConfig { maxDuration: number; memory?: number; includeFiles: string; excludeFiles: string }
+interface FunctionConfig {
+  maxDuration: number;
+  memory?: number;
+  includeFiles: string;
+  excludeFiles: string;
+}
 
 function jobFunction(job: JobSpec): FunctionConfig {
   const maxDuration = Math.min(300, Math.ceil(lockTtlMs(job) / 1000));
@@ -66,7 +71,10 @@ export function vercelConfig(options: { schedules?: boolean; jobs?: readonly Job
 }
 
 function headerName(lower: string): string {
-  return lower.split("-").map((part) => (part === "x" ? "X" : part[0]!.toUpperCase() + part.slice(1))).join("-");
+  return lower
+    .split("-")
+    .map((part) => (part === "x" ? "X" : part[0]!.toUpperCase() + part.slice(1)))
+    .join("-");
 }
 
 /** The file text of vercel.json. */

@@ -63,11 +63,16 @@ export interface LocalRuntime {
 }
 
 /** The environment with the local defaults; also says where each secret came from (null: unset). */
-export function localEnv(env: Record<string, string | undefined>, secrets: SecretsFile | null, sandbox: Pick<Sandbox, "url" | "user"> & Partial<Pick<Sandbox, "apiKeys">> | null): {
-  env: Record<string, string | undefined>; adminTokenSource: SecretSource | null; sessionKeySource: SecretSource | null;
+export function localEnv(
+  env: Record<string, string | undefined>,
+  secrets: SecretsFile | null,
+  sandbox: (Pick<Sandbox, "url" | "user"> & Partial<Pick<Sandbox, "apiKeys">>) | null,
+): {
+  env: Record<string, string | undefined>;
+  adminTokenSource: SecretSource | null;
+  sessionKeySource: SecretSource | null;
 } {
-  const source = (name: "XBOT_ADMIN_TOKEN" | "XBOT_SESSION_KEY"): SecretSource | null =>
-    env[name] ? "env" : !secrets ? null : secrets.generated.includes(name) ? "generated" : "file";
+  const source = (name: "XBOT_ADMIN_TOKEN" | "XBOT_SESSION_KEY"): SecretSource | null => (env[name] ? "env" : !secrets ? null : secrets.generated.includes(name) ? "generated" : "file");
   const out: Record<string, string | undefined> = { ...env };
   if (secrets) {
     out.XBOT_ADMIN_TOKEN = env.XBOT_ADMIN_TOKEN || secrets.secrets.XBOT_ADMIN_TOKEN;
@@ -107,9 +112,10 @@ export async function openLocal(options: LocalOptions = {}): Promise<LocalRuntim
     const port = options.sandboxPort ?? base.XBOT_SANDBOX_PORT;
     sandbox = await createSandbox({ port, host: "127.0.0.1", ...(secrets ? { authToken: secrets.secrets.sandboxAuthToken, apiKeys: sandboxKeysOf(secrets) } : {}) }).catch((error: unknown) => {
       const busy = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
-      throw new XbotError("config_invalid", busy
-        ? `the sandbox X site cannot listen on 127.0.0.1:${port} (in use): set XBOT_SANDBOX_PORT to a free port`
-        : `the sandbox X site did not start: ${(error as Error).message}`);
+      throw new XbotError(
+        "config_invalid",
+        busy ? `the sandbox X site cannot listen on 127.0.0.1:${port} (in use): set XBOT_SANDBOX_PORT to a free port` : `the sandbox X site did not start: ${(error as Error).message}`,
+      );
     });
   }
   try {
@@ -122,15 +128,20 @@ export async function openLocal(options: LocalOptions = {}): Promise<LocalRuntim
     const sandboxSession = sandbox ? await storeSandboxSession(deps, sandbox) : null;
     let closing: Promise<void> | undefined;
     return {
-      config, deps, sandbox, secrets, sandboxSession,
+      config,
+      deps,
+      sandbox,
+      secrets,
+      sandboxSession,
       adminTokenSource: local.adminTokenSource,
       sessionKeySource: local.sessionKeySource,
       openBrowsers: () => tracker.count(),
-      close: () => (closing ??= (async () => {
-        await tracker.closeAll();
-        await sandbox?.close();
-        await closeEmbeddedDatabases();
-      })()),
+      close: () =>
+        (closing ??= (async () => {
+          await tracker.closeAll();
+          await sandbox?.close();
+          await closeEmbeddedDatabases();
+        })()),
     };
   } catch (error) {
     await sandbox?.close();
@@ -160,7 +171,10 @@ export async function storeSandboxSession(deps: Pick<RuntimeDeps, "config" | "cl
   try {
     stored = await loadSession(deps.clients.sql, config.XBOT_ACCOUNT_ID, key);
   } catch (error) {
-    deps.log.error("the stored X session cannot be decrypted with XBOT_SESSION_KEY; it is left as it is (set the key it was stored with, or import a session again)", { accountId: config.XBOT_ACCOUNT_ID, error: toXbotError(error).toJSON() });
+    deps.log.error("the stored X session cannot be decrypted with XBOT_SESSION_KEY; it is left as it is (set the key it was stored with, or import a session again)", {
+      accountId: config.XBOT_ACCOUNT_ID,
+      error: toXbotError(error).toJSON(),
+    });
     return "unreadable";
   }
   if (stored?.username && stored.username !== sandbox.user) {

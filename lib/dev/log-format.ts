@@ -17,7 +17,9 @@ export function formatLogLine(line: string, color = false): string {
   const { t, level, msg, ...fields } = parsed;
   const time = typeof t === "string" ? t.slice(11, 19) : "";
   const lvl = String(level ?? "info");
-  const rest = Object.entries(fields).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`).join(" ");
+  const rest = Object.entries(fields)
+    .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+    .join(" ");
   const text = `${time} ${lvl.padEnd(5)} ${String(msg ?? "")}${rest ? ` ${rest}` : ""}`;
   return color && COLORS[lvl] ? `${COLORS[lvl]}${text}\x1b[0m` : text;
 }

@@ -50,4 +50,3 @@ function first(value: string | string[] | undefined): string | undefined {
   const v = Array.isArray(value) ? value[0] : value;
   return v ? v.split(",")[0]!.trim() : undefined;
 }
-

@@ -50,11 +50,15 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     };
     return {
       job,
-      cron: new Cron(job.schedule, {
-        name: `xbot:${job.name}`,
-        timezone: "UTC",
-        protect: () => options.log.warn("scheduled run skipped: the previous one is still running", { job: job.name }),
-      }, fire),
+      cron: new Cron(
+        job.schedule,
+        {
+          name: `xbot:${job.name}`,
+          timezone: "UTC",
+          protect: () => options.log.warn("scheduled run skipped: the previous one is still running", { job: job.name }),
+        },
+        fire,
+      ),
     };
   });
   return {

@@ -55,10 +55,13 @@ export class SecretsFileError extends XbotError {
   /** The file. */
   readonly path: string;
   constructor(path: string, problem: string) {
-    super("config_invalid", `${path} cannot be used: ${problem}.\n` +
-      "It holds the admin token and XBOT_SESSION_KEY, the key that encrypts the stored X session, so xbot will not replace it.\n" +
-      `Fix: restore it from a backup or repair it (a JSON object of strings: ${Object.keys(GENERATORS).join(", ")}); ` +
-      "or set XBOT_ADMIN_TOKEN and XBOT_SESSION_KEY in the environment; or, to start over, move the file away (the X session must then be imported again).");
+    super(
+      "config_invalid",
+      `${path} cannot be used: ${problem}.\n` +
+        "It holds the admin token and XBOT_SESSION_KEY, the key that encrypts the stored X session, so xbot will not replace it.\n" +
+        `Fix: restore it from a backup or repair it (a JSON object of strings: ${Object.keys(GENERATORS).join(", ")}); ` +
+        "or set XBOT_ADMIN_TOKEN and XBOT_SESSION_KEY in the environment; or, to start over, move the file away (the X session must then be imported again).",
+    );
     this.name = "SecretsFileError";
     this.path = path;
   }

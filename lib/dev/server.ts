@@ -155,7 +155,7 @@ async function cliEndpoint(local: LocalRuntime, req: IncomingMessage, res: Serve
   try {
     argv = (JSON.parse(body.toString("utf8")) as { argv?: unknown }).argv;
   } catch {
-    return sendJson(res, 400, { error: "bad_json", message: "body must be {\"argv\": [...]}" });
+    return sendJson(res, 400, { error: "bad_json", message: 'body must be {"argv": [...]}' });
   }
   if (!Array.isArray(argv) || !argv.every((a) => typeof a === "string")) return sendJson(res, 400, { error: "bad_request", message: "argv must be an array of strings" });
   const io = captureIo();
@@ -190,12 +190,17 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const base = baseConfig(options.env ?? process.env);
   const running = liveInstance(base.XBOT_DATA_DIR);
   if (running) {
-    throw new XbotError("config_invalid", `xbot is already running on ${base.XBOT_DATA_DIR} (pid ${running.pid}, ${running.url}): stop it, or start another instance with its own XBOT_DATA_DIR, XBOT_PORT and XBOT_SANDBOX_PORT`);
+    throw new XbotError(
+      "config_invalid",
+      `xbot is already running on ${base.XBOT_DATA_DIR} (pid ${running.pid}, ${running.url}): stop it, or start another instance with its own XBOT_DATA_DIR, XBOT_PORT and XBOT_SANDBOX_PORT`,
+    );
   }
   const port = await listen(server, options.port ?? base.XBOT_PORT).catch((error: NodeJS.ErrnoException) => {
-    throw new Error(error.code === "EADDRINUSE"
-      ? `port ${options.port ?? base.XBOT_PORT} on ${LOCAL_HOST} is in use: set XBOT_PORT to a free port (and XBOT_DATA_DIR for a second instance)`
-      : `cannot listen on ${LOCAL_HOST}:${options.port ?? base.XBOT_PORT}: ${error.message}`);
+    throw new Error(
+      error.code === "EADDRINUSE"
+        ? `port ${options.port ?? base.XBOT_PORT} on ${LOCAL_HOST} is in use: set XBOT_PORT to a free port (and XBOT_DATA_DIR for a second instance)`
+        : `cannot listen on ${LOCAL_HOST}:${options.port ?? base.XBOT_PORT}: ${error.message}`,
+    );
   });
   const url = `http://${LOCAL_HOST}:${port}`;
   options.onListening?.(url);
@@ -218,33 +223,34 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       void work.finally(() => inFlight.delete(work));
     },
   });
-  const scheduler = options.scheduler === false ? null : startScheduler({
-    jobs: local.deps.catalog.jobs,
-    run: (job) => runJob(local.deps, { job, trigger: "local" }),
-    log: local.deps.log.child({ component: "scheduler" }),
-  });
+  const scheduler =
+    options.scheduler === false
+      ? null
+      : startScheduler({
+          jobs: local.deps.catalog.jobs,
+          run: (job) => runJob(local.deps, { job, trigger: "local" }),
+          log: local.deps.log.child({ component: "scheduler" }),
+        });
   if (scheduler) {
     const kick = firstRun(local.deps).catch((error: unknown) => local.deps.log.error("first run failed", { error: error instanceof Error ? error.message : String(error) }));
     inFlight.add(kick);
     void kick.finally(() => inFlight.delete(kick));
   }
   let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => (closing ??= (async () => {
-    scheduler?.stop();
-    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    const grace = options.shutdownGraceMs ?? 15_000;
-    const requestsDone = Promise.allSettled([...inFlight]);
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.all([requestsDone, scheduler?.drain(grace)]),
-      new Promise((resolve) => (timer = setTimeout(resolve, grace))),
-    ]);
-    clearTimeout(timer);
-    server.closeAllConnections();
-    await stopped;
-    await local.close();
-    removeInstance(base.XBOT_DATA_DIR);
-  })());
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      scheduler?.stop();
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const grace = options.shutdownGraceMs ?? 15_000;
+      const requestsDone = Promise.allSettled([...inFlight]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all([requestsDone, scheduler?.drain(grace)]), new Promise((resolve) => (timer = setTimeout(resolve, grace)))]);
+      clearTimeout(timer);
+      server.closeAllConnections();
+      await stopped;
+      await local.close();
+      removeInstance(base.XBOT_DATA_DIR);
+    })());
   return { url, port, local, scheduler, close };
 }

@@ -175,12 +175,16 @@ async function once(dataDir: string, json: boolean): Promise<number> {
   } else {
     const rows = results.map((r) => {
       const summary = "summary" in r && r.summary && typeof r.summary.error === "string" ? r.summary.error : undefined;
-      const why = r.status === "failed" ? [r.errorCode, summary ?? r.reason].filter(Boolean).join(": ") : r.reason ?? compact("summary" in r ? r.summary : undefined);
+      const why = r.status === "failed" ? [r.errorCode, summary ?? r.reason].filter(Boolean).join(": ") : (r.reason ?? compact("summary" in r ? r.summary : undefined));
       return [r.job, r.status, why.replace(/\s+/g, " ").slice(0, 100), `${r.durationMs} ms`];
     });
     const head = ["job", "status", "reason / error / summary", "duration"];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
-    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
+    const line = (cells: string[]) =>
+      cells
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join("  ")
+        .trimEnd();
     process.stdout.write(`${[line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n")}\n`);
     process.stdout.write(`\n${results.length - failed} of ${results.length} job(s) did not fail${failed > 0 ? `; ${failed} failed` : ""} (data dir ${resolve(dataDir)})\n`);
   }

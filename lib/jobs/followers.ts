@@ -19,7 +19,12 @@ export const followers = defineJob({
     if (ctx.mode === "shadow") return { skipped: "shadow mode never touches X" };
     const accountId = ctx.config.XBOT_ACCOUNT_ID;
     const fresh = ctx.trigger === "manual" ? null : await freshFollowers(ctx);
-    if (fresh) return { followers: fresh.followers, xVisited: false, skipped: `a snapshot from ${Math.round((ctx.clock.now() - fresh.takenAt.getTime()) / 60_000)} min ago is fresh (another job's profile visit): no visit of our own` };
+    if (fresh)
+      return {
+        followers: fresh.followers,
+        xVisited: false,
+        skipped: `a snapshot from ${Math.round((ctx.clock.now() - fresh.takenAt.getTime()) / 60_000)} min ago is fresh (another job's profile visit): no visit of our own`,
+      };
     const access = await xAccess(ctx);
     const { site } = access;
     const read = await access.reads.use("followers", (x) => x.followers(), { signal: ctx.signal });

@@ -17,11 +17,20 @@ export async function releaseAbandonedClaims(ctx: JobContext): Promise<number> {
   if (released.length === 0) return 0;
   ctx.log.warn("heal: claims abandoned before any attempt went back to the queue", { released });
   for (const id of released) {
-    await raiseIncident(ctx.db, ctx.config.XBOT_ACCOUNT_ID, {
-      kind: "stuck_posting", subject: id, severity: "error", sourceRun: ctx.runId, sourceItem: id,
-      message: `item ${id} was stuck in posting past the attempt lease with no attempt; heal put it back in the queue`,
-      fix: "nothing to do if it posts on the next run; if it recurs, look at the post job's runs (npx xbot status, or the dashboard's job timeline)",
-    }, now);
+    await raiseIncident(
+      ctx.db,
+      ctx.config.XBOT_ACCOUNT_ID,
+      {
+        kind: "stuck_posting",
+        subject: id,
+        severity: "error",
+        sourceRun: ctx.runId,
+        sourceItem: id,
+        message: `item ${id} was stuck in posting past the attempt lease with no attempt; heal put it back in the queue`,
+        fix: "nothing to do if it posts on the next run; if it recurs, look at the post job's runs (npx xbot status, or the dashboard's job timeline)",
+      },
+      now,
+    );
   }
   return released.length;
 }

@@ -13,9 +13,18 @@ export const RETENTION_ROUNDS = 4;
 
 /** Applies retention for the account at the job's clock. */
 export async function retentionStep(ctx: JobContext): Promise<RetentionResult> {
-  const result = await applyRetention(ctx.db, ctx.config.XBOT_ACCOUNT_ID, new Date(ctx.clock.now()), {
-    days: ctx.config.XBOT_RETENTION_DAYS, artifactDays: ctx.config.XBOT_ARTIFACT_RETENTION_DAYS, batch: RETENTION_BATCH, rounds: RETENTION_ROUNDS,
-  }, () => ctx.signal.aborted);
+  const result = await applyRetention(
+    ctx.db,
+    ctx.config.XBOT_ACCOUNT_ID,
+    new Date(ctx.clock.now()),
+    {
+      days: ctx.config.XBOT_RETENTION_DAYS,
+      artifactDays: ctx.config.XBOT_ARTIFACT_RETENTION_DAYS,
+      batch: RETENTION_BATCH,
+      rounds: RETENTION_ROUNDS,
+    },
+    () => ctx.signal.aborted,
+  );
   if (result.more) ctx.log.info("retention backlog: the next heal run continues", { deleted: result.deleted });
   return result;
 }

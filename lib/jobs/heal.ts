@@ -24,15 +24,19 @@ const DEPENDENCIES = new Set<string>(Object.keys(BREAKER_POLICIES));
 export const heal = defineJob({
   ...JOB_SPECS.heal,
   async run(ctx) {
-    if (!(await ctx.state.ping().then(() => true, () => false))) return healWithoutState(ctx);
+    if (
+      !(await ctx.state.ping().then(
+        () => true,
+        () => false,
+      ))
+    )
+      return healWithoutState(ctx);
     const claimsReleased = await releaseAbandonedClaims(ctx);
     const swept = await ctx.state.sweepExpired();
     const probed = await probeCooledBreakers(ctx);
     const heartbeats = await ctx.state.readHeartbeats();
     const now = ctx.clock.now();
-    const stale = ctx.catalog.jobs
-      .filter((job) => heartbeats[job.name] && !jobHealth(job, heartbeats[job.name]!.lastSuccessAt, now).healthy)
-      .map((job) => job.name);
+    const stale = ctx.catalog.jobs.filter((job) => heartbeats[job.name] && !jobHealth(job, heartbeats[job.name]!.lastSuccessAt, now).healthy).map((job) => job.name);
     if (stale.length > 0) ctx.log.warn("stale heartbeats", { stale });
     const reconciled = await reconcileStuck(ctx, heal);
     const retention = await retentionStep(ctx);

@@ -13,7 +13,6 @@ export type { ServiceLevel };
 /** What a job uses. `state` is always available; breakers guard the others. */
 export type Need = "db" | "state" | "browser" | "llm" | "x";
 
-
 /** How the run was triggered. */
 export type Trigger = "cron" | "manual" | "queue" | "local";
 

@@ -26,7 +26,14 @@ export const learn = defineJob({
     // Three round trips whatever the number of posts: read them, score them all, summarise.
     const posts = await scorablePosts(ctx.db, accountId, new Date(ctx.clock.now()), LEARN_BATCH);
     const scores = posts.map((post) => ({ post, ...scorePost({ ...post, followerDelta: post.followerDelta24h ?? 0 }) }));
-    const results = ctx.signal.aborted ? [] : await applyScores(ctx.db, accountId, scores.map((s) => ({ postId: s.post.postId, armId: s.post.armId, reward01: s.reward01, raw: s.raw })), new Date(ctx.clock.now()));
+    const results = ctx.signal.aborted
+      ? []
+      : await applyScores(
+          ctx.db,
+          accountId,
+          scores.map((s) => ({ postId: s.post.postId, armId: s.post.armId, reward01: s.reward01, raw: s.raw })),
+          new Date(ctx.clock.now()),
+        );
     const byId = new Map(scores.map((s) => [s.post.postId, s]));
     for (const result of results) {
       const s = byId.get(result.postId)!;

@@ -48,7 +48,9 @@ export function keepRunLeased(state: StateStore, target: RunLeaseTarget, log: Lo
   if (!target.lock && target.leases.length === 0) return async () => undefined;
   let inFlight: Promise<void> | null = null;
   const timer = setInterval(() => {
-    inFlight ??= renew(state, target, log).finally(() => { inFlight = null; });
+    inFlight ??= renew(state, target, log).finally(() => {
+      inFlight = null;
+    });
   }, everyMs);
   timer.unref();
   return async () => {

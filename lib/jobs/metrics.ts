@@ -26,8 +26,17 @@ export const METRICS_LIMITS = Object.freeze({ maxReads: 40, apiMaxReads: 500, pr
 
 /** Errors after which no further read is started: X or the browser refuses us. */
 const STOP_CODES: ReadonlySet<ErrorCode> = new Set([
-  "session_missing", "session_expired", "x_login_wall", "x_challenge", "x_automated", "x_rate_limited",
-  "browser_launch", "browser_crashed", "deadline", "db_unavailable", "state_unavailable",
+  "session_missing",
+  "session_expired",
+  "x_login_wall",
+  "x_challenge",
+  "x_automated",
+  "x_rate_limited",
+  "browser_launch",
+  "browser_crashed",
+  "deadline",
+  "db_unavailable",
+  "state_unavailable",
 ]);
 
 type ReadOutcome = { kind: "saved" | "already" | "deleted" } | { kind: "failed"; error: XbotError; retryAt: Date };
@@ -48,7 +57,10 @@ interface Tally {
 async function fromProfile(ctx: JobContext, site: XSite, reads: XTransport, due: readonly DueSnapshot[]): Promise<Map<string, TweetMetrics>> {
   const oldestDue = Math.min(...due.map((d) => d.postedAt.getTime()));
   try {
-    const read = await reads.use("metrics:profile", (x) => x.recentTimeline(site.user, { max: METRICS_LIMITS.profileMax, since: new Date(oldestDue - 60_000) }), { signal: ctx.signal, timeoutMs: METRICS_LIMITS.pageTimeoutMs * 2 });
+    const read = await reads.use("metrics:profile", (x) => x.recentTimeline(site.user, { max: METRICS_LIMITS.profileMax, since: new Date(oldestDue - 60_000) }), {
+      signal: ctx.signal,
+      timeoutMs: METRICS_LIMITS.pageTimeoutMs * 2,
+    });
     await recordProfileFollowers(ctx, read.profileFollowers);
     return new Map(read.tweets.flatMap((t) => (t.metrics ? [[t.id, t.metrics] as const] : [])));
   } catch (error) {

@@ -71,9 +71,17 @@ export function planJob(options: PlanJobOptions = {}): JobDefinition {
       if (need <= 0) return { ...base, planned: 0, llm: 0, evergreen: 0 };
       const model = await modelFor(ctx, options);
       const run: RunState = {
-        ctx, settings, content, history, arms: await armsFor(ctx, content.plan, settings.activeHours), llm: llmAccess(ctx, model, settings),
+        ctx,
+        settings,
+        content,
+        history,
+        arms: await armsFor(ctx, content.plan, settings.activeHours),
+        llm: llmAccess(ctx, model, settings),
         safety: model ? safetyGate(ctx, model) : null,
-        random: options.random ?? Math.random, rejected: {}, first: history.empty, lastDueAt: history.lastDueAt,
+        random: options.random ?? Math.random,
+        rejected: {},
+        first: history.empty,
+        lastDueAt: history.lastDueAt,
       };
       const { items, exhausted } = await fill(run, need);
       return summarize(run, base, items, exhausted);
@@ -87,9 +95,15 @@ function summarize(run: RunState, base: Record<string, number>, items: PlannedIt
   if (degraded && evergreen > 0) run.ctx.log.info("plan used the evergreen library", { degraded, evergreen });
   if (exhausted) run.ctx.log.warn("plan found no candidate: queue below target", { target: base.target, planned: items.length });
   return {
-    ...base, planned: items.length, llm: items.length - evergreen, evergreen, held: items.filter((i) => i.status === "review").length,
-    ...(degraded ? { degraded } : {}), ...(Object.keys(run.rejected).length ? { rejected: run.rejected } : {}),
-    ...(exhausted ? { exhausted: true } : {}), items,
+    ...base,
+    planned: items.length,
+    llm: items.length - evergreen,
+    evergreen,
+    held: items.filter((i) => i.status === "review").length,
+    ...(degraded ? { degraded } : {}),
+    ...(Object.keys(run.rejected).length ? { rejected: run.rejected } : {}),
+    ...(exhausted ? { exhausted: true } : {}),
+    items,
   };
 }
 

@@ -65,10 +65,15 @@ async function writeReply(ctx: JobContext, model: LanguageModel, target: { text:
   await recordSpend(ctx, estimateCostUsd(modelIdOf(model), usage));
   const content = await loadPlanContent();
   const safety = safetyGate(ctx, model);
-  const gate = await runGates({ tweets: [text] }, {
-    recentTexts: await recentTexts(ctx.db, ctx.config.XBOT_ACCOUNT_ID), bannedPhrases: content.banned, rules: ruleOptions(ctx.config, "reply", target.author),
-    safetyCheck: safety.check,
-  });
+  const gate = await runGates(
+    { tweets: [text] },
+    {
+      recentTexts: await recentTexts(ctx.db, ctx.config.XBOT_ACCOUNT_ID),
+      bannedPhrases: content.banned,
+      rules: ruleOptions(ctx.config, "reply", target.author),
+      safetyCheck: safety.check,
+    },
+  );
   return { text, gate, checks: itemChecks(safety) };
 }
 
@@ -76,11 +81,25 @@ async function writeReply(ctx: JobContext, model: LanguageModel, target: { text:
 async function enqueueReply(ctx: JobContext, target: ReplyCandidate, written: { text: string; checks: ItemChecks }, hold: string | null, now: Date) {
   const account = ctx.config.XBOT_ACCOUNT_ID;
   const item = await enqueue(ctx.db, {
-    accountId: account, kind: "reply", tweets: [written.text], source: "llm", dueAt: now, inReplyTo: target.tweetId, checks: written.checks,
+    accountId: account,
+    kind: "reply",
+    tweets: [written.text],
+    source: "llm",
+    dueAt: now,
+    inReplyTo: target.tweetId,
+    checks: written.checks,
     origin: { job: "replies", target: { tweetId: target.tweetId, author: target.author, text: target.text } },
     ...(hold ? { status: "review" as const, reviewUntil: reviewUntil(ctx.config, now) } : {}),
   });
-  if (item && hold) await recordDecision(ctx.db, { accountId: account, itemId: item.id, decision: "held", actor: written.checks.safety === "not configured" || hold.startsWith("XBOT_REVIEW") ? "system:review" : "system:safety", reason: hold, at: now });
+  if (item && hold)
+    await recordDecision(ctx.db, {
+      accountId: account,
+      itemId: item.id,
+      decision: "held",
+      actor: written.checks.safety === "not configured" || hold.startsWith("XBOT_REVIEW") ? "system:review" : "system:safety",
+      reason: hold,
+      at: now,
+    });
   return item;
 }
 

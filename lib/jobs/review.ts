@@ -19,9 +19,7 @@ export type ReviewRequest =
   | { readonly action: "edit"; readonly id: string; readonly actor: string; readonly tweets: readonly string[] };
 
 /** The outcome: the item after the decision, or why nothing changed. */
-export type ReviewResult =
-  | { readonly ok: true; readonly item: ReviewItem }
-  | { readonly ok: false; readonly problem: "not_in_review" | "gate"; readonly message: string };
+export type ReviewResult = { readonly ok: true; readonly item: ReviewItem } | { readonly ok: false; readonly problem: "not_in_review" | "gate"; readonly message: string };
 
 const notInReview = (id: string): ReviewResult => ({ ok: false, problem: "not_in_review", message: `item #${id} is not waiting for review (unknown, or already decided)` });
 
@@ -36,7 +34,12 @@ function replyAuthor(item: ReviewItem): string | undefined {
  * banned phrases and the near-duplicate check against recent posts (`own` texts excluded),
  * but no model safety check.
  */
-export async function gateOperatorText(sql: Sql, config: Config, tweets: readonly string[], options: { kind: "post" | "reply"; replyTo?: string | undefined; own?: readonly string[] }): Promise<GateDecision> {
+export async function gateOperatorText(
+  sql: Sql,
+  config: Config,
+  tweets: readonly string[],
+  options: { kind: "post" | "reply"; replyTo?: string | undefined; own?: readonly string[] },
+): Promise<GateDecision> {
   const content = await loadPlanContent();
   const own = new Set(options.own ?? []);
   const recent = (await recentTexts(sql, config.XBOT_ACCOUNT_ID)).filter((t) => !own.has(t.text));

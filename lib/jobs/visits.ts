@@ -62,17 +62,23 @@ async function record(ctx: JobContext, loads: number): Promise<void> {
 export function countedBrowser(ctx: JobContext, browser: BrowserSession): BrowserSession {
   const withPage: BrowserSession["withPage"] = async (operation, fn, options) => {
     await reserveVisit(ctx);
-    return browser.withPage(operation, async (page) => {
-      let loads = 0;
-      const onLoad = () => { loads++; };
-      page.on("load", onLoad);
-      try {
-        return await fn(page);
-      } finally {
-        page.off("load", onLoad);
-        await record(ctx, loads);
-      }
-    }, options);
+    return browser.withPage(
+      operation,
+      async (page) => {
+        let loads = 0;
+        const onLoad = () => {
+          loads++;
+        };
+        page.on("load", onLoad);
+        try {
+          return await fn(page);
+        } finally {
+          page.off("load", onLoad);
+          await record(ctx, loads);
+        }
+      },
+      options,
+    );
   };
   return new Proxy(browser, {
     get(target, property) {

@@ -36,7 +36,11 @@ export function xApiMeter(ctx: JobContext): ApiMeter {
       const r = await ctx.state.reserveCounter(xApiKeys.total(now), micros, capMicros, WINDOW_MS);
       if (!r.granted) {
         await ctx.state.incrementCounter(xApiKeys.refused(now), 1, WINDOW_MS);
-        throw new XbotError("budget_exhausted", `X API daily budget reached: $${(r.total / 1e6).toFixed(3)} of $${ctx.config.XBOT_X_API_DAILY_BUDGET_USD} spent today; ${op} would cost up to $${(micros / 1e6).toFixed(3)} (XBOT_X_API_DAILY_BUDGET_USD)`, { details: { posted: false, op, spentMicros: r.total, capMicros } });
+        throw new XbotError(
+          "budget_exhausted",
+          `X API daily budget reached: $${(r.total / 1e6).toFixed(3)} of $${ctx.config.XBOT_X_API_DAILY_BUDGET_USD} spent today; ${op} would cost up to $${(micros / 1e6).toFixed(3)} (XBOT_X_API_DAILY_BUDGET_USD)`,
+          { details: { posted: false, op, spentMicros: r.total, capMicros } },
+        );
       }
       return micros;
     },

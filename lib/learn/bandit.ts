@@ -55,8 +55,14 @@ function pooled<A extends Arm>(arms: readonly A[], key: (arm: A) => string): { k
  * full grid (see tests/unit/learn-bandit.test.ts). Null for no arms.
  */
 export function chooseArmFactored<A extends Arm>(arms: readonly A[], random: Random): A | null {
-  const slot = chooseArm(pooled(arms, (a) => `${a.topic}:${a.format}`), random);
-  const hour = chooseArm(pooled(arms, (a) => String(a.hourBucket)), random);
+  const slot = chooseArm(
+    pooled(arms, (a) => `${a.topic}:${a.format}`),
+    random,
+  );
+  const hour = chooseArm(
+    pooled(arms, (a) => String(a.hourBucket)),
+    random,
+  );
   if (!slot || !hour) return null;
   return slot.arms.find((a) => String(a.hourBucket) === hour.key) ?? chooseArm(slot.arms, random);
 }
@@ -88,9 +94,7 @@ export function bestHours(arms: readonly Arm[], options: { method?: "ucb1" | "me
   const c = options.c ?? Math.SQRT2;
   const scores = [...pooled].map(([hourBucket, p]): HourScore => {
     const mean = p.pulls > 0 ? p.sum / p.pulls : 0;
-    const score = options.method === "mean"
-      ? posteriorMean({ alpha: 1 + p.alpha, beta: 1 + p.beta })
-      : p.pulls === 0 ? Infinity : mean + c * Math.sqrt(Math.log(Math.max(total, 1)) / p.pulls);
+    const score = options.method === "mean" ? posteriorMean({ alpha: 1 + p.alpha, beta: 1 + p.beta }) : p.pulls === 0 ? Infinity : mean + c * Math.sqrt(Math.log(Math.max(total, 1)) / p.pulls);
     return { hourBucket, pulls: p.pulls, mean, score };
   });
   return scores.sort((a, b) => b.score - a.score || a.hourBucket - b.hourBucket);

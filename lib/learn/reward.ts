@@ -41,8 +41,7 @@ export const DEFAULT_SQUASH_K = 0.5;
 
 /** The raw (unbounded) reward; may be negative when followers were lost. */
 export function rawReward(e: Engagement, weights: RewardWeights = DEFAULT_REWARD_WEIGHTS): number {
-  const score = weights.likes * e.likes + weights.replies * e.replies + weights.reposts * e.reposts
-    + weights.bookmarks * e.bookmarks + weights.followerDelta * e.followerDelta;
+  const score = weights.likes * e.likes + weights.replies * e.replies + weights.reposts * e.reposts + weights.bookmarks * e.bookmarks + weights.followerDelta * e.followerDelta;
   const views = Number.isFinite(e.views) ? Math.max(1, e.views) : 1;
   return score / Math.sqrt(views);
 }

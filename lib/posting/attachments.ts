@@ -19,8 +19,10 @@ export async function attachmentsOf(sql: Sql, item: Pick<QueueItem, "id" | "acco
   const files = new Map((await mediaFiles(sql, item.accountId, ids)).map((f) => [f.id, f]));
   const missing = ids.filter((id) => !files.has(id));
   if (missing.length > 0) throw new XbotError("validation", `item ${item.id} attaches media ${missing.join(", ")}, which the library does not have`, { details: { posted: false, missing } });
-  return media.map((list) => list.map((id): Attachment => {
-    const f = files.get(id)!;
-    return { name: `media-${f.id}.${EXT[f.mime] ?? "bin"}`, mime: f.mime, bytes: f.bytes, alt: f.altText };
-  }));
+  return media.map((list) =>
+    list.map((id): Attachment => {
+      const f = files.get(id)!;
+      return { name: `media-${f.id}.${EXT[f.mime] ?? "bin"}`, mime: f.mime, bytes: f.bytes, alt: f.altText };
+    }),
+  );
 }

@@ -101,7 +101,10 @@ async function writeReceipt(ctx: PostingContext, item: QueueItem, attempt: Attem
   const postedAt = new Date(ctx.clock.now());
   try {
     await retry(() => recordReceipt(ctx.db, item, { attemptId: attempt.id, tweetIds: published.tweetIds, postedAt, origin: "bot", ...(start ? { start } : {}) }), {
-      attempts: 4, baseMs: 200, capMs: 3_000, deadlineAt: ctx.deadlineAt,
+      attempts: 4,
+      baseMs: 200,
+      capMs: 3_000,
+      deadlineAt: ctx.deadlineAt,
     });
   } catch (error) {
     const e = toXbotError(error);
@@ -113,7 +116,13 @@ async function writeReceipt(ctx: PostingContext, item: QueueItem, attempt: Attem
 
 async function dryRun(ctx: PostingContext, item: QueueItem, attempt: Attempt): Promise<PostOutcome> {
   const at = new Date(ctx.clock.now());
-  await closeAttempt(ctx.db, attempt, { status: "failed", errorCode: "dry_run", message: "dry mode: stopped before the final click", at, item: { to: "queued", dueAt: new Date(item.dueAt), refundAttempt: true } });
+  await closeAttempt(ctx.db, attempt, {
+    status: "failed",
+    errorCode: "dry_run",
+    message: "dry mode: stopped before the final click",
+    at,
+    item: { to: "queued", dueAt: new Date(item.dueAt), refundAttempt: true },
+  });
   return { result: "dry_run", itemId: item.id };
 }
 

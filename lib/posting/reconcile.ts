@@ -48,7 +48,18 @@ export async function reconcile(ctx: PostingContext, access: XAccess): Promise<R
   const attempts = await expiredOpenAttempts(ctx.db, account, now);
   const since = new Date(Math.min(now.getTime() - VANISH_WINDOW_MS, ...attempts.map((a) => new Date(a.startedAt).getTime() - SKEW_MS)));
   const timeline = await access.x.use("reconcile:timeline", (x) => x.recentTimeline(access.site.user, { max: TIMELINE_MAX, since }));
-  const summary: ReconcileSummary = { resolved: 0, partial: 0, requeued: 0, failed: 0, inconclusive: [], ghosts: 0, vanished: 0, orphansRequeued, source: timeline.source, ...(timeline.profileFollowers === undefined ? {} : { profileFollowers: timeline.profileFollowers }) };
+  const summary: ReconcileSummary = {
+    resolved: 0,
+    partial: 0,
+    requeued: 0,
+    failed: 0,
+    inconclusive: [],
+    ghosts: 0,
+    vanished: 0,
+    orphansRequeued,
+    source: timeline.source,
+    ...(timeline.profileFollowers === undefined ? {} : { profileFollowers: timeline.profileFollowers }),
+  };
   const matched = new Set<string>();
   const known = knownLookup(ctx);
   await resolveAll(ctx, access, timeline, attempts, { matched, known }, summary);
@@ -99,7 +110,13 @@ async function settle(ctx: PostingContext, attempt: Attempts[number], open: Open
     return;
   }
   for (const id of finding.tweetIds) matched.add(id);
-  const outcome = await recordReceipt(ctx.db, item, { attemptId: attempt.id, tweetIds: finding.tweetIds, postedAt: finding.postedAt ?? now, origin: "reconciled", ...(finding.start ? { start: finding.start } : {}) });
+  const outcome = await recordReceipt(ctx.db, item, {
+    attemptId: attempt.id,
+    tweetIds: finding.tweetIds,
+    postedAt: finding.postedAt ?? now,
+    origin: "reconciled",
+    ...(finding.start ? { start: finding.start } : {}),
+  });
   if (outcome === "partial") summary.partial++;
   else summary.resolved++;
   ctx.log[outcome === "partial" ? "warn" : "info"](outcome === "partial" ? "reconciled: thread partial on X" : "reconciled: found on X", { itemId: item.id, tweetIds: finding.tweetIds });

@@ -43,7 +43,12 @@ export function screenTarget(text: string, us: string): Screening {
   if (instruction) return { ok: false, flag: "instructions", reason: `target gives instructions to the model ("${excerpt(normal, instruction)}")` };
   const solicitation = SOLICITATIONS.find((p) => p.test(normal));
   if (solicitation) return { ok: false, flag: "solicitation", reason: `target solicits ("${excerpt(normal, solicitation)}")` };
-  const mentions = new Set(twitter.extractMentions(normal).map((m) => m.toLowerCase()).filter((m) => m !== us.toLowerCase()));
+  const mentions = new Set(
+    twitter
+      .extractMentions(normal)
+      .map((m) => m.toLowerCase())
+      .filter((m) => m !== us.toLowerCase()),
+  );
   if (mentions.size > MAX_TARGET_MENTIONS) return { ok: false, flag: "mentions", reason: `target mentions ${mentions.size} accounts (more than ${MAX_TARGET_MENTIONS})` };
   return { ok: true };
 }

@@ -31,7 +31,10 @@ export const SEND_TIMEOUT_MS = 5_000;
  * the fragment is never sent (fetch drops it, and it is stripped here too).
  */
 export function alertTargets(config: Config): AlertTarget[] {
-  const urls = config.XBOT_ALERT_WEBHOOK_URL?.split(",").map((u) => u.trim()).filter(Boolean) ?? [];
+  const urls =
+    config.XBOT_ALERT_WEBHOOK_URL?.split(",")
+      .map((u) => u.trim())
+      .filter(Boolean) ?? [];
   return urls.map((raw) => {
     const parsed = new URL(raw);
     const own = /^#format=(json|slack|discord)$/.exec(parsed.hash)?.[1] as AlertFormat | undefined;
@@ -46,7 +49,11 @@ export async function sendAlert(config: Config, target: AlertTarget, event: Aler
   const body = alertBody(target.format, event, incident, { account: config.XBOT_ACCOUNT_ID, dashboard: config.XBOT_PUBLIC_URL ?? null });
   try {
     const response = await fetch(target.url, {
-      method: "POST", headers: { "content-type": "application/json" }, body: redact(JSON.stringify(body), config), redirect: "error", signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: redact(JSON.stringify(body), config),
+      redirect: "error",
+      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
     });
     await response.body?.cancel().catch(() => undefined);
     return response.ok ? null : `${target.host}: HTTP ${response.status}`;
@@ -114,7 +121,13 @@ export async function deliverAlerts(deps: { config: Config; sql: Sql; log: Logge
   return summary;
 }
 
-async function deliverOne(deps: { config: Config; sql: Sql; log: Logger }, incident: Incident, due: Pending[], now: Date, summary: { sent: number; failed: number; lastError: string | null }): Promise<void> {
+async function deliverOne(
+  deps: { config: Config; sql: Sql; log: Logger },
+  incident: Incident,
+  due: Pending[],
+  now: Date,
+  summary: { sent: number; failed: number; lastError: string | null },
+): Promise<void> {
   const results = await Promise.all(due.map(async (p) => ({ p, error: await sendAlert(deps.config, p.target, p.event, incident) })));
   const sent: Record<string, string> = {};
   let lastError: string | null = null;

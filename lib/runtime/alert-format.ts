@@ -41,10 +41,21 @@ export function alertBody(format: AlertFormat, event: AlertEvent, incident: Aler
   if (format === "slack") return slackBody(event, incident, context.dashboard);
   if (format === "discord") return discordBody(event, incident, context.dashboard);
   return {
-    event, text: alertLine(event, incident), account: context.account, dashboard: context.dashboard,
+    event,
+    text: alertLine(event, incident),
+    account: context.account,
+    dashboard: context.dashboard,
     incident: {
-      id: incident.id, kind: incident.kind, subject: incident.subject, severity: incident.severity, message: incident.message, fix: incident.fix,
-      openedAt: iso(incident.openedAt), resolvedAt: incident.resolvedAt ? iso(incident.resolvedAt) : null, sourceRun: incident.sourceRun, sourceItem: incident.sourceItem,
+      id: incident.id,
+      kind: incident.kind,
+      subject: incident.subject,
+      severity: incident.severity,
+      message: incident.message,
+      fix: incident.fix,
+      openedAt: iso(incident.openedAt),
+      resolvedAt: incident.resolvedAt ? iso(incident.resolvedAt) : null,
+      sourceRun: incident.sourceRun,
+      sourceItem: incident.sourceItem,
     },
   };
 }
@@ -68,12 +79,18 @@ function slackBody(event: AlertEvent, incident: AlertIncident, dashboard: string
 const COLORS: Record<string, number> = { error: 0xd93025, warn: 0xf9ab00, info: 0x1a73e8, resolved: 0x188038 };
 
 function discordBody(event: AlertEvent, incident: AlertIncident, dashboard: string | null): unknown {
-  const fields = [{ name: "Kind", value: `${incident.kind} (${incident.subject})`.slice(0, 1024), inline: true }, { name: "Opened", value: iso(incident.openedAt), inline: true }];
+  const fields = [
+    { name: "Kind", value: `${incident.kind} (${incident.subject})`.slice(0, 1024), inline: true },
+    { name: "Opened", value: iso(incident.openedAt), inline: true },
+  ];
   if (incident.resolvedAt) fields.push({ name: "Resolved", value: iso(incident.resolvedAt), inline: true });
   if (event !== "resolved") fields.push({ name: "Fix", value: incident.fix.slice(0, 1024), inline: false });
   const embed = {
-    title: `${TITLES[event]}: ${incident.kind}`.slice(0, 256), description: incident.message.slice(0, 4000),
-    color: COLORS[event === "resolved" ? "resolved" : incident.severity] ?? COLORS.info, fields, ...(dashboard ? { url: dashboard } : {}),
+    title: `${TITLES[event]}: ${incident.kind}`.slice(0, 256),
+    description: incident.message.slice(0, 4000),
+    color: COLORS[event === "resolved" ? "resolved" : incident.severity] ?? COLORS.info,
+    fields,
+    ...(dashboard ? { url: dashboard } : {}),
   };
   return { content: alertLine(event, incident).slice(0, 2000), embeds: [embed], allowed_mentions: { parse: [] } };
 }

@@ -13,14 +13,19 @@ const X_CODES: Record<string, string> = {
   x_login_wall: "session expired: import a new one (npx xbot session import <storageState.json>)",
   x_automated: "X flagged automation (error 226): actions paused while the x breaker cools down",
   x_rate_limited: "X rate limit (429): actions paused while the x breaker cools down",
-  x_unavailable: "X keeps answering \"Something went wrong. Try reloading.\" (throttled reads): reads paused while the x breaker cools down; open attempts stay open until a good read",
+  x_unavailable: 'X keeps answering "Something went wrong. Try reloading." (throttled reads): reads paused while the x breaker cools down; open attempts stay open until a good read',
   x_account_suspended: "the X account is suspended: xbot stops acting; appeal at help.x.com, then reset the x breaker",
   x_account_restricted: "the X account is temporarily restricted or locked: log in from a browser to unlock it, then reset the x breaker",
   x_challenge: "X shows a challenge wall: solve it in a browser from the same egress, or use a residential proxy or remote browser",
 };
 
 /** Alerts for the current state. */
-export function alertsOf(input: { breakers: Record<string, BreakerRecord>; lastRuns: Record<string, JobRun>; jobs: Record<string, { stale: boolean; ageMs: number | null; maxAgeMs: number }>; posting?: PostingProblems }): string[] {
+export function alertsOf(input: {
+  breakers: Record<string, BreakerRecord>;
+  lastRuns: Record<string, JobRun>;
+  jobs: Record<string, { stale: boolean; ageMs: number | null; maxAgeMs: number }>;
+  posting?: PostingProblems;
+}): string[] {
   const alerts = new Set<string>();
   for (const line of postingAlerts(input.posting, input.lastRuns.reconcile)) alerts.add(line);
   for (const run of Object.values(input.lastRuns)) {

@@ -82,8 +82,7 @@ export function savingRotatedCookies(session: BrowserSession, save: (state: Stor
   const close = (): Promise<void> => (closing ??= persist().finally(() => session.close()));
   return {
     provider: session.provider,
-    withPage: (operation, fn, options) =>
-      closing ? Promise.reject(new XbotError("internal", `${operation}: browser session is closed`)) : session.withPage(operation, fn, options),
+    withPage: (operation, fn, options) => (closing ? Promise.reject(new XbotError("internal", `${operation}: browser session is closed`)) : session.withPage(operation, fn, options)),
     storageState: () => session.storageState(),
     stats: () => session.stats(),
     process: () => session.process(),

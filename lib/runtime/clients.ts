@@ -19,8 +19,9 @@ export interface Clients {
 /** Creates the database and state clients the configuration asks for. */
 export function createClients(config: Config): Clients {
   const sql = createSql({ databaseUrl: config.DATABASE_URL, httpEndpoint: config.XBOT_NEON_HTTP_URL, dataDir: join(config.XBOT_DATA_DIR, "db") });
-  const state: StateStore = config.stateBackend === "redis"
-    ? RedisStateStore.create({ url: config.UPSTASH_REDIS_REST_URL!, token: config.UPSTASH_REDIS_REST_TOKEN!, prefix: config.XBOT_PREFIX })
-    : PostgresStateStore.create(sql, config.XBOT_PREFIX);
+  const state: StateStore =
+    config.stateBackend === "redis"
+      ? RedisStateStore.create({ url: config.UPSTASH_REDIS_REST_URL!, token: config.UPSTASH_REDIS_REST_TOKEN!, prefix: config.XBOT_PREFIX })
+      : PostgresStateStore.create(sql, config.XBOT_PREFIX);
   return { sql, state };
 }

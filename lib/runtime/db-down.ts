@@ -20,7 +20,9 @@ const KEEP_MS = 30 * 86_400_000;
 /** The incident a database outage raises. */
 export function dbDownIncident(detail: string): IncidentInput {
   return {
-    kind: "db_down", subject: "database", severity: "error",
+    kind: "db_down",
+    subject: "database",
+    severity: "error",
     message: `The database cannot be reached (${detail.slice(0, 200)}); jobs fail or are skipped until it answers.`,
     fix: "Check DATABASE_URL and the database's status page (Neon: console.neon.tech); runs resume by themselves when it answers.",
   };
@@ -37,14 +39,16 @@ export async function noteDbDown(deps: RuntimeDeps, runId: string, detail: strin
     const incident = { ...dbDownIncident(detail), id: `db_down:${since}`, openedAt: new Date(since), resolvedAt: null, sourceRun: runId, sourceItem: null };
     // The opening, then one reminder per XBOT_ALERT_REMIND_HOURS while it lasts (stage "remind<n>").
     const n = Math.floor((nowMs - since) / (deps.config.XBOT_ALERT_REMIND_HOURS * 3_600_000));
-    await Promise.all(alertTargets(deps.config).map(async (target) => {
-      const opened = (await state.readCounter(dbDownSentCounter(since, target.id))) > 0;
-      const stage = opened ? (n >= 1 ? `remind${n}` : null) : "open";
-      if (stage === null || (stage !== "open" && (await state.readCounter(dbDownSentCounter(since, target.id, stage))) > 0)) return;
-      const error = await sendAlert(deps.config, target, stage === "open" ? "opened" : "reminder", incident);
-      if (error === null) await state.incrementCounter(dbDownSentCounter(since, target.id, stage === "open" ? undefined : stage), 1, KEEP_MS);
-      else deps.log.warn("alerts: db_down delivery failed; the next run retries", { error });
-    }));
+    await Promise.all(
+      alertTargets(deps.config).map(async (target) => {
+        const opened = (await state.readCounter(dbDownSentCounter(since, target.id))) > 0;
+        const stage = opened ? (n >= 1 ? `remind${n}` : null) : "open";
+        if (stage === null || (stage !== "open" && (await state.readCounter(dbDownSentCounter(since, target.id, stage))) > 0)) return;
+        const error = await sendAlert(deps.config, target, stage === "open" ? "opened" : "reminder", incident);
+        if (error === null) await state.incrementCounter(dbDownSentCounter(since, target.id, stage === "open" ? undefined : stage), 1, KEEP_MS);
+        else deps.log.warn("alerts: db_down delivery failed; the next run retries", { error });
+      }),
+    );
   } catch (error) {
     deps.log.warn("incidents: could not record the database outage in the state store", { runId, error: toXbotError(error).toJSON() });
   }

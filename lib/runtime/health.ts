@@ -45,8 +45,13 @@ export async function healthReport(deps: RuntimeDeps) {
   const now = (deps.clock ?? { now: Date.now }).now();
   const { sql, state } = deps.clients;
   const [db, ping, breakers, heartbeats, browserLeases, lastRuns, problems, incidents] = await Promise.all([
-    probeDb(sql), safe(() => state.ping()), safe(() => state.listBreakers()), safe(() => state.readHeartbeats()),
-    safe(() => state.countLeases(BROWSER_RESOURCE)), safe(() => lastRunPerJob(sql)), safe(() => postingProblems(sql, deps.config.XBOT_ACCOUNT_ID, new Date(now))),
+    probeDb(sql),
+    safe(() => state.ping()),
+    safe(() => state.listBreakers()),
+    safe(() => state.readHeartbeats()),
+    safe(() => state.countLeases(BROWSER_RESOURCE)),
+    safe(() => lastRunPerJob(sql)),
+    safe(() => postingProblems(sql, deps.config.XBOT_ACCOUNT_ID, new Date(now))),
     safe(() => incidentReport(sql, deps.config, new Date(now))),
   ]);
   const records = breakers.ok ? breakers.value : {};
@@ -58,9 +63,14 @@ export async function healthReport(deps: RuntimeDeps) {
   const runs = lastRuns.ok ? lastRuns.value : {};
   const stateAlert = ping.ok ? [] : [`state store (${state.kind}) unreachable: posting and replies are paused (they fail closed)`];
   const refused = deps.config.XBOT_X_TRANSPORT === "browser" ? { ok: false as const } : await safe(() => state.readCounter(xApiKeys.refused(now)));
-  if (refused.ok && refused.value > 0) stateAlert.push(`X API daily budget reached ($${deps.config.XBOT_X_API_DAILY_BUDGET_USD}, XBOT_X_API_DAILY_BUDGET_USD): ${refused.value} call(s) refused today; posting through the API resumes at 00:00 UTC`);
+  if (refused.ok && refused.value > 0)
+    stateAlert.push(
+      `X API daily budget reached ($${deps.config.XBOT_X_API_DAILY_BUDGET_USD}, XBOT_X_API_DAILY_BUDGET_USD): ${refused.value} call(s) refused today; posting through the API resumes at 00:00 UTC`,
+    );
   return {
-    status, level, order: deps.catalog.order,
+    status,
+    level,
+    order: deps.catalog.order,
     alerts: [...stateAlert, ...alertsOf({ breakers: records, lastRuns: runs, jobs, ...(problems.ok ? { posting: problems.value } : {}) })],
     posting: problems.ok ? problems.value : null,
     incidents: incidents.ok ? incidents.value : null,
@@ -75,9 +85,11 @@ export async function healthReport(deps: RuntimeDeps) {
 }
 
 function jobsHealth(deps: RuntimeDeps, heartbeats: Record<string, Heartbeat>, now: number) {
-  return Object.fromEntries(deps.catalog.jobs.map((job) => {
-    const hb = heartbeats[job.name];
-    const health = jobHealth(job, hb?.lastSuccessAt ?? null, now);
-    return [job.name, { ...health, lastSuccessAt: hb?.lastSuccessAt ?? null, lastStatus: hb?.status ?? null, stale: hb !== undefined && !health.healthy }];
-  }));
+  return Object.fromEntries(
+    deps.catalog.jobs.map((job) => {
+      const hb = heartbeats[job.name];
+      const health = jobHealth(job, hb?.lastSuccessAt ?? null, now);
+      return [job.name, { ...health, lastSuccessAt: hb?.lastSuccessAt ?? null, lastStatus: hb?.status ?? null, stale: hb !== undefined && !health.healthy }];
+    }),
+  );
 }

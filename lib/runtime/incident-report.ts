@@ -37,7 +37,9 @@ export async function incidentReport(sql: Sql, config: Config, now: Date): Promi
   ]);
   const open = incidents.filter((i) => i.resolvedAt === null).map(reported);
   return {
-    open, recent: incidents.filter((i) => i.resolvedAt !== null).map(reported), stuckClaims,
+    open,
+    recent: incidents.filter((i) => i.resolvedAt !== null).map(reported),
+    stuckClaims,
     alerting: { configured: alertTargets(config).length > 0, targets: alertTargets(config).map((t) => ({ host: t.host, format: t.format })), remindHours: config.XBOT_ALERT_REMIND_HOURS },
     degraded: stuckClaims > 0 || open.some((i) => i.severity !== "info"),
   };

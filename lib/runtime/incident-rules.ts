@@ -24,74 +24,206 @@ export interface IncidentSnapshot {
 type Rule = { readonly kind: string; readonly needsState: boolean; find(s: IncidentSnapshot): IncidentInput[] };
 
 const SESSION_CODES = new Set(["session_missing", "session_expired", "x_login_wall"]);
-const IMPORT = "import a fresh session: npx xbot session import <storageState.json> (see docs/operations.md, \"Session\")";
+const IMPORT = 'import a fresh session: npx xbot session import <storageState.json> (see docs/operations.md, "Session")';
 
 function failedRuns(s: IncidentSnapshot, codes: ReadonlySet<string>): JobRun[] {
   return Object.values(s.lastRuns).filter((r) => r.status === "failed" && r.errorCode !== null && codes.has(r.errorCode));
 }
 
 const RULES: readonly Rule[] = [
-  { kind: "session", needsState: false, find: (s) => failedRuns(s, SESSION_CODES).slice(0, 1).map((r) => ({
-    kind: "session", subject: "x", severity: "error", sourceRun: r.id,
-    message: r.errorCode === "session_missing" ? "no X session: the bot cannot act on X" : `the X session is expired or logged out (${r.errorCode} in ${r.job})`, fix: IMPORT,
-  })) },
-  { kind: "browser_launch", needsState: false, find: (s) => failedRuns(s, new Set(["browser_launch"])).map((r) => ({
-    kind: "browser_launch", subject: r.job, severity: "error", sourceRun: r.id, message: `the browser could not launch for ${r.job}`,
-    fix: "run npx xbot doctor; set CHROMIUM_PATH to a working Chromium, or BROWSER_WS_ENDPOINT to a remote browser; the bundled one needs ~200 MB in the temp dir",
-  })) },
-  { kind: "breaker_open", needsState: true, find: (s) => Object.entries(s.state!.breakers).flatMap(([name, b]) => b.state !== "open" ? [] : [{
-    kind: "breaker_open", subject: name, severity: name === "llm" ? "warn" : "error",
-    message: `breaker ${name} is open after ${b.failures} failure(s); next try at ${new Date(b.retryAtMs).toISOString()}`,
-    fix: name === "x" ? "wait for the cool-down; if it was a 226, a challenge or a login wall, act on X first (solve it in a browser, import a new session), then npx xbot breaker reset x" : `wait for the cool-down (heal retries it), or fix ${name} and npx xbot breaker reset ${name}`,
-  } as IncidentInput]) },
-  { kind: "breaker_isolated", needsState: true, find: (s) => Object.entries(s.state!.breakers).flatMap(([name, b]) => b.state !== "isolated" ? [] : [{
-    kind: "breaker_isolated", subject: name, severity: "error", message: `breaker ${name} is isolated by hand: everything that needs ${name} is paused`, fix: `npx xbot breaker reset ${name} when ready`,
-  } as IncidentInput]) },
-  { kind: "stuck_posting", needsState: false, find: (s) => s.facts.stuckClaims.map((i) => ({
-    kind: "stuck_posting", subject: i.id, severity: "error", sourceItem: i.id, message: `item ${i.id} is claimed (posting) past the attempt lease with no attempt`,
-    fix: "heal puts it back in the queue on its next run; if it recurs, look at the post job's last run (npx xbot status, or the dashboard's job timeline)",
-  })) },
+  {
+    kind: "session",
+    needsState: false,
+    find: (s) =>
+      failedRuns(s, SESSION_CODES)
+        .slice(0, 1)
+        .map((r) => ({
+          kind: "session",
+          subject: "x",
+          severity: "error",
+          sourceRun: r.id,
+          message: r.errorCode === "session_missing" ? "no X session: the bot cannot act on X" : `the X session is expired or logged out (${r.errorCode} in ${r.job})`,
+          fix: IMPORT,
+        })),
+  },
+  {
+    kind: "browser_launch",
+    needsState: false,
+    find: (s) =>
+      failedRuns(s, new Set(["browser_launch"])).map((r) => ({
+        kind: "browser_launch",
+        subject: r.job,
+        severity: "error",
+        sourceRun: r.id,
+        message: `the browser could not launch for ${r.job}`,
+        fix: "run npx xbot doctor; set CHROMIUM_PATH to a working Chromium, or BROWSER_WS_ENDPOINT to a remote browser; the bundled one needs ~200 MB in the temp dir",
+      })),
+  },
+  {
+    kind: "breaker_open",
+    needsState: true,
+    find: (s) =>
+      Object.entries(s.state!.breakers).flatMap(([name, b]) =>
+        b.state !== "open"
+          ? []
+          : [
+              {
+                kind: "breaker_open",
+                subject: name,
+                severity: name === "llm" ? "warn" : "error",
+                message: `breaker ${name} is open after ${b.failures} failure(s); next try at ${new Date(b.retryAtMs).toISOString()}`,
+                fix:
+                  name === "x"
+                    ? "wait for the cool-down; if it was a 226, a challenge or a login wall, act on X first (solve it in a browser, import a new session), then npx xbot breaker reset x"
+                    : `wait for the cool-down (heal retries it), or fix ${name} and npx xbot breaker reset ${name}`,
+              } as IncidentInput,
+            ],
+      ),
+  },
+  {
+    kind: "breaker_isolated",
+    needsState: true,
+    find: (s) =>
+      Object.entries(s.state!.breakers).flatMap(([name, b]) =>
+        b.state !== "isolated"
+          ? []
+          : [
+              {
+                kind: "breaker_isolated",
+                subject: name,
+                severity: "error",
+                message: `breaker ${name} is isolated by hand: everything that needs ${name} is paused`,
+                fix: `npx xbot breaker reset ${name} when ready`,
+              } as IncidentInput,
+            ],
+      ),
+  },
+  {
+    kind: "stuck_posting",
+    needsState: false,
+    find: (s) =>
+      s.facts.stuckClaims.map((i) => ({
+        kind: "stuck_posting",
+        subject: i.id,
+        severity: "error",
+        sourceItem: i.id,
+        message: `item ${i.id} is claimed (posting) past the attempt lease with no attempt`,
+        fix: "heal puts it back in the queue on its next run; if it recurs, look at the post job's last run (npx xbot status, or the dashboard's job timeline)",
+      })),
+  },
   { kind: "attempt_stuck", needsState: false, find: attemptStuck },
-  { kind: "partial_thread", needsState: false, find: (s) => s.facts.partialThreads.map((i) => ({
-    kind: "partial_thread", subject: i.id, severity: "warn", sourceItem: i.id, message: `thread ${i.id} is partial on X: later tweets are missing`,
-    fix: `the post job finishes it; to give up: npx xbot queue cancel ${i.id}`,
-  })) },
-  { kind: "post_failed", needsState: false, find: (s) => s.facts.failedItems.map((i) => ({
-    kind: "post_failed", subject: i.id, severity: "error", sourceItem: i.id, message: `item ${i.id} failed for good: ${i.reason ?? "no reason recorded"}`,
-    fix: "read the reason; edit and re-queue the content (npx xbot queue add), or ignore it (clears after a day)",
-  })) },
-  { kind: "ghost_found", needsState: false, find: (s) => s.facts.recentGhosts === 0 ? [] : [{
-    kind: "ghost_found", subject: "x", severity: "warn", message: `${s.facts.recentGhosts} post(s) on X that xbot did not make or record (ghosts) in the last day`,
-    fix: "check the account on x.com: someone else posts with it, or a receipt was lost (reconcile recorded them)",
-  }] },
+  {
+    kind: "partial_thread",
+    needsState: false,
+    find: (s) =>
+      s.facts.partialThreads.map((i) => ({
+        kind: "partial_thread",
+        subject: i.id,
+        severity: "warn",
+        sourceItem: i.id,
+        message: `thread ${i.id} is partial on X: later tweets are missing`,
+        fix: `the post job finishes it; to give up: npx xbot queue cancel ${i.id}`,
+      })),
+  },
+  {
+    kind: "post_failed",
+    needsState: false,
+    find: (s) =>
+      s.facts.failedItems.map((i) => ({
+        kind: "post_failed",
+        subject: i.id,
+        severity: "error",
+        sourceItem: i.id,
+        message: `item ${i.id} failed for good: ${i.reason ?? "no reason recorded"}`,
+        fix: "read the reason; edit and re-queue the content (npx xbot queue add), or ignore it (clears after a day)",
+      })),
+  },
+  {
+    kind: "ghost_found",
+    needsState: false,
+    find: (s) =>
+      s.facts.recentGhosts === 0
+        ? []
+        : [
+            {
+              kind: "ghost_found",
+              subject: "x",
+              severity: "warn",
+              message: `${s.facts.recentGhosts} post(s) on X that xbot did not make or record (ghosts) in the last day`,
+              fix: "check the account on x.com: someone else posts with it, or a receipt was lost (reconcile recorded them)",
+            },
+          ],
+  },
   { kind: "nothing_posted", needsState: false, find: nothingPosted },
   { kind: "queue", needsState: false, find: queueLow },
   { kind: "llm", needsState: false, find: llmTrouble },
-  { kind: "job_stale", needsState: true, find: (s) => s.state!.staleJobs.map((job) => ({
-    kind: "job_stale", subject: job, severity: "warn", message: `${job} has not succeeded within its allowed interval (heartbeat stale)`, fix: `look at its last run (npx xbot status, or the dashboard's job timeline) and the cron set-up`,
-  })) },
-  { kind: "state_down", needsState: false, find: (s) => !s.stateError ? [] : [{
-    kind: "state_down", subject: s.stateError.kind, severity: "error", message: `state store (${s.stateError.kind}) unreachable: posting and replies are paused (they fail closed): ${s.stateError.message}`,
-    fix: "check the Redis (UPSTASH_REDIS_REST_URL/TOKEN) or Postgres state store; xbot resumes by itself when it answers",
-  }] },
+  {
+    kind: "job_stale",
+    needsState: true,
+    find: (s) =>
+      s.state!.staleJobs.map((job) => ({
+        kind: "job_stale",
+        subject: job,
+        severity: "warn",
+        message: `${job} has not succeeded within its allowed interval (heartbeat stale)`,
+        fix: `look at its last run (npx xbot status, or the dashboard's job timeline) and the cron set-up`,
+      })),
+  },
+  {
+    kind: "state_down",
+    needsState: false,
+    find: (s) =>
+      !s.stateError
+        ? []
+        : [
+            {
+              kind: "state_down",
+              subject: s.stateError.kind,
+              severity: "error",
+              message: `state store (${s.stateError.kind}) unreachable: posting and replies are paused (they fail closed): ${s.stateError.message}`,
+              fix: "check the Redis (UPSTASH_REDIS_REST_URL/TOKEN) or Postgres state store; xbot resumes by itself when it answers",
+            },
+          ],
+  },
 ];
 
 function attemptStuck(s: IncidentSnapshot): IncidentInput[] {
   if (s.facts.attemptsPastLease === 0) return [];
   const breaker = s.state ? ["x", "browser"].find((b) => s.state!.breakers[b] && s.state!.breakers[b]!.state !== "closed") : undefined;
   const reconcile = s.lastRuns.reconcile;
-  const why = s.state === null ? "the state store is down"
-    : breaker ? `breaker ${breaker} is not closed`
-    : reconcile && reconcile.status !== "ok" ? `reconcile's last run ${reconcile.status} (${reconcile.errorCode ?? reconcile.reason ?? "no reason"})` : null;
+  const why =
+    s.state === null
+      ? "the state store is down"
+      : breaker
+        ? `breaker ${breaker} is not closed`
+        : reconcile && reconcile.status !== "ok"
+          ? `reconcile's last run ${reconcile.status} (${reconcile.errorCode ?? reconcile.reason ?? "no reason"})`
+          : null;
   if (!why) return [];
-  return [{ kind: "attempt_stuck", subject: "attempts", severity: "error", message: `${s.facts.attemptsPastLease} post attempt(s) are open past their lease and reconcile cannot run: ${why}`, fix: "clear the cause above; reconcile then resolves them against X (never post them by hand)" }];
+  return [
+    {
+      kind: "attempt_stuck",
+      subject: "attempts",
+      severity: "error",
+      message: `${s.facts.attemptsPastLease} post attempt(s) are open past their lease and reconcile cannot run: ${why}`,
+      fix: "clear the cause above; reconcile then resolves them against X (never post them by hand)",
+    },
+  ];
 }
 
 function nothingPosted(s: IncidentSnapshot): IncidentInput[] {
   const limit = s.now - NOTHING_POSTED_HOURS * 3_600_000;
   const due = s.facts.oldestDueAt;
   if (!due || due.getTime() > limit || (s.facts.lastPostAt && s.facts.lastPostAt.getTime() > limit)) return [];
-  return [{ kind: "nothing_posted", subject: "queue", severity: "error", message: `nothing posted for ${NOTHING_POSTED_HOURS}+ hours while items were due (oldest due ${due.toISOString()})`, fix: "see the other open incidents and the post job's last runs (npx xbot status, or the dashboard's job timeline)" }];
+  return [
+    {
+      kind: "nothing_posted",
+      subject: "queue",
+      severity: "error",
+      message: `nothing posted for ${NOTHING_POSTED_HOURS}+ hours while items were due (oldest due ${due.toISOString()})`,
+      fix: "see the other open incidents and the post job's last runs (npx xbot status, or the dashboard's job timeline)",
+    },
+  ];
 }
 
 function queueLow(s: IncidentSnapshot): IncidentInput[] {
@@ -100,7 +232,8 @@ function queueLow(s: IncidentSnapshot): IncidentInput[] {
   const pending = Number(summary.pendingBefore ?? 0) + Number(summary.planned ?? 0);
   const fix = "add evergreen posts (content/), configure an LLM (XBOT_LLM_API_KEY), or queue posts (npx xbot queue add)";
   if (s.facts.queued === 0 && pending === 0) return [{ kind: "queue", subject: "empty", severity: "warn", message: "the queue is empty: plan found nothing to schedule", fix }];
-  if (summary.exhausted === true) return [{ kind: "queue", subject: "under_target", severity: "warn", message: `the queue is under target (${pending} of ${summary.target}): plan found no more candidates`, fix }];
+  if (summary.exhausted === true)
+    return [{ kind: "queue", subject: "under_target", severity: "warn", message: `the queue is under target (${pending} of ${summary.target}): plan found no more candidates`, fix }];
   return [];
 }
 
@@ -108,8 +241,16 @@ function llmTrouble(s: IncidentSnapshot): IncidentInput[] {
   const degraded = s.lastRuns.plan?.summary?.degraded;
   if (typeof degraded !== "string" || degraded === "llm not configured") return [];
   const budget = /budget/i.test(degraded);
-  return [{ kind: "llm", subject: budget ? "budget" : "failing", severity: "warn", sourceRun: s.lastRuns.plan!.id, message: `plan used the evergreen library: ${degraded}`,
-    fix: budget ? "raise XBOT_LLM_DAILY_BUDGET_USD or wait for tomorrow's budget" : "check XBOT_LLM_BASE_URL, XBOT_LLM_API_KEY and XBOT_LLM_MODEL (npx xbot doctor)" }];
+  return [
+    {
+      kind: "llm",
+      subject: budget ? "budget" : "failing",
+      severity: "warn",
+      sourceRun: s.lastRuns.plan!.id,
+      message: `plan used the evergreen library: ${degraded}`,
+      fix: budget ? "raise XBOT_LLM_DAILY_BUDGET_USD or wait for tomorrow's budget" : "check XBOT_LLM_BASE_URL, XBOT_LLM_API_KEY and XBOT_LLM_MODEL (npx xbot doctor)",
+    },
+  ];
 }
 
 /** Applies every rule: the kinds judged and the problems found. */

@@ -32,15 +32,20 @@ export async function incidentSnapshot(deps: RuntimeDeps, nowMs: number, latestR
   const [facts, lastRuns, stateRead] = await Promise.all([
     incidentFacts(sql, account, new Date(nowMs), new Date(nowMs - ATTEMPT_LEASE_MS)),
     lastDecidedRuns(sql, account, latestRunId),
-    Promise.all([state.listBreakers(), state.readHeartbeats()]).then((v) => ({ ok: true as const, v }), (error: unknown) => ({ ok: false as const, error: toXbotError(error).message })),
+    Promise.all([state.listBreakers(), state.readHeartbeats()]).then(
+      (v) => ({ ok: true as const, v }),
+      (error: unknown) => ({ ok: false as const, error: toXbotError(error).message }),
+    ),
   ]);
   if (!stateRead.ok) return { now: nowMs, facts, lastRuns, state: null, stateError: { kind: state.kind, message: stateRead.error } };
   const [breakers, heartbeats] = stateRead.v;
   // Stale: it succeeded once and not within its interval since (a job that never succeeded shows in its own failures).
-  const staleJobs = deps.catalog.jobs.filter((job) => {
-    const last = heartbeats[job.name]?.lastSuccessAt ?? null;
-    return last !== null && !jobHealth(job, last, nowMs).healthy;
-  }).map((job) => job.name);
+  const staleJobs = deps.catalog.jobs
+    .filter((job) => {
+      const last = heartbeats[job.name]?.lastSuccessAt ?? null;
+      return last !== null && !jobHealth(job, last, nowMs).healthy;
+    })
+    .map((job) => job.name);
   return { now: nowMs, facts, lastRuns, state: { breakers, staleJobs }, stateError: null };
 }
 

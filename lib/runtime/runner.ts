@@ -74,13 +74,17 @@ export async function runJob(deps: RuntimeDeps, invocation: Invocation): Promise
 /** Records the database outage in the state store (db-down.ts), within the review's budget. */
 async function boundedNote(deps: RuntimeDeps, result: RunResult): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  const budget = new Promise<void>((resolve) => { timer = setTimeout(resolve, REVIEW_BUDGET_MS); timer.unref(); });
+  const budget = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, REVIEW_BUDGET_MS);
+    timer.unref();
+  });
   await Promise.race([noteDbDown(deps, result.runId, result.errorCode ?? result.reason ?? "db_unavailable"), budget]).finally(() => clearTimeout(timer));
 }
 
 async function runOnce(deps: RuntimeDeps, invocation: Invocation): Promise<RunResult> {
   const job = deps.catalog.runnable(invocation.job);
-  if (!job) throw new XbotError("not_found", deps.catalog.get(invocation.job) ? `job "${invocation.job}" does not run in this function (see /api/jobs/${invocation.job})` : `unknown job "${invocation.job}"`);
+  if (!job)
+    throw new XbotError("not_found", deps.catalog.get(invocation.job) ? `job "${invocation.job}" does not run in this function (see /api/jobs/${invocation.job})` : `unknown job "${invocation.job}"`);
   const clock = deps.clock ?? systemClock;
   const runId = `${job.name}_${clock.now().toString(36)}_${randomBytes(5).toString("hex")}`;
   const startedAt = clock.now();
@@ -92,8 +96,20 @@ async function runOnce(deps: RuntimeDeps, invocation: Invocation): Promise<RunRe
   if (!admitted.success) return record(run, { status: "skipped", reason: admitted.reason });
   const { clear, ...deadline } = deadlineOf(job, startedAt);
   const owned = createContext({
-    runId, job: job.name, trigger: invocation.trigger, mode, config: deps.config, db: deps.clients.sql, state: deps.clients.state,
-    log, clock, catalog: deps.catalog, params: invocation.params ?? {}, openBrowser: deps.openBrowser, faults: deps.faults, ...deadline,
+    runId,
+    job: job.name,
+    trigger: invocation.trigger,
+    mode,
+    config: deps.config,
+    db: deps.clients.sql,
+    state: deps.clients.state,
+    log,
+    clock,
+    catalog: deps.catalog,
+    params: invocation.params ?? {},
+    openBrowser: deps.openBrowser,
+    faults: deps.faults,
+    ...deadline,
   });
   const stopLease = admitted.stateDown ? async () => undefined : keepRunLeased(deps.clients.state, runLeaseTarget(job, deps, runId, invocation.skipLock === true), log);
   const outcome = await executeWithDeadline(job, owned).finally(clear);
@@ -149,7 +165,11 @@ async function settle(run: Run, trials: readonly string[], error: XbotError | nu
 async function record(run: Run, end: { status: RunStatus; reason?: string; error?: XbotError; summary?: JobSummary }): Promise<RunResult> {
   const endedAt = run.clock.now();
   const result: RunResult = {
-    job: run.job.name, runId: run.runId, status: end.status, mode: run.mode, durationMs: endedAt - run.startedAt,
+    job: run.job.name,
+    runId: run.runId,
+    status: end.status,
+    mode: run.mode,
+    durationMs: endedAt - run.startedAt,
     ...(end.reason ? { reason: end.reason } : {}),
     ...(end.error ? { errorCode: end.error.code, retryable: end.error.retryable } : {}),
     ...(end.summary ? { summary: end.summary } : {}),
@@ -157,9 +177,18 @@ async function record(run: Run, end: { status: RunStatus; reason?: string; error
   const artifact = end.error?.details?.artifact;
   try {
     await insertRun(run.deps.clients.sql, {
-      id: run.runId, accountId: run.deps.config.XBOT_ACCOUNT_ID, job: run.job.name, trigger: run.invocation.trigger, mode: run.mode,
-      status: end.status, reason: end.reason ?? null, errorCode: end.error?.code ?? null, summary: end.summary ?? {},
-      artifactId: typeof artifact === "string" ? artifact : null, startedAt: new Date(run.startedAt), endedAt: new Date(endedAt),
+      id: run.runId,
+      accountId: run.deps.config.XBOT_ACCOUNT_ID,
+      job: run.job.name,
+      trigger: run.invocation.trigger,
+      mode: run.mode,
+      status: end.status,
+      reason: end.reason ?? null,
+      errorCode: end.error?.code ?? null,
+      summary: end.summary ?? {},
+      artifactId: typeof artifact === "string" ? artifact : null,
+      startedAt: new Date(run.startedAt),
+      endedAt: new Date(endedAt),
     });
   } catch (e) {
     run.log.error("could not record job run", { error: toXbotError(e).toJSON() });

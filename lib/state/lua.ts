@@ -175,4 +175,3 @@ export type LuaOp = keyof typeof OPS;
 export function luaScript(op: LuaOp): string {
   return LIBRARY + OPS[op];
 }
-

@@ -17,7 +17,10 @@ export class PostgresStateStore implements StateStore {
   readonly kind = "postgres" as const;
   private readonly keys: StateKeys;
 
-  private constructor(private readonly sql: Sql, prefix: string) {
+  private constructor(
+    private readonly sql: Sql,
+    prefix: string,
+  ) {
     this.keys = stateKeys(prefix);
   }
 
@@ -135,7 +138,8 @@ export class PostgresStateStore implements StateStore {
   }
 
   async sweepExpired(): Promise<number> {
-    const text = "WITH a AS (DELETE FROM xbot_kv WHERE expires_at <= clock_timestamp() RETURNING 1), b AS (DELETE FROM xbot_leases WHERE expires_at <= clock_timestamp() RETURNING 1) SELECT (SELECT count(*) FROM a) + (SELECT count(*) FROM b) AS v";
+    const text =
+      "WITH a AS (DELETE FROM xbot_kv WHERE expires_at <= clock_timestamp() RETURNING 1), b AS (DELETE FROM xbot_leases WHERE expires_at <= clock_timestamp() RETURNING 1) SELECT (SELECT count(*) FROM a) + (SELECT count(*) FROM b) AS v";
     return Number(await this.scalar(text, []));
   }
 

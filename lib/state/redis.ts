@@ -28,7 +28,10 @@ export class RedisStateStore implements StateStore {
   private readonly keys: StateKeys;
   private readonly scripts = new Map<LuaOp, Script>();
 
-  private constructor(private readonly redis: Redis, prefix: string) {
+  private constructor(
+    private readonly redis: Redis,
+    prefix: string,
+  ) {
     this.keys = stateKeys(prefix);
   }
 

@@ -78,9 +78,7 @@ export type AdmitRefusal =
   | { readonly reason: "budget_exhausted"; readonly resource: string };
 
 /** Decision object of {@link StateStore.admit}: nothing is held when `success` is false. */
-export type AdmitDecision =
-  | { readonly success: true; readonly trials: readonly string[]; readonly breakers: Readonly<Record<string, BreakerRecord>> }
-  | ({ readonly success: false } & AdmitRefusal);
+export type AdmitDecision = { readonly success: true; readonly trials: readonly string[]; readonly breakers: Readonly<Record<string, BreakerRecord>> } | ({ readonly success: false } & AdmitRefusal);
 
 /** Everything the runner writes after a job body: ONE round trip. */
 export interface SettleRequest {

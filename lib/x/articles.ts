@@ -116,7 +116,10 @@ export async function collectArticles(page: Page, n: number, keep: (a: TimelineT
  * A deleted tweet (tombstone, or the article never appears next to one) → `x_tweet_deleted`.
  */
 export async function articleOf(page: Page, id: string, timeoutMs: number): Promise<Locator> {
-  const article = page.locator(anyOf(SEL.article)).filter({ has: page.locator(anyOf(statusTimeOf(id))) }).first();
+  const article = page
+    .locator(anyOf(SEL.article))
+    .filter({ has: page.locator(anyOf(statusTimeOf(id))) })
+    .first();
   try {
     await article.waitFor({ state: "visible", timeout: timeoutMs });
     return article;

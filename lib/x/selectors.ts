@@ -11,13 +11,7 @@ export const SEL = {
   /** Logged in: the account switcher in the side nav (holds "@handle"). */
   accountSwitcher: ['[data-testid="SideNav_AccountSwitcher_Button"]'],
   /** Challenge / consent walls (Arkose iframe, x.com challenge containers). */
-  challenge: [
-    '[data-testid="challenge"]',
-    "#arkose_iframe",
-    'iframe[src*="arkoselabs"]',
-    'iframe[title*="challenge" i]',
-    'iframe[title*="Verification" i]',
-  ],
+  challenge: ['[data-testid="challenge"]', "#arkose_iframe", 'iframe[src*="arkoselabs"]', 'iframe[title*="challenge" i]', 'iframe[title*="Verification" i]'],
   /** The "this page doesn't exist" error block. */
   errorDetail: ['[data-testid="error-detail"]'],
   /** A deleted tweet inside a conversation. */
@@ -43,10 +37,7 @@ export const SEL = {
   /** The "add another post" button of the thread composer. */
   addButton: ['[data-testid="addButton"]'],
   /** Post buttons that can be clicked. */
-  postButtonEnabled: [
-    '[data-testid="tweetButtonInline"]:not([aria-disabled="true"]):not([disabled])',
-    '[data-testid="tweetButton"]:not([aria-disabled="true"]):not([disabled])',
-  ],
+  postButtonEnabled: ['[data-testid="tweetButtonInline"]:not([aria-disabled="true"]):not([disabled])', '[data-testid="tweetButton"]:not([aria-disabled="true"]):not([disabled])'],
   /** Post buttons in any state (to tell "disabled" from "missing"). */
   postButtonAny: ['[data-testid="tweetButtonInline"]', '[data-testid="tweetButton"]'],
   /** The toast's link to the new tweet. */

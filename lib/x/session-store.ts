@@ -140,9 +140,7 @@ export async function saveRotatedSession(sql: Sql, accountId: string, key: strin
  * them does not count as a rotation.
  */
 export function cookieSetHash(state: StorageState): string {
-  const lines = state.cookies
-    .map((c) => JSON.stringify([c.name, c.domain.toLowerCase(), c.path, c.value, c.expires > 0 ? Math.floor(c.expires) : -1]))
-    .sort();
+  const lines = state.cookies.map((c) => JSON.stringify([c.name, c.domain.toLowerCase(), c.path, c.value, c.expires > 0 ? Math.floor(c.expires) : -1])).sort();
   return createHash("sha256").update(lines.join("\n")).digest("hex");
 }
 

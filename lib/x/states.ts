@@ -25,9 +25,7 @@ export const RETRY_BACKOFF_MS = [1_000, 2_000, 4_000] as const;
 
 /** The state the primary column (or body) shows right now, or null. */
 export async function pageState(page: Page): Promise<PageState | null> {
-  const text = await page
-    .evaluate("(document.querySelector('[data-testid=\"primaryColumn\"]') || document.body).innerText")
-    .catch(() => "");
+  const text = await page.evaluate("(document.querySelector('[data-testid=\"primaryColumn\"]') || document.body).innerText").catch(() => "");
   const shown = typeof text === "string" ? text : "";
   return STATES.find(([, re]) => re.test(shown))?.[0] ?? null;
 }

@@ -112,4 +112,3 @@ export async function submitPost(page: Page, site: XSite, composer: Composer, su
   }
   return fillMissing(page, site, sub, ctx, ids, waitMs);
 }
-

@@ -15,7 +15,11 @@ export function decodeEntities(text: string): string {
 
 /** Whitespace- and invisible-character-insensitive form of a text. */
 export function normalizeText(text: string): string {
-  return text.replace(/[\u200b-\u200d\u2060\ufeff]/g, "").replace(/\u00a0/g, " ").replace(/\s+/g, " ").trim();
+  return text
+    .replace(/[\u200b-\u200d\u2060\ufeff]/g, "")
+    .replace(/\u00a0/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 /** The form both sides are compared in: NFC, entities decoded, links removed, whitespace collapsed, lower case. */

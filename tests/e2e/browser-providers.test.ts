@@ -14,14 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { failure } from "../support/failure.js";
 import type { XbotError } from "../../lib/errors.js";
 import { createLogger } from "../../lib/log.js";
-import {
-  cdpProvider,
-  describeProxy,
-  localExecutableProvider,
-  openBrowser,
-  parseProxyUrl,
-  sparticuzProvider,
-} from "../../lib/browser/index.js";
+import { cdpProvider, describeProxy, localExecutableProvider, openBrowser, parseProxyUrl, sparticuzProvider } from "../../lib/browser/index.js";
 
 const T = { timeout: 60_000 };
 const logLines: string[] = [];
@@ -111,7 +104,15 @@ describe("cdpProvider", () => {
   beforeAll(async () => {
     profile = mkdtempSync(join(tmpdir(), "xbot-cdp-test-"));
     // Multi-process like an operator's own Chrome (single-process Chromium crashes on a second CDP context).
-    const args = [...Sparticuz.args.filter((a) => !a.startsWith("--headless") && a !== "--single-process"), "--headless", "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", `--user-data-dir=${profile}`, "--disable-background-networking", "--no-startup-window"];
+    const args = [
+      ...Sparticuz.args.filter((a) => !a.startsWith("--headless") && a !== "--single-process"),
+      "--headless",
+      "--remote-debugging-address=127.0.0.1",
+      "--remote-debugging-port=0",
+      `--user-data-dir=${profile}`,
+      "--disable-background-networking",
+      "--no-startup-window",
+    ];
     remote = spawn(await Sparticuz.executablePath(), args, { detached: true, stdio: ["ignore", "ignore", "pipe"] });
     endpoint = await new Promise<string>((done, fail) => {
       let text = "";

@@ -57,7 +57,6 @@ function pidsMatching(needle: string): number[] {
   }
 }
 
-
 /** Opens a session and returns it with its pid and profile dir, asserting both are real. */
 async function open(extra: Partial<Parameters<typeof openBrowser>[0]> = {}): Promise<{ session: BrowserSession; pid: number; dir: string }> {
   const session = await openBrowser({ provider: sparticuzProvider({ closeTimeoutMs: 2_000 }), logger, artifacts: fileArtifactSink(artifactDir), ...extra });
@@ -167,11 +166,15 @@ describe("failures", () => {
     let seen: { isClosed(): boolean } | undefined;
     const started = Date.now();
     const error = await failure(
-      opened.session.withPage("hang", async (page) => {
-        seen = page;
-        await page.goto(`${base}/`, { waitUntil: "domcontentloaded" });
-        await page.evaluate(() => new Promise(() => {}));
-      }, { timeoutMs: 800 }),
+      opened.session.withPage(
+        "hang",
+        async (page) => {
+          seen = page;
+          await page.goto(`${base}/`, { waitUntil: "domcontentloaded" });
+          await page.evaluate(() => new Promise(() => {}));
+        },
+        { timeoutMs: 800 },
+      ),
     );
     expect(error.code).toBe("page_timeout");
     expect(Date.now() - started).toBeLessThan(800 + 5_000);
@@ -203,13 +206,17 @@ describe("failures", () => {
 
   it("an unknown error becomes page_unexpected; a Playwright timeout becomes page_timeout", T, async () => {
     const opened = await open({ artifacts: undefined, navigationTimeoutMs: 300 });
-    const unexpected = await failure(opened.session.withPage("boom", async () => {
-      throw new Error("selector not found");
-    }));
+    const unexpected = await failure(
+      opened.session.withPage("boom", async () => {
+        throw new Error("selector not found");
+      }),
+    );
     expect(unexpected.code).toBe("page_unexpected");
-    const pwTimeout = await failure(opened.session.withPage("wait", async (page) => {
-      await page.waitForSelector("#never", { timeout: 200 });
-    }));
+    const pwTimeout = await failure(
+      opened.session.withPage("wait", async (page) => {
+        await page.waitForSelector("#never", { timeout: 200 });
+      }),
+    );
     expect(pwTimeout.code).toBe("page_timeout");
     const started = Date.now();
     const navTimeout = await failure(opened.session.withPage("nav", (page) => page.goto(`${base}/hang`)));
@@ -225,10 +232,14 @@ describe("failures", () => {
     setTimeout(() => controller.abort(), 300);
     let seen: { isClosed(): boolean } | undefined;
     const error = await failure(
-      opened.session.withPage("abort", (page) => {
-        seen = page;
-        return page.goto(`${base}/hang`).then(() => "never");
-      }, { signal: controller.signal }),
+      opened.session.withPage(
+        "abort",
+        (page) => {
+          seen = page;
+          return page.goto(`${base}/hang`).then(() => "never");
+        },
+        { signal: controller.signal },
+      ),
     );
     expect(error.code).toBe("deadline");
     expect(seen?.isClosed()).toBe(true);
@@ -257,11 +268,15 @@ describe("failures", () => {
   it("a page wedged in a JS loop times out and the session still closes", T, async () => {
     const opened = await open();
     const error = await failure(
-      opened.session.withPage("loop", async (page) => {
-        await page.goto(`${base}/loop`);
-        await page.waitForTimeout(200);
-        await page.evaluate(() => 1);
-      }, { timeoutMs: 1_000 }),
+      opened.session.withPage(
+        "loop",
+        async (page) => {
+          await page.goto(`${base}/loop`);
+          await page.waitForTimeout(200);
+          await page.evaluate(() => 1);
+        },
+        { timeoutMs: 1_000 },
+      ),
     );
     expect(error.code).toBe("page_timeout");
     const started = Date.now();

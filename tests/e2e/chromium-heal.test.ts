@@ -67,7 +67,10 @@ describe.skipIf(!svc.postgres)("a Chromium install that heals itself", () => {
     const rt = await testRuntime("postgres", { env: { XBOT_BROWSER_SLOTS: "2" } });
     const tmp = privateTmp();
     const results = await runWave(2, (i, barrier) => runChild(rt.env, ["browser-page", "browser-page-2"][i]!, {}, 0, barrier, "", "", "", { TMPDIR: tmp }));
-    expect(results).toMatchObject([{ status: "ok", summary: { text: "rendered" } }, { status: "ok", summary: { text: "rendered" } }]);
+    expect(results).toMatchObject([
+      { status: "ok", summary: { text: "rendered" } },
+      { status: "ok", summary: { text: "rendered" } },
+    ]);
     const stamp = stampIn(tmp);
     expect(stamp.repaired).toBeUndefined(); // neither saw the other's unfinished unpack as broken
     expect(statSync(join(chromiumDir(tmp), "chromium")).size).toBe(stamp.size);

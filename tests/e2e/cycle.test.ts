@@ -44,7 +44,6 @@ function advance(ms: number): number {
   return now;
 }
 
-
 const run = (job: string): Promise<RunResult> => runJob(deps, { job, trigger: "manual" });
 const sql = () => deps.clients.sql;
 const ours = (): SandboxPost[] => sb.posts().filter((p) => p.author === sb.user && p.createdAtMs >= T0 - HOUR);
@@ -63,10 +62,11 @@ interface ItemRow {
   tweetId: string | null;
 }
 
-const itemRows = () => sql().query<ItemRow>(
-  `SELECT id::text, status, kind, source, topic, format, hour_bucket AS "hourBucket", arm_id AS "armId", tweets, due_at AS "dueAt", tweet_id AS "tweetId"
+const itemRows = () =>
+  sql().query<ItemRow>(
+    `SELECT id::text, status, kind, source, topic, format, hour_bucket AS "hourBucket", arm_id AS "armId", tweets, due_at AS "dueAt", tweet_id AS "tweetId"
    FROM content_items ORDER BY due_at, id`,
-);
+  );
 
 const armRows = async (): Promise<Arm[]> => loadArms(sql(), ACCOUNT);
 

@@ -31,7 +31,17 @@ describe("effectiveModeLabel", () => {
 describe.skipIf(!svc.postgres)("the preview's effective mode on /api/status and the dashboard", () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "xbot-dash-preview-"));
-    const env = { DATABASE_URL: await createTestDatabase("dashprev"), XBOT_NEON_HTTP_URL: svc.postgres!.neonHttpUrl, XBOT_STATE: "postgres", XBOT_DATA_DIR: dataDir, XBOT_ADMIN_TOKEN: ADMIN, VERCEL_ENV: "preview", XBOT_X_BASE_URL: "https://x.com", XBOT_X_USER: "somebody", XBOT_MODE: "live" };
+    const env = {
+      DATABASE_URL: await createTestDatabase("dashprev"),
+      XBOT_NEON_HTTP_URL: svc.postgres!.neonHttpUrl,
+      XBOT_STATE: "postgres",
+      XBOT_DATA_DIR: dataDir,
+      XBOT_ADMIN_TOKEN: ADMIN,
+      VERCEL_ENV: "preview",
+      XBOT_X_BASE_URL: "https://x.com",
+      XBOT_X_USER: "somebody",
+      XBOT_MODE: "live",
+    };
     server = await startLocalServer({ env, port: 0, sandboxPort: 0, scheduler: false, logSink: () => {} });
   }, 120_000);
 
@@ -45,14 +55,18 @@ describe.skipIf(!svc.postgres)("the preview's effective mode on /api/status and 
     expect(status.account).toMatchObject({ mode: "shadow (preview)", configuredMode: "live" });
     const logger = createLogger({ level: "warn", sink: () => {} });
     await using browser = await openBrowser({ provider: sparticuzProvider(), logger, blockResources: [] });
-    await browser.withPage("dashboard-preview", async (page) => {
-      await page.goto(`${server.url}/`);
-      await page.fill("#token", ADMIN);
-      await page.click("#login-form button[type=submit]");
-      await page.locator("body[data-loaded=true]").waitFor();
-      expect(await page.textContent("#where")).toContain("mode shadow (preview)");
-      await page.locator("#mode-banner:not([hidden])").waitFor();
-      expect(await page.textContent("#mode-banner")).toContain("Effective mode: shadow (preview)");
-    }, { timeoutMs: 60_000 });
+    await browser.withPage(
+      "dashboard-preview",
+      async (page) => {
+        await page.goto(`${server.url}/`);
+        await page.fill("#token", ADMIN);
+        await page.click("#login-form button[type=submit]");
+        await page.locator("body[data-loaded=true]").waitFor();
+        expect(await page.textContent("#where")).toContain("mode shadow (preview)");
+        await page.locator("#mode-banner:not([hidden])").waitFor();
+        expect(await page.textContent("#mode-banner")).toContain("Effective mode: shadow (preview)");
+      },
+      { timeoutMs: 60_000 },
+    );
   });
 });

@@ -8,8 +8,12 @@ import { services } from "../support/env.js";
 import { botRuntime } from "../support/bot.js";
 
 let sandbox: Sandbox;
-beforeAll(async () => { sandbox = await createSandbox(); });
-afterAll(async () => { await sandbox.close(); });
+beforeAll(async () => {
+  sandbox = await createSandbox();
+});
+afterAll(async () => {
+  await sandbox.close();
+});
 
 describe.skipIf(!services().postgres)("first local start", () => {
   it("on an empty database plans and posts one evergreen item right away; later starts do nothing", async () => {

@@ -32,8 +32,14 @@ import { eventsByFormat, formatUrls, inEveryFormat } from "../support/alert-payl
 
 let sandbox: Sandbox;
 let receiver: WebhookReceiver;
-beforeAll(async () => { sandbox = await createSandbox(); receiver = await startWebhookReceiver(); });
-afterAll(async () => { await sandbox.close(); await receiver.close(); });
+beforeAll(async () => {
+  sandbox = await createSandbox();
+  receiver = await startWebhookReceiver();
+});
+afterAll(async () => {
+  await sandbox.close();
+  await receiver.close();
+});
 
 const jobs = [post, reconcile, heal];
 /** The events of one incident per format; a body that is not a valid payload of its format throws. */
@@ -41,11 +47,21 @@ const events = (path: string, kind: string, subject?: string) => eventsByFormat(
 const every = inEveryFormat;
 
 async function openKinds(deps: RuntimeDeps, now: number): Promise<string[]> {
-  return (await listIncidents(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID, new Date(now))).filter((i) => i.resolvedAt === null).map((i) => `${i.kind}:${i.subject}`).sort();
+  return (await listIncidents(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID, new Date(now)))
+    .filter((i) => i.resolvedAt === null)
+    .map((i) => `${i.kind}:${i.subject}`)
+    .sort();
 }
 
 async function queue(deps: RuntimeDeps, text: string, extra: { maxAttempts?: number; kind?: "single" | "thread"; tweets?: string[] } = {}) {
-  return (await enqueue(deps.clients.sql, { accountId: deps.config.XBOT_ACCOUNT_ID, kind: extra.kind ?? "single", tweets: extra.tweets ?? [text], source: "manual", dueAt: new Date(Date.now() - 60_000), ...(extra.maxAttempts ? { maxAttempts: extra.maxAttempts } : {}) }))!;
+  return (await enqueue(deps.clients.sql, {
+    accountId: deps.config.XBOT_ACCOUNT_ID,
+    kind: extra.kind ?? "single",
+    tweets: extra.tweets ?? [text],
+    source: "manual",
+    dueAt: new Date(Date.now() - 60_000),
+    ...(extra.maxAttempts ? { maxAttempts: extra.maxAttempts } : {}),
+  }))!;
 }
 
 describe.skipIf(!services().postgres || !services().redis)("incident kinds from real faults", () => {
@@ -55,7 +71,11 @@ describe.skipIf(!services().postgres || !services().redis)("incident kinds from 
     const clock = new TestClock();
     // Remind every 72 simulated seconds: well inside the x breaker's 30-minute cool-down and the attempt lease.
     const REMIND = 72_000;
-    const first = await botRuntime("redis", sandbox, { jobs, clock, env: { XBOT_CAPS: NO_CAPS, XBOT_ALERT_WEBHOOK_URL: formatUrls(receiver, path), XBOT_ALERT_REMIND_HOURS: "0.02", XBOT_X_USER: "" } });
+    const first = await botRuntime("redis", sandbox, {
+      jobs,
+      clock,
+      env: { XBOT_CAPS: NO_CAPS, XBOT_ALERT_WEBHOOK_URL: formatUrls(receiver, path), XBOT_ALERT_REMIND_HOURS: "0.02", XBOT_X_USER: "" },
+    });
     const noSession = await first.factory();
     const doomed = await queue(noSession, `doomed ${Math.random()}`, { maxAttempts: 1 });
 
@@ -119,7 +139,13 @@ describe.skipIf(!services().postgres || !services().redis)("incident kinds from 
     await runJob(deps, { job: "post", trigger: "manual" });
 
     // post_failed stayed open across two remind intervals (the breaker's and the ghost's): reminded twice.
-    for (const [kind, subject, reminders] of [["session", "x", 1], ["breaker_open", "x", 1], ["post_failed", doomed.id, 2], ["ghost_found", "x", 1], ["job_stale", "reconcile", 1]] as const) {
+    for (const [kind, subject, reminders] of [
+      ["session", "x", 1],
+      ["breaker_open", "x", 1],
+      ["post_failed", doomed.id, 2],
+      ["ghost_found", "x", 1],
+      ["job_stale", "reconcile", 1],
+    ] as const) {
       expect(events(path, kind, subject), `${kind}:${subject}`).toEqual(every(["opened", ...Array<string>(reminders).fill("reminder"), "resolved"]));
     }
   }, 240_000);
@@ -153,7 +179,13 @@ describe.skipIf(!services().postgres || !services().redis)("incident kinds from 
     sandbox.setNow(clock.now());
     expect(await runJob(deps, { job: "post", trigger: "manual" })).toMatchObject({ status: "ok", summary: { posted: 1 } });
     expect(events(path, "partial_thread", thread.id)).toEqual(every(["opened", "reminder", "resolved"]));
-    expect(sandbox.posts().filter((p) => p.text.endsWith(tag) && !p.deleted).map((p) => p.text).sort()).toEqual([`cut thread one ${tag}`, `cut thread two ${tag}`]);
+    expect(
+      sandbox
+        .posts()
+        .filter((p) => p.text.endsWith(tag) && !p.deleted)
+        .map((p) => p.text)
+        .sort(),
+    ).toEqual([`cut thread one ${tag}`, `cut thread two ${tag}`]);
   }, 180_000);
 
   it("an attempt stuck past its lease with reconcile blocked, the x breaker isolated, and nothing posted for hours while due: each opened once in each format, reminded, resolved once", async () => {
@@ -174,12 +206,22 @@ describe.skipIf(!services().postgres || !services().redis)("incident kinds from 
     expect((await runJob(deps, { job: "heal", trigger: "manual" })).summary?.reconciled).toMatchObject({ stuck: 1, skipped: "breaker x is not closed" });
     expect(await openKinds(deps, clock.now())).toEqual(["attempt_stuck:attempts", "breaker_isolated:x", "nothing_posted:queue"]);
     await runJob(deps, { job: "heal", trigger: "manual" });
-    for (const [kind, subject] of [["attempt_stuck", "attempts"], ["breaker_isolated", "x"], ["nothing_posted", "queue"]] as const) expect(events(path, kind, subject), kind).toEqual(every(["opened"]));
+    for (const [kind, subject] of [
+      ["attempt_stuck", "attempts"],
+      ["breaker_isolated", "x"],
+      ["nothing_posted", "queue"],
+    ] as const)
+      expect(events(path, kind, subject), kind).toEqual(every(["opened"]));
     // An hour on (the remind interval), all three still open: one reminder each.
     clock.advance(3_600_000 + 60_000);
     sandbox.setNow(clock.now());
     await runJob(deps, { job: "heal", trigger: "manual" });
-    for (const [kind, subject] of [["attempt_stuck", "attempts"], ["breaker_isolated", "x"], ["nothing_posted", "queue"]] as const) expect(events(path, kind, subject), kind).toEqual(every(["opened", "reminder"]));
+    for (const [kind, subject] of [
+      ["attempt_stuck", "attempts"],
+      ["breaker_isolated", "x"],
+      ["nothing_posted", "queue"],
+    ] as const)
+      expect(events(path, kind, subject), kind).toEqual(every(["opened", "reminder"]));
 
     await deps.clients.state.resetBreaker("x");
     expect((await runJob(deps, { job: "reconcile", trigger: "manual" })).summary).toMatchObject({ resolved: 1 });

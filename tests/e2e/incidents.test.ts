@@ -32,8 +32,14 @@ import { eventsByFormat, formatUrls, inEveryFormat } from "../support/alert-payl
 
 let sandbox: Sandbox;
 let receiver: WebhookReceiver;
-beforeAll(async () => { sandbox = await createSandbox(); receiver = await startWebhookReceiver(); });
-afterAll(async () => { await sandbox.close(); await receiver.close(); });
+beforeAll(async () => {
+  sandbox = await createSandbox();
+  receiver = await startWebhookReceiver();
+});
+afterAll(async () => {
+  await sandbox.close();
+  await receiver.close();
+});
 
 /** An executable path that exists but cannot run a browser (what a wrong CHROMIUM_PATH gives). */
 function unusableChromium(): string {
@@ -46,7 +52,8 @@ function unusableChromium(): string {
 /** An opener whose browser launches from an unusable executable until `works` is set. */
 function switchableOpener(badPath: string): BrowserOpener & { works: boolean } {
   const opener = Object.assign(
-    ({ log }: { log: import("../../lib/log.js").Logger }) => openBrowser({ provider: opener.works ? sparticuzProvider() : localExecutableProvider(badPath), storageState: sandbox.storageState(), logger: log }),
+    ({ log }: { log: import("../../lib/log.js").Logger }) =>
+      openBrowser({ provider: opener.works ? sparticuzProvider() : localExecutableProvider(badPath), storageState: sandbox.storageState(), logger: log }),
     { works: false },
   );
   return opener;
@@ -65,7 +72,12 @@ describe.skipIf(!services().postgres)("incidents and alerts", () => {
     const path = "/browser-hook";
     const opener = switchableOpener(unusableChromium());
     const clock = new TestClock();
-    const rt = await botRuntime("redis", sandbox, { jobs: [post, reconcile, heal], opener, clock, env: { XBOT_CAPS: NO_CAPS, XBOT_ALERT_WEBHOOK_URL: formatUrls(receiver, path), XBOT_ALERT_REMIND_HOURS: "0.02", XBOT_PUBLIC_URL: "https://xbot.example.test" } });
+    const rt = await botRuntime("redis", sandbox, {
+      jobs: [post, reconcile, heal],
+      opener,
+      clock,
+      env: { XBOT_CAPS: NO_CAPS, XBOT_ALERT_WEBHOOK_URL: formatUrls(receiver, path), XBOT_ALERT_REMIND_HOURS: "0.02", XBOT_PUBLIC_URL: "https://xbot.example.test" },
+    });
     const deps = await rt.factory();
     const text = `browser fault item ${Math.random().toString(36).slice(2, 8)}`;
     const item = (await enqueue(deps.clients.sql, { accountId: deps.config.XBOT_ACCOUNT_ID, kind: "single", tweets: [text], source: "manual", dueAt: new Date(Date.now() - 60_000) }))!;
@@ -102,89 +114,110 @@ describe.skipIf(!services().postgres)("incidents and alerts", () => {
     expect(after[0]!.resolvedAt).not.toBeNull();
   }, 180_000);
 
-  it.each([["postgres", "up"], ["redis", "down"]] as const)("heal (state store %s, %s) requeues a claim with no attempt older than the lease and raises the incident", async (store, stateIs) => {
-    const path = `/heal-${stateIs}`;
-    const env: Record<string, string> = { XBOT_ALERT_WEBHOOK_URL: formatUrls(receiver, path), XBOT_ALERT_REMIND_HOURS: "0.2" };
-    const clock = new TestClock();
-    const rt = await botRuntime(store, sandbox, { jobs: [post, reconcile, heal], clock, env });
-    // The state store goes down: the runtime's Redis front door points where nothing listens.
-    const working = { UPSTASH_REDIS_REST_URL: rt.env.UPSTASH_REDIS_REST_URL!, UPSTASH_REDIS_REST_TOKEN: rt.env.UPSTASH_REDIS_REST_TOKEN! };
-    if (stateIs === "down") Object.assign(rt.env, { UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9", UPSTASH_REDIS_REST_TOKEN: "nothing-listens-here-0123" });
-    const deps = await rt.factory();
-    const item = (await enqueue(deps.clients.sql, { accountId: deps.config.XBOT_ACCOUNT_ID, kind: "single", tweets: [`abandoned ${Math.random()}`], source: "manual", dueAt: new Date(Date.now() - 60_000) }))!;
-    expect((await claimDue(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID, "post_dead_run", new Date()))?.id).toBe(item.id);
+  it.each([
+    ["postgres", "up"],
+    ["redis", "down"],
+  ] as const)(
+    "heal (state store %s, %s) requeues a claim with no attempt older than the lease and raises the incident",
+    async (store, stateIs) => {
+      const path = `/heal-${stateIs}`;
+      const env: Record<string, string> = { XBOT_ALERT_WEBHOOK_URL: formatUrls(receiver, path), XBOT_ALERT_REMIND_HOURS: "0.2" };
+      const clock = new TestClock();
+      const rt = await botRuntime(store, sandbox, { jobs: [post, reconcile, heal], clock, env });
+      // The state store goes down: the runtime's Redis front door points where nothing listens.
+      const working = { UPSTASH_REDIS_REST_URL: rt.env.UPSTASH_REDIS_REST_URL!, UPSTASH_REDIS_REST_TOKEN: rt.env.UPSTASH_REDIS_REST_TOKEN! };
+      if (stateIs === "down") Object.assign(rt.env, { UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9", UPSTASH_REDIS_REST_TOKEN: "nothing-listens-here-0123" });
+      const deps = await rt.factory();
+      const item = (await enqueue(deps.clients.sql, {
+        accountId: deps.config.XBOT_ACCOUNT_ID,
+        kind: "single",
+        tweets: [`abandoned ${Math.random()}`],
+        source: "manual",
+        dueAt: new Date(Date.now() - 60_000),
+      }))!;
+      expect((await claimDue(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID, "post_dead_run", new Date()))?.id).toBe(item.id);
 
-    const early = await runJob(deps, { job: "heal", trigger: "manual" });
-    expect(early.status).toBe("ok");
-    expect((await itemNow(deps, item.id)).status).toBe("posting");
-    clock.advance(7 * 60_000);
-    const result = await runJob(deps, { job: "heal", trigger: "manual" });
-    expect(result.status).toBe("ok");
-    expect(result.summary?.[stateIs === "down" ? "orphansRequeued" : "claimsReleased"]).toBe(1);
-    const now = await itemNow(deps, item.id);
-    expect(now.status).toBe("queued");
-    expect(now.attempts).toBe(0);
-    const incidents = await listIncidents(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID, new Date(clock.now()));
-    const stuck = incidents.filter((i) => i.kind === "stuck_posting");
-    expect(stuck.map((i) => [i.subject, i.sourceRun])).toEqual([[item.id, result.runId]]);
-    expect(stuck[0]!.resolvedAt).not.toBeNull();
-    // Raised and requeued in the same run: only the resolve is sent (a problem that came and went), once per format.
-    expect(events(path, "stuck_posting")).toEqual(inEveryFormat(["resolved"]));
-    expect(incidents.some((i) => i.kind === "state_down" && i.resolvedAt === null)).toBe(stateIs === "down");
-    if (stateIs === "down") {
-      expect(events(path, "state_down")).toEqual(inEveryFormat(["opened"]));
-      // One remind interval (12 simulated minutes) after it opened, still down: one reminder per format.
-      clock.advance(6 * 60_000);
-      await runJob(deps, { job: "heal", trigger: "manual" });
-      expect(events(path, "state_down")).toEqual(inEveryFormat(["opened", "reminder"]));
-      // The state store is back: the next run resolves the incident, once per format.
-      Object.assign(rt.env, working);
-      const healed = await rt.factory();
-      for (let run = 0; run < 2; run++) expect((await runJob(healed, { job: "heal", trigger: "manual" })).status).toBe("ok");
-      expect(events(path, "state_down")).toEqual(inEveryFormat(["opened", "reminder", "resolved"]));
-      const after = (await listIncidents(healed.clients.sql, healed.config.XBOT_ACCOUNT_ID, new Date(clock.now()))).filter((i) => i.kind === "state_down");
-      expect(after.map((i) => i.resolvedAt !== null)).toEqual([true]);
-    }
-  }, 120_000);
+      const early = await runJob(deps, { job: "heal", trigger: "manual" });
+      expect(early.status).toBe("ok");
+      expect((await itemNow(deps, item.id)).status).toBe("posting");
+      clock.advance(7 * 60_000);
+      const result = await runJob(deps, { job: "heal", trigger: "manual" });
+      expect(result.status).toBe("ok");
+      expect(result.summary?.[stateIs === "down" ? "orphansRequeued" : "claimsReleased"]).toBe(1);
+      const now = await itemNow(deps, item.id);
+      expect(now.status).toBe("queued");
+      expect(now.attempts).toBe(0);
+      const incidents = await listIncidents(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID, new Date(clock.now()));
+      const stuck = incidents.filter((i) => i.kind === "stuck_posting");
+      expect(stuck.map((i) => [i.subject, i.sourceRun])).toEqual([[item.id, result.runId]]);
+      expect(stuck[0]!.resolvedAt).not.toBeNull();
+      // Raised and requeued in the same run: only the resolve is sent (a problem that came and went), once per format.
+      expect(events(path, "stuck_posting")).toEqual(inEveryFormat(["resolved"]));
+      expect(incidents.some((i) => i.kind === "state_down" && i.resolvedAt === null)).toBe(stateIs === "down");
+      if (stateIs === "down") {
+        expect(events(path, "state_down")).toEqual(inEveryFormat(["opened"]));
+        // One remind interval (12 simulated minutes) after it opened, still down: one reminder per format.
+        clock.advance(6 * 60_000);
+        await runJob(deps, { job: "heal", trigger: "manual" });
+        expect(events(path, "state_down")).toEqual(inEveryFormat(["opened", "reminder"]));
+        // The state store is back: the next run resolves the incident, once per format.
+        Object.assign(rt.env, working);
+        const healed = await rt.factory();
+        for (let run = 0; run < 2; run++) expect((await runJob(healed, { job: "heal", trigger: "manual" })).status).toBe("ok");
+        expect(events(path, "state_down")).toEqual(inEveryFormat(["opened", "reminder", "resolved"]));
+        const after = (await listIncidents(healed.clients.sql, healed.config.XBOT_ACCOUNT_ID, new Date(clock.now()))).filter((i) => i.kind === "state_down");
+        expect(after.map((i) => i.resolvedAt !== null)).toEqual([true]);
+      }
+    },
+    120_000,
+  );
 });
 
 describe.skipIf(!services().postgres)("alerts in each format", () => {
-  it.each(["json", "slack", "discord"] as const)("%s: an isolated breaker is alerted once, reminded after the interval, resolved once; a failing receiver is retried", async (format) => {
-    const path = `/fmt-${format}`;
-    const clock = new TestClock();
-    const rt = await botRuntime("postgres", sandbox, { jobs: [post, reconcile, heal], clock, env: { XBOT_ALERT_WEBHOOK_URL: receiver.url + path, XBOT_ALERT_FORMAT: format, XBOT_ALERT_REMIND_HOURS: "6" } });
-    const deps = await rt.factory();
-    const healRun = () => runJob(deps, { job: "heal", trigger: "manual" });
-    await deps.clients.state.isolateBreaker("llm", clock.now());
-    receiver.mode = "fail";
-    await healRun();
-    expect(hooked(path)).toHaveLength(0);
-    const [failing] = (await listIncidents(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID, new Date(clock.now()))).filter((i) => i.kind === "breaker_isolated");
-    expect(failing?.deliveryError).toMatch(/HTTP 500/);
-    receiver.mode = "ok";
-    await healRun();
-    await healRun();
-    expect(hooked(path)).toHaveLength(1);
-    clock.advance(6 * 3_600_000 + 60_000);
-    await healRun();
-    await healRun();
-    expect(hooked(path)).toHaveLength(2);
-    await deps.clients.state.resetBreaker("llm");
-    await healRun();
-    await healRun();
-    const bodies = hooked(path).map((r) => JSON.stringify(r.body));
-    expect(bodies).toHaveLength(3);
-    expect(hooked(path).every((r) => r.contentType === "application/json")).toBe(true);
-    const words = [/Incident opened/, /Still open/, /Resolved/];
-    for (const [i, b] of bodies.entries()) expect(b).toMatch(words[i]!);
-    expect(bodies[0]).toMatch(/breaker llm is isolated/);
-    expect(bodies[0]).toMatch(/xbot breaker reset llm/);
-    if (format === "json") expect(hooked(path).map((r) => (r.body as { event: string }).event)).toEqual(["opened", "reminder", "resolved"]);
-    if (format === "slack") expect(hooked(path).every((r) => typeof r.body.text === "string" && Array.isArray(r.body.blocks))).toBe(true);
-    if (format === "discord") expect(hooked(path).every((r) => Array.isArray(r.body.embeds) && JSON.stringify(r.body.allowed_mentions) === '{"parse":[]}')).toBe(true);
-    const [resolved] = (await listIncidents(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID, new Date(clock.now()))).filter((i) => i.kind === "breaker_isolated");
-    expect(resolved?.resolvedAt).not.toBeNull();
-    expect(resolved?.deliveryError).toBeNull();
-    for (const body of bodies) expect(body).not.toContain(rt.env.XBOT_ADMIN_TOKEN!);
-  }, 120_000);
+  it.each(["json", "slack", "discord"] as const)(
+    "%s: an isolated breaker is alerted once, reminded after the interval, resolved once; a failing receiver is retried",
+    async (format) => {
+      const path = `/fmt-${format}`;
+      const clock = new TestClock();
+      const rt = await botRuntime("postgres", sandbox, {
+        jobs: [post, reconcile, heal],
+        clock,
+        env: { XBOT_ALERT_WEBHOOK_URL: receiver.url + path, XBOT_ALERT_FORMAT: format, XBOT_ALERT_REMIND_HOURS: "6" },
+      });
+      const deps = await rt.factory();
+      const healRun = () => runJob(deps, { job: "heal", trigger: "manual" });
+      await deps.clients.state.isolateBreaker("llm", clock.now());
+      receiver.mode = "fail";
+      await healRun();
+      expect(hooked(path)).toHaveLength(0);
+      const [failing] = (await listIncidents(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID, new Date(clock.now()))).filter((i) => i.kind === "breaker_isolated");
+      expect(failing?.deliveryError).toMatch(/HTTP 500/);
+      receiver.mode = "ok";
+      await healRun();
+      await healRun();
+      expect(hooked(path)).toHaveLength(1);
+      clock.advance(6 * 3_600_000 + 60_000);
+      await healRun();
+      await healRun();
+      expect(hooked(path)).toHaveLength(2);
+      await deps.clients.state.resetBreaker("llm");
+      await healRun();
+      await healRun();
+      const bodies = hooked(path).map((r) => JSON.stringify(r.body));
+      expect(bodies).toHaveLength(3);
+      expect(hooked(path).every((r) => r.contentType === "application/json")).toBe(true);
+      const words = [/Incident opened/, /Still open/, /Resolved/];
+      for (const [i, b] of bodies.entries()) expect(b).toMatch(words[i]!);
+      expect(bodies[0]).toMatch(/breaker llm is isolated/);
+      expect(bodies[0]).toMatch(/xbot breaker reset llm/);
+      if (format === "json") expect(hooked(path).map((r) => (r.body as { event: string }).event)).toEqual(["opened", "reminder", "resolved"]);
+      if (format === "slack") expect(hooked(path).every((r) => typeof r.body.text === "string" && Array.isArray(r.body.blocks))).toBe(true);
+      if (format === "discord") expect(hooked(path).every((r) => Array.isArray(r.body.embeds) && JSON.stringify(r.body.allowed_mentions) === '{"parse":[]}')).toBe(true);
+      const [resolved] = (await listIncidents(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID, new Date(clock.now()))).filter((i) => i.kind === "breaker_isolated");
+      expect(resolved?.resolvedAt).not.toBeNull();
+      expect(resolved?.deliveryError).toBeNull();
+      for (const body of bodies) expect(body).not.toContain(rt.env.XBOT_ADMIN_TOKEN!);
+    },
+    120_000,
+  );
 });

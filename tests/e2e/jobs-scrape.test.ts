@@ -32,7 +32,6 @@ const seeded: Record<"day" | "fresh" | "gone" | "young", SandboxPost> = {} as ne
 /** Pids of the browsers the runs launched; none may survive the runs. */
 const pids: number[] = [];
 
-
 const run = (job: string) => runJob(deps, { job, trigger: "manual" });
 const sql = () => deps.clients.sql;
 
@@ -107,7 +106,12 @@ describe.skipIf(!services().postgres)("metrics, followers and learn against the 
 
   it("followers: the snapshot equals the sandbox's follower count", { timeout: 60_000 }, async () => {
     // The sandbox adds followers earned by our live posts: floor(Σ 0.05·likes + 0.2·reposts).
-    const earned = Math.floor(sb.posts().filter((p) => p.author === sb.user && !p.deleted).reduce((n, p) => n + 0.05 * p.metrics.likes + 0.2 * p.metrics.reposts, 0));
+    const earned = Math.floor(
+      sb
+        .posts()
+        .filter((p) => p.author === sb.user && !p.deleted)
+        .reduce((n, p) => n + 0.05 * p.metrics.likes + 0.2 * p.metrics.reposts, 0),
+    );
     expect(earned).toBe(3);
     // metrics' profile visit (the test above) already recorded the count its page showed: one visit shared.
     const snapshots = () => sql().query<{ followers: number; takenAt: Date }>(`SELECT followers, taken_at AS "takenAt" FROM follower_snapshots WHERE taken_at = $1`, [new Date(T0).toISOString()]);

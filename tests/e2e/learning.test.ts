@@ -77,8 +77,15 @@ const wall = { plan: 0, post: 0, metrics: 0, learn: 0, sessions: 0 };
 async function startChromium(): Promise<{ endpoint: string; process: ChildProcess; profile: string }> {
   const profile = mkdtempSync(join(tmpdir(), "xbot-learning-chromium-"));
   // Multi-process (single-process Chromium crashes on a second CDP context).
-  const args = [...Sparticuz.args.filter((a) => !a.startsWith("--headless") && a !== "--single-process"), "--headless", "--remote-debugging-address=127.0.0.1",
-    "--remote-debugging-port=0", `--user-data-dir=${profile}`, "--disable-background-networking", "--no-startup-window"];
+  const args = [
+    ...Sparticuz.args.filter((a) => !a.startsWith("--headless") && a !== "--single-process"),
+    "--headless",
+    "--remote-debugging-address=127.0.0.1",
+    "--remote-debugging-port=0",
+    `--user-data-dir=${profile}`,
+    "--disable-background-networking",
+    "--no-startup-window",
+  ];
   const child = spawn(await Sparticuz.executablePath(), args, { detached: true, stdio: ["ignore", "ignore", "pipe"] });
   const endpoint = await new Promise<string>((done, fail) => {
     let text = "";
@@ -165,11 +172,15 @@ describe.skipIf(!services().postgres)("learning on the sandbox's hidden engageme
       return openBrowser({ provider, storageState: sb.storageState(), logger: log });
     };
     const plan = planJob({
-      model, contentDir, random: seeded(2031),
+      model,
+      contentDir,
+      random: seeded(2031),
       settings: { postsPerDay: 48, activeHours: { start: 0, end: 0 }, target: 4, maxPerRun: 4 },
     });
     const rt = await testRuntime("postgres", {
-      jobs: [plan, post, metrics, learn], clock: { now: () => now }, openBrowser: opener,
+      jobs: [plan, post, metrics, learn],
+      clock: { now: () => now },
+      openBrowser: opener,
       env: { XBOT_X_BASE_URL: sb.url, XBOT_X_USER: sb.user, XBOT_TYPING: "fill", XBOT_CAPS: NO_CAPS, XBOT_BROWSER_SLOTS: String(WAVE), XBOT_LOG_LEVEL: "info" },
     });
     deps = await rt.factory();
@@ -233,17 +244,30 @@ describe.skipIf(!services().postgres)("learning on the sandbox's hidden engageme
 
     const last50 = items.slice(-50).map((i) => i.armId);
     const share = last50.filter((a) => a === BEST_ARM).length / last50.length;
-    const arms = await sql().query<{ armId: string; pulls: number; mean: number }>(
-      `SELECT arm_id AS "armId", pulls, (alpha / (alpha + beta))::float8 AS mean FROM bandit_arms ORDER BY pulls DESC`,
+    const arms = await sql().query<{ armId: string; pulls: number; mean: number }>(`SELECT arm_id AS "armId", pulls, (alpha / (alpha + beta))::float8 AS mean FROM bandit_arms ORDER BY pulls DESC`);
+    console.log(
+      JSON.stringify(
+        {
+          posts: posted,
+          scored: receipts.length,
+          planned: items.length,
+          simulatedDays: +((now - T0) / 86_400_000).toFixed(1),
+          bestArm: BEST_ARM,
+          bestArmShareOfLast50: share,
+          cumulativeReward: +cumulative.toFixed(2),
+          uniformBaseline: +baseline.toFixed(2),
+          alwaysBestArm: +bestMean.toFixed(2),
+          uniformMeanPerPost: +uniformMean.toFixed(4),
+          metricsReads: reads,
+          browserSessions: wall.sessions,
+          wallSeconds: +(wallMs / 1000).toFixed(1),
+          jobSeconds: Object.fromEntries((["plan", "post", "metrics", "learn"] as const).map((k) => [k, +(wall[k] / 1000).toFixed(1)])),
+          topArms: arms.slice(0, 5).map((a) => `${a.armId} pulls=${a.pulls} mean=${a.mean.toFixed(3)}`),
+        },
+        null,
+        2,
+      ),
     );
-    console.log(JSON.stringify({
-      posts: posted, scored: receipts.length, planned: items.length, simulatedDays: +((now - T0) / 86_400_000).toFixed(1),
-      bestArm: BEST_ARM, bestArmShareOfLast50: share, cumulativeReward: +cumulative.toFixed(2),
-      uniformBaseline: +baseline.toFixed(2), alwaysBestArm: +bestMean.toFixed(2), uniformMeanPerPost: +uniformMean.toFixed(4),
-      metricsReads: reads, browserSessions: wall.sessions, wallSeconds: +(wallMs / 1000).toFixed(1),
-      jobSeconds: Object.fromEntries((["plan", "post", "metrics", "learn"] as const).map((k) => [k, +(wall[k] / 1000).toFixed(1)])),
-      topArms: arms.slice(0, 5).map((a) => `${a.armId} pulls=${a.pulls} mean=${a.mean.toFixed(3)}`),
-    }, null, 2));
 
     expect(share).toBeGreaterThanOrEqual(0.6);
     expect(cumulative).toBeGreaterThan(baseline);

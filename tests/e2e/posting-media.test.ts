@@ -24,23 +24,40 @@ import { runChild } from "../support/child.js";
 const jobs = [post, reconcile];
 let sandbox: Sandbox;
 let startedAt = 0;
-beforeAll(async () => { sandbox = await createSandbox(); });
-afterAll(async () => { await sandbox.close(); });
-beforeEach(() => { sandbox.reset(); startedAt = Date.now() - 1; });
+beforeAll(async () => {
+  sandbox = await createSandbox();
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+beforeEach(() => {
+  sandbox.reset();
+  startedAt = Date.now() - 1;
+});
 
 const ours = () => sandbox.posts().filter((p) => p.author === sandbox.user && !p.deleted && p.createdAtMs > startedAt);
 const tag = () => Math.random().toString(36).slice(2, 8);
 
 /** Adds a distinct PNG to the library; returns its id and alt text. */
 async function libraryImage(deps: RuntimeDeps, color: string, alt: string): Promise<string> {
-  const bytes = await sharp({ create: { width: 90 + Math.floor(Math.random() * 50), height: 60, channels: 3, background: color } }).png().toBuffer();
+  const bytes = await sharp({ create: { width: 90 + Math.floor(Math.random() * 50), height: 60, channels: 3, background: color } })
+    .png()
+    .toBuffer();
   const prepared = await prepareImage("chart.png", bytes, alt);
   if (!prepared.ok) throw new Error(prepared.reason);
   return (await addMedia(deps.clients.sql, { accountId: deps.config.XBOT_ACCOUNT_ID, ...prepared.image })).media.id;
 }
 
 async function queue(deps: RuntimeDeps, tweets: string[], media: string[][] = [], quoteOf: string | null = null): Promise<string> {
-  const item = await enqueue(deps.clients.sql, { accountId: deps.config.XBOT_ACCOUNT_ID, kind: tweets.length > 1 ? "thread" : "single", tweets, source: "manual", dueAt: new Date(Date.now() - 60_000), media, quoteOf });
+  const item = await enqueue(deps.clients.sql, {
+    accountId: deps.config.XBOT_ACCOUNT_ID,
+    kind: tweets.length > 1 ? "thread" : "single",
+    tweets,
+    source: "manual",
+    dueAt: new Date(Date.now() - 60_000),
+    media,
+    quoteOf,
+  });
   return item!.id;
 }
 
@@ -91,21 +108,25 @@ describe.skipIf(!services().postgres)("posts with images and quote posts on the 
     expect((await receipts(deps)).map((r) => r.tweet_id)).toEqual(onX.map((p) => p.id));
   }, 180_000);
 
-  it.each(["upload_failed", "upload_rejected_type"] as const)("an upload fault before the click (%s) leaves the item queued and nothing on X", async (kind) => {
-    const rt = await botRuntime("postgres", sandbox, { jobs, env: { XBOT_CAPS: NO_CAPS } });
-    const deps = await rt.factory();
-    const id = await libraryImage(deps, "#555", "A grey square");
-    await queue(deps, [`Upload fails ${tag()}`], [[id]]);
-    sandbox.setFault({ kind });
-    const result = await runJob(deps, { job: "post", trigger: "manual" });
-    // X failed us before the click: the run fails with the page error (it counts for the x breaker).
-    expect(result).toMatchObject({ status: "failed", errorCode: "page_unexpected", summary: { posted: false, uploaded: 0, expected: 1 } });
-    expect(String(result.summary?.error)).toContain("an image upload failed");
-    expect(ours()).toHaveLength(0);
-    const [attempt] = await deps.clients.sql.query<{ status: string }>("SELECT status FROM post_attempts");
-    expect(attempt?.status).toBe("failed");
-    expect(await queueCounts(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID)).toMatchObject({ queued: 1, posting: 0, posted: 0 });
-  }, 180_000);
+  it.each(["upload_failed", "upload_rejected_type"] as const)(
+    "an upload fault before the click (%s) leaves the item queued and nothing on X",
+    async (kind) => {
+      const rt = await botRuntime("postgres", sandbox, { jobs, env: { XBOT_CAPS: NO_CAPS } });
+      const deps = await rt.factory();
+      const id = await libraryImage(deps, "#555", "A grey square");
+      await queue(deps, [`Upload fails ${tag()}`], [[id]]);
+      sandbox.setFault({ kind });
+      const result = await runJob(deps, { job: "post", trigger: "manual" });
+      // X failed us before the click: the run fails with the page error (it counts for the x breaker).
+      expect(result).toMatchObject({ status: "failed", errorCode: "page_unexpected", summary: { posted: false, uploaded: 0, expected: 1 } });
+      expect(String(result.summary?.error)).toContain("an image upload failed");
+      expect(ours()).toHaveLength(0);
+      const [attempt] = await deps.clients.sql.query<{ status: string }>("SELECT status FROM post_attempts");
+      expect(attempt?.status).toBe("failed");
+      expect(await queueCounts(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID)).toMatchObject({ queued: 1, posting: 0, posted: 0 });
+    },
+    180_000,
+  );
 
   it("a slow upload is waited for before the click; dry mode attaches but does not post", async () => {
     const rt = await botRuntime("postgres", sandbox, { jobs, env: { XBOT_CAPS: NO_CAPS } });
@@ -124,32 +145,36 @@ describe.skipIf(!services().postgres)("posts with images and quote posts on the 
     expect(ours()).toEqual([expect.objectContaining({ photos: [expect.objectContaining({ alt: "A purple square" })] })]);
   }, 180_000);
 
-  it.each(["graphql", "dom"] as const)("a kill after the click is reconciled to exactly one post, matched by text and media count (%s read)", async (path) => {
-    const rt = await botRuntime("postgres", sandbox, { jobs });
-    const deps = await rt.factory();
-    const id = await libraryImage(deps, "#0aa", "A teal square");
-    const text = `Crash with an image ${tag()}`;
-    await queue(deps, [text], [[id]]);
-    sandbox.setFault({ kind: "post_without_response" });
-    const child = runChild(rt.env, "post", {}, 0, "", JSON.stringify(sandbox.storageState()));
-    await waitFor(() => ours().filter((p) => p.photos.length > 0).length === 1, 90_000);
-    child.process.kill("SIGKILL");
-    expect(await child.result).toBeNull();
-    sandbox.setFault(null);
-    // A newer post of ours with the same text and no image: only the media count tells them apart.
-    sandbox.seed({ posts: [{ text, createdAtMs: Date.now() }] });
-    if (path === "dom") sandbox.setFault({ kind: "graphql_down" });
-    const clock = new TestClock();
-    clock.advance(7 * 60_000);
-    const later = await botRuntime("postgres", sandbox, { jobs, clock, env: { ...rt.env } });
-    const summary = (await runJob(await later.factory(), { job: "reconcile", trigger: "manual" })).summary;
-    expect(summary).toMatchObject({ resolved: 1, requeued: 0, source: path });
-    const withImage = ours().filter((p) => p.photos.length === 1);
-    expect(withImage).toHaveLength(1);
-    const rows = await receipts(deps);
-    expect(rows.filter((r) => r.origin === "reconciled")).toEqual([{ tweet_id: withImage[0]!.id, origin: "reconciled", position: 0 }]);
-    expect(await queueCounts(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID)).toMatchObject({ posted: 1, queued: 0, posting: 0 });
-  }, 240_000);
+  it.each(["graphql", "dom"] as const)(
+    "a kill after the click is reconciled to exactly one post, matched by text and media count (%s read)",
+    async (path) => {
+      const rt = await botRuntime("postgres", sandbox, { jobs });
+      const deps = await rt.factory();
+      const id = await libraryImage(deps, "#0aa", "A teal square");
+      const text = `Crash with an image ${tag()}`;
+      await queue(deps, [text], [[id]]);
+      sandbox.setFault({ kind: "post_without_response" });
+      const child = runChild(rt.env, "post", {}, 0, "", JSON.stringify(sandbox.storageState()));
+      await waitFor(() => ours().filter((p) => p.photos.length > 0).length === 1, 90_000);
+      child.process.kill("SIGKILL");
+      expect(await child.result).toBeNull();
+      sandbox.setFault(null);
+      // A newer post of ours with the same text and no image: only the media count tells them apart.
+      sandbox.seed({ posts: [{ text, createdAtMs: Date.now() }] });
+      if (path === "dom") sandbox.setFault({ kind: "graphql_down" });
+      const clock = new TestClock();
+      clock.advance(7 * 60_000);
+      const later = await botRuntime("postgres", sandbox, { jobs, clock, env: { ...rt.env } });
+      const summary = (await runJob(await later.factory(), { job: "reconcile", trigger: "manual" })).summary;
+      expect(summary).toMatchObject({ resolved: 1, requeued: 0, source: path });
+      const withImage = ours().filter((p) => p.photos.length === 1);
+      expect(withImage).toHaveLength(1);
+      const rows = await receipts(deps);
+      expect(rows.filter((r) => r.origin === "reconciled")).toEqual([{ tweet_id: withImage[0]!.id, origin: "reconciled", position: 0 }]);
+      expect(await queueCounts(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID)).toMatchObject({ posted: 1, queued: 0, posting: 0 });
+    },
+    240_000,
+  );
 
   it("a thread with images cut after tweet 2 by a kill is reconciled to partial and finished once, tweet 3 with its images", async () => {
     const rt = await botRuntime("postgres", sandbox, { jobs, env: { XBOT_CAPS: NO_CAPS } });

@@ -20,18 +20,25 @@ import { TEST_SECRETS } from "../support/runtime.js";
 
 const jobs = [post, reconcile, heal];
 let sandbox: Sandbox;
-beforeAll(async () => { sandbox = await createSandbox(); });
-afterAll(async () => { await sandbox.close(); });
+beforeAll(async () => {
+  sandbox = await createSandbox();
+});
+afterAll(async () => {
+  await sandbox.close();
+});
 beforeEach(() => sandbox.reset());
 
 const ours = () => sandbox.posts().filter((p) => p.author === sandbox.user && !p.deleted && p.createdAtMs > startedAt);
 let startedAt = 0;
 /** Posts the sandbox created through POST /2/tweets (0 on the browser transport). */
 const createdViaApi = () => sandbox.apiCalls().filter((c) => c.endpoint === "POST tweets" && c.status === 201).length;
-beforeEach(() => { startedAt = Date.now() - 1; });
+beforeEach(() => {
+  startedAt = Date.now() - 1;
+});
 
 async function queueItems(deps: RuntimeDeps, n: number, label: string, dueAt = new Date(Date.now() - 60_000)): Promise<void> {
-  for (let i = 0; i < n; i++) await enqueue(deps.clients.sql, { accountId: deps.config.XBOT_ACCOUNT_ID, kind: "single", tweets: [`${label} number ${i} ${Math.random().toString(36).slice(2, 8)}`], source: "manual", dueAt });
+  for (let i = 0; i < n; i++)
+    await enqueue(deps.clients.sql, { accountId: deps.config.XBOT_ACCOUNT_ID, kind: "single", tweets: [`${label} number ${i} ${Math.random().toString(36).slice(2, 8)}`], source: "manual", dueAt });
 }
 
 describe.skipIf(!services().postgres).each(TRANSPORTS)("exactly-once posting on the sandbox (%s transport)", (transport) => {
@@ -67,32 +74,36 @@ describe.skipIf(!services().postgres).each(TRANSPORTS)("exactly-once posting on 
     expect(ours()).toHaveLength(1);
   }, 180_000);
 
-  it.each(["reconcile", "heal"])("a click that posts but never answers, then a killed invocation: %s records exactly one post with the right id", async (resolver) => {
-    const rt = await botRuntime("postgres", sandbox, { transport, jobs });
-    const deps = await rt.factory();
-    await queueItems(deps, 1, "crash after click");
-    sandbox.setFault({ kind: "post_without_response" });
-    const child = runChild(rt.env, "post", {}, 0, "", JSON.stringify(sandbox.storageState()));
-    await waitFor(() => ours().length === 1, 60_000);
-    child.process.kill("SIGKILL");
-    expect(await child.result).toBeNull();
-    sandbox.setFault(null);
-    const [attempt] = await deps.clients.sql.query<{ status: string }>("SELECT status FROM post_attempts");
-    expect(attempt?.status).toBe("open");
-    const retried = await runJob(deps, { job: "post", trigger: "manual" });
-    expect(retried.reason === "locked" || retried.summary?.posted === 0).toBe(true);
-    const clock = new TestClock();
-    clock.advance(7 * 60_000);
-    const later = await botRuntime("postgres", sandbox, { transport, jobs, clock, env: { ...rt.env } });
-    const result = await runJob(await later.factory(), { job: resolver, trigger: "manual" });
-    const summary = resolver === "heal" ? result.summary?.reconciled : result.summary;
-    expect(summary).toMatchObject({ resolved: 1, requeued: 0 });
-    const [row] = await deps.clients.sql.query<{ tweet_id: string; origin: string }>("SELECT tweet_id, origin FROM posts");
-    expect(ours()).toHaveLength(1);
-    expect(row).toEqual({ tweet_id: ours()[0]!.id, origin: "reconciled" });
-    expect(createdViaApi()).toBe(0);
-    expect(await queueCounts(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID)).toMatchObject({ posted: 1, queued: 0, posting: 0 });
-  }, 180_000);
+  it.each(["reconcile", "heal"])(
+    "a click that posts but never answers, then a killed invocation: %s records exactly one post with the right id",
+    async (resolver) => {
+      const rt = await botRuntime("postgres", sandbox, { transport, jobs });
+      const deps = await rt.factory();
+      await queueItems(deps, 1, "crash after click");
+      sandbox.setFault({ kind: "post_without_response" });
+      const child = runChild(rt.env, "post", {}, 0, "", JSON.stringify(sandbox.storageState()));
+      await waitFor(() => ours().length === 1, 60_000);
+      child.process.kill("SIGKILL");
+      expect(await child.result).toBeNull();
+      sandbox.setFault(null);
+      const [attempt] = await deps.clients.sql.query<{ status: string }>("SELECT status FROM post_attempts");
+      expect(attempt?.status).toBe("open");
+      const retried = await runJob(deps, { job: "post", trigger: "manual" });
+      expect(retried.reason === "locked" || retried.summary?.posted === 0).toBe(true);
+      const clock = new TestClock();
+      clock.advance(7 * 60_000);
+      const later = await botRuntime("postgres", sandbox, { transport, jobs, clock, env: { ...rt.env } });
+      const result = await runJob(await later.factory(), { job: resolver, trigger: "manual" });
+      const summary = resolver === "heal" ? result.summary?.reconciled : result.summary;
+      expect(summary).toMatchObject({ resolved: 1, requeued: 0 });
+      const [row] = await deps.clients.sql.query<{ tweet_id: string; origin: string }>("SELECT tweet_id, origin FROM posts");
+      expect(ours()).toHaveLength(1);
+      expect(row).toEqual({ tweet_id: ours()[0]!.id, origin: "reconciled" });
+      expect(createdViaApi()).toBe(0);
+      expect(await queueCounts(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID)).toMatchObject({ posted: 1, queued: 0, posting: 0 });
+    },
+    180_000,
+  );
 
   it("caps hold: 10 due items and 2 per hour give exactly 2 posts in a simulated hour", async () => {
     const clock = new TestClock();

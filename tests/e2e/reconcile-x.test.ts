@@ -102,38 +102,48 @@ describe.skipIf(!services().postgres).each(TRANSPORTS)("reconcile on the sandbox
   /** The DOM read path and x.com's page texts exist only on the browser transport. */
   const browserOnly = it.runIf(name === "browser");
   const LONG = `${"Vacuum, autovacuum thresholds, bloat and the index scans that slow down with them. ".repeat(5)}Fin.`;
-  it.each([
-    { label: "an emoji post", text: "Shipped the new release 🚀 thank you all ❤️ 🙏", path: "graphql" },
-    { label: "an emoji post", text: "Shipped the new release 🚀 thank you all ❤️ 🙏", path: "dom" },
-    { label: "a post longer than the visible text", text: LONG, path: "graphql" },
-    { label: "a post longer than the visible text", text: LONG, path: "dom" },
-  ].filter((c) => name === "browser" || c.path === "graphql"))("$label is reconciled to the right id after a killed invocation ($path read)", async ({ text, path }) => {
-    sandbox.seed({ premium: true } as Parameters<Sandbox["seed"]>[0]);
-    const { rt, deps } = await setup();
-    await queue(deps, "single", [text]);
-    fault({ kind: "post_without_response" });
-    await postThenKill(rt, 1);
-    fault(path === "dom" ? { kind: "graphql_down" } : null);
-    const result = await runJob(await later(rt), { job: "reconcile", trigger: "manual" });
-    expect(result.summary).toMatchObject({ resolved: 1, requeued: 0, source: name === "api" ? "api" : path, inconclusive: [] });
-    expect((await receipts(deps)).map((r) => r.tweet_id)).toEqual([ours()[0]!.id]);
-    expect(ours()).toHaveLength(1);
-    expect(await queueCounts(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID)).toMatchObject({ posted: 1, queued: 0, posting: 0 });
-  }, 180_000);
+  it.each(
+    [
+      { label: "an emoji post", text: "Shipped the new release 🚀 thank you all ❤️ 🙏", path: "graphql" },
+      { label: "an emoji post", text: "Shipped the new release 🚀 thank you all ❤️ 🙏", path: "dom" },
+      { label: "a post longer than the visible text", text: LONG, path: "graphql" },
+      { label: "a post longer than the visible text", text: LONG, path: "dom" },
+    ].filter((c) => name === "browser" || c.path === "graphql"),
+  )(
+    "$label is reconciled to the right id after a killed invocation ($path read)",
+    async ({ text, path }) => {
+      sandbox.seed({ premium: true } as Parameters<Sandbox["seed"]>[0]);
+      const { rt, deps } = await setup();
+      await queue(deps, "single", [text]);
+      fault({ kind: "post_without_response" });
+      await postThenKill(rt, 1);
+      fault(path === "dom" ? { kind: "graphql_down" } : null);
+      const result = await runJob(await later(rt), { job: "reconcile", trigger: "manual" });
+      expect(result.summary).toMatchObject({ resolved: 1, requeued: 0, source: name === "api" ? "api" : path, inconclusive: [] });
+      expect((await receipts(deps)).map((r) => r.tweet_id)).toEqual([ours()[0]!.id]);
+      expect(ours()).toHaveLength(1);
+      expect(await queueCounts(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID)).toMatchObject({ posted: 1, queued: 0, posting: 0 });
+    },
+    180_000,
+  );
 
-  it.each(name === "browser" ? ["graphql", "dom"] : ["graphql"])("a reply whose answer was lost is found under its target (X prefixes '@target ' outside the displayed text), %s read", async (path) => {
-    const { rt, deps } = await setup();
-    const account = deps.config.XBOT_ACCOUNT_ID;
-    const [target] = sandbox.seed({ posts: [{ author: "pg_guru", text: "Which index type do you reach for first?" }] });
-    await enqueue(deps.clients.sql, { accountId: account, kind: "reply", tweets: ["btree, then measure"], source: "manual", dueAt: new Date(Date.now() - 60_000), inReplyTo: target!.id });
-    const item = await claimDue(deps.clients.sql, account, "run-lost-answer", new Date(), ["reply"]);
-    await openAttempt(deps.clients.sql, item!, { runId: "run-lost-answer", mode: "live", startedAt: new Date(), leaseUntil: new Date(Date.now() + 60_000) });
-    // The click went through and X recorded the reply; the answer never reached us (the invocation died).
-    const [onX] = sandbox.seed({ posts: [{ text: "btree, then measure", inReplyTo: target!.id }] });
-    fault(path === "dom" ? { kind: "graphql_down" } : null);
-    expect((await runJob(await later(rt), { job: "reconcile", trigger: "manual" })).summary).toMatchObject({ resolved: 1, requeued: 0 });
-    expect((await receipts(deps)).map((r) => [r.tweet_id, r.in_reply_to])).toEqual([[onX!.id, target!.id]]);
-  }, 120_000);
+  it.each(name === "browser" ? ["graphql", "dom"] : ["graphql"])(
+    "a reply whose answer was lost is found under its target (X prefixes '@target ' outside the displayed text), %s read",
+    async (path) => {
+      const { rt, deps } = await setup();
+      const account = deps.config.XBOT_ACCOUNT_ID;
+      const [target] = sandbox.seed({ posts: [{ author: "pg_guru", text: "Which index type do you reach for first?" }] });
+      await enqueue(deps.clients.sql, { accountId: account, kind: "reply", tweets: ["btree, then measure"], source: "manual", dueAt: new Date(Date.now() - 60_000), inReplyTo: target!.id });
+      const item = await claimDue(deps.clients.sql, account, "run-lost-answer", new Date(), ["reply"]);
+      await openAttempt(deps.clients.sql, item!, { runId: "run-lost-answer", mode: "live", startedAt: new Date(), leaseUntil: new Date(Date.now() + 60_000) });
+      // The click went through and X recorded the reply; the answer never reached us (the invocation died).
+      const [onX] = sandbox.seed({ posts: [{ text: "btree, then measure", inReplyTo: target!.id }] });
+      fault(path === "dom" ? { kind: "graphql_down" } : null);
+      expect((await runJob(await later(rt), { job: "reconcile", trigger: "manual" })).summary).toMatchObject({ resolved: 1, requeued: 0 });
+      expect((await receipts(deps)).map((r) => [r.tweet_id, r.in_reply_to])).toEqual([[onX!.id, target!.id]]);
+    },
+    120_000,
+  );
 
   it("a thread cut after tweet 1 (no answer for tweet 2, then a kill) ends with all three tweets exactly once, in order", async () => {
     const texts = ["Thread on indexes 1/3: btree first", "Thread on indexes 2/3: then partial ones", "Thread on indexes 3/3: and measure"];
@@ -149,7 +159,11 @@ describe.skipIf(!services().postgres).each(TRANSPORTS)("reconcile on the sandbox
     const onX = ours();
     expect(onX.map((p) => p.text)).toEqual(texts);
     expect(onX.map((p) => p.inReplyTo)).toEqual([null, onX[0]!.id, onX[1]!.id]);
-    expect((await receipts(deps)).map((r) => [r.tweet_id, r.position, r.in_reply_to])).toEqual([[onX[0]!.id, 0, null], [onX[1]!.id, 1, onX[0]!.id], [onX[2]!.id, 2, onX[1]!.id]]);
+    expect((await receipts(deps)).map((r) => [r.tweet_id, r.position, r.in_reply_to])).toEqual([
+      [onX[0]!.id, 0, null],
+      [onX[1]!.id, 1, onX[0]!.id],
+      [onX[2]!.id, 2, onX[1]!.id],
+    ]);
     expect((await listItems(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID))[0]).toMatchObject({ status: "posted", tweetId: onX[0]!.id });
     expect(await runJob(afterLease, { job: "reconcile", trigger: "manual" })).toMatchObject({ status: "ok" });
     expect(ours()).toHaveLength(3);
@@ -165,25 +179,29 @@ describe.skipIf(!services().postgres).each(TRANSPORTS)("reconcile on the sandbox
     expect((await healthReport(afterLease)).alerts.some((a) => /partial/.test(a))).toBe(true);
   }, 240_000);
 
-  browserOnly("timeline_error during reconcile leaves every open attempt open, requeues nothing, and health names the cause", async () => {
-    const { rt, deps } = await setup();
-    await queue(deps, "single", ["Posted while X was about to throttle us"]);
-    fault({ kind: "post_without_response" });
-    await postThenKill(rt, 1);
-    fault({ kind: "timeline_error" });
-    const afterLease = await later(rt);
-    const result = await runJob(afterLease, { job: "reconcile", trigger: "manual" });
-    expect(result).toMatchObject({ status: "failed", errorCode: "x_unavailable" });
-    const attempts = await deps.clients.sql.query<{ status: string }>("SELECT status FROM post_attempts");
-    expect(attempts.map((a) => a.status)).toEqual(["open"]);
-    expect(await queueCounts(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID)).toMatchObject({ posting: 1, queued: 0, failed: 0 });
-    const health = await healthReport(afterLease);
-    expect(health.alerts.some((a) => a.includes("Something went wrong. Try reloading."))).toBe(true);
-    expect(health.posting).toMatchObject({ attemptsPastLease: 1 });
-    fault(null);
-    expect((await runJob(afterLease, { job: "reconcile", trigger: "manual" })).summary).toMatchObject({ resolved: 1 });
-    expect(ours()).toHaveLength(1);
-  }, 240_000);
+  browserOnly(
+    "timeline_error during reconcile leaves every open attempt open, requeues nothing, and health names the cause",
+    async () => {
+      const { rt, deps } = await setup();
+      await queue(deps, "single", ["Posted while X was about to throttle us"]);
+      fault({ kind: "post_without_response" });
+      await postThenKill(rt, 1);
+      fault({ kind: "timeline_error" });
+      const afterLease = await later(rt);
+      const result = await runJob(afterLease, { job: "reconcile", trigger: "manual" });
+      expect(result).toMatchObject({ status: "failed", errorCode: "x_unavailable" });
+      const attempts = await deps.clients.sql.query<{ status: string }>("SELECT status FROM post_attempts");
+      expect(attempts.map((a) => a.status)).toEqual(["open"]);
+      expect(await queueCounts(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID)).toMatchObject({ posting: 1, queued: 0, failed: 0 });
+      const health = await healthReport(afterLease);
+      expect(health.alerts.some((a) => a.includes("Something went wrong. Try reloading."))).toBe(true);
+      expect(health.posting).toMatchObject({ attemptsPastLease: 1 });
+      fault(null);
+      expect((await runJob(afterLease, { job: "reconcile", trigger: "manual" })).summary).toMatchObject({ resolved: 1 });
+      expect(ours()).toHaveLength(1);
+    },
+    240_000,
+  );
 
   it("vanishing_post: X gave an id, the post never shows; reconcile marks the receipt vanished and health says so", async () => {
     const { rt, deps } = await setup();

@@ -8,8 +8,12 @@ import { botRuntime, TestClock } from "../support/bot.js";
 import { answeringModel, promptText } from "../support/llm.js";
 
 let sandbox: Sandbox;
-beforeAll(async () => { sandbox = await createSandbox(); });
-afterAll(async () => { await sandbox.close(); });
+beforeAll(async () => {
+  sandbox = await createSandbox();
+});
+afterAll(async () => {
+  await sandbox.close();
+});
 
 describe.skipIf(!services().postgres)("replies on the sandbox", () => {
   it("replies once to the best mention, grounded in its text, never twice and never to ourselves", async () => {
@@ -35,7 +39,10 @@ describe.skipIf(!services().postgres)("replies on the sandbox", () => {
     clock.advance(20 * 60_000);
     const again = await runJob(deps, { job: "replies", trigger: "cron" });
     expect(again.status).toBe("ok");
-    const repliedTo = sandbox.posts().filter((p) => p.author === sandbox.user && p.inReplyTo).map((p) => p.inReplyTo);
+    const repliedTo = sandbox
+      .posts()
+      .filter((p) => p.author === sandbox.user && p.inReplyTo)
+      .map((p) => p.inReplyTo);
     expect(new Set(repliedTo).size).toBe(repliedTo.length);
     expect(mention).toBeDefined();
   }, 120_000);

@@ -17,14 +17,23 @@ import { runNode } from "../support/node-process.js";
 import { TEST_SECRETS } from "../support/runtime.js";
 
 let sandbox: Sandbox;
-beforeAll(async () => { sandbox = await createSandbox(); });
-afterAll(async () => { await sandbox.close(); });
+beforeAll(async () => {
+  sandbox = await createSandbox();
+});
+afterAll(async () => {
+  await sandbox.close();
+});
 
 const ours = () => sandbox.posts().filter((p) => p.author === sandbox.user);
 const statusOf = async (deps: RuntimeDeps, id: string) => (await deps.clients.sql.query<{ status: string }>("SELECT status FROM content_items WHERE id = $1", [id]))[0]!.status;
-const api = (deps: RuntimeDeps, body: unknown) => reviewRoute(() => Promise.resolve(deps)).POST(new Request("http://x.test/api/review", {
-  method: "POST", headers: { authorization: `Bearer ${TEST_SECRETS.admin}`, "content-type": "application/json" }, body: JSON.stringify(body),
-}));
+const api = (deps: RuntimeDeps, body: unknown) =>
+  reviewRoute(() => Promise.resolve(deps)).POST(
+    new Request("http://x.test/api/review", {
+      method: "POST",
+      headers: { authorization: `Bearer ${TEST_SECRETS.admin}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    }),
+  );
 
 describe.skipIf(!services().postgres)("the review queue on the sandbox", () => {
   it("holds everything with XBOT_REVIEW=all; CLI and API approvals post exactly that item once; reject and expiry post nothing", async () => {
@@ -43,7 +52,7 @@ describe.skipIf(!services().postgres)("the review queue on the sandbox", () => {
 
     const single = held.find((h) => h.tweets.length === 1)!; // the edit below replaces one tweet
     expect(single).toBeDefined();
-    const [viaCli, rejected, expiring] = held.filter((h) => h !== single) as [typeof held[0], typeof held[0], typeof held[0]];
+    const [viaCli, rejected, expiring] = held.filter((h) => h !== single) as [(typeof held)[0], (typeof held)[0], (typeof held)[0]];
     const viaApi = single;
     const cli = (args: string[]) => runNode([join(process.cwd(), "bin/xbot.mjs"), ...args], { env: { ...rt.env, USER: "alice" }, timeoutMs: 120_000, label: `xbot ${args.join(" ")}` });
     const approved = await cli(["queue", "approve", viaCli.id, "--json"]);
@@ -55,7 +64,11 @@ describe.skipIf(!services().postgres)("the review queue on the sandbox", () => {
     expect(noReason.code).toBe(2);
 
     expect((await runJob(deps, { job: "post", trigger: "cron" })).summary).toMatchObject({ posted: 1 });
-    expect(ours().slice(before).map((p) => p.text)).toEqual(viaCli.tweets);
+    expect(
+      ours()
+        .slice(before)
+        .map((p) => p.text),
+    ).toEqual(viaCli.tweets);
     expect((await runJob(deps, { job: "post", trigger: "cron" })).summary).toMatchObject({ posted: 0, reason: "nothing due" });
 
     const badEdit = await api(deps, { action: "edit", id: viaApi.id, tweets: ["Now with a link: scam[.]xyz"] });
@@ -68,7 +81,11 @@ describe.skipIf(!services().postgres)("the review queue on the sandbox", () => {
     expect((await api(deps, { action: "approve", id: viaApi.id })).status).toBe(409);
     expect((await api(deps, { action: "reject", id: expiring.id })).status).toBe(400);
     expect((await runJob(deps, { job: "post", trigger: "cron" })).summary).toMatchObject({ posted: 1 });
-    expect(ours().slice(before).map((p) => p.text)).toEqual([...viaCli.tweets, edited]);
+    expect(
+      ours()
+        .slice(before)
+        .map((p) => p.text),
+    ).toEqual([...viaCli.tweets, edited]);
 
     clock.advance(25 * 3_600_000);
     expect((await runJob(deps, { job: "post", trigger: "cron" })).summary).toMatchObject({ posted: 0, reviewExpired: [expiring.id] });

@@ -20,7 +20,14 @@ describe("sandbox admin API", () => {
     fetch(`${sb.url}/__sandbox/${path}`, { method, headers: { "content-type": "application/json", ...headers }, ...(method === "POST" ? { body: JSON.stringify({ kind: "challenge" }) } : {}) });
 
   it("refuses every route without the token, or with a wrong one, and changes nothing", async () => {
-    for (const [method, path] of [["POST", "reset"], ["POST", "fault"], ["DELETE", "fault"], ["GET", "session"], ["GET", "posts"], ["DELETE", "posts/1"]]) {
+    for (const [method, path] of [
+      ["POST", "reset"],
+      ["POST", "fault"],
+      ["DELETE", "fault"],
+      ["GET", "session"],
+      ["GET", "posts"],
+      ["DELETE", "posts/1"],
+    ]) {
       for (const headers of [{}, { "x-sandbox-token": "wrong" }, { "x-sandbox-token": `${sb.adminToken}x` }] as Record<string, string>[]) {
         const res = await call(method!, path!, headers);
         expect(res.status, `${method} ${path} ${JSON.stringify(headers)}`).toBe(401);

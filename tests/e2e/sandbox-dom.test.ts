@@ -35,7 +35,10 @@ async function groupLabels(page: Page, author: string, id: string): Promise<(str
 
 describe("app shell", () => {
   it("serves landmarks and the hashed page script, no tweets; the script renders them from GraphQL", T, async () => {
-    const cookie = sb.storageState().cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+    const cookie = sb
+      .storageState()
+      .cookies.map((c) => `${c.name}=${c.value}`)
+      .join("; ");
     const html = await (await fetch(`${sb.url}/home`, { headers: { cookie } })).text();
     expect(html).toContain('data-testid="primaryColumn"');
     expect(html).toContain('data-testid="SideNav_AccountSwitcher_Button"');
@@ -86,7 +89,11 @@ describe("action bar", () => {
     await expect(onTimeline.getByTestId("bookmark").getByTestId("app-text-transition-container").count()).resolves.toBe(0);
     await expect(onTimeline.locator('div[role="group"]').getAttribute("aria-label")).resolves.toBe("2 replies, 3 reposts, 40 likes, 392 bookmarks, 900 views");
     await page.goto(`${sb.url}/${USER}/status/${p?.id}`);
-    await expect(articleOf(page, USER, p?.id ?? "").getByTestId("bookmark").getAttribute("aria-label")).resolves.toBe("392 Bookmarks. Bookmark");
+    await expect(
+      articleOf(page, USER, p?.id ?? "")
+        .getByTestId("bookmark")
+        .getAttribute("aria-label"),
+    ).resolves.toBe("392 Bookmarks. Bookmark");
   });
 
   it("the older layout has no bookmark button and no bookmarks in the summary; old posts have no views", T, async () => {
@@ -184,7 +191,10 @@ describe("tweet content", () => {
 describe("timelines", () => {
   it("the profile loads more with the bottom cursor as the reader scrolls", T, async () => {
     const t0 = Date.now() - 100 * 3_600_000;
-    await seedPosts(sb, Array.from({ length: 45 }, (_, i) => ({ text: `Scroll post ${i}`, createdAtMs: t0 + i * 3_600_000 })));
+    await seedPosts(
+      sb,
+      Array.from({ length: 45 }, (_, i) => ({ text: `Scroll post ${i}`, createdAtMs: t0 + i * 3_600_000 })),
+    );
     const page = await newPage();
     const cursors: (string | undefined)[] = [];
     page.on("request", (r) => {

@@ -58,7 +58,10 @@ const ALL_READS: [string, Record<string, unknown>][] = [
 describe("timeline_error", () => {
   it("timeline reads answer 429 code 88; the shell load does not count; UserByScreenName is not a timeline", T, async () => {
     await setFault({ kind: "timeline_error", count: 4 });
-    const cookie = sb.storageState().cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+    const cookie = sb
+      .storageState()
+      .cookies.map((c) => `${c.name}=${c.value}`)
+      .join("; ");
     expect((await fetch(`${sb.url}/home`, { headers: { cookie } })).status).toBe(200);
     expect((await gql(sb, "UserByScreenName", { screen_name: USER })).status).toBe(200);
     for (const [op, vars] of ALL_READS) {

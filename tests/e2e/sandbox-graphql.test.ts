@@ -48,9 +48,7 @@ describe("auth and routing", () => {
   it("every instance picks its own random query ids, and the page script uses them", T, async () => {
     const other = await createSandbox();
     try {
-      expect(Object.keys(sb.queryIds).sort()).toEqual(
-        ["CreateNoteTweet", "CreateTweet", "HomeTimeline", "NotificationsTimeline", "TweetDetail", "UserByScreenName", "UserTweets"],
-      );
+      expect(Object.keys(sb.queryIds).sort()).toEqual(["CreateNoteTweet", "CreateTweet", "HomeTimeline", "NotificationsTimeline", "TweetDetail", "UserByScreenName", "UserTweets"]);
       for (const [op, id] of Object.entries(sb.queryIds)) {
         expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
         expect(other.queryIds[op]).not.toBe(id);
@@ -123,9 +121,7 @@ describe("UserTweets", () => {
       content: { entryType: "TimelineTimelineItem", itemContent: { socialContext: { contextType: "Pin", text: "Pinned" } } },
     });
     const entries = entriesOf(instructions);
-    expect(entries.map((e) => e.entryId.replace(/\d+/g, "N"))).toEqual([
-      "tweet-N", "profile-conversation-N", "who-to-follow-N", "tweet-N", "cursor-top-N", "cursor-bottom-N",
-    ]);
+    expect(entries.map((e) => e.entryId.replace(/\d+/g, "N"))).toEqual(["tweet-N", "profile-conversation-N", "who-to-follow-N", "tweet-N", "cursor-top-N", "cursor-bottom-N"]);
     expect(entries[0]).toMatchObject({
       entryId: `tweet-${single?.id}`,
       sortIndex: single?.id,
@@ -144,7 +140,10 @@ describe("UserTweets", () => {
 
   it("paginates newest first with the bottom cursor; past the end only cursors; variant b uses timeline_v2", T, async () => {
     const t0 = Date.now() - 100 * HOUR;
-    const seeded = await seedPosts(sb, Array.from({ length: 25 }, (_, i) => ({ text: `Numbered post ${i}`, createdAtMs: t0 + i * HOUR })));
+    const seeded = await seedPosts(
+      sb,
+      Array.from({ length: 25 }, (_, i) => ({ text: `Numbered post ${i}`, createdAtMs: t0 + i * HOUR })),
+    );
     const expected = seeded.map((p) => p.id).reverse();
     const seen: string[] = [];
     let cursor: string | undefined;
@@ -176,7 +175,17 @@ describe("tweet results", () => {
     const admin = post(p?.id ?? "");
     expect(admin?.metrics).toEqual({ replies: 427, reposts: 728, likes: 4412, bookmarks: 392, views: 403765 });
     expect(admin?.quotes).toBe(17);
-    expect(t.legacy).toMatchObject({ reply_count: 427, retweet_count: 728, favorite_count: 4412, bookmark_count: 392, quote_count: 17, id_str: p?.id, conversation_id_str: p?.id, user_id_str: USER_ID, lang: "en" });
+    expect(t.legacy).toMatchObject({
+      reply_count: 427,
+      retweet_count: 728,
+      favorite_count: 4412,
+      bookmark_count: 392,
+      quote_count: 17,
+      id_str: p?.id,
+      conversation_id_str: p?.id,
+      user_id_str: USER_ID,
+      lang: "en",
+    });
     expect(t.views).toEqual({ count: "403765", state: "EnabledWithCount" });
     expect(t.source).toContain("Twitter Web App");
     expect(t.legacy.created_at).toMatch(/^\w{3} \w{3} \d{2} \d{2}:\d{2}:\d{2} \+0000 \d{4}$/);
@@ -210,7 +219,10 @@ describe("tweet results", () => {
   });
 
   it("about one in four results is a TweetWithVisibilityResults wrapper", T, async () => {
-    await seedPosts(sb, Array.from({ length: 40 }, (_, i) => ({ text: `Visibility sample ${i}`, createdAtMs: Date.now() - (i + 1) * 60_000 })));
+    await seedPosts(
+      sb,
+      Array.from({ length: 40 }, (_, i) => ({ text: `Visibility sample ${i}`, createdAtMs: Date.now() - (i + 1) * 60_000 })),
+    );
     const entries = entriesOf(await userTweets({ count: 40 })).filter((e) => e.entryId.startsWith("tweet-"));
     const wrapped = entries.filter((e) => e.content.itemContent.tweet_results.result.__typename === "TweetWithVisibilityResults");
     expect(wrapped.length).toBeGreaterThanOrEqual(4);
@@ -234,10 +246,7 @@ describe("TweetDetail, NotificationsTimeline, HomeTimeline", () => {
     expect(instructions[2]).toEqual({ type: "TimelineTerminateTimeline", direction: "Top" });
     const entries = entriesOf(instructions);
     expect(entries.map((e) => e.entryId)).toEqual([`tweet-${root?.id}`, `tweet-${focal?.id}`, `conversationthread-${reply?.id}`, expect.stringMatching(/^cursor-bottom-\d+$/)]);
-    expect(entries[2].content.items.map((i: any) => i.entryId)).toEqual([
-      `conversationthread-${reply?.id}-tweet-${reply?.id}`,
-      `conversationthread-${reply?.id}-tweet-${selfReply?.id}`,
-    ]);
+    expect(entries[2].content.items.map((i: any) => i.entryId)).toEqual([`conversationthread-${reply?.id}-tweet-${reply?.id}`, `conversationthread-${reply?.id}-tweet-${selfReply?.id}`]);
     expect(tweetIn(entries, focal?.id ?? "").legacy).toMatchObject({ in_reply_to_status_id_str: root?.id, in_reply_to_screen_name: "pg_guru", conversation_id_str: root?.id });
     expect((await admin(sb, "DELETE", `posts/${root?.id}`)).status).toBe(200);
     const tomb = entriesOf((await detail(focal?.id ?? "")).data.threaded_conversation_with_injections_v2.instructions)[0];
@@ -300,7 +309,13 @@ describe("engagement counters", () => {
     expect(m?.quotes ?? 0).toBeLessThan(m?.metrics.bookmarks ?? 0);
     expect(m?.metrics.bookmarks ?? 0).toBeLessThan((m?.metrics.likes ?? 0) / 10);
     const t = tweetIn(entriesOf(await userTweets({})), p?.id ?? "");
-    expect(t.legacy).toMatchObject({ favorite_count: m?.metrics.likes, bookmark_count: m?.metrics.bookmarks, quote_count: m?.quotes, retweet_count: m?.metrics.reposts, reply_count: m?.metrics.replies });
+    expect(t.legacy).toMatchObject({
+      favorite_count: m?.metrics.likes,
+      bookmark_count: m?.metrics.bookmarks,
+      quote_count: m?.quotes,
+      retweet_count: m?.metrics.reposts,
+      reply_count: m?.metrics.replies,
+    });
     expect(t.views.count).toBe(String(m?.metrics.views));
   });
 });

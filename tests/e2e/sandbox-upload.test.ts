@@ -13,13 +13,21 @@ import { parseTweetResult } from "../../lib/x/graphql/tweet.js";
 import { entriesOf, gql, gqlPost, seedPosts, session } from "../support/sandbox-api.js";
 
 let sb: Sandbox;
-beforeAll(async () => { sb = await createSandbox(); });
-afterAll(async () => { await sb.close(); });
+beforeAll(async () => {
+  sb = await createSandbox();
+});
+afterAll(async () => {
+  await sb.close();
+});
 beforeEach(() => sb.reset());
 
 async function upload(command: Record<string, string>, body?: FormData, csrf = true): Promise<{ status: number; json: any }> {
   const s = session(sb);
-  const res = await fetch(`${sb.url}/i/media/upload.json?${new URLSearchParams(command)}`, { method: "POST", headers: { cookie: s.cookie, ...(csrf ? { "x-csrf-token": s.ct0 } : {}) }, ...(body ? { body } : {}) });
+  const res = await fetch(`${sb.url}/i/media/upload.json?${new URLSearchParams(command)}`, {
+    method: "POST",
+    headers: { cookie: s.cookie, ...(csrf ? { "x-csrf-token": s.ct0 } : {}) },
+    ...(body ? { body } : {}),
+  });
   return { status: res.status, json: res.status === 204 ? null : await res.json().catch(() => null) };
 }
 
@@ -35,7 +43,11 @@ async function uploaded(bytes: Buffer, alt: string | null): Promise<string> {
   expect(await upload({ command: "FINALIZE", media_id: id })).toMatchObject({ status: 201, json: { media_id_string: id, size: bytes.length } });
   if (alt !== null) {
     const s = session(sb);
-    const res = await fetch(`${sb.url}/i/api/1.1/media/metadata/create.json`, { method: "POST", headers: { cookie: s.cookie, "x-csrf-token": s.ct0, "content-type": "application/json" }, body: JSON.stringify({ media_id: id, alt_text: { text: alt } }) });
+    const res = await fetch(`${sb.url}/i/api/1.1/media/metadata/create.json`, {
+      method: "POST",
+      headers: { cookie: s.cookie, "x-csrf-token": s.ct0, "content-type": "application/json" },
+      body: JSON.stringify({ media_id: id, alt_text: { text: alt } }),
+    });
     expect(res.status).toBe(200);
   }
   return id;
@@ -48,14 +60,34 @@ describe("sandbox media upload", () => {
     const a = await uploaded(Buffer.from("0123456789"), "Chart of signups");
     const b = await uploaded(Buffer.from("abcdefgh"), null);
     const [quoted] = await seedPosts(sb, [{ author: "pg_guru", text: "Quoted post" }]);
-    const post = await gqlPost(sb, "CreateTweet", { tweet_text: "Two images and a quote", media: { media_entities: [{ media_id: a, tagged_users: [] }, { media_id: b, tagged_users: [] }], possibly_sensitive: false }, attachment_url: `https://x.com/pg_guru/status/${quoted!.id}` });
+    const post = await gqlPost(sb, "CreateTweet", {
+      tweet_text: "Two images and a quote",
+      media: {
+        media_entities: [
+          { media_id: a, tagged_users: [] },
+          { media_id: b, tagged_users: [] },
+        ],
+        possibly_sensitive: false,
+      },
+      attachment_url: `https://x.com/pg_guru/status/${quoted!.id}`,
+    });
     const id = created(post.json);
-    expect(sb.posts().find((p) => p.id === id)).toMatchObject({ media: 2, quoteOf: quoted!.id, photos: [{ mediaId: a, alt: "Chart of signups", bytes: 10 }, { mediaId: b, alt: null, bytes: 8 }] });
+    expect(sb.posts().find((p) => p.id === id)).toMatchObject({
+      media: 2,
+      quoteOf: quoted!.id,
+      photos: [
+        { mediaId: a, alt: "Chart of signups", bytes: 10 },
+        { mediaId: b, alt: null, bytes: 8 },
+      ],
+    });
     const detail = await gql(sb, "TweetDetail", { focalTweetId: id });
     const entry = entriesOf(detail.json.data.threaded_conversation_with_injections_v2.instructions).find((e) => e.entryId === `tweet-${id}`);
     const raw = entry.content.itemContent.tweet_results.result;
     const tweet = raw.__typename === "TweetWithVisibilityResults" ? raw.tweet : raw;
-    expect(tweet.legacy.extended_entities.media.map((m: any) => [m.id_str, m.ext_alt_text])).toEqual([[a, "Chart of signups"], [b, undefined]]);
+    expect(tweet.legacy.extended_entities.media.map((m: any) => [m.id_str, m.ext_alt_text])).toEqual([
+      [a, "Chart of signups"],
+      [b, undefined],
+    ]);
     expect(tweet.quoted_status_result.result).toBeDefined();
     const parsed = parseTweetResult(raw);
     if (parsed.kind !== "tweet") throw new Error(parsed.kind);

@@ -7,15 +7,7 @@
 import type { BrowserContext, Page, Response } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useSandboxBrowser } from "../support/sandbox-browser.js";
-import {
-  AUTOMATED_226_MESSAGE,
-  CHALLENGE_TEXT,
-  NOT_FOUND_TEXT,
-  TOMBSTONE_TEXT,
-  type Fault,
-  type Sandbox,
-  type SandboxPost,
-} from "../../lib/dev/sandbox/index.js";
+import { AUTOMATED_226_MESSAGE, CHALLENGE_TEXT, NOT_FOUND_TEXT, TOMBSTONE_TEXT, type Fault, type Sandbox, type SandboxPost } from "../../lib/dev/sandbox/index.js";
 
 const T = { timeout: 60_000 };
 const USER = "xbot_sandbox";
@@ -51,8 +43,7 @@ function createTweetResponse(page: Page): Promise<Response> {
 }
 
 function restId(body: unknown): string {
-  const id = (body as { data?: { create_tweet?: { tweet_results?: { result?: { rest_id?: string } } } } }).data
-    ?.create_tweet?.tweet_results?.result?.rest_id;
+  const id = (body as { data?: { create_tweet?: { tweet_results?: { result?: { rest_id?: string } } } } }).data?.create_tweet?.tweet_results?.result?.rest_id;
   expect(id).toMatch(/^\d{19}$/);
   return id ?? "";
 }
@@ -345,11 +336,12 @@ describe("DOM variant b", () => {
     await expect(art.getByTestId("like").getAttribute("aria-label")).resolves.toMatch(/^(\d+ Likes?\. )?Like$/);
     await expect(page.getByTestId("tweetButtonInline").count()).resolves.toBe(0);
     await expect(page.getByTestId("tweetButton").count()).resolves.toBe(1);
-    const depth = () => art.getByTestId("tweetText").evaluate((e) => {
-      let n = 0;
-      for (let p = e.parentElement; p && p.tagName !== "ARTICLE"; p = p.parentElement) n++;
-      return n;
-    });
+    const depth = () =>
+      art.getByTestId("tweetText").evaluate((e) => {
+        let n = 0;
+        for (let p = e.parentElement; p && p.tagName !== "ARTICLE"; p = p.parentElement) n++;
+        return n;
+      });
     const depthB = await depth();
     await page.goto(`${sb.url}/i/status/${id}?variant=a`);
     expect(await depth()).toBeLessThan(depthB);
@@ -381,13 +373,15 @@ describe("engagement model", () => {
     await page.goto(`${sb.url}/${USER}`);
     const followers1 = Number((await page.locator(`a[href="/${USER}/followers"] span span`).first().innerText()).replace(/,/g, ""));
     expect(followers1).toBeGreaterThan(followers0);
-    const seeded = (await admin<{ posts: SandboxPost[] }>("POST", "seed", {
-      posts: [
-        { text: "Serverless cold start notes", createdAtMs: t0 },
-        { text: "An AI model prompt trick", createdAtMs: t0 + 8 * 3600_000 },
-        { text: "Another AI agent trick", createdAtMs: t0 },
-      ],
-    })).json.posts;
+    const seeded = (
+      await admin<{ posts: SandboxPost[] }>("POST", "seed", {
+        posts: [
+          { text: "Serverless cold start notes", createdAtMs: t0 },
+          { text: "An AI model prompt trick", createdAtMs: t0 + 8 * 3600_000 },
+          { text: "Another AI agent trick", createdAtMs: t0 },
+        ],
+      })
+    ).json.posts;
     sb.setNow(t0 + 72 * 3600_000);
     const final = (p?: SandboxPost) => sb.posts().find((q) => q.id === p?.id)?.metrics.likes ?? NaN;
     expect(seeded.map((p) => p.topic)).toEqual(["serverless", "ai", "ai"]);

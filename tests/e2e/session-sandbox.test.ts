@@ -59,14 +59,15 @@ const withAuth = (value: string): StorageState => {
 };
 
 async function failure(work: Promise<unknown>): Promise<XbotError> {
-  const error = await work.then(() => undefined, (e: unknown) => e);
+  const error = await work.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(XbotError);
   return error as XbotError;
 }
 
-
-const rowCount = async (accountId: string): Promise<number> =>
-  (await sql.query("SELECT 1 FROM x_sessions WHERE account_id = $1", [accountId])).length;
+const rowCount = async (accountId: string): Promise<number> => (await sql.query("SELECT 1 FROM x_sessions WHERE account_id = $1", [accountId])).length;
 
 describe.skipIf(!svc.postgres)("stored X session against the sandbox with real Chromium", () => {
   beforeAll(async () => {

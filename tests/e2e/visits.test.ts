@@ -21,8 +21,12 @@ import type { XbotError } from "../../lib/errors.js";
 import type { JobContext } from "../../lib/jobs/context.js";
 
 let sandbox: Sandbox;
-beforeAll(async () => { sandbox = await createSandbox(); });
-afterAll(async () => { await sandbox.close(); });
+beforeAll(async () => {
+  sandbox = await createSandbox();
+});
+afterAll(async () => {
+  await sandbox.close();
+});
 
 describe.skipIf(!services().postgres)("the visit budget on the sandbox", () => {
   it("counts page loads per job and in total, shows them in /api/status, and skips X work at the cap", async () => {
@@ -31,7 +35,13 @@ describe.skipIf(!services().postgres)("the visit budget on the sandbox", () => {
     const opener = sandboxOpener(sandbox);
     const rt = await botRuntime("postgres", sandbox, { jobs: [post, reconcile], clock, opener, env: { XBOT_CAPS: NO_CAPS, XBOT_X_VISITS_PER_DAY: "3" } });
     const deps = await rt.factory();
-    await enqueue(deps.clients.sql, { accountId: "default", kind: "single", tweets: ["Counting visits: one page load per post, or close to it."], source: "manual", dueAt: new Date(clock.now() - 1000) });
+    await enqueue(deps.clients.sql, {
+      accountId: "default",
+      kind: "single",
+      tweets: ["Counting visits: one page load per post, or close to it."],
+      source: "manual",
+      dueAt: new Date(clock.now() - 1000),
+    });
     expect((await runJob(deps, { job: "post", trigger: "cron" })).summary).toMatchObject({ posted: 1 });
     const state = deps.clients.state;
     const postLoads = await state.readCounter(visitsCounter(clock.now(), "post"));
@@ -53,24 +63,34 @@ describe.skipIf(!services().postgres)("the visit budget on the sandbox", () => {
     expect((await runJob(deps, { job: "reconcile", trigger: "cron" })).status).toBe("ok");
   }, 180_000);
 
-  it.each(["redis", "postgres"] as const)("on %s, concurrent pages cannot pass the cap together: each reserves its visit atomically", async (store) => {
-    const clock = new TestClock();
-    const rt = await botRuntime(store, sandbox, { jobs: [post], clock, env: { XBOT_X_VISITS_PER_DAY: "4" } });
-    const deps = await rt.factory();
-    const ctx = { state: deps.clients.state, clock, config: deps.config, job: "metrics", log: silentLogger } as unknown as JobContext;
-    const browser = await sandboxOpener(sandbox)({ log: silentLogger, signal: new AbortController().signal });
-    try {
-      const counted = countedBrowser(ctx, browser);
-      const pages = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => counted.withPage(`visit-${i}`, async (page) => { await page.goto(`${sandbox.url}/${sandbox.user}`); })));
-      const refused = pages.filter((p) => p.status === "rejected").map((p) => (p as PromiseRejectedResult).reason as XbotError);
-      expect(pages.filter((p) => p.status === "fulfilled")).toHaveLength(4);
-      expect(refused.map((e) => [e.code, e.message])).toEqual(Array.from({ length: 4 }, () => ["budget_exhausted", "visits budget"]));
-      expect(await deps.clients.state.readCounter(visitsTotalCounter(clock.now()))).toBe(4);
-      expect(await deps.clients.state.readCounter(visitsCounter(clock.now(), "metrics"))).toBe(4);
-    } finally {
-      await browser.close();
-    }
-  }, 180_000);
+  it.each(["redis", "postgres"] as const)(
+    "on %s, concurrent pages cannot pass the cap together: each reserves its visit atomically",
+    async (store) => {
+      const clock = new TestClock();
+      const rt = await botRuntime(store, sandbox, { jobs: [post], clock, env: { XBOT_X_VISITS_PER_DAY: "4" } });
+      const deps = await rt.factory();
+      const ctx = { state: deps.clients.state, clock, config: deps.config, job: "metrics", log: silentLogger } as unknown as JobContext;
+      const browser = await sandboxOpener(sandbox)({ log: silentLogger, signal: new AbortController().signal });
+      try {
+        const counted = countedBrowser(ctx, browser);
+        const pages = await Promise.allSettled(
+          Array.from({ length: 8 }, (_, i) =>
+            counted.withPage(`visit-${i}`, async (page) => {
+              await page.goto(`${sandbox.url}/${sandbox.user}`);
+            }),
+          ),
+        );
+        const refused = pages.filter((p) => p.status === "rejected").map((p) => (p as PromiseRejectedResult).reason as XbotError);
+        expect(pages.filter((p) => p.status === "fulfilled")).toHaveLength(4);
+        expect(refused.map((e) => [e.code, e.message])).toEqual(Array.from({ length: 4 }, () => ["budget_exhausted", "visits budget"]));
+        expect(await deps.clients.state.readCounter(visitsTotalCounter(clock.now()))).toBe(4);
+        expect(await deps.clients.state.readCounter(visitsCounter(clock.now(), "metrics"))).toBe(4);
+      } finally {
+        await browser.close();
+      }
+    },
+    180_000,
+  );
 
   it("reconcile opens X only for attempts past their lease or a due ghost scan; replies read mentions only in active hours, on a slower cadence", async () => {
     sandbox.reset();

@@ -20,8 +20,12 @@ import type { StoreKind } from "../support/runtime.js";
 
 const jobs = [post, reconcile];
 let sandbox: Sandbox;
-beforeAll(async () => { sandbox = await createSandbox(); });
-afterAll(async () => { await sandbox.close(); });
+beforeAll(async () => {
+  sandbox = await createSandbox();
+});
+afterAll(async () => {
+  await sandbox.close();
+});
 beforeEach(() => sandbox.reset());
 
 const created = () => sandbox.apiCalls().filter((c) => c.endpoint === "POST tweets" && c.status === 201).length;
@@ -41,11 +45,16 @@ describe.skipIf(!services().postgres || !services().redis).each(["redis", "postg
   it("20 concurrent post runs, 3 waves, never spend past the daily budget: 3 posts of $0.015 fit in $0.05, the 4th is never sent", async () => {
     const rt = await botRuntime(store, sandbox, { transport: "api", jobs, env: { XBOT_CAPS: NO_CAPS, XBOT_X_API_DAILY_BUDGET_USD: "0.05", XBOT_BROWSER_SLOTS: "50" } });
     const deps = await rt.factory();
-    await queue(deps, Array.from({ length: 8 }, (_, i) => `budget storm ${i} ${rand()}`));
+    await queue(
+      deps,
+      Array.from({ length: 8 }, (_, i) => `budget storm ${i} ${rand()}`),
+    );
     await storm(deps, 20);
     expect(postCalls()).toBe(3);
     expect(created()).toBe(3);
-    const status = await (await statusRoute(async () => deps).GET(new Request("http://x.test/api/status", { headers: { authorization: `Bearer ${TEST_SECRETS.admin}` } }))).json() as { xApi: { spentTodayUsd: number; dailyBudgetUsd: number; byOp: Record<string, { usd: number; calls: number }> } };
+    const status = (await (await statusRoute(async () => deps).GET(new Request("http://x.test/api/status", { headers: { authorization: `Bearer ${TEST_SECRETS.admin}` } }))).json()) as {
+      xApi: { spentTodayUsd: number; dailyBudgetUsd: number; byOp: Record<string, { usd: number; calls: number }> };
+    };
     expect(status.xApi.spentTodayUsd).toBeCloseTo(0.045, 6);
     expect(status.xApi.dailyBudgetUsd).toBe(0.05);
     expect(status.xApi.byOp.post).toMatchObject({ calls: 3 });

@@ -26,8 +26,12 @@ const HOUR = 3_600_000;
 const jobs = [metrics, followers, repliesJob()];
 let sandbox: Sandbox;
 let now = Date.now();
-beforeAll(async () => { sandbox = await createSandbox(); });
-afterAll(async () => { await sandbox.close(); });
+beforeAll(async () => {
+  sandbox = await createSandbox();
+});
+afterAll(async () => {
+  await sandbox.close();
+});
 beforeEach(() => {
   sandbox.reset();
   now = Date.now();
@@ -45,7 +49,13 @@ async function setup(store: StoreKind, env: Record<string, string> = {}) {
 
 /** Seeds `n` of our posts (2 h old) on the sandbox and their receipts; deletes the first `gone` on X. */
 async function ourPosts(deps: RuntimeDeps, n: number, gone: number): Promise<string[]> {
-  const posts = sandbox.seed({ posts: Array.from({ length: n }, (_, i) => ({ text: `our post ${i}`, createdAtMs: now - 2 * HOUR - i * 1000, metrics: { likes: i, replies: i % 3, reposts: i % 5, bookmarks: i % 2, views: 100 + i } })) });
+  const posts = sandbox.seed({
+    posts: Array.from({ length: n }, (_, i) => ({
+      text: `our post ${i}`,
+      createdAtMs: now - 2 * HOUR - i * 1000,
+      metrics: { likes: i, replies: i % 3, reposts: i % 5, bookmarks: i % 2, views: 100 + i },
+    })),
+  });
   const ids = posts.map((p) => p.id);
   await deps.clients.sql.query("INSERT INTO posts (tweet_id, kind, text, posted_at) SELECT id, 'single', 'our post', $2 FROM unnest($1::text[]) AS id", [ids, new Date(now - 2 * HOUR).toISOString()]);
   for (const id of ids.slice(0, gone)) {
@@ -65,7 +75,9 @@ describe.skipIf(!services().postgres || !services().redis).each(["redis", "postg
     const result = await run("metrics");
     expect(result).toMatchObject({ status: "ok", summary: { due: 150, saved: 147, deleted: 3, failed: 0, via: "api" } });
     expect(calls("GET tweets")).toBe(Math.ceil(150 / 100));
-    const rows = await deps.clients.sql.query<{ tweetId: string; likes: number; replies: number; reposts: number; bookmarks: number; views: number }>("SELECT tweet_id AS \"tweetId\", likes, replies, reposts, bookmarks, views FROM metric_snapshots");
+    const rows = await deps.clients.sql.query<{ tweetId: string; likes: number; replies: number; reposts: number; bookmarks: number; views: number }>(
+      'SELECT tweet_id AS "tweetId", likes, replies, reposts, bookmarks, views FROM metric_snapshots',
+    );
     expect(rows).toHaveLength(147);
     const live = new Map(sandbox.posts().map((p) => [p.id, p.metrics]));
     for (const r of rows) expect(r).toEqual({ tweetId: r.tweetId, ...live.get(r.tweetId) });

@@ -13,15 +13,22 @@ import { loadConfig } from "../../lib/config.js";
 import { xApiCheck } from "../../lib/cli/doctor-x-api.js";
 
 let sandbox: Sandbox;
-beforeAll(async () => { sandbox = await createSandbox(); });
-afterAll(async () => { await sandbox.close(); });
+beforeAll(async () => {
+  sandbox = await createSandbox();
+});
+afterAll(async () => {
+  await sandbox.close();
+});
 beforeEach(() => sandbox.reset());
 
 const api = (over: Partial<Sandbox["apiKeys"]> = {}, timeoutMs = 5_000): XTransport => apiTransport({ baseUrl: sandbox.url, ...sandbox.apiKeys, ...over, timeoutMs });
 const rand = () => Math.random().toString(36).slice(2, 8);
 
 async function failure(p: Promise<unknown>): Promise<XbotError> {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(XbotError);
   return e as XbotError;
 }
@@ -103,7 +110,15 @@ describe("API transport on the sandbox's v2 endpoints", () => {
     sandbox.setFault({ kind: "post_without_response", count: 1 });
     const text = `held ${rand()}`;
     let clicked = false;
-    const e = await failure(x.use("t", (o) => o.postSingle(text, { onClicked: () => { clicked = true; } })));
+    const e = await failure(
+      x.use("t", (o) =>
+        o.postSingle(text, {
+          onClicked: () => {
+            clicked = true;
+          },
+        }),
+      ),
+    );
     expect(clicked).toBe(true);
     expect(e.details?.posted).toBe("unknown");
     expect(sandbox.posts().filter((p) => p.text === text)).toHaveLength(1);
@@ -111,10 +126,17 @@ describe("API transport on the sandbox's v2 endpoints", () => {
 });
 
 describe("doctor's X API check against the sandbox", () => {
-  const config = (s: Sandbox, over: Record<string, string> = {}) => loadConfig({
-    XBOT_X_TRANSPORT: "api", XBOT_X_API_BASE_URL: s.url, XBOT_X_USER: s.user,
-    X_API_KEY: s.apiKeys.appKey, X_API_SECRET: s.apiKeys.appSecret, X_ACCESS_TOKEN: s.apiKeys.accessToken, X_ACCESS_SECRET: s.apiKeys.accessSecret, ...over,
-  });
+  const config = (s: Sandbox, over: Record<string, string> = {}) =>
+    loadConfig({
+      XBOT_X_TRANSPORT: "api",
+      XBOT_X_API_BASE_URL: s.url,
+      XBOT_X_USER: s.user,
+      X_API_KEY: s.apiKeys.appKey,
+      X_API_SECRET: s.apiKeys.appSecret,
+      X_ACCESS_TOKEN: s.apiKeys.accessToken,
+      X_ACCESS_SECRET: s.apiKeys.accessSecret,
+      ...over,
+    });
 
   it("passes for read-write keys, fails with the fix for wrong keys and for a read-only app (whose posts X refuses)", async () => {
     expect(await xApiCheck(config(sandbox))).toMatchObject({ status: "ok", detail: `${sandbox.url} as @${sandbox.user}, permission read-write` });

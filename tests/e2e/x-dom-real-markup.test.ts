@@ -24,7 +24,9 @@ afterAll(async () => {
 
 const soup = (inner: string): string => `<div class="css-175oi2r r-18u37iz r-1h0z5md">${inner}</div>`;
 const btn = (testid: string, label: string, shown: string): string =>
-  soup(`<button aria-label="${label}" role="button" class="css-175oi2r r-1777fci" data-testid="${testid}" type="button">${soup(`<div dir="ltr"><span data-testid="app-text-transition-container"><span><span>${shown}</span></span></span></div>`)}</button>`);
+  soup(
+    `<button aria-label="${label}" role="button" class="css-175oi2r r-1777fci" data-testid="${testid}" type="button">${soup(`<div dir="ltr"><span data-testid="app-text-transition-container"><span><span>${shown}</span></span></span></div>`)}</button>`,
+  );
 
 function article(o: { id: string; text: string; summary?: string; buttons: string; carousel?: boolean }): string {
   const time = `<a href="/xbot_user/status/${o.id}" dir="ltr" role="link"><time datetime="2026-03-01T10:00:00.000Z">Mar 1</time></a>`;

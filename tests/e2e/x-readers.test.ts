@@ -65,7 +65,11 @@ describe.each(PATHS)("readers, $path", ({ source, setup }) => {
     const read = await recentTimeline(await newPage(), site(), sb.user, { max: 3 });
     expect(read.source).toBe(source);
     expect(read.unreadable).toBe(0);
-    expect(read.tweets.map((x) => [x.id, x.author, x.text, x.mediaCount])).toEqual([[quote.id, sb.user, "Our take on this", 0], [three.id, sb.user, "Three screenshots", 3], [four.id, sb.user, "Four charts of autovacuum", 4]]);
+    expect(read.tweets.map((x) => [x.id, x.author, x.text, x.mediaCount])).toEqual([
+      [quote.id, sb.user, "Our take on this", 0],
+      [three.id, sb.user, "Three screenshots", 3],
+      [four.id, sb.user, "Four charts of autovacuum", 4],
+    ]);
     expect(read.tweets.map((x) => counts(x.metrics))).toEqual([truth(quote), truth(three), truth(four)]);
     if (source === "graphql") expect(read.tweets[0]?.quotedId).toBe(quoted.id);
     expect(counts(await readMetrics(await newPage(), site(), quote.id))).toEqual(truth(quote));
@@ -153,7 +157,10 @@ describe.each(PATHS)("readers, $path", ({ source, setup }) => {
     sb.seed({ mentions: [{ author: "curious_cat", text: "how do you deploy?", createdAtMs: now() + 1_000 }] });
     setup();
     const got = (await mentions(await newPage(), site(), 10)).tweets;
-    const expected = sb.posts().filter((p) => p.author !== sb.user && p.text.includes(`@${sb.user}`)).sort((x, y) => y.createdAtMs - x.createdAtMs);
+    const expected = sb
+      .posts()
+      .filter((p) => p.author !== sb.user && p.text.includes(`@${sb.user}`))
+      .sort((x, y) => y.createdAtMs - x.createdAtMs);
     expect(expected.length).toBeGreaterThanOrEqual(2);
     expect(got.map((m) => m.id)).toEqual(expected.map((p) => p.id));
     expect(got[0]).toMatchObject({ author: "curious_cat" });

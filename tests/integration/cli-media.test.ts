@@ -45,17 +45,25 @@ describe.skipIf(!svc.postgres)("xbot media and queue add --media/--quote on Post
   beforeAll(async () => {
     databaseUrl = await createTestDatabase("climedia");
     env = {
-      DATABASE_URL: databaseUrl, XBOT_NEON_HTTP_URL: svc.postgres!.neonHttpUrl, XBOT_STATE: "postgres",
-      XBOT_DATA_DIR: mkdtempSync(join(dir, "data-")), XBOT_ADMIN_TOKEN: `admin-${randomBytes(12).toString("hex")}`, XBOT_SESSION_KEY: randomBytes(32).toString("hex"),
+      DATABASE_URL: databaseUrl,
+      XBOT_NEON_HTTP_URL: svc.postgres!.neonHttpUrl,
+      XBOT_STATE: "postgres",
+      XBOT_DATA_DIR: mkdtempSync(join(dir, "data-")),
+      XBOT_ADMIN_TOKEN: `admin-${randomBytes(12).toString("hex")}`,
+      XBOT_SESSION_KEY: randomBytes(32).toString("hex"),
     };
     expect((await xbot(["migrate"], env)).code).toBe(0);
   }, 120_000);
 
   it("refuses a lying extension, an oversized file and a missing alt text, storing nothing", { timeout: 180_000 }, async () => {
-    const png = await sharp({ create: { width: 40, height: 40, channels: 3, background: "#f80" } }).png().toBuffer();
+    const png = await sharp({ create: { width: 40, height: 40, channels: 3, background: "#f80" } })
+      .png()
+      .toBuffer();
     const noise = Buffer.alloc(2100 * 2100 * 3);
     for (let i = 0; i < noise.length; i++) noise[i] = (Math.random() * 256) | 0;
-    const big = await sharp(noise, { raw: { width: 2100, height: 2100, channels: 3 } }).jpeg({ quality: 100 }).toBuffer();
+    const big = await sharp(noise, { raw: { width: 2100, height: 2100, channels: 3 } })
+      .jpeg({ quality: 100 })
+      .toBuffer();
     const [lying, oversized, noAlt, notImage] = await Promise.all([
       xbot(["media", "add", file("orange.jpg", png), "--alt", "An orange square"], env),
       xbot(["media", "add", file("big.jpg", big), "--alt", "Static"], env),
@@ -75,8 +83,10 @@ describe.skipIf(!svc.postgres)("xbot media and queue add --media/--quote on Post
   });
 
   it("stores a phone JPEG without its GPS EXIF (checked in the stored bytes), then queues it per tweet", { timeout: 180_000 }, async () => {
-    const phone = await sharp({ create: { width: 64, height: 48, channels: 3, background: "#08f" } }).jpeg()
-      .withExif({ IFD0: { Make: "PhoneCo" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "52/1 31/1 0/1", GPSLongitudeRef: "E", GPSLongitude: "13/1 24/1 0/1" } }).toBuffer();
+    const phone = await sharp({ create: { width: 64, height: 48, channels: 3, background: "#08f" } })
+      .jpeg()
+      .withExif({ IFD0: { Make: "PhoneCo" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "52/1 31/1 0/1", GPSLongitudeRef: "E", GPSLongitude: "13/1 24/1 0/1" } })
+      .toBuffer();
     expect((await sharp(phone).metadata()).exif).toBeDefined();
     const added = await xbot(["media", "add", file("IMG_0001.JPG", phone), "--alt", "A blue square taken at home", "--tags", "Home,Blue", "--json"], env);
     expect(added.code, added.stderr).toBe(0);

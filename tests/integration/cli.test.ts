@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox, type Sandbox } from "../../lib/dev/sandbox/index.js";
-import { startLocalServer, } from "../../lib/dev/server.js";
+import { startLocalServer } from "../../lib/dev/server.js";
 import { createTestDatabase, services } from "../support/env.js";
 import { runNode, type CapturedRun } from "../support/node-process.js";
 
@@ -48,14 +48,19 @@ describe("xbot CLI without services", () => {
     const asJson = await xbot(["doctor", "--json"], { DATABASE_URL: "nonsense", XBOT_DATA_DIR: tempDir() });
     expect(asJson.code).toBe(3);
     expect(json<{ ok: boolean; checks: { name: string; status: string; fix?: string }[] }>(asJson)).toEqual({
-      ok: false, checks: [{ name: "config", status: "fail", detail: expect.stringContaining("DATABASE_URL"), fix: expect.stringContaining("DATABASE_URL") }],
+      ok: false,
+      checks: [{ name: "config", status: "fail", detail: expect.stringContaining("DATABASE_URL"), fix: expect.stringContaining("DATABASE_URL") }],
     });
   });
 
   it("usage errors exit 2, help exits 0, any other command on a bad config exits 3", { timeout: 60_000 }, async () => {
     const env = { XBOT_DATA_DIR: tempDir() };
     const [unknown, noJob, badFlag, help, badConfig] = await Promise.all([
-      xbot(["frobnicate"], env), xbot(["run"], env), xbot(["queue", "list", "--bogus"], env), xbot(["--help"], env), xbot(["status"], { ...env, XBOT_PORT: "99999" }),
+      xbot(["frobnicate"], env),
+      xbot(["run"], env),
+      xbot(["queue", "list", "--bogus"], env),
+      xbot(["--help"], env),
+      xbot(["status"], { ...env, XBOT_PORT: "99999" }),
     ]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command "frobnicate"');
@@ -130,7 +135,13 @@ describe.skipIf(!svc.postgres)("xbot CLI on Postgres", () => {
 
     const listed = json<{ items: { id: string; status: string }[] }>(await xbot(["queue", "list", "--json"], env));
     expect(listed.items.map((i) => i.id)).toContain(item.id);
-    expect(listed.items.map((i) => [i.id, i.status]).sort()).toEqual([[item.id, "queued"], [allowedId, "queued"], [thread.stdout.match(/^queued #(\d+)/)![1]!, "queued"]].sort());
+    expect(listed.items.map((i) => [i.id, i.status]).sort()).toEqual(
+      [
+        [item.id, "queued"],
+        [allowedId, "queued"],
+        [thread.stdout.match(/^queued #(\d+)/)![1]!, "queued"],
+      ].sort(),
+    );
 
     const cancelled = await xbot(["queue", "cancel", item.id, "--json"], env);
     expect(cancelled.code).toBe(0);
@@ -179,7 +190,9 @@ describe.skipIf(!svc.postgres)("xbot CLI on Postgres", () => {
     expect(local.code, local.stderr).toBe(0);
     expect(json(local)).toMatchObject({ job: "heal", status: "ok", mode: "live" });
     const [badMode, badParams, unknownJob, wrongType] = await Promise.all([
-      xbot(["run", "heal", "--mode", "turbo"], env), xbot(["run", "heal", "--params", "[1]"], env), xbot(["run", "nope"], env),
+      xbot(["run", "heal", "--mode", "turbo"], env),
+      xbot(["run", "heal", "--params", "[1]"], env),
+      xbot(["run", "nope"], env),
       xbot(["run", "plan", "--params", '{"target":"x"}'], env),
     ]);
     expect([badMode.code, badParams.code, unknownJob.code, wrongType.code]).toEqual([2, 2, 2, 2]);
@@ -223,7 +236,10 @@ describe.skipIf(!svc.postgres)("xbot CLI on Postgres", () => {
     expect(before.stdout).toMatch(/FAIL\s+session\s+no X session stored for account default\n\s+fix: xbot session import <storage-state.json>/);
 
     const dir = tempDir();
-    writeFileSync(join(dir, "bad.json"), JSON.stringify({ ...sandbox.storageState(), cookies: sandbox.storageState().cookies.map((c) => (c.name === "auth_token" ? { ...c, value: "0".repeat(40) } : c)) }));
+    writeFileSync(
+      join(dir, "bad.json"),
+      JSON.stringify({ ...sandbox.storageState(), cookies: sandbox.storageState().cookies.map((c) => (c.name === "auth_token" ? { ...c, value: "0".repeat(40) } : c)) }),
+    );
     const rejected = await xbot(["session", "import", "bad.json"], env, dir);
     expect(rejected.code).toBe(1);
     expect(rejected.stderr).toContain("session_expired");
@@ -243,7 +259,14 @@ describe.skipIf(!svc.postgres)("xbot CLI on Postgres", () => {
     expect(after.code, after.stdout).toBe(0);
     expect(report.ok).toBe(true);
     expect(Object.fromEntries(report.checks.map((c) => [c.name, c.status]))).toMatchObject({
-      config: "ok", db: "ok", migrations: "ok", state: "ok", qstash: "skip", llm: "ok", browser: "ok", session: "ok",
+      config: "ok",
+      db: "ok",
+      migrations: "ok",
+      state: "ok",
+      qstash: "skip",
+      llm: "ok",
+      browser: "ok",
+      session: "ok",
     });
   });
 });

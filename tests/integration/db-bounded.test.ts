@@ -111,7 +111,16 @@ describe.skipIf(!services().postgres)("bounded hot queries at 100k items", () =>
     ["expiredOpenAttempts", (s) => expiredOpenAttempts(s, "default", NOW)],
     ["requeueOrphanClaims", (s) => requeueOrphanClaims(s, "default", new Date(NOW.getTime() - 600_000), NOW)],
     ["scorablePosts", (s) => scorablePosts(s, "default", NOW, 200)],
-    ["applyScores", async (s) => applyScores(s, "default", (await scorablePosts(sql, "default", NOW, 60)).map((p) => ({ postId: p.postId, armId: p.armId, reward01: 0.5, raw: 0.4 })), NOW)],
+    [
+      "applyScores",
+      async (s) =>
+        applyScores(
+          s,
+          "default",
+          (await scorablePosts(sql, "default", NOW, 60)).map((p) => ({ postId: p.postId, armId: p.armId, reward01: 0.5, raw: 0.4 })),
+          NOW,
+        ),
+    ],
     ["armsSummary", (s) => armsSummary(s, "default")],
     ["lastDecidedRuns (the runner's incident review)", (s) => lastDecidedRuns(s, "default", null)],
     ["incidentFacts", (s) => incidentFacts(s, "default", NOW, new Date(NOW.getTime() - 600_000))],
@@ -119,11 +128,15 @@ describe.skipIf(!services().postgres)("bounded hot queries at 100k items", () =>
     ["applyRetention", (s) => applyRetention(s, "default", NOW, { days: 90, artifactDays: 14, batch: 5_000, rounds: 1 })],
   ];
 
-  it.each(HOT)("%s: no seq scan on a big table", async (_name, fn) => {
-    const plans = await plansOf(fn);
-    expect(plans.length).toBeGreaterThan(0);
-    expect(plans.filter((p) => p.seq.length > 0)).toEqual([]);
-  }, 60_000);
+  it.each(HOT)(
+    "%s: no seq scan on a big table",
+    async (_name, fn) => {
+      const plans = await plansOf(fn);
+      expect(plans.length).toBeGreaterThan(0);
+      expect(plans.filter((p) => p.seq.length > 0)).toEqual([]);
+    },
+    60_000,
+  );
 
   /** Index names a JSON plan reads through (scans of any kind). */
   function indexesOf(plan: unknown, out: string[] = []): string[] {
@@ -141,15 +154,19 @@ describe.skipIf(!services().postgres)("bounded hot queries at 100k items", () =>
   it.each([
     ["engagementSeries", (s: Sql) => engagementSeries(s, "default", NOW)],
     ["recentPostsWithMetrics", (s: Sql) => recentPostsWithMetrics(s, "default")],
-  ] as [string, (s: Sql) => Promise<unknown>][])("%s reads the latest snapshot through metric_snapshots_latest", async (_name, fn) => {
-    const seen: SqlStatement[] = [];
-    await fn(recording(sql, seen));
-    expect(seen).toHaveLength(1);
-    const { rows } = await client.query<{ "QUERY PLAN": unknown }>(`EXPLAIN (FORMAT JSON) ${seen[0]!.text}`, [...(seen[0]!.params ?? [])]);
-    const used = indexesOf(rows[0]!["QUERY PLAN"]);
-    expect(used.filter((u) => u.endsWith(" metric_snapshots_latest")).length).toBeGreaterThan(0);
-    expect(used.filter((u) => u.endsWith("metric_snapshots_account_id_tweet_id_age_bucket_key"))).toEqual([]);
-  }, 60_000);
+  ] as [string, (s: Sql) => Promise<unknown>][])(
+    "%s reads the latest snapshot through metric_snapshots_latest",
+    async (_name, fn) => {
+      const seen: SqlStatement[] = [];
+      await fn(recording(sql, seen));
+      expect(seen).toHaveLength(1);
+      const { rows } = await client.query<{ "QUERY PLAN": unknown }>(`EXPLAIN (FORMAT JSON) ${seen[0]!.text}`, [...(seen[0]!.params ?? [])]);
+      const used = indexesOf(rows[0]!["QUERY PLAN"]);
+      expect(used.filter((u) => u.endsWith(" metric_snapshots_latest")).length).toBeGreaterThan(0);
+      expect(used.filter((u) => u.endsWith("metric_snapshots_account_id_tweet_id_age_bucket_key"))).toEqual([]);
+    },
+    60_000,
+  );
 
   // The old engagement query (DISTINCT ON over every snapshot) no longer shows it: since
   // migration 015 it walks metric_snapshots_latest in order, still reading every row. A filter

@@ -25,7 +25,8 @@ describe.skipIf(!services().postgres)("stored shingles", () => {
     await recordGhost(sql, "default", { id: "200", text: "a ghost we never stored", time: now }, now);
 
     const [nulls] = await sql.query<{ posts: number; items: number }>(
-      "SELECT (SELECT count(*)::int FROM posts WHERE shingles IS NULL) AS posts, (SELECT count(*)::int FROM content_items WHERE shingles IS NULL) AS items");
+      "SELECT (SELECT count(*)::int FROM posts WHERE shingles IS NULL) AS posts, (SELECT count(*)::int FROM content_items WHERE shingles IS NULL) AS items",
+    );
     expect(nulls).toEqual({ posts: 0, items: 0 });
     const texts = await recentTexts(sql, "default");
     expect(texts.map((t) => t.text).sort()).toEqual([...thread, "a ghost we never stored", "a queued single about vacuum"].sort());

@@ -28,7 +28,11 @@ describe.skipIf(!svc.postgres)("db on real Postgres", () => {
     const names = [...functions.sql.matchAll(/CREATE OR REPLACE FUNCTION (\w+)\(/g)].map((m) => m[1]!);
     const defined = await sql.query<{ proname: string; n: number }>("SELECT proname, count(*)::int AS n FROM pg_proc WHERE proname = ANY($1::text[]) GROUP BY proname ORDER BY proname", [names]);
     expect(defined).toEqual([...names].sort().map((proname) => ({ proname, n: 1 })));
-    expect(readMigrations().filter((m) => /CREATE (OR REPLACE )?FUNCTION/i.test(m.sql)).map((m) => m.version)).toEqual([]);
+    expect(
+      readMigrations()
+        .filter((m) => /CREATE (OR REPLACE )?FUNCTION/i.test(m.sql))
+        .map((m) => m.version),
+    ).toEqual([]);
     expect(await migrate(sql)).toEqual({ applied: [], pending: 0 });
   });
 
@@ -51,13 +55,15 @@ describe.skipIf(!svc.postgres)("db on real Postgres", () => {
     for (let i = 0; i < 30; i++) await enqueue(sql, { accountId: account, kind: "single", tweets: [`item ${i}`], source: "manual", dueAt: due(5) });
     await enqueue(sql, { accountId: account, kind: "single", tweets: ["later"], source: "manual", dueAt: due(-60) });
     const claimed: string[] = [];
-    await Promise.all(Array.from({ length: 20 }, async (_, worker) => {
-      for (;;) {
-        const item = await claimDue(sql, account, `run-${worker}`, new Date());
-        if (!item) return;
-        claimed.push(item.id);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 20 }, async (_, worker) => {
+        for (;;) {
+          const item = await claimDue(sql, account, `run-${worker}`, new Date());
+          if (!item) return;
+          claimed.push(item.id);
+        }
+      }),
+    );
     expect(claimed).toHaveLength(30);
     expect(new Set(claimed).size).toBe(30);
     expect(await queueCounts(sql, account)).toMatchObject({ posting: 30, queued: 1 });
@@ -93,7 +99,10 @@ describe.skipIf(!svc.postgres)("db on real Postgres", () => {
     await insertRun(sql, { ...base, id: "r2", job: "post", status: "skipped", reason: "locked", startedAt: new Date(3000), endedAt: new Date(3001) });
     await insertRun(sql, { ...base, id: "r2", job: "post", status: "ok", startedAt: new Date(3000), endedAt: new Date(3001) });
     await insertRun(sql, { ...base, id: "r3", job: "plan", status: "failed", errorCode: "llm_unavailable", startedAt: new Date(500), endedAt: new Date(900) });
-    expect((await recentRuns(sql, { job: "post" })).map((r) => [r.id, r.status, r.reason])).toEqual([["r2", "skipped", "locked"], ["r1", "ok", null]]);
+    expect((await recentRuns(sql, { job: "post" })).map((r) => [r.id, r.status, r.reason])).toEqual([
+      ["r2", "skipped", "locked"],
+      ["r1", "ok", null],
+    ]);
     const last = await lastRunPerJob(sql);
     expect(last.post?.id).toBe("r2");
     expect(last.plan).toMatchObject({ status: "failed", errorCode: "llm_unavailable", summary: { n: 1 } });
@@ -114,10 +123,9 @@ describe("db on embedded PGlite", () => {
     expect(item?.dueAt).toBeInstanceOf(Date);
     expect((await claimDue(sql, account, "run", new Date()))?.id).toBe(item!.id);
     expect(await claimDue(sql, account, "run", new Date())).toBeNull();
-    await expect(sql.transaction([
-      { text: "INSERT INTO x_sessions (account_id, blob) VALUES ('t', 'x')" },
-      { text: "INSERT INTO x_sessions (account_id, blob) VALUES ('t', 'x')" },
-    ])).rejects.toMatchObject({ code: "conflict" });
+    await expect(
+      sql.transaction([{ text: "INSERT INTO x_sessions (account_id, blob) VALUES ('t', 'x')" }, { text: "INSERT INTO x_sessions (account_id, blob) VALUES ('t', 'x')" }]),
+    ).rejects.toMatchObject({ code: "conflict" });
     expect(await sql.query("SELECT * FROM x_sessions")).toEqual([]);
     expect(await migrate(sql)).toEqual({ applied: [], pending: 0 });
   });

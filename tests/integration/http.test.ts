@@ -27,16 +27,26 @@ const jobUrl = (job: string) => `${BASE}/api/jobs/${job}`;
 
 /** Returns what it was given, so a test can see params, mode and trigger arrive. */
 const echoJob = defineJob({
-  name: "echo", schedule: "*/5 * * * *", maxDurationMs: 30_000, needs: ["db", "state"],
+  name: "echo",
+  schedule: "*/5 * * * *",
+  maxDurationMs: 30_000,
+  needs: ["db", "state"],
   async run(ctx) {
     return { params: ctx.params, mode: ctx.mode, trigger: ctx.trigger };
   },
 });
 const jobs = [echoJob, slowJob("slow", 300)];
 /** Runs even when the state store is unreachable (like heal). */
-const resilientJob = defineJob({ name: "resilient", schedule: "0 * * * *", maxDurationMs: 30_000, needs: ["db"], whenStateDown: "run", async run() {
-  return {};
-} });
+const resilientJob = defineJob({
+  name: "resilient",
+  schedule: "0 * * * *",
+  maxDurationMs: 30_000,
+  needs: ["db"],
+  whenStateDown: "run",
+  async run() {
+    return {};
+  },
+});
 
 const cronAuth = { authorization: `Bearer ${TEST_SECRETS.cron}` };
 const adminAuth = { authorization: `Bearer ${TEST_SECRETS.admin}` };
@@ -103,8 +113,7 @@ function byteStream(total: number, chunk = 1024, fill = 0x61): { stream: Readabl
   return { stream, pulled: () => sent, cancelled: () => cancelled };
 }
 
-const streamed = (url: string, body: ReadableStream<Uint8Array>, headers: Record<string, string>) =>
-  new Request(url, { method: "POST", body, headers, duplex: "half" } as RequestInit);
+const streamed = (url: string, body: ReadableStream<Uint8Array>, headers: Record<string, string>) => new Request(url, { method: "POST", body, headers, duplex: "half" } as RequestInit);
 
 /** A JSON text of exactly `bytes` bytes that the manual/queue schemas accept. */
 function jsonOfSize(bytes: number, prefix = ""): string {
@@ -124,11 +133,7 @@ describe.each(availableStores())("HTTP routes on %s state", (store) => {
   let bare: TestRuntime;
 
   beforeAll(async () => {
-    [bad, good, bare] = await Promise.all([
-      testRuntime(store, { jobs, env: keys() }),
-      testRuntime(store, { jobs, env: keys() }),
-      testRuntime(store, { jobs, env: { CRON_SECRET: "" } }),
-    ]);
+    [bad, good, bare] = await Promise.all([testRuntime(store, { jobs, env: keys() }), testRuntime(store, { jobs, env: keys() }), testRuntime(store, { jobs, env: { CRON_SECRET: "" } })]);
   });
   afterAll(async () => {
     await Promise.all(redisClients.splice(0).map((r) => r.quit()));
@@ -312,7 +317,9 @@ describe.each(availableStores())("HTTP routes on %s state", (store) => {
 
     it('valid manual POST {mode: "shadow", params} -> 200, recorded as manual and shadow with the params', async () => {
       const params = { id: 7, tags: ["a", "b"], nested: { deep: true }, text: "héllo ✓" };
-      const res = await jobRoute("echo", good.factory).POST(new Request(jobUrl("echo"), { method: "POST", body: JSON.stringify({ mode: "shadow", params }), headers: { ...adminAuth, "content-type": "application/json" } }));
+      const res = await jobRoute("echo", good.factory).POST(
+        new Request(jobUrl("echo"), { method: "POST", body: JSON.stringify({ mode: "shadow", params }), headers: { ...adminAuth, "content-type": "application/json" } }),
+      );
       expect(res.status).toBe(200);
       const body = (await res.json()) as Json;
       expect(body).toMatchObject({ job: "echo", status: "ok", mode: "shadow", summary: { params, mode: "shadow", trigger: "manual" } });
@@ -357,7 +364,13 @@ describe.each(availableStores())("HTTP routes on %s state", (store) => {
       ["not valid yet", (body) => sign(body, { now: now() + 3_600 })],
       ["garbage", () => "not.a.jwt"],
       ["a JWT with alg none", (body) => `${sign(body).split(".").slice(0, 2).join(".")}.`],
-      ["a valid signature with a flipped character", (body) => { const s = sign(body); return s.slice(0, -3) + (s.at(-3) === "A" ? "B" : "A") + s.slice(-2); }],
+      [
+        "a valid signature with a flipped character",
+        (body) => {
+          const s = sign(body);
+          return s.slice(0, -3) + (s.at(-3) === "A" ? "B" : "A") + s.slice(-2);
+        },
+      ],
     ];
     it.each(forged)("signature %s -> 401, nothing written", async (_name, signature) => {
       const body = JSON.stringify({ job: "echo" });
@@ -430,7 +443,9 @@ describe.each(availableStores())("HTTP routes on %s state", (store) => {
       const deps = await good.factory();
       for (const key of [qstash().currentSigningKey, qstash().nextSigningKey]) {
         const body = JSON.stringify({ job: "echo", mode: "dry", params: { key: key.slice(0, 6) } });
-        const res = await queueRoute(good.factory).POST(delivery(body, { "upstash-signature": sign(body, { key }), "upstash-message-id": newMessageId(), "upstash-retried": "0", "content-type": "application/json" }));
+        const res = await queueRoute(good.factory).POST(
+          delivery(body, { "upstash-signature": sign(body, { key }), "upstash-message-id": newMessageId(), "upstash-retried": "0", "content-type": "application/json" }),
+        );
         expect(res.status).toBe(200);
         const result = (await res.json()) as Json;
         expect(result).toMatchObject({ job: "echo", status: "ok", mode: "dry", summary: { trigger: "queue", mode: "dry", params: { key: key.slice(0, 6) } } });
@@ -486,7 +501,12 @@ describe.each(availableStores())("HTTP routes on %s state", (store) => {
     });
 
     it("QSTASH_DEV=true in the environment does not make the public dev key valid", async () => {
-      const factory = () => createRuntime({ env: { ...good.env, QSTASH_CURRENT_SIGNING_KEY: "sig_operatorCurrentKey000000", QSTASH_NEXT_SIGNING_KEY: "sig_operatorNextKey000000000" }, jobs, logSink: (l) => good.logs.push(l) });
+      const factory = () =>
+        createRuntime({
+          env: { ...good.env, QSTASH_CURRENT_SIGNING_KEY: "sig_operatorCurrentKey000000", QSTASH_NEXT_SIGNING_KEY: "sig_operatorNextKey000000000" },
+          jobs,
+          logSink: (l) => good.logs.push(l),
+        });
       const body = JSON.stringify({ job: "echo", params: { forged: true } });
       const before = process.env.QSTASH_DEV;
       process.env.QSTASH_DEV = "true";
@@ -547,7 +567,14 @@ describe.each(availableStores())("HTTP routes on %s state", (store) => {
   });
 
   describe("operator mistakes", () => {
-    const secretValues = () => [TEST_SECRETS.cron, TEST_SECRETS.admin, bad.env.DATABASE_URL!, qstash().currentSigningKey, qstash().nextSigningKey, ...(bad.env.UPSTASH_REDIS_REST_TOKEN ? [bad.env.UPSTASH_REDIS_REST_TOKEN] : [])];
+    const secretValues = () => [
+      TEST_SECRETS.cron,
+      TEST_SECRETS.admin,
+      bad.env.DATABASE_URL!,
+      qstash().currentSigningKey,
+      qstash().nextSigningKey,
+      ...(bad.env.UPSTASH_REDIS_REST_TOKEN ? [bad.env.UPSTASH_REDIS_REST_TOKEN] : []),
+    ];
     const brokenFactory = (extra: Record<string, string>) => () => createRuntime({ env: { ...bad.env, ...extra }, jobs, logSink: (l) => bad.logs.push(l) });
 
     it.each([
@@ -564,7 +591,13 @@ describe.each(availableStores())("HTTP routes on %s state", (store) => {
         ["health", healthRoute(factory).GET(new Request(`${BASE}/api/health`))],
         ["status", statusRoute(factory).GET(new Request(`${BASE}/api/status`, { headers: adminAuth }))],
       ];
-      const hidden = [...secretValues(), ...Object.entries(extra).filter(([k]) => k !== "XBOT_PORT").map(([, v]) => v).filter(Boolean)];
+      const hidden = [
+        ...secretValues(),
+        ...Object.entries(extra)
+          .filter(([k]) => k !== "XBOT_PORT")
+          .map(([, v]) => v)
+          .filter(Boolean),
+      ];
       for (const [route, pending] of requests) {
         const res = await pending;
         expect(res.status, route).toBe(500);
@@ -583,7 +616,9 @@ describe.each(availableStores())("HTTP routes on %s state", (store) => {
     });
 
     it("a runtime that cannot start for another reason -> 503 with its code and no internals", async () => {
-      const res = await jobRoute("echo", async () => { throw new XbotError("db_unavailable", "connect ECONNREFUSED 10.1.2.3:5432 password=hunter2"); }).GET(new Request(jobUrl("echo"), { headers: cronAuth }));
+      const res = await jobRoute("echo", async () => {
+        throw new XbotError("db_unavailable", "connect ECONNREFUSED 10.1.2.3:5432 password=hunter2");
+      }).GET(new Request(jobUrl("echo"), { headers: cronAuth }));
       expect(res.status).toBe(503);
       const body = (await res.json()) as { error: string; message: string };
       expect(body.error).toBe("db_unavailable");

@@ -24,14 +24,30 @@ const SINGLES = [
   "Name migrations after the change they make, not the ticket number. Future you will grep for the change.",
 ];
 let receiver: WebhookReceiver;
-beforeAll(async () => { receiver = await startWebhookReceiver(); });
-afterAll(async () => { await receiver.close(); });
+beforeAll(async () => {
+  receiver = await startWebhookReceiver();
+});
+afterAll(async () => {
+  await receiver.close();
+});
 
 const HOUR = 3_600_000;
 const events = (path: string, kind: string, subject: string) => eventsByFormat(receiver, path, kind, subject);
-const open = async (s: PlanSetup) => (await listIncidents(s.deps.clients.sql, "default", new Date(s.deps.clock!.now()))).filter((i) => i.resolvedAt === null).map((i) => `${i.kind}:${i.subject}`).sort();
+const open = async (s: PlanSetup) =>
+  (await listIncidents(s.deps.clients.sql, "default", new Date(s.deps.clock!.now())))
+    .filter((i) => i.resolvedAt === null)
+    .map((i) => `${i.kind}:${i.subject}`)
+    .sort();
 /** A clock at DAY that a test moves forward. */
-const movable = () => { let t = DAY; return { now: () => t, advance: (ms: number) => { t += ms; } }; };
+const movable = () => {
+  let t = DAY;
+  return {
+    now: () => t,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
+};
 const alertEnv = (path: string) => ({ XBOT_ALERT_WEBHOOK_URL: formatUrls(receiver, path), XBOT_ALERT_REMIND_HOURS: "1" });
 
 describe.each(availableStores())("plan incidents on %s", (store) => {
@@ -60,7 +76,10 @@ describe.each(availableStores())("plan incidents on %s", (store) => {
   it("the LLM over budget and the queue left empty: each opened once in each format, reminded, resolved once (items queued; the next day's budget)", async () => {
     const path = `/budget-${store}`;
     const clock = movable();
-    const s = await planSetup(store, { model: scriptedModel(SINGLES.map(singleJson)), contentDir: contentDir(["single"], { posts: [] }) }, clock, { XBOT_LLM_DAILY_BUDGET_USD: "0.5", ...alertEnv(path) });
+    const s = await planSetup(store, { model: scriptedModel(SINGLES.map(singleJson)), contentDir: contentDir(["single"], { posts: [] }) }, clock, {
+      XBOT_LLM_DAILY_BUDGET_USD: "0.5",
+      ...alertEnv(path),
+    });
     await s.deps.clients.state.incrementCounter(spendKey(DAY), 499_000, 48 * 3_600_000);
     expect((await s.run({ target: 2 })).summary).toMatchObject({ planned: 0, degraded: "llm over budget" });
     expect(await open(s)).toEqual(["llm:budget", "queue:empty"]);
@@ -99,9 +118,17 @@ describe.each(availableStores())("plan incidents on %s", (store) => {
     await s.run({ target: 3 });
     expect(events(path, "queue", "under_target")).toEqual(inEveryFormat(["opened", "reminder"]));
     // The fix the alert names: more evergreen posts. The next plan fills the target and the incident resolves.
-    writeFileSync(join(dir, "evergreen.json"), JSON.stringify({ posts: [post("pg-partial", SINGLES[0]!), post("mig-names", SINGLES[1]!),
-      post("pg-explain", "Read EXPLAIN ANALYZE from the inside out: the deepest node runs first, and its row estimate is where a bad plan starts."),
-      post("pg-vacuum", "Autovacuum falling behind shows up as bloat long before it shows up as an outage. Watch n_dead_tup per table, not just disk.")] }));
+    writeFileSync(
+      join(dir, "evergreen.json"),
+      JSON.stringify({
+        posts: [
+          post("pg-partial", SINGLES[0]!),
+          post("mig-names", SINGLES[1]!),
+          post("pg-explain", "Read EXPLAIN ANALYZE from the inside out: the deepest node runs first, and its row estimate is where a bad plan starts."),
+          post("pg-vacuum", "Autovacuum falling behind shows up as bloat long before it shows up as an outage. Watch n_dead_tup per table, not just disk."),
+        ],
+      }),
+    );
     const filled = await s.run({ target: 3 });
     expect(filled.summary, JSON.stringify(filled.summary)).toMatchObject({ pendingBefore: 1, planned: 2, target: 3 });
     expect(filled.summary?.exhausted).toBeUndefined();

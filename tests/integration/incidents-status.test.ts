@@ -26,11 +26,18 @@ beforeAll(async () => {
   receiver = await startWebhookReceiver();
   if (!svc.postgres) return;
   env = {
-    DATABASE_URL: await createTestDatabase("inc"), XBOT_NEON_HTTP_URL: svc.postgres.neonHttpUrl, XBOT_STATE: "postgres", XBOT_PREFIX: `i${randomBytes(4).toString("hex")}`,
-    XBOT_DATA_DIR: mkdtempSync(join(tmpdir(), "xbot-inc-")), XBOT_ADMIN_TOKEN: ADMIN, XBOT_ALERT_WEBHOOK_URL: `${receiver.url}/cli`,
+    DATABASE_URL: await createTestDatabase("inc"),
+    XBOT_NEON_HTTP_URL: svc.postgres.neonHttpUrl,
+    XBOT_STATE: "postgres",
+    XBOT_PREFIX: `i${randomBytes(4).toString("hex")}`,
+    XBOT_DATA_DIR: mkdtempSync(join(tmpdir(), "xbot-inc-")),
+    XBOT_ADMIN_TOKEN: ADMIN,
+    XBOT_ALERT_WEBHOOK_URL: `${receiver.url}/cli`,
   };
 });
-afterAll(async () => { await receiver.close(); });
+afterAll(async () => {
+  await receiver.close();
+});
 
 describe.skipIf(!svc.postgres)("incidents in status, health and the CLI", () => {
   it("an isolated breaker: xbot status lists it with its fix, admin health carries it, public health says only degraded", { timeout: 180_000 }, async () => {
@@ -52,7 +59,10 @@ describe.skipIf(!svc.postgres)("incidents in status, health and the CLI", () => 
     const { GET } = healthRoute(rt.factory);
     const pub = await GET(new Request("http://xbot.test/api/health"));
     expect(await pub.json()).toEqual({ status: "degraded" });
-    const admin = await (await GET(new Request("http://xbot.test/api/health", { headers: { authorization: `Bearer ${ADMIN}` } }))).json() as { status: string; incidents: { open: { kind: string; subject: string; fix: string }[]; alerting: unknown } };
+    const admin = (await (await GET(new Request("http://xbot.test/api/health", { headers: { authorization: `Bearer ${ADMIN}` } }))).json()) as {
+      status: string;
+      incidents: { open: { kind: string; subject: string; fix: string }[]; alerting: unknown };
+    };
     expect(admin.status).toBe("degraded");
     expect(admin.incidents.open.map((i) => [i.kind, i.subject])).toEqual([["breaker_isolated", "llm"]]);
     expect(JSON.stringify(admin.incidents.alerting)).not.toContain("/cli");
@@ -67,7 +77,10 @@ describe.skipIf(!svc.postgres)("incidents in status, health and the CLI", () => 
     const ok = await xbot(["alerts", "test"]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/^ok {4}127\.0\.0\.1:\d+ \(json\)$/m);
-    const test = receiver.received.filter((r) => r.path === "/cli").map((r) => r.body as { event: string }).at(-1);
+    const test = receiver.received
+      .filter((r) => r.path === "/cli")
+      .map((r) => r.body as { event: string })
+      .at(-1);
     expect(test?.event).toBe("test");
     receiver.mode = "fail";
     const failed = await xbot(["alerts", "test"]);

@@ -36,10 +36,7 @@ async function setup(posts: number) {
      SELECT tweet_id, '24h', id % 7, id % 3, id % 2, 0, 100 + id FROM posts`,
   );
   // Followers every 2 h over the whole span, so every post has a measurable 24 h delta.
-  await sql.query(
-    "INSERT INTO follower_snapshots (followers, taken_at) SELECT 500 + g * 3, $1::timestamptz - g * interval '2 hours' FROM generate_series(0, 60) g",
-    [new Date(T0).toISOString()],
-  );
+  await sql.query("INSERT INTO follower_snapshots (followers, taken_at) SELECT 500 + g * 3, $1::timestamptz - g * interval '2 hours' FROM generate_series(0, 60) g", [new Date(T0).toISOString()]);
   const count = () => shimRoundTrips(services().postgres!.neonHttpUrl, rt.env.DATABASE_URL!);
   const run = (job: string) => runJob(deps, { job, trigger: "manual" });
   // The runner reviews incidents after every run (lib/runtime/incidents.ts): runner work, not learn's.
@@ -64,7 +61,8 @@ describe.skipIf(!services().postgres || !services().redis)("learn batches its da
       expect(result).toMatchObject({ status: "ok", summary: { scored: n, armsUpdated: n, withFollowerDelta: n, alreadyScored: 0 } });
       const rows = await s.sql.query<{ likes: number; replies: number; reposts: number; bookmarks: number; views: number; arm: string; reward: number }>(
         `SELECT s.likes, s.replies, s.reposts, s.bookmarks, s.views, i.arm_id AS arm, p.reward FROM posts p
-         JOIN metric_snapshots s ON s.tweet_id = p.tweet_id JOIN content_items i ON i.id = p.item_id`);
+         JOIN metric_snapshots s ON s.tweet_id = p.tweet_id JOIN content_items i ON i.id = p.item_id`,
+      );
       const sums: Record<string, number> = {};
       for (const r of rows) {
         // Followers grow 3 per 2 h going back in time, so 24 h later there are 36 fewer.

@@ -19,7 +19,14 @@ describe.skipIf(!services().postgres)("follower attribution and exactly-once sco
     const sql = s.deps.clients.sql;
     const posted = new Date(T0);
     expect(await followerDeltas(sql, "default", posted)).toEqual({ "2h": null, "24h": null, "48h": null });
-    for (const [offsetH, n] of [[-1, 100], [1, 101], [2.5, 104], [3, 200], [25, 130], [60, 170]] as const) {
+    for (const [offsetH, n] of [
+      [-1, 100],
+      [1, 101],
+      [2.5, 104],
+      [3, 200],
+      [25, 130],
+      [60, 170],
+    ] as const) {
       await insertFollowerSnapshot(sql, "default", n, new Date(T0 + offsetH * HOUR));
     }
     expect(await followerDeltas(sql, "default", posted)).toEqual({ "2h": 4, "24h": 30, "48h": 70 });
@@ -32,8 +39,9 @@ describe.skipIf(!services().postgres)("follower attribution and exactly-once sco
     await ensureArms(sql, "default", ["t"], ["single"], [12]);
     const [id] = await insertPosts(s, 1, 30 * HOUR);
     const [post] = await sql.query<{ id: string }>("SELECT id::text FROM posts WHERE tweet_id = $1", [id]);
-    const results = await Promise.all(Array.from({ length: 10 }, () =>
-      saveArmUpdateOnce(sql, "default", { postId: post!.id, armId: "t:single:12", reward01: 0.4, raw: 0.33, scoredAt: new Date(T0) })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => saveArmUpdateOnce(sql, "default", { postId: post!.id, armId: "t:single:12", reward01: 0.4, raw: 0.33, scoredAt: new Date(T0) })),
+    );
     expect(results.filter((r) => r.marked && r.updated)).toHaveLength(1);
     expect(results.filter((r) => r.marked)).toHaveLength(1);
     const [arm] = await loadArms(sql, "default");

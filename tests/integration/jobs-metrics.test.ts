@@ -14,8 +14,10 @@ const HOUR = 3_600_000;
 const T0 = Date.UTC(2031, 6, 1, 12, 0, 0);
 
 const backoff = async (s: ScrapeSetup) =>
-  (await s.deps.clients.sql.query<{ failures: number; retryAt: Date | null }>(`SELECT metrics_failures AS failures, metrics_retry_at AS "retryAt" FROM posts ORDER BY tweet_id`))
-    .map((r) => [r.failures, r.retryAt === null ? null : new Date(r.retryAt).getTime()]);
+  (await s.deps.clients.sql.query<{ failures: number; retryAt: Date | null }>(`SELECT metrics_failures AS failures, metrics_retry_at AS "retryAt" FROM posts ORDER BY tweet_id`)).map((r) => [
+    r.failures,
+    r.retryAt === null ? null : new Date(r.retryAt).getTime(),
+  ]);
 
 describe.skipIf(!services().postgres)("metrics job with a scripted browser", () => {
   it("a failed profile visit falls back to pages; a failing read backs the post off exponentially; it is skipped until its retry time", async () => {
@@ -23,7 +25,10 @@ describe.skipIf(!services().postgres)("metrics job with a scripted browser", () 
     await insertPosts(s, 2, 2 * HOUR);
     expect(await s.run("metrics")).toMatchObject({ status: "failed", errorCode: "page_timeout" });
     expect(s.calls.n).toBe(3);
-    expect(await backoff(s)).toEqual([[1, T0 + 15 * 60_000], [1, T0 + 15 * 60_000]]);
+    expect(await backoff(s)).toEqual([
+      [1, T0 + 15 * 60_000],
+      [1, T0 + 15 * 60_000],
+    ]);
 
     s.clock.t = T0 + 10 * 60_000;
     expect(await s.run("metrics")).toMatchObject({ status: "ok", summary: { due: 0 } });
@@ -32,7 +37,10 @@ describe.skipIf(!services().postgres)("metrics job with a scripted browser", () 
     s.clock.t = T0 + 16 * 60_000;
     await s.run("metrics");
     expect(s.calls.n).toBe(6);
-    expect(await backoff(s)).toEqual([[2, s.clock.t + 30 * 60_000], [2, s.clock.t + 30 * 60_000]]);
+    expect(await backoff(s)).toEqual([
+      [2, s.clock.t + 30 * 60_000],
+      [2, s.clock.t + 30 * 60_000],
+    ]);
     expect([1, 2, 3, 8, 20].map(metricsBackoffMs)).toEqual([15 * 60_000, 30 * 60_000, HOUR, 24 * HOUR, 24 * HOUR]);
   });
 

@@ -17,7 +17,9 @@ import { services } from "../support/env.js";
 const DAY = Date.UTC(2031, 2, 4, 10, 0, 0);
 
 async function image(s: PlanSetup, color: string, alt: string, tags: string): Promise<string> {
-  const bytes = await sharp({ create: { width: 50, height: 40, channels: 3, background: color } }).png().toBuffer();
+  const bytes = await sharp({ create: { width: 50, height: 40, channels: 3, background: color } })
+    .png()
+    .toBuffer();
   const prepared = await prepareImage("i.png", bytes, alt, tags);
   if (!prepared.ok) throw new Error(prepared.reason);
   return (await addMedia(s.deps.clients.sql, { accountId: "default", ...prepared.image })).media.id;
@@ -43,10 +45,15 @@ describe.skipIf(!services().postgres)("plan and the media library", () => {
     const bad = await image(s, "#444", "Let us delve into this diagram", "");
     const good = await image(s, "#555", "Diagram of a connection pool in front of Postgres", "");
     const post = (id: string, tweet: string, media: string[][]) => ({ id, topic: "databases", format: "single", tweets: [tweet], media });
-    writeFileSync(join(dir, "evergreen.json"), JSON.stringify({ posts: [
-      post("bad-alt", "Pools exist because connections are expensive to open.", [[bad]]),
-      post("good-alt", "A pool in front of Postgres turns a thousand clients into twenty connections.", [[good]]),
-    ] }));
+    writeFileSync(
+      join(dir, "evergreen.json"),
+      JSON.stringify({
+        posts: [
+          post("bad-alt", "Pools exist because connections are expensive to open.", [[bad]]),
+          post("good-alt", "A pool in front of Postgres turns a thousand clients into twenty connections.", [[good]]),
+        ],
+      }),
+    );
     const summary = (await s.run({ target: 2 })).summary as Record<string, unknown>;
     expect(summary).toMatchObject({ planned: 1, evergreen: 1, rejected: { banned: 1 } });
     const [item, ...more] = await listItems(s.deps.clients.sql, "default", { limit: 10 });

@@ -64,17 +64,23 @@ describe.each(availableStores())("plan job without an LLM on %s", (store) => {
   });
 
   it("an evergreen post is reused only after 30 days", async () => {
-    const library = { posts: [
-      { id: "recent-one", topic: "databases", format: "single", tweets: ["Vacuum is not optional: a table that is never vacuumed only ever grows."] },
-      { id: "old-one", topic: "databases", format: "single", tweets: ["Transactions are cheaper than the bugs you get from skipping them."] },
-    ] };
+    const library = {
+      posts: [
+        { id: "recent-one", topic: "databases", format: "single", tweets: ["Vacuum is not optional: a table that is never vacuumed only ever grows."] },
+        { id: "old-one", topic: "databases", format: "single", tweets: ["Transactions are cheaper than the bugs you get from skipping them."] },
+      ],
+    };
     const s = await planSetup(store, { model: null, contentDir: contentDir(["single"], library) }, DAY);
-    for (const [post, daysAgo] of [[library.posts[0]!, 10], [library.posts[1]!, 40]] as const) {
+    for (const [post, daysAgo] of [
+      [library.posts[0]!, 10],
+      [library.posts[1]!, 40],
+    ] as const) {
       const at = new Date(DAY - daysAgo * 24 * HOUR).toISOString();
-      await s.deps.clients.sql.query(
-        "INSERT INTO content_items (kind, status, tweets, content_hash, source, due_at, posted_at) VALUES ('single', 'posted', $1::jsonb, $2, 'evergreen', $3, $3)",
-        [JSON.stringify(post.tweets), contentHash(post.tweets), at],
-      );
+      await s.deps.clients.sql.query("INSERT INTO content_items (kind, status, tweets, content_hash, source, due_at, posted_at) VALUES ('single', 'posted', $1::jsonb, $2, 'evergreen', $3, $3)", [
+        JSON.stringify(post.tweets),
+        contentHash(post.tweets),
+        at,
+      ]);
     }
     expect(summaryOf(await s.run({ target: 2 }))).toMatchObject({ planned: 1, evergreen: 1, exhausted: true });
     expect((await items(s)).filter((i) => i.status === "queued").map((i) => i.tweets[0])).toEqual([library.posts[1]!.tweets[0]]);

@@ -46,8 +46,12 @@ describe.skipIf(!svc.postgres)("local server on the same route handlers", () => 
   beforeAll(async () => {
     dataDir = tempDir();
     const env = {
-      DATABASE_URL: await createTestDatabase("local"), XBOT_NEON_HTTP_URL: svc.postgres!.neonHttpUrl, XBOT_STATE: "postgres", XBOT_DATA_DIR: dataDir,
-      QSTASH_CURRENT_SIGNING_KEY: QSTASH_DEV_CREDENTIALS.currentSigningKey, QSTASH_NEXT_SIGNING_KEY: QSTASH_DEV_CREDENTIALS.nextSigningKey,
+      DATABASE_URL: await createTestDatabase("local"),
+      XBOT_NEON_HTTP_URL: svc.postgres!.neonHttpUrl,
+      XBOT_STATE: "postgres",
+      XBOT_DATA_DIR: dataDir,
+      QSTASH_CURRENT_SIGNING_KEY: QSTASH_DEV_CREDENTIALS.currentSigningKey,
+      QSTASH_NEXT_SIGNING_KEY: QSTASH_DEV_CREDENTIALS.nextSigningKey,
     };
     server = await startLocalServer({ env, port: 0, sandboxPort: 0, scheduler: false, logSink: (line) => logs.push(line) });
     token = (JSON.parse(readFileSync(join(dataDir, "secrets.json"), "utf8")) as { XBOT_ADMIN_TOKEN: string }).XBOT_ADMIN_TOKEN;
@@ -96,7 +100,11 @@ describe.skipIf(!svc.postgres)("local server on the same route handlers", () => 
 
   it("keeps the routes' behaviour: cron GET without CRON_SECRET, 413 over 64 KiB, 404s", async () => {
     expect((await fetch(`${server.url}/api/jobs/heal`)).status).toBe(401);
-    const big = await fetch(`${server.url}/api/jobs/heal`, { method: "POST", headers: { ...auth(), "content-type": "application/json" }, body: JSON.stringify({ params: { pad: "x".repeat(70 * 1024) } }) });
+    const big = await fetch(`${server.url}/api/jobs/heal`, {
+      method: "POST",
+      headers: { ...auth(), "content-type": "application/json" },
+      body: JSON.stringify({ params: { pad: "x".repeat(70 * 1024) } }),
+    });
     expect(big.status).toBe(413);
     expect(await big.json()).toMatchObject({ error: "payload_too_large" });
     const unknownJob = await fetch(`${server.url}/api/jobs/nope`, { method: "POST", headers: auth() });
@@ -130,16 +138,23 @@ describe.skipIf(!svc.postgres)("local server on the same route handlers", () => 
   });
 
   it("answers client mistakes that no Web Request can carry with a 4xx: TRACE, a broken percent-encoding, an absolute-form target", async () => {
-    const raw = (method: string, path: string) => new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = httpRequest(`${server.url}${path.startsWith("/") ? path : ""}`, { method, path, headers: auth() }, (res) => {
-        let text = "";
-        res.on("data", (c: Buffer) => (text += c.toString()));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+    const raw = (method: string, path: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest(`${server.url}${path.startsWith("/") ? path : ""}`, { method, path, headers: auth() }, (res) => {
+          let text = "";
+          res.on("data", (c: Buffer) => (text += c.toString()));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+        });
+        req.on("error", reject);
+        req.end();
       });
-      req.on("error", reject);
-      req.end();
-    });
-    for (const [method, path, status] of [["TRACE", "/api/jobs/heal", 405], ["TRACE", "/api/queue", 405], ["POST", "/api/jobs/%zz", 404], ["GET", "/api/jobs/%E0%A4%A", 404], ["GET", "http://evil.test/api/health", 200]] as const) {
+    for (const [method, path, status] of [
+      ["TRACE", "/api/jobs/heal", 405],
+      ["TRACE", "/api/queue", 405],
+      ["POST", "/api/jobs/%zz", 404],
+      ["GET", "/api/jobs/%E0%A4%A", 404],
+      ["GET", "http://evil.test/api/health", 200],
+    ] as const) {
       const res = await raw(method, path);
       expect(res.status, `${method} ${path}: ${res.body}`).toBe(status);
       expect(() => JSON.parse(res.body) as unknown).not.toThrow();
@@ -190,7 +205,14 @@ describe("npm start as a process", () => {
   it.skipIf(!svc.postgres)("prints where everything is, serves, and stops cleanly on SIGTERM", { timeout: 120_000 }, async () => {
     const dataDir = tempDir();
     const [port, sandboxPort] = [await freePort(), await freePort()];
-    const env = { ...envWithoutXbot(), DATABASE_URL: await createTestDatabase("start"), XBOT_NEON_HTTP_URL: svc.postgres!.neonHttpUrl, XBOT_DATA_DIR: dataDir, XBOT_PORT: String(port), XBOT_SANDBOX_PORT: String(sandboxPort) };
+    const env = {
+      ...envWithoutXbot(),
+      DATABASE_URL: await createTestDatabase("start"),
+      XBOT_NEON_HTTP_URL: svc.postgres!.neonHttpUrl,
+      XBOT_DATA_DIR: dataDir,
+      XBOT_PORT: String(port),
+      XBOT_SANDBOX_PORT: String(sandboxPort),
+    };
     const child = spawn(process.execPath, ["--import", "tsx", START], { env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";

@@ -23,22 +23,35 @@ async function withServer(listener: (req: IncomingMessage, res: ServerResponse) 
   }
 }
 
-const get = (port: number, path: string, headers: Record<string, string> = {}) => new Promise<number>((resolve, reject) => {
-  const req = httpRequest({ host: "127.0.0.1", port, path, headers }, (res) => {
-    res.resume();
-    res.on("end", () => resolve(res.statusCode ?? 0));
+const get = (port: number, path: string, headers: Record<string, string> = {}) =>
+  new Promise<number>((resolve, reject) => {
+    const req = httpRequest({ host: "127.0.0.1", port, path, headers }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("error", reject);
+    req.end();
   });
-  req.on("error", reject);
-  req.end();
-});
 
 describe("logged failures", () => {
   it("serveWeb: a handler that throws answers 500 and logs the cause", async () => {
     const lines: string[] = [];
     const log = createLogger({ sink: (l) => lines.push(l) });
-    await withServer((req, res) => void serveWeb(async () => { throw new Error("boom: the handler broke"); }, req, res, { trustProxy: false }, log), async (port) => {
-      expect(await get(port, "/api/x")).toBe(500);
-    });
+    await withServer(
+      (req, res) =>
+        void serveWeb(
+          async () => {
+            throw new Error("boom: the handler broke");
+          },
+          req,
+          res,
+          { trustProxy: false },
+          log,
+        ),
+      async (port) => {
+        expect(await get(port, "/api/x")).toBe(500);
+      },
+    );
     expect(lines.some((l) => l.includes('"level":"error"') && l.includes("boom: the handler broke"))).toBe(true);
   });
 
@@ -46,7 +59,9 @@ describe("logged failures", () => {
     const rt = await testRuntime(store);
     const factory = async (): Promise<RuntimeDeps> => {
       const deps = await rt.factory();
-      const state = new Proxy(deps.clients.state, { get: (target, key, receiver) => (key === "readCounter" ? () => Promise.reject(new Error("counter store gone")) : Reflect.get(target, key, receiver) as unknown) });
+      const state = new Proxy(deps.clients.state, {
+        get: (target, key, receiver) => (key === "readCounter" ? () => Promise.reject(new Error("counter store gone")) : (Reflect.get(target, key, receiver) as unknown)),
+      });
       return { ...deps, clients: { ...deps.clients, state } };
     };
     const res = await statusRoute(factory).GET(new Request("http://xbot.test/api/status", { headers: { authorization: `Bearer ${TEST_SECRETS.admin}` } }));

@@ -16,8 +16,12 @@ import { services } from "../support/env.js";
 import type { StoreKind } from "../support/runtime.js";
 
 let sandbox: Sandbox;
-beforeAll(async () => { sandbox = await createSandbox(); });
-afterAll(async () => { await sandbox.close(); });
+beforeAll(async () => {
+  sandbox = await createSandbox();
+});
+afterAll(async () => {
+  await sandbox.close();
+});
 
 describe.skipIf(!services().postgres || !services().redis).each(["redis", "postgres"] as StoreKind[])("OAuth 2.0 refresh rotation (%s state)", (store) => {
   it("8 concurrent runs with an expired access token: one refresh, one valid token, the live refresh token stored", async () => {
@@ -31,10 +35,12 @@ describe.skipIf(!services().postgres || !services().redis).each(["redis", "postg
     const key = deps[0]!.config.XBOT_SESSION_KEY!;
     const before = sandbox.oauth2();
     await putTokenRow(sql, account, sealTokens({ accessToken: "expired", refreshToken: before.refreshToken, expiresAtMs: 0 }, key));
-    const tokens = await Promise.all(Array.from({ length: 8 }, (_, i) => {
-      const d = deps[i % 2]!;
-      return accessToken({ sql: d.clients.sql, state: d.clients.state, accountId: account, key, clientId: before.clientId, baseUrl: sandbox.url, owner: `run-${i}`, nowMs: Date.now });
-    }));
+    const tokens = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => {
+        const d = deps[i % 2]!;
+        return accessToken({ sql: d.clients.sql, state: d.clients.state, accountId: account, key, clientId: before.clientId, baseUrl: sandbox.url, owner: `run-${i}`, nowMs: Date.now });
+      }),
+    );
     const after = sandbox.oauth2();
     expect(after.refreshes - before.refreshes).toBe(1);
     expect(new Set(tokens).size).toBe(1);

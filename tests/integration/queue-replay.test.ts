@@ -26,7 +26,10 @@ const BASE = "http://xbot.test";
 const QUEUE_URL = `${BASE}/api/queue`;
 
 const countJob = defineJob({
-  name: "count", schedule: "*/5 * * * *", maxDurationMs: 30_000, needs: ["db", "state"],
+  name: "count",
+  schedule: "*/5 * * * *",
+  maxDurationMs: 30_000,
+  needs: ["db", "state"],
   params: z.strictObject({ n: z.number().int().optional() }),
   async run(ctx) {
     return { n: ctx.params.n ?? null };
@@ -110,12 +113,19 @@ describe.each(availableStores())("QStash replay and params on %s state", (store)
     }
   });
 
-  it("params of the wrong type answer 400 before the run: plan {target: \"x\"}, a NUL character; no job_runs row", async () => {
+  it('params of the wrong type answer 400 before the run: plan {target: "x"}, a NUL character; no job_runs row', async () => {
     const deps = await rt.factory();
     const count = async () => Number((await deps.clients.sql.query<{ n: string }>("SELECT count(*) AS n FROM job_runs WHERE job = 'plan' OR status = 'failed'"))[0]!.n);
     const before = await count();
-    const manual = (job: string, body: unknown) => jobRoute(job, rt.factory).POST(new Request(`${BASE}/api/jobs/${job}`, { method: "POST", body: JSON.stringify(body), headers: { authorization: `Bearer ${TEST_SECRETS.admin}` } }));
-    for (const [job, body] of [["plan", { params: { target: "x" } }], ["plan", { params: { maxPerRun: -1 } }], ["count", { params: { n: "1" } }], ["count", { params: { extra: true } }], ["count", { params: { n: 1, s: "a\u0000b" } }]] as const) {
+    const manual = (job: string, body: unknown) =>
+      jobRoute(job, rt.factory).POST(new Request(`${BASE}/api/jobs/${job}`, { method: "POST", body: JSON.stringify(body), headers: { authorization: `Bearer ${TEST_SECRETS.admin}` } }));
+    for (const [job, body] of [
+      ["plan", { params: { target: "x" } }],
+      ["plan", { params: { maxPerRun: -1 } }],
+      ["count", { params: { n: "1" } }],
+      ["count", { params: { extra: true } }],
+      ["count", { params: { n: 1, s: "a\u0000b" } }],
+    ] as const) {
       const res = await manual(job, body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(await res.json()).toMatchObject({ error: "bad_request", message: expect.stringContaining(`invalid params for ${job}`) });
@@ -129,22 +139,35 @@ describe.each(availableStores())("QStash replay and params on %s state", (store)
   });
 });
 
-const failJob = (name: string, retryable: boolean) => defineJob({
-  name, schedule: "*/5 * * * *", maxDurationMs: 30_000, needs: ["state"],
-  async run() {
-    throw new XbotError(retryable ? "db_unavailable" : "config_invalid", `${name} failed on purpose`);
-  },
-});
+const failJob = (name: string, retryable: boolean) =>
+  defineJob({
+    name,
+    schedule: "*/5 * * * *",
+    maxDurationMs: 30_000,
+    needs: ["state"],
+    async run() {
+      throw new XbotError(retryable ? "db_unavailable" : "config_invalid", `${name} failed on purpose`);
+    },
+  });
 
 describe.each(availableStores())("QStash deliveries to a job's own route on %s state", (store) => {
   let rt: TestRuntime;
   const qstash = () => services().qstash!;
   const url = (job: string) => `${BASE}/api/jobs/${job}`;
   beforeAll(async () => {
-    rt = await testRuntime(store, { jobs: [countJob, failJob("fails-for-good", false), failJob("fails-for-now", true)], env: { QSTASH_CURRENT_SIGNING_KEY: qstash().currentSigningKey, QSTASH_NEXT_SIGNING_KEY: qstash().nextSigningKey } });
+    rt = await testRuntime(store, {
+      jobs: [countJob, failJob("fails-for-good", false), failJob("fails-for-now", true)],
+      env: { QSTASH_CURRENT_SIGNING_KEY: qstash().currentSigningKey, QSTASH_NEXT_SIGNING_KEY: qstash().nextSigningKey },
+    });
   });
   const deliver = (job: string, body: string, headers: Record<string, string> = {}, signedFor = url(job)) =>
-    jobRoute(job, rt.factory).POST(new Request(url(job), { method: "POST", body, headers: { "upstash-signature": signQStashJwt({ url: signedFor, body, key: qstash().currentSigningKey }), "upstash-message-id": newMessageId(), "upstash-retried": "0", ...headers } }));
+    jobRoute(job, rt.factory).POST(
+      new Request(url(job), {
+        method: "POST",
+        body,
+        headers: { "upstash-signature": signQStashJwt({ url: signedFor, body, key: qstash().currentSigningKey }), "upstash-message-id": newMessageId(), "upstash-retried": "0", ...headers },
+      }),
+    );
   /** Queue runs that did the work (a duplicate is recorded as a skipped run). */
   const queueRuns = async (job: string) => (await recentRuns((await rt.factory()).clients.sql, { job, limit: 500 })).filter((r) => r.trigger === "queue" && r.status === "ok").length;
 
@@ -198,7 +221,13 @@ describe.each(availableStores())("QStash deliveries to a job's own route on %s s
   it("deployed /api/queue carries no job code: a delivery for a known job is 489 `moved` naming the job's route, and nothing runs", async () => {
     const specsOnly = await testRuntime(store, { jobs: SPECS, env: { QSTASH_CURRENT_SIGNING_KEY: qstash().currentSigningKey, QSTASH_NEXT_SIGNING_KEY: qstash().nextSigningKey } });
     const body = JSON.stringify({ job: "post" });
-    const res = await queueRoute(specsOnly.factory).POST(new Request(QUEUE_URL, { method: "POST", body, headers: { "upstash-signature": signQStashJwt({ url: QUEUE_URL, body, key: qstash().currentSigningKey }), "upstash-message-id": newMessageId() } }));
+    const res = await queueRoute(specsOnly.factory).POST(
+      new Request(QUEUE_URL, {
+        method: "POST",
+        body,
+        headers: { "upstash-signature": signQStashJwt({ url: QUEUE_URL, body, key: qstash().currentSigningKey }), "upstash-message-id": newMessageId() },
+      }),
+    );
     expect(res.status).toBe(489);
     expect(res.headers.get("upstash-nonretryable-error")).toBe("true");
     expect(await res.json()).toMatchObject({ error: "moved", message: expect.stringContaining("POST /api/jobs/post") });

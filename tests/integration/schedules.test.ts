@@ -9,14 +9,21 @@ import { defineJob } from "../../lib/jobs/job.js";
 import { jobRoute } from "../../lib/runtime/http/job-route.js";
 import { availableStores, testRuntime, TEST_SECRETS, type TestRuntime } from "../support/runtime.js";
 
-const modeJob = defineJob({ name: "mode", schedule: "*/5 * * * *", maxDurationMs: 30_000, needs: ["state"], async run(ctx) {
-  return { mode: ctx.mode, trigger: ctx.trigger };
-} });
-
-const scheduleCall = (job: string, headers: Record<string, string> = {}) => new Request(`https://xbot-git-branch.vercel.app/api/jobs/${job}`, {
-  method: "GET",
-  headers: { "user-agent": "vercel-cron/1.0", "x-vercel-cron-schedule": "*/5 * * * *", authorization: `Bearer ${TEST_SECRETS.cron}`, ...headers },
+const modeJob = defineJob({
+  name: "mode",
+  schedule: "*/5 * * * *",
+  maxDurationMs: 30_000,
+  needs: ["state"],
+  async run(ctx) {
+    return { mode: ctx.mode, trigger: ctx.trigger };
+  },
 });
+
+const scheduleCall = (job: string, headers: Record<string, string> = {}) =>
+  new Request(`https://xbot-git-branch.vercel.app/api/jobs/${job}`, {
+    method: "GET",
+    headers: { "user-agent": "vercel-cron/1.0", "x-vercel-cron-schedule": "*/5 * * * *", authorization: `Bearer ${TEST_SECRETS.cron}`, ...headers },
+  });
 
 describe.each(availableStores())("a Vercel Schedules call on %s state", (store) => {
   let preview: TestRuntime;

@@ -15,8 +15,18 @@ const MINUTE = 60_000;
 
 async function failedRun(deps: RuntimeDeps, code: string, endedAtMs: number, accountId = deps.config.XBOT_ACCOUNT_ID): Promise<void> {
   await insertRun(deps.clients.sql, {
-    id: randomUUID(), accountId, job: "post", trigger: "cron", mode: "live", status: "failed", reason: code, errorCode: code,
-    summary: {}, artifactId: null, startedAt: new Date(endedAtMs - 1_000), endedAt: new Date(endedAtMs),
+    id: randomUUID(),
+    accountId,
+    job: "post",
+    trigger: "cron",
+    mode: "live",
+    status: "failed",
+    reason: code,
+    errorCode: code,
+    summary: {},
+    artifactId: null,
+    startedAt: new Date(endedAtMs - 1_000),
+    endedAt: new Date(endedAtMs),
   });
 }
 

@@ -32,15 +32,21 @@ function xState(auth = AUTH, ct0 = CT0): StorageState {
 }
 
 const loggedInAs = (user: string): SessionValidator & { calls: number } => {
-  const fn = Object.assign(async () => {
-    fn.calls += 1;
-    return { user };
-  }, { calls: 0 });
+  const fn = Object.assign(
+    async () => {
+      fn.calls += 1;
+      return { user };
+    },
+    { calls: 0 },
+  );
   return fn;
 };
 
 async function failure(work: Promise<unknown>): Promise<XbotError> {
-  const error = await work.then(() => undefined, (e: unknown) => e);
+  const error = await work.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(XbotError);
   return error as XbotError;
 }
@@ -97,12 +103,7 @@ describe.skipIf(!svc.postgres)("x session store on real Postgres", () => {
   });
 
   it("malformed input is a validation error and stores nothing (validate is never called)", async () => {
-    const bad: unknown[] = [
-      "{not json",
-      { cookies: "nope" },
-      { cookies: [{ name: "auth_token", value: AUTH }] },
-      { cookies: [{ name: "lang", value: "en", domain: ".x.com" }] },
-    ];
+    const bad: unknown[] = ["{not json", { cookies: "nope" }, { cookies: [{ name: "auth_token", value: AUTH }] }, { cookies: [{ name: "lang", value: "en", domain: ".x.com" }] }];
     for (const [i, state] of bad.entries()) {
       const validate = loggedInAs("me");
       const error = await failure(importSession(sql, { accountId: `bad-${i}`, key: KEY, state, validate }));
@@ -127,7 +128,16 @@ describe.skipIf(!svc.postgres)("x session store on real Postgres", () => {
     await importSession(sql, { accountId: "acct-exp", key: KEY, state: xState("good-token-value"), validate: loggedInAs("me") });
     await failure(importSession(sql, { accountId: "acct-exp", key: KEY, state: xState("bad-token-value"), validate: expired }));
     expect((await loadSession(sql, "acct-exp", KEY))?.state.cookies[0]?.value).toBe("good-token-value");
-    const crash = await failure(importSession(sql, { accountId: "acct-crash", key: KEY, state: xState(), validate: async () => { throw new Error("boom"); } }));
+    const crash = await failure(
+      importSession(sql, {
+        accountId: "acct-crash",
+        key: KEY,
+        state: xState(),
+        validate: async () => {
+          throw new Error("boom");
+        },
+      }),
+    );
     expect(crash.code).toBe("internal");
     expect(await rowsOf(sql, "acct-crash")).toEqual([]);
   });

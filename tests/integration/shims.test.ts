@@ -258,7 +258,14 @@ describe.skipIf(!svc.redis)("Upstash shim: round-trip counting and Redis outages
     expect(shim.stats().requests).toBe(1);
     const auth = { authorization: `Bearer ${token}` };
     await fetch(shim.restUrl, { method: "POST", headers: auth, body: JSON.stringify(["GET", "a"]) });
-    await fetch(`${shim.restUrl}/pipeline`, { method: "POST", headers: auth, body: JSON.stringify([["GET", "a"], ["INCR", "b"]]) });
+    await fetch(`${shim.restUrl}/pipeline`, {
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify([
+        ["GET", "a"],
+        ["INCR", "b"],
+      ]),
+    });
     expect((await fetchShimStats(shim.url)).requests).toBe(3);
     expect(shim.stats().commands).toBe(4);
     // the client auto-pipelines concurrent commands: fewer round trips than commands

@@ -94,7 +94,7 @@ describe.each(storeTargets())("StateStore contract: $name", (target) => {
       const second = await times(20, (i) => s.acquireBreakerTrial("b", `again-${i}`, later + 4_000, 5_000));
       expect(count(second, (d) => d.trial)).toBe(1);
       expect(await s.recordBreakerOutcome("b", { ok: true, trial: true }, policy, later + 4_000)).toEqual({ state: "closed", failures: 0, opens: 0 });
-      expect((await s.acquireBreakerTrial("b", "after", later + 4_001, 5_000))).toMatchObject({ success: true, trial: false });
+      expect(await s.acquireBreakerTrial("b", "after", later + 4_001, 5_000)).toMatchObject({ success: true, trial: false });
     });
 
     it("with memoryMs, a closed breaker remembers its escalation until the window passes; reset forgets", async () => {
@@ -186,8 +186,17 @@ describe.each(storeTargets())("StateStore contract: $name", (target) => {
 
     describe("admission and settlement", () => {
       const request = (over: Partial<AdmitRequest> = {}): AdmitRequest => ({
-        job: "post", runId: `run-${Math.random()}`, nowMs: Date.now(), dedupeTtlMs: 60_000, lockTtlMs: 10_000,
-        breakers: [{ name: "browser", policy }], after: [], leases: [{ resource: "browser", slots: 1, ttlMs: 10_000 }], minLevel: 0, levels: { db: 0, browser: 1, llm: 2 }, ...over,
+        job: "post",
+        runId: `run-${Math.random()}`,
+        nowMs: Date.now(),
+        dedupeTtlMs: 60_000,
+        lockTtlMs: 10_000,
+        breakers: [{ name: "browser", policy }],
+        after: [],
+        leases: [{ resource: "browser", slots: 1, ttlMs: 10_000 }],
+        minLevel: 0,
+        levels: { db: 0, browser: 1, llm: 2 },
+        ...over,
       });
 
       it("20 concurrent admissions of one job: exactly one wins, the rest are locked", async () => {
@@ -262,8 +271,17 @@ describe.each(storeTargets())("StateStore contract: $name", (target) => {
         const req = request();
         expect((await s.admit(req)).success).toBe(true);
         expect(await s.countLeases("browser")).toBe(1);
-        await s.settle({ job: "post", runId: req.runId, nowMs: req.nowMs, status: "failed", releaseLock: true, leases: ["browser"], heartbeatTtlMs: 60_000, releaseTrials: [],
-          outcomes: [{ name: "browser", ok: false, trial: false, policy }] });
+        await s.settle({
+          job: "post",
+          runId: req.runId,
+          nowMs: req.nowMs,
+          status: "failed",
+          releaseLock: true,
+          leases: ["browser"],
+          heartbeatTtlMs: 60_000,
+          releaseTrials: [],
+          outcomes: [{ name: "browser", ok: false, trial: false, policy }],
+        });
         expect(await s.countLeases("browser")).toBe(0);
         expect(await s.acquireLock("post", "other", 1_000)).toBe(true);
         expect((await s.readBreaker("browser")).failures).toBe(1);

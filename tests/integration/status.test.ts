@@ -11,16 +11,28 @@ describe.skipIf(!services().postgres)("/api/status", () => {
     const deps = await rt.factory();
     const sql = deps.clients.sql;
     const today = new Date();
-    await sql.query("INSERT INTO posts (account_id, tweet_id, kind, text, origin, posted_at) VALUES ('default', '111', 'single', 'hello', 'bot', $1), ('default', '222', 'single', 'world', 'bot', $1)", [today.toISOString()]);
-    await sql.query("INSERT INTO metric_snapshots (account_id, tweet_id, age_bucket, likes, replies, reposts, bookmarks, views, taken_at) VALUES ('default', '111', '1h', 3, 1, 0, 0, 90, $1), ('default', '111', '24h', 7, 2, 1, 1, 300, $2), ('default', '222', '1h', 5, 0, 2, 0, 150, $1)",
-      [new Date(today.getTime() - 3_600_000).toISOString(), today.toISOString()]);
-    await sql.query("INSERT INTO follower_snapshots (account_id, followers, taken_at) VALUES ('default', 100, $1), ('default', 104, $2)", [new Date(today.getTime() - 60_000).toISOString(), today.toISOString()]);
+    await sql.query(
+      "INSERT INTO posts (account_id, tweet_id, kind, text, origin, posted_at) VALUES ('default', '111', 'single', 'hello', 'bot', $1), ('default', '222', 'single', 'world', 'bot', $1)",
+      [today.toISOString()],
+    );
+    await sql.query(
+      "INSERT INTO metric_snapshots (account_id, tweet_id, age_bucket, likes, replies, reposts, bookmarks, views, taken_at) VALUES ('default', '111', '1h', 3, 1, 0, 0, 90, $1), ('default', '111', '24h', 7, 2, 1, 1, 300, $2), ('default', '222', '1h', 5, 0, 2, 0, 150, $1)",
+      [new Date(today.getTime() - 3_600_000).toISOString(), today.toISOString()],
+    );
+    await sql.query("INSERT INTO follower_snapshots (account_id, followers, taken_at) VALUES ('default', 100, $1), ('default', 104, $2)", [
+      new Date(today.getTime() - 60_000).toISOString(),
+      today.toISOString(),
+    ]);
     await ensureArms(sql, "default", ["typescript"], ["single"], [16]);
     await saveArmUpdate(sql, "default", "typescript:single:16", 0.8);
     const { GET } = statusRoute(rt.factory);
     const response = await GET(new Request("http://xbot.test/api/status", { headers: { authorization: `Bearer ${TEST_SECRETS.admin}` } }));
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { posts: { tweetId: string; metrics: { likes: number; ageBucket: string } | null }[]; engagement: { day: string; posts: number; likes: number; views: number; followers: number | null }[]; arms: { totalPulls: number; topArms: { armId: string }[] } };
+    const body = (await response.json()) as {
+      posts: { tweetId: string; metrics: { likes: number; ageBucket: string } | null }[];
+      engagement: { day: string; posts: number; likes: number; views: number; followers: number | null }[];
+      arms: { totalPulls: number; topArms: { armId: string }[] };
+    };
     expect(body.posts.find((p) => p.tweetId === "111")?.metrics).toMatchObject({ likes: 7, ageBucket: "24h" });
     const day = body.engagement.at(-1)!;
     expect(day).toMatchObject({ posts: 2, likes: 12, views: 450, followers: 104 });

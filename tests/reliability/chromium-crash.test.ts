@@ -23,18 +23,25 @@ let inPage: ((info: BrowserProcessInfo) => void) | null = null;
 const launched: BrowserProcessInfo[] = [];
 
 const crashJob = defineJob({
-  name: "browse", schedule: "*/5 * * * *", maxDurationMs: 60_000, needs: ["db", "state", "browser"],
+  name: "browse",
+  schedule: "*/5 * * * *",
+  maxDurationMs: 60_000,
+  needs: ["db", "state", "browser"],
   async run(ctx) {
     await ctx.db.query("SELECT 1");
     const browser = await ctx.browser();
     const info = browser.process();
     if (!info?.pid) throw new Error("test: the browser has no local process");
-    await browser.withPage("crash-wait", async (page) => {
-      await page.setContent("<title>waiting</title><p>waiting for the crash</p>");
-      inPage?.(info);
-      // Mid-operation: a Playwright call in flight when the browser dies.
-      await page.waitForFunction(() => false, undefined, { timeout: 40_000, polling: 100 });
-    }, { timeoutMs: 45_000 });
+    await browser.withPage(
+      "crash-wait",
+      async (page) => {
+        await page.setContent("<title>waiting</title><p>waiting for the crash</p>");
+        inPage?.(info);
+        // Mid-operation: a Playwright call in flight when the browser dies.
+        await page.waitForFunction(() => false, undefined, { timeout: 40_000, polling: 100 });
+      },
+      { timeoutMs: 45_000 },
+    );
     return { survived: true };
   },
 });

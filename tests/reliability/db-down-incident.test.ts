@@ -52,7 +52,10 @@ describe.skipIf(!svc.postgres || !svc.redis)("db_down: the database unreachable 
 
   /** Needs db and state; every run queries the db. */
   const dbJob = defineJob({
-    name: "db-reader", schedule: "*/5 * * * *", maxDurationMs: 30_000, needs: ["db", "state"],
+    name: "db-reader",
+    schedule: "*/5 * * * *",
+    maxDurationMs: 30_000,
+    needs: ["db", "state"],
     async run(ctx) {
       const [row] = await ctx.db.query<{ n: number }>("SELECT count(*)::int AS n FROM content_items WHERE account_id = $1", [ctx.config.XBOT_ACCOUNT_ID]);
       return { items: row?.n ?? -1 };
@@ -62,7 +65,11 @@ describe.skipIf(!svc.postgres || !svc.redis)("db_down: the database unreachable 
   it("opened once per format when Postgres stops, not repeated by failing or refused runs, reminded after the interval, resolved once when it answers", async () => {
     const path = "/db-down";
     const clock = new TestClock();
-    const rt = await testRuntime("redis", { jobs: [dbJob], clock, env: { DATABASE_URL: databaseUrl, XBOT_NEON_HTTP_URL: neon.sqlUrl, XBOT_ALERT_WEBHOOK_URL: formatUrls(receiver, path), XBOT_ALERT_REMIND_HOURS: "0.02" } });
+    const rt = await testRuntime("redis", {
+      jobs: [dbJob],
+      clock,
+      env: { DATABASE_URL: databaseUrl, XBOT_NEON_HTTP_URL: neon.sqlUrl, XBOT_ALERT_WEBHOOK_URL: formatUrls(receiver, path), XBOT_ALERT_REMIND_HOURS: "0.02" },
+    });
     const deps = await rt.factory();
     const events = () => eventsByFormat(receiver, path, "db_down", "database");
     expect(await runJob(deps, { job: "db-reader", trigger: "cron" })).toMatchObject({ status: "ok" });

@@ -31,7 +31,13 @@ const svc = services();
 
 async function queueItems(deps: RuntimeDeps, n: number, label: string): Promise<void> {
   for (let i = 0; i < n; i++) {
-    const item = await enqueue(deps.clients.sql, { accountId: deps.config.XBOT_ACCOUNT_ID, kind: "single", tweets: [`${label} ${i} ${randomBytes(4).toString("hex")}`], source: "manual", dueAt: new Date(Date.now() - 60_000) });
+    const item = await enqueue(deps.clients.sql, {
+      accountId: deps.config.XBOT_ACCOUNT_ID,
+      kind: "single",
+      tweets: [`${label} ${i} ${randomBytes(4).toString("hex")}`],
+      source: "manual",
+      dueAt: new Date(Date.now() - 60_000),
+    });
     expect(item).not.toBeNull();
   }
 }
@@ -48,7 +54,11 @@ async function runRows(deps: RuntimeDeps, ids: readonly string[]): Promise<Map<s
 
 /** Needs only the db; declared to run without the state store. Counts queued items. */
 const dbOnlyWhenStateDown = defineJob({
-  name: "db-only", schedule: "*/10 * * * *", maxDurationMs: 30_000, needs: ["db", "state"], whenStateDown: "run",
+  name: "db-only",
+  schedule: "*/10 * * * *",
+  maxDurationMs: 30_000,
+  needs: ["db", "state"],
+  whenStateDown: "run",
   async run(ctx) {
     const [row] = await ctx.db.query<{ n: number }>("SELECT count(*)::int AS n FROM content_items WHERE account_id = $1 AND status = 'queued'", [ctx.config.XBOT_ACCOUNT_ID]);
     return { queued: row?.n ?? -1 };
@@ -77,7 +87,8 @@ describe.skipIf(!svc.postgres)("a) Redis goes down during admission (own Redis +
     const ours = () => sandbox.posts().filter((p) => p.author === sandbox.user && !p.deleted && p.createdAtMs > startedAt);
     const opener = sandboxOpener(sandbox);
     const rt = await botRuntime("redis", sandbox, {
-      jobs: [post, heal, dbOnlyWhenStateDown], opener,
+      jobs: [post, heal, dbOnlyWhenStateDown],
+      opener,
       env: { UPSTASH_REDIS_REST_URL: shim.restUrl, UPSTASH_REDIS_REST_TOKEN: token },
     });
     const deps = await rt.factory();
@@ -184,7 +195,10 @@ describe.skipIf(!svc.postgres || !svc.redis)("b) Postgres goes down (own Postgre
   });
   /** Needs db and state; every run queries the db. */
   const dbJob = defineJob({
-    name: "db-reader", schedule: "*/5 * * * *", maxDurationMs: 30_000, needs: ["db", "state"],
+    name: "db-reader",
+    schedule: "*/5 * * * *",
+    maxDurationMs: 30_000,
+    needs: ["db", "state"],
     async run(ctx) {
       bodies++;
       const [row] = await ctx.db.query<{ n: number }>("SELECT count(*)::int AS n FROM content_items WHERE account_id = $1", [ctx.config.XBOT_ACCOUNT_ID]);

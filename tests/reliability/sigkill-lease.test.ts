@@ -19,8 +19,12 @@ import { botRuntime, NO_CAPS } from "../support/bot.js";
 import { runChild } from "../support/child.js";
 
 let sandbox: Sandbox;
-beforeAll(async () => { sandbox = await createSandbox(); });
-afterAll(async () => { await sandbox.close(); });
+beforeAll(async () => {
+  sandbox = await createSandbox();
+});
+afterAll(async () => {
+  await sandbox.close();
+});
 
 async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;

@@ -18,8 +18,12 @@ import { TEST_SECRETS } from "../support/runtime.js";
 import { QSTASH_DEV_CREDENTIALS, signQStashJwt } from "../support/qstash-shim.js";
 
 let sandbox: Sandbox;
-beforeAll(async () => { sandbox = await createSandbox(); });
-afterAll(async () => { await sandbox.close(); });
+beforeAll(async () => {
+  sandbox = await createSandbox();
+});
+afterAll(async () => {
+  await sandbox.close();
+});
 
 type Sent = { job: string; delivery: string | null; response: Response };
 
@@ -31,7 +35,10 @@ function deliveriesFor(job: string, routes: { jobs: ReturnType<typeof jobRoute>;
     send(i % 2 ? `exec-${job}` : null, routes.jobs.GET(new Request(`http://xbot.test/api/jobs/${job}`, { headers })));
   }
   for (let i = 0; i < 4; i++) {
-    send(null, routes.jobs.POST(new Request(`http://xbot.test/api/jobs/${job}`, { method: "POST", headers: { authorization: `Bearer ${TEST_SECRETS.admin}`, "content-type": "application/json" }, body: "{}" })));
+    send(
+      null,
+      routes.jobs.POST(new Request(`http://xbot.test/api/jobs/${job}`, { method: "POST", headers: { authorization: `Bearer ${TEST_SECRETS.admin}`, "content-type": "application/json" }, body: "{}" })),
+    );
   }
   for (let i = 0; i < 6; i++) {
     const url = "http://xbot.test/api/queue";
@@ -53,7 +60,8 @@ describe.skipIf(!services().postgres || !services().redis).each(TRANSPORTS)("dup
       env: { QSTASH_CURRENT_SIGNING_KEY: QSTASH_DEV_CREDENTIALS.currentSigningKey, QSTASH_NEXT_SIGNING_KEY: QSTASH_DEV_CREDENTIALS.nextSigningKey },
     });
     const deps = await rt.factory();
-    for (let i = 0; i < 3; i++) await enqueue(deps.clients.sql, { accountId: deps.config.XBOT_ACCOUNT_ID, kind: "single", tweets: [`storm item ${i} ${Math.random()}`], source: "manual", dueAt: new Date(Date.now() - 60_000) });
+    for (let i = 0; i < 3; i++)
+      await enqueue(deps.clients.sql, { accountId: deps.config.XBOT_ACCOUNT_ID, kind: "single", tweets: [`storm item ${i} ${Math.random()}`], source: "manual", dueAt: new Date(Date.now() - 60_000) });
     const routes = (job: string) => ({ jobs: jobRoute(job, rt.factory), queue: queueRoute(rt.factory) });
     const sent = await Promise.all([...deliveriesFor("post", routes("post")), ...deliveriesFor("heal", routes("heal"))]);
     const results = await Promise.all(sent.map(async (s) => ({ ...s, status: s.response.status, body: (await s.response.json()) as { status: string; reason?: string } })));

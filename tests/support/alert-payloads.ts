@@ -14,25 +14,64 @@ export const FORMATS: readonly AlertFormat[] = ["json", "slack", "discord"];
 const EVENTS = { "Incident opened": "opened", "Still open": "reminder", Resolved: "resolved", "Test alert": "test" } as const;
 type Title = keyof typeof EVENTS;
 
-const json = z.object({
-  event: z.enum(["opened", "reminder", "resolved", "test"]), text: z.string().startsWith("[xbot] "), account: z.string(), dashboard: z.string().nullable(),
-  incident: z.object({ id: z.string(), kind: z.string(), subject: z.string(), severity: z.string(), message: z.string(), fix: z.string(), openedAt: z.iso.datetime(), resolvedAt: z.iso.datetime().nullable(), sourceRun: z.string().nullable(), sourceItem: z.string().nullable() }).strict(),
-}).strict();
-const slack = z.object({
-  text: z.string().min(1).max(40_000),
-  blocks: z.array(z.object({ type: z.literal("section"), text: z.object({ type: z.literal("mrkdwn"), text: z.string().min(1).max(3000) }) })).min(1).max(50),
-}).strict();
-const discord = z.object({
-  content: z.string().min(1).max(2000),
-  embeds: z.array(z.object({
-    title: z.string().max(256), description: z.string().max(4096), color: z.number().int(), url: z.string().optional(),
-    fields: z.array(z.object({ name: z.string().max(256), value: z.string().max(1024), inline: z.boolean() })).max(25),
-  }).strict()).min(1).max(10),
-  allowed_mentions: z.object({ parse: z.array(z.string()).length(0) }),
-}).strict();
+const json = z
+  .object({
+    event: z.enum(["opened", "reminder", "resolved", "test"]),
+    text: z.string().startsWith("[xbot] "),
+    account: z.string(),
+    dashboard: z.string().nullable(),
+    incident: z
+      .object({
+        id: z.string(),
+        kind: z.string(),
+        subject: z.string(),
+        severity: z.string(),
+        message: z.string(),
+        fix: z.string(),
+        openedAt: z.iso.datetime(),
+        resolvedAt: z.iso.datetime().nullable(),
+        sourceRun: z.string().nullable(),
+        sourceItem: z.string().nullable(),
+      })
+      .strict(),
+  })
+  .strict();
+const slack = z
+  .object({
+    text: z.string().min(1).max(40_000),
+    blocks: z
+      .array(z.object({ type: z.literal("section"), text: z.object({ type: z.literal("mrkdwn"), text: z.string().min(1).max(3000) }) }))
+      .min(1)
+      .max(50),
+  })
+  .strict();
+const discord = z
+  .object({
+    content: z.string().min(1).max(2000),
+    embeds: z
+      .array(
+        z
+          .object({
+            title: z.string().max(256),
+            description: z.string().max(4096),
+            color: z.number().int(),
+            url: z.string().optional(),
+            fields: z.array(z.object({ name: z.string().max(256), value: z.string().max(1024), inline: z.boolean() })).max(25),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(10),
+    allowed_mentions: z.object({ parse: z.array(z.string()).length(0) }),
+  })
+  .strict();
 
 /** One alert read back. Slack's body carries no subject (null). */
-export interface ReadAlert { readonly event: string; readonly kind: string; readonly subject: string | null }
+export interface ReadAlert {
+  readonly event: string;
+  readonly kind: string;
+  readonly subject: string | null;
+}
 
 /** Validates `body` as a payload of `format` and reads it back; throws when it is not one. */
 export function readAlert(format: AlertFormat, body: unknown): ReadAlert {
@@ -63,8 +102,11 @@ export function formatUrls(receiver: WebhookReceiver, path: string): string {
 export function eventsByFormat(receiver: WebhookReceiver, path: string, kind: string, subject?: string): Record<AlertFormat, string[]> {
   const out = {} as Record<AlertFormat, string[]>;
   for (const f of FORMATS) {
-    out[f] = receiver.received.filter((r) => r.path === `${path}/${f}`).map((r) => readAlert(f, r.body))
-      .filter((a) => a.kind === kind && (subject === undefined || a.subject === null || a.subject === subject)).map((a) => a.event);
+    out[f] = receiver.received
+      .filter((r) => r.path === `${path}/${f}`)
+      .map((r) => readAlert(f, r.body))
+      .filter((a) => a.kind === kind && (subject === undefined || a.subject === null || a.subject === subject))
+      .map((a) => a.event);
   }
   return out;
 }

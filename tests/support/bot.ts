@@ -49,7 +49,11 @@ export function transportEnv(transport: TransportName, sandbox: Sandbox): Record
 }
 
 /** A runtime acting on the sandbox (through the browser unless `transport` says otherwise). */
-export async function botRuntime(store: StoreKind, sandbox: Sandbox, options: { jobs: readonly JobDefinition[]; env?: Record<string, string>; clock?: TestClock; opener?: BrowserOpener; transport?: TransportName }): Promise<TestRuntime> {
+export async function botRuntime(
+  store: StoreKind,
+  sandbox: Sandbox,
+  options: { jobs: readonly JobDefinition[]; env?: Record<string, string>; clock?: TestClock; opener?: BrowserOpener; transport?: TransportName },
+): Promise<TestRuntime> {
   registerSandboxSecrets(sandbox);
   return testRuntime(store, {
     jobs: options.jobs,

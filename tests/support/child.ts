@@ -17,9 +17,28 @@ export interface ChildRun {
 }
 
 /** Starts one child invocation of a test job. */
-export function runChild(env: Record<string, string>, job: string, params: Record<string, unknown> = {}, clockOffsetMs = 0, barrier = "", storageState = "", killAt = "", holdAt = "", processEnv: Record<string, string> = {}): ChildRun {
+export function runChild(
+  env: Record<string, string>,
+  job: string,
+  params: Record<string, unknown> = {},
+  clockOffsetMs = 0,
+  barrier = "",
+  storageState = "",
+  killAt = "",
+  holdAt = "",
+  processEnv: Record<string, string> = {},
+): ChildRun {
   const child = spawn(process.execPath, ["--import", "tsx", SCRIPT, job, JSON.stringify(params)], {
-    env: { ...process.env, ...processEnv, XBOT_CHILD_ENV: JSON.stringify(env), XBOT_CHILD_CLOCK_OFFSET_MS: String(clockOffsetMs), XBOT_CHILD_BARRIER: barrier, XBOT_CHILD_STORAGE_STATE: storageState, XBOT_CHILD_KILL_AT: killAt, XBOT_CHILD_HOLD_AT: holdAt },
+    env: {
+      ...process.env,
+      ...processEnv,
+      XBOT_CHILD_ENV: JSON.stringify(env),
+      XBOT_CHILD_CLOCK_OFFSET_MS: String(clockOffsetMs),
+      XBOT_CHILD_BARRIER: barrier,
+      XBOT_CHILD_STORAGE_STATE: storageState,
+      XBOT_CHILD_KILL_AT: killAt,
+      XBOT_CHILD_HOLD_AT: holdAt,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -35,7 +54,10 @@ export function runChild(env: Record<string, string>, job: string, params: Recor
     child.on("exit", (code, signal) => {
       markReady();
       if (signal) return resolve(null);
-      const line = out.split("\n").filter((l) => l.startsWith("{")).pop();
+      const line = out
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .pop();
       if (code !== 0 || !line) return reject(new Error(`child ${job} exited ${code}: ${err.slice(-2000)}`));
       resolve(JSON.parse(line) as RunResult);
     });

@@ -78,7 +78,10 @@ export function databaseUrl(database: string): string {
  * usable with pg, neon() (via the HTTP shim) and the Neon Pool (via the ws proxy).
  */
 export async function createTestDatabase(name = "t"): Promise<string> {
-  const base = name.toLowerCase().replace(/[^a-z0-9_]+/g, "_").replace(/^[^a-z_]+/, "t_");
+  const base = name
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, "_")
+    .replace(/^[^a-z_]+/, "t_");
   const database = `${base}_${uniqueSuffix()}`.slice(0, 63);
   const client = new pg.Client({ connectionString: requirePostgres().url });
   await client.connect();

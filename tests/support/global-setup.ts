@@ -133,7 +133,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ["QSTASH_NEXT_SIGNING_KEY (shared shim)", services.qstash?.nextSigningKey],
   ];
   writeFileSync(logFile, "");
-  writeFileSync(secretsFile, shared.filter(([, v]) => v && v.length >= MIN_SECRET_LENGTH).map(([kind, value]) => `${JSON.stringify({ kind, value })}\n`).join(""));
+  writeFileSync(
+    secretsFile,
+    shared
+      .filter(([, v]) => v && v.length >= MIN_SECRET_LENGTH)
+      .map(([kind, value]) => `${JSON.stringify({ kind, value })}\n`)
+      .join(""),
+  );
 
   project.provide("services", services);
   project.provide("logFile", logFile);

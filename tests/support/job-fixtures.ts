@@ -60,8 +60,7 @@ export function scriptedModel(replies: (string | Error)[], safety: { safe: boole
 export const singleJson = (text: string) => JSON.stringify({ text });
 
 /** An API error as the provider would throw it. */
-export const apiError = (statusCode: number) =>
-  new APICallError({ message: `HTTP ${statusCode}`, url: "https://llm.test/v1/chat/completions", requestBodyValues: {}, statusCode });
+export const apiError = (statusCode: number) => new APICallError({ message: `HTTP ${statusCode}`, url: "https://llm.test/v1/chat/completions", requestBodyValues: {}, statusCode });
 
 /** A copy of content/ whose topic plan is one topic ("databases") in `formats`; optionally another library. */
 export function contentDir(formats: string[], evergreen?: unknown): string {
@@ -128,7 +127,9 @@ export async function scrapeSetup(jobs: JobDefinition[], start: number, code: (o
   const calls = { n: 0, opened: 0 };
   const clock = { t: start };
   const rt = await testRuntime("postgres", {
-    jobs, clock: { now: () => clock.t }, openBrowser: scriptedBrowser(code, calls),
+    jobs,
+    clock: { now: () => clock.t },
+    openBrowser: scriptedBrowser(code, calls),
     env: { XBOT_X_BASE_URL: "http://127.0.0.1:9", XBOT_X_USER: "someone" },
   });
   const deps = await rt.factory();
@@ -138,9 +139,9 @@ export async function scrapeSetup(jobs: JobDefinition[], start: number, code: (o
 /** Inserts `n` single posts of age `ageMs` (at the setup's clock); returns their tweet ids. */
 export async function insertPosts(s: ScrapeSetup, n: number, ageMs: number, first = 1): Promise<string[]> {
   const ids = Array.from({ length: n }, (_, i) => String(1_000_000_000_000_000_000n + BigInt(first + i)));
-  await s.deps.clients.sql.query(
-    "INSERT INTO posts (tweet_id, kind, text, posted_at) SELECT id, 'single', 'post ' || id, $2 FROM unnest($1::text[]) AS id",
-    [ids, new Date(s.clock.t - ageMs).toISOString()],
-  );
+  await s.deps.clients.sql.query("INSERT INTO posts (tweet_id, kind, text, posted_at) SELECT id, 'single', 'post ' || id, $2 FROM unnest($1::text[]) AS id", [
+    ids,
+    new Date(s.clock.t - ageMs).toISOString(),
+  ]);
   return ids;
 }

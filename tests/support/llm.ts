@@ -28,7 +28,10 @@ export function promptText(prompt: unknown): string {
  * with `obey(postText)`, a generation prompt with `obey(promptText)` (as a single post), and
  * the safety check with `safety` (default: "safe"). Calls are counted by kind.
  */
-export function obeyingModel(obey: (text: string) => string, safety: { safe: boolean; reason: string } = { safe: true, reason: "looks fine" }): MockLanguageModelV4 & { calls: { reply: number; post: number; safety: number } } {
+export function obeyingModel(
+  obey: (text: string) => string,
+  safety: { safe: boolean; reason: string } = { safe: true, reason: "looks fine" },
+): MockLanguageModelV4 & { calls: { reply: number; post: number; safety: number } } {
   const calls = { reply: 0, post: 0, safety: 0 };
   const model = new MockLanguageModelV4({
     doGenerate: async (options) => {

@@ -109,7 +109,9 @@ export function scanLines(lines: readonly string[], secrets: readonly KnownSecre
 /** Reads the capture files and scans them (missing files count as empty). */
 export function scanLogFiles(logFile: string, secretsFile: string): ScanReport {
   const read = (f: string) => (existsSync(f) ? readFileSync(f, "utf8") : "");
-  const lines = read(logFile).split("\n").filter((l) => l.length > 0);
+  const lines = read(logFile)
+    .split("\n")
+    .filter((l) => l.length > 0);
   return scanLines(lines, parseSecrets(read(secretsFile)));
 }
 

@@ -97,9 +97,7 @@ function toNeonResult(result: pg.QueryResult, arrayMode: boolean) {
     dataTypeModifier: f.dataTypeModifier,
     format: "text",
   }));
-  const rows = arrayMode
-    ? result.rows
-    : (result.rows as unknown[][]).map((row) => Object.fromEntries(row.map((v, i) => [fields[i]?.name ?? String(i), v])));
+  const rows = arrayMode ? result.rows : (result.rows as unknown[][]).map((row) => Object.fromEntries(row.map((v, i) => [fields[i]?.name ?? String(i), v])));
   return {
     command: result.command,
     rowCount: result.rowCount,

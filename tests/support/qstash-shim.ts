@@ -65,7 +65,9 @@ export function signQStashJwt(options: SignOptions): string {
     body: b64url(createHash("sha256").update(options.body).digest()),
   };
   const signingInput = `${b64url(Buffer.from(JSON.stringify(header)))}.${b64url(Buffer.from(JSON.stringify(payload)))}`;
-  const signature = createHmac("sha256", options.key ?? QSTASH_DEV_CREDENTIALS.currentSigningKey).update(signingInput).digest();
+  const signature = createHmac("sha256", options.key ?? QSTASH_DEV_CREDENTIALS.currentSigningKey)
+    .update(signingInput)
+    .digest();
   return `${signingInput}.${b64url(signature)}`;
 }
 
@@ -276,8 +278,7 @@ export async function startQStashShim(options: QStashShimOptions = {}): Promise<
     return { messageId, deduplicated: false };
   };
 
-  const flatHeaders = (req: http.IncomingMessage): Record<string, string> =>
-    Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]));
+  const flatHeaders = (req: http.IncomingMessage): Record<string, string> => Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]));
 
   const handler = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => {
     if (req.headers.authorization !== `Bearer ${token}`) {

@@ -26,7 +26,11 @@ const faults = (point: string): Promise<void> | void => {
   if (point === holdAt) return new Promise<void>(() => setInterval(() => {}, 60_000));
 };
 const deps = await createRuntime({
-  env, jobs: [...allTestJobs(), ...JOBS], browser: browserOpenerFrom, clock: { now: () => Date.now() + offset }, logSink: () => {},
+  env,
+  jobs: [...allTestJobs(), ...JOBS],
+  browser: browserOpenerFrom,
+  clock: { now: () => Date.now() + offset },
+  logSink: () => {},
   ...(killAt || holdAt ? { faults } : {}),
   ...(storageState ? { openBrowser: ({ log }) => openBrowser({ provider: sparticuzProvider(), storageState, logger: log }) } : {}),
 });

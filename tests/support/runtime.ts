@@ -41,7 +41,18 @@ export async function testEnv(store: StoreKind, extra: Record<string, string> = 
 }
 
 /** Env variables whose values are secrets (the log scan at the end of the run looks for them). */
-const SECRET_ENV = ["CRON_SECRET", "XBOT_ADMIN_TOKEN", "XBOT_SESSION_KEY", "UPSTASH_REDIS_REST_TOKEN", "KV_REST_API_TOKEN", "QSTASH_TOKEN", "QSTASH_CURRENT_SIGNING_KEY", "QSTASH_NEXT_SIGNING_KEY", "XBOT_LLM_API_KEY", "OPENAI_API_KEY"] as const;
+const SECRET_ENV = [
+  "CRON_SECRET",
+  "XBOT_ADMIN_TOKEN",
+  "XBOT_SESSION_KEY",
+  "UPSTASH_REDIS_REST_TOKEN",
+  "KV_REST_API_TOKEN",
+  "QSTASH_TOKEN",
+  "QSTASH_CURRENT_SIGNING_KEY",
+  "QSTASH_NEXT_SIGNING_KEY",
+  "XBOT_LLM_API_KEY",
+  "OPENAI_API_KEY",
+] as const;
 
 /** Registers the secrets a runtime's env carries (and the shared services' keys) for the end-of-run log scan. */
 export function registerEnvSecrets(env: Record<string, string | undefined>): void {

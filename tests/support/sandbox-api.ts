@@ -92,9 +92,7 @@ export function tweetIdsOf(entries: any[]): string[] {
     return t?.rest_id ? [t.rest_id as string] : [];
   };
   return entries.flatMap((e) =>
-    e.content?.entryType === "TimelineTimelineModule"
-      ? (e.content.items ?? []).flatMap((i: any) => fromContent(i.item?.itemContent))
-      : fromContent(e.content?.itemContent),
+    e.content?.entryType === "TimelineTimelineModule" ? (e.content.items ?? []).flatMap((i: any) => fromContent(i.item?.itemContent)) : fromContent(e.content?.itemContent),
   );
 }
 

@@ -10,8 +10,13 @@ const DISCORD = "https://discord.com/api/webhooks/123/abcdefABCDEF";
 
 describe("formatFor", () => {
   it.each([
-    [SLACK, "slack"], [DISCORD, "discord"], ["https://discordapp.com/api/webhooks/1/x", "discord"], ["https://ptb.discord.com/api/webhooks/1/x", "discord"],
-    ["https://discord.com/channels/1", "json"], ["https://hooks.slack.com.evil.test/services/x", "json"], ["https://example.com/hook", "json"],
+    [SLACK, "slack"],
+    [DISCORD, "discord"],
+    ["https://discordapp.com/api/webhooks/1/x", "discord"],
+    ["https://ptb.discord.com/api/webhooks/1/x", "discord"],
+    ["https://discord.com/channels/1", "json"],
+    ["https://hooks.slack.com.evil.test/services/x", "json"],
+    ["https://example.com/hook", "json"],
   ] as const)("%s -> %s", (url, format) => expect(formatFor(url, undefined)).toBe(format));
 
   it("XBOT_ALERT_FORMAT wins over the host", () => expect(formatFor(SLACK, "json")).toBe("json"));
@@ -20,14 +25,22 @@ describe("formatFor", () => {
 describe("alert config", () => {
   it("a comma list of URLs, each a secret; the format per URL", () => {
     const config = loadConfig({ XBOT_ALERT_WEBHOOK_URL: `${SLACK}, ${DISCORD},https://example.com/h` });
-    expect(alertTargets(config).map((t) => [t.host, t.format])).toEqual([["hooks.slack.com", "slack"], ["discord.com", "discord"], ["example.com", "json"]]);
+    expect(alertTargets(config).map((t) => [t.host, t.format])).toEqual([
+      ["hooks.slack.com", "slack"],
+      ["discord.com", "discord"],
+      ["example.com", "json"],
+    ]);
     expect(configSecrets(config)).toEqual(expect.arrayContaining([SLACK, DISCORD]));
     expect(config.XBOT_ALERT_REMIND_HOURS).toBe(6);
   });
 
   it("a URL's own #format= fragment wins over XBOT_ALERT_FORMAT and the host, and is stripped from the URL sent", () => {
     const config = loadConfig({ XBOT_ALERT_FORMAT: "json", XBOT_ALERT_WEBHOOK_URL: `${SLACK}#format=discord,https://example.com/h#format=slack,https://example.com/h` });
-    expect(alertTargets(config).map((t) => [t.url, t.format])).toEqual([[SLACK, "discord"], ["https://example.com/h", "slack"], ["https://example.com/h", "json"]]);
+    expect(alertTargets(config).map((t) => [t.url, t.format])).toEqual([
+      [SLACK, "discord"],
+      ["https://example.com/h", "slack"],
+      ["https://example.com/h", "json"],
+    ]);
     expect(new Set(alertTargets(config).map((t) => t.id)).size).toBe(3);
   });
 
@@ -50,8 +63,22 @@ describe("pendingSends", () => {
   const t0 = Date.parse("2026-01-01T00:00:00Z");
   const H = 3_600_000;
   const incident = (over: Partial<Incident> = {}): Incident => ({
-    id: "1", dedupeKey: "k:s", kind: "k", subject: "s", severity: "error", message: "m", fix: "f", sourceRun: null, sourceItem: null,
-    openedAt: new Date(t0), lastSeenAt: new Date(t0), resolvedAt: null, sent: {}, deliveryError: null, deliveryErrorAt: null, ...over,
+    id: "1",
+    dedupeKey: "k:s",
+    kind: "k",
+    subject: "s",
+    severity: "error",
+    message: "m",
+    fix: "f",
+    sourceRun: null,
+    sourceItem: null,
+    openedAt: new Date(t0),
+    lastSeenAt: new Date(t0),
+    resolvedAt: null,
+    sent: {},
+    deliveryError: null,
+    deliveryErrorAt: null,
+    ...over,
   });
   const stages = (i: Incident, now: number) => pendingSends(i, [target!], now, 6 * H).map((p) => p.stage);
 

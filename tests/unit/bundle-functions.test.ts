@@ -23,16 +23,22 @@ function pkg(funcDir: string, name: string, deps: Record<string, string> = {}): 
 
 describe("bundle-functions", () => {
   it("bundles a handler that reads migrations and content from where the function holds them", async () => {
-    writeFileSync(join(root, "probe.ts"), [
-      'import { existsSync } from "node:fs";',
-      'import { MIGRATIONS_DIR, readMigrations } from "../lib/db/migrate.js";',
-      'import { CONTENT_DIR } from "../lib/jobs/planning/content.js";',
-      "export const GET = () => Response.json({ MIGRATIONS_DIR, CONTENT_DIR, migrations: readMigrations().length, content: existsSync(CONTENT_DIR) });",
-    ].join("\n"));
+    writeFileSync(
+      join(root, "probe.ts"),
+      [
+        'import { existsSync } from "node:fs";',
+        'import { MIGRATIONS_DIR, readMigrations } from "../lib/db/migrate.js";',
+        'import { CONTENT_DIR } from "../lib/jobs/planning/content.js";',
+        "export const GET = () => Response.json({ MIGRATIONS_DIR, CONTENT_DIR, migrations: readMigrations().length, content: existsSync(CONTENT_DIR) });",
+      ].join("\n"),
+    );
     const func = join(root, "probe.func");
     mkdirSync(join(func, probeDir), { recursive: true });
     writeFileSync(join(func, probeDir, "probe.js"), "// the traced module vercel build wrote: replaced by the bundle\n");
-    writeFileSync(join(func, ".vc-config.json"), JSON.stringify({ handler: `${probeDir}/probe.js`, runtime: "nodejs24.x", launcherType: "Nodejs", filePathMap: { "content/topics.json": "content/topics.json" } }));
+    writeFileSync(
+      join(func, ".vc-config.json"),
+      JSON.stringify({ handler: `${probeDir}/probe.js`, runtime: "nodejs24.x", launcherType: "Nodejs", filePathMap: { "content/topics.json": "content/topics.json" } }),
+    );
     await bundleFunction(func);
     expect(handlerOf(func)).toBe(`bundle/${probeDir}-probe.mjs`);
     expect(existsSync(join(func, probeDir))).toBe(false);

@@ -11,7 +11,15 @@ describe("safety configuration", () => {
   });
 
   it("parses domains, hours and caps with their defaults", () => {
-    expect(loadConfig({})).toMatchObject({ XBOT_LINK_DOMAINS: [], XBOT_ALLOW_CASHTAGS: false, XBOT_X_VISITS_PER_DAY: 60, XBOT_GHOST_SCAN_HOURS: 6, XBOT_REPLIES_POLL_MINUTES: 90, XBOT_REPLY_HOURS: { start: 8, end: 22 }, XBOT_REVIEW_HOURS: 24 });
+    expect(loadConfig({})).toMatchObject({
+      XBOT_LINK_DOMAINS: [],
+      XBOT_ALLOW_CASHTAGS: false,
+      XBOT_X_VISITS_PER_DAY: 60,
+      XBOT_GHOST_SCAN_HOURS: 6,
+      XBOT_REPLIES_POLL_MINUTES: 90,
+      XBOT_REPLY_HOURS: { start: 8, end: 22 },
+      XBOT_REVIEW_HOURS: 24,
+    });
     expect(loadConfig({ XBOT_LINK_DOMAINS: "Example.org, *.docs.example.com" }).XBOT_LINK_DOMAINS).toEqual(["example.org", "docs.example.com"]);
     expect(loadConfig({ XBOT_REPLY_HOURS: "22-6" }).XBOT_REPLY_HOURS).toEqual({ start: 22, end: 6 });
   });

@@ -27,7 +27,14 @@ describe("operator files in content/", () => {
   it("names every problem of a bad topics file in one config_invalid error", () => {
     const error = (() => {
       try {
-        parseTopics({ bucketHours: 5, topics: [{ id: "Bad Id", description: "ok ok" }, { id: "a", description: "x" }], formats: ["video"] });
+        parseTopics({
+          bucketHours: 5,
+          topics: [
+            { id: "Bad Id", description: "ok ok" },
+            { id: "a", description: "x" },
+          ],
+          formats: ["video"],
+        });
       } catch (e) {
         return e as XbotError;
       }

@@ -20,7 +20,10 @@ function reply(text: string, finish: "stop" | "length" = "stop") {
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(XbotError);
   return (error as XbotError).code;
 }
@@ -71,7 +74,11 @@ describe("generatePost (structured output)", () => {
   });
 
   it("maps a network failure to llm_unavailable and an aborted call to deadline", async () => {
-    const network = new MockLanguageModelV4({ doGenerate: async () => { throw new TypeError("fetch failed"); } });
+    const network = new MockLanguageModelV4({
+      doGenerate: async () => {
+        throw new TypeError("fetch failed");
+      },
+    });
     expect(await codeOf(generatePost({ model: network, topic, format: "single", recentTexts: [], maxRetries: 0 }))).toBe("llm_unavailable");
     const slow = new MockLanguageModelV4({
       doGenerate: ({ abortSignal }) => new Promise((_resolve, reject) => abortSignal?.addEventListener("abort", () => reject(abortSignal.reason as Error))),
@@ -105,7 +112,10 @@ describe("generateReply and safetyCheck", () => {
 
 describe("createLlm over an OpenAI-compatible endpoint", () => {
   const completion = (content: string) => ({
-    id: "c1", object: "chat.completion", created: 1, model: "m",
+    id: "c1",
+    object: "chat.completion",
+    created: 1,
+    model: "m",
     choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }],
     usage: { prompt_tokens: 30, completion_tokens: 12, total_tokens: 42 },
   });

@@ -7,12 +7,16 @@ import { describe, expect, it } from "vitest";
 import sharp from "sharp";
 import { prepareImage, sniffImage } from "../../lib/content/media.js";
 
-const png = (w = 40, h = 30) => sharp({ create: { width: w, height: h, channels: 3, background: "#0a8" } }).png().toBuffer();
+const png = (w = 40, h = 30) =>
+  sharp({ create: { width: w, height: h, channels: 3, background: "#0a8" } })
+    .png()
+    .toBuffer();
 const GPS_POINTER = [Buffer.from([0x88, 0x25]), Buffer.from([0x25, 0x88])];
 
 /** A phone-style JPEG: camera make and a GPS position in its EXIF. */
 async function gpsJpeg(): Promise<Buffer> {
-  return sharp({ create: { width: 64, height: 48, channels: 3, background: "#08f" } }).jpeg()
+  return sharp({ create: { width: 64, height: 48, channels: 3, background: "#08f" } })
+    .jpeg()
     .withExif({ IFD0: { Make: "PhoneCo" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "52/1 31/1 0/1", GPSLongitudeRef: "E", GPSLongitude: "13/1 24/1 0/1" } })
     .toBuffer();
 }
@@ -45,7 +49,9 @@ describe("prepareImage", () => {
   it("refuses a file over x.com's 5 MB image limit and images outside 4..8192 px", async () => {
     const noise = Buffer.alloc(2100 * 2100 * 3);
     for (let i = 0; i < noise.length; i++) noise[i] = (Math.random() * 256) | 0;
-    const big = await sharp(noise, { raw: { width: 2100, height: 2100, channels: 3 } }).jpeg({ quality: 100 }).toBuffer();
+    const big = await sharp(noise, { raw: { width: 2100, height: 2100, channels: 3 } })
+      .jpeg({ quality: 100 })
+      .toBuffer();
     expect(big.length).toBeGreaterThan(5 * 1024 * 1024);
     expect(await prepareImage("big.jpg", big, "static")).toEqual({ ok: false, reason: expect.stringMatching(/^big\.jpg is \d+\.\d MB; x\.com takes JPEG files up to 5\.0 MB$/) });
     expect(await prepareImage("tiny.png", await png(3, 3), "a dot")).toEqual({ ok: false, reason: "tiny.png is 3x3 px; x.com takes 4x4 to 8192x8192" });

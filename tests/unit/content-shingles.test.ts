@@ -13,9 +13,12 @@ const text = fc.array(word, { minLength: 0, maxLength: 30 }).map((w) => w.join("
 
 describe("stored shingles", () => {
   it("hash-merge Jaccard equals set Jaccard of the texts", () => {
-    fc.assert(fc.property(text, text, (a, b) => {
-      expect(jaccardSorted(shingleHashes(a), shingleHashes(b))).toBeCloseTo(textSimilarity(a, b), 12);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        expect(jaccardSorted(shingleHashes(a), shingleHashes(b))).toBeCloseTo(textSimilarity(a, b), 12);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it("hashes are sorted, distinct 32-bit integers", () => {

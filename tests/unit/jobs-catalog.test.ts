@@ -9,9 +9,16 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
 const job = (name: string, after: string[] = [], schedule = "*/5 * * * *"): JobDefinition =>
-  defineJob({ name, schedule, maxDurationMs: 10_000, needs: ["state"], after, async run() {
-    return {};
-  } });
+  defineJob({
+    name,
+    schedule,
+    maxDurationMs: 10_000,
+    needs: ["state"],
+    after,
+    async run() {
+      return {};
+    },
+  });
 
 /** The config_invalid error `fn` throws. */
 function configError(fn: () => unknown): XbotError {
@@ -82,30 +89,39 @@ describe("topological order", () => {
   });
 
   it("property: for any DAG, the order is a permutation where every dependency precedes its dependents", () => {
-    const dag = fc.integer({ min: 1, max: 12 }).chain((n) =>
-      fc.tuple(
-        fc.constant(n),
-        fc.array(fc.array(fc.boolean(), { minLength: n, maxLength: n }), { minLength: n, maxLength: n }),
-        fc.shuffledSubarray([...Array(n).keys()], { minLength: n, maxLength: n }),
-      ));
-    fc.assert(fc.property(dag, ([n, edges, listing]) => {
-      // job i may run after job j only when j < i: acyclic by construction
-      const depsOf = (i: number) => [...Array(i).keys()].filter((j) => edges[i]![j]).map((j) => `j${j}`);
-      const jobs = listing.map((i) => job(`j${i}`, depsOf(i)));
-      const order = createCatalog(jobs).order;
-      expect([...order].sort()).toEqual([...Array(n).keys()].map((i) => `j${i}`).sort());
-      for (let i = 0; i < n; i++) for (const dep of depsOf(i)) expect(order.indexOf(dep)).toBeLessThan(order.indexOf(`j${i}`));
-    }), { numRuns: 60 });
+    const dag = fc
+      .integer({ min: 1, max: 12 })
+      .chain((n) =>
+        fc.tuple(
+          fc.constant(n),
+          fc.array(fc.array(fc.boolean(), { minLength: n, maxLength: n }), { minLength: n, maxLength: n }),
+          fc.shuffledSubarray([...Array(n).keys()], { minLength: n, maxLength: n }),
+        ),
+      );
+    fc.assert(
+      fc.property(dag, ([n, edges, listing]) => {
+        // job i may run after job j only when j < i: acyclic by construction
+        const depsOf = (i: number) => [...Array(i).keys()].filter((j) => edges[i]![j]).map((j) => `j${j}`);
+        const jobs = listing.map((i) => job(`j${i}`, depsOf(i)));
+        const order = createCatalog(jobs).order;
+        expect([...order].sort()).toEqual([...Array(n).keys()].map((i) => `j${i}`).sort());
+        for (let i = 0; i < n; i++) for (const dep of depsOf(i)) expect(order.indexOf(dep)).toBeLessThan(order.indexOf(`j${i}`));
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it("property: closing any path of a DAG into a loop is refused as a cycle naming that loop", () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 8 }), (n) => {
-      const jobs = [...Array(n).keys()].map((i) => job(`j${i}`, i === 0 ? [`j${n - 1}`] : [`j${i - 1}`]));
-      const message = configError(() => createCatalog(jobs)).message;
-      const names = message.replace("job dependency cycle: ", "").split(" -> ");
-      expect(names[0]).toBe(names.at(-1));
-      expect(new Set(names).size).toBe(n);
-    }), { numRuns: 20 });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 8 }), (n) => {
+        const jobs = [...Array(n).keys()].map((i) => job(`j${i}`, i === 0 ? [`j${n - 1}`] : [`j${i - 1}`]));
+        const message = configError(() => createCatalog(jobs)).message;
+        const names = message.replace("job dependency cycle: ", "").split(" -> ");
+        expect(names[0]).toBe(names.at(-1));
+        expect(new Set(names).size).toBe(n);
+      }),
+      { numRuns: 20 },
+    );
   });
 });
 

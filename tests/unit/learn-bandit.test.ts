@@ -10,7 +10,12 @@ function grid(topics: number, buckets: readonly number[]): Arm[] {
 }
 
 type Chooser = (arms: readonly Arm[], random: () => number) => Arm | null;
-interface SimResult { bestShareLast50: number; late: Arm[]; cumulative: number; uniformCumulative: number }
+interface SimResult {
+  bestShareLast50: number;
+  late: Arm[];
+  cumulative: number;
+  uniformCumulative: number;
+}
 
 /** Plays `rounds` posts against hidden mean rewards (observed with N(0, 0.2) noise, clamped to [0, 1]). */
 function simulate(arms: readonly Arm[], means: ReadonlyMap<string, number>, rounds: number, seed: number, choose: Chooser): SimResult {
@@ -61,7 +66,10 @@ describe("Thompson sampling simulation", () => {
     const share = (r: SimResult, pred: (a: Arm) => boolean) => `${((100 * r.late.filter(pred).length) / 50).toFixed(0)}%`;
     const total = { plain: 0, factored: 0, uniform: 0 };
     for (const seed of [1, 2, 3]) {
-      for (const [name, choose] of [["plain", chooseArm], ["factored", chooseArmFactored]] as const) {
+      for (const [name, choose] of [
+        ["plain", chooseArm],
+        ["factored", chooseArmFactored],
+      ] as const) {
         const r = simulate(arms, means, 200, seed, choose);
         total[name] += r.cumulative;
         if (name === "plain") total.uniform += r.uniformCumulative;

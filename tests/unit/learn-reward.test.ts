@@ -28,7 +28,13 @@ describe("reward", () => {
 });
 
 describe("Beta sampler (Marsaglia–Tsang gammas)", () => {
-  it.each([[1, 1], [2, 5], [0.5, 0.5], [30, 70], [0.3, 4]])("Beta(%d, %d) has the right mean and variance", (a, b) => {
+  it.each([
+    [1, 1],
+    [2, 5],
+    [0.5, 0.5],
+    [30, 70],
+    [0.3, 4],
+  ])("Beta(%d, %d) has the right mean and variance", (a, b) => {
     const random = mulberry32(42);
     const n = 40_000;
     let sum = 0;

@@ -13,7 +13,10 @@ const dir = mkdtempSync(join(tmpdir(), "xbot-logscan-unit-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const PLANTED = "planted-secret-9f8e7d6c5b4a";
-const secrets = [{ kind: "PLANTED_TOKEN", value: PLANTED }, { kind: "OTHER_KEY", value: "other-key-0011223344" }];
+const secrets = [
+  { kind: "PLANTED_TOKEN", value: PLANTED },
+  { kind: "OTHER_KEY", value: "other-key-0011223344" },
+];
 
 describe("log secret scanner", () => {
   it("finds a planted secret, counts its lines, and names only its kind", () => {
@@ -46,12 +49,9 @@ describe("log secret scanner", () => {
   });
 
   it("ignores values shorter than 8 characters and repeated values", () => {
-    const text = [
-      JSON.stringify({ kind: "SHORT", value: "abc1234" }),
-      JSON.stringify({ kind: "A", value: "long-enough-value" }),
-      JSON.stringify({ kind: "B", value: "long-enough-value" }),
-      "",
-    ].join("\n");
+    const text = [JSON.stringify({ kind: "SHORT", value: "abc1234" }), JSON.stringify({ kind: "A", value: "long-enough-value" }), JSON.stringify({ kind: "B", value: "long-enough-value" }), ""].join(
+      "\n",
+    );
     expect(parseSecrets(text)).toEqual([{ kind: "A", value: "long-enough-value" }]);
   });
 

@@ -3,8 +3,7 @@ import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
 import { requestUrl } from "../../lib/dev/request-url.js";
 
-const req = (url: string, headers: Record<string, string> = {}) =>
-  ({ url, headers, socket: { localAddress: "127.0.0.1", localPort: 3000 } }) as unknown as IncomingMessage;
+const req = (url: string, headers: Record<string, string> = {}) => ({ url, headers, socket: { localAddress: "127.0.0.1", localPort: 3000 } }) as unknown as IncomingMessage;
 const forwarded = { host: "evil.test", "x-forwarded-host": "other.vercel.app", "x-forwarded-proto": "https" };
 
 describe("requestUrl", () => {

@@ -13,9 +13,16 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 const make = (needs: Need[], extra: Partial<JobDefinition> = {}): JobDefinition =>
-  defineJob({ name: "post", schedule: "*/10 * * * *", maxDurationMs: 60_000, needs, async run() {
-    return {};
-  }, ...extra });
+  defineJob({
+    name: "post",
+    schedule: "*/10 * * * *",
+    maxDurationMs: 60_000,
+    needs,
+    async run() {
+      return {};
+    },
+    ...extra,
+  });
 
 const postJob = make(["db", "state", "browser", "x", "llm"], { budgets: [{ resource: "posts", slots: 1 }] });
 const run = { runId: "post_1", nowMs: 1_700_000_000_000 };
@@ -52,16 +59,24 @@ describe("settleRequest", () => {
   });
 
   it.each([
-    ["llm_unavailable", "llm"], ["browser_crashed", "browser"], ["page_timeout", "browser"], ["db_unavailable", "db"], ["page_unexpected", "x"], ["session_missing", "x"],
+    ["llm_unavailable", "llm"],
+    ["browser_crashed", "browser"],
+    ["page_timeout", "browser"],
+    ["db_unavailable", "db"],
+    ["page_unexpected", "x"],
+    ["session_missing", "x"],
   ] as [ErrorCode, keyof typeof BREAKER_POLICIES][])("%s counts against %s with its normal policy", (code, dependency) => {
     const s = settleRequest(postJob, { ...run, trials: [], error: new XbotError(code, "down"), heldLock: true });
     expect(s.outcomes).toEqual([{ name: dependency, ok: false, trial: false, policy: BREAKER_POLICIES[dependency] }]);
   });
 
-  it.each(["validation", "deadline", "internal", "x_tweet_deleted", "budget_exhausted", "llm_invalid_output", "db_contention", "db_query"] as ErrorCode[])("a non-dependency failure (%s) records no outcome and only hands the trials back", (code) => {
-    const s = settleRequest(postJob, { ...run, trials: ["x", "browser"], error: new XbotError(code, "bad"), heldLock: true });
-    expect(s).toMatchObject({ status: "failed", outcomes: [], releaseTrials: ["x", "browser"] });
-  });
+  it.each(["validation", "deadline", "internal", "x_tweet_deleted", "budget_exhausted", "llm_invalid_output", "db_contention", "db_query"] as ErrorCode[])(
+    "a non-dependency failure (%s) records no outcome and only hands the trials back",
+    (code) => {
+      const s = settleRequest(postJob, { ...run, trials: ["x", "browser"], error: new XbotError(code, "bad"), heldLock: true });
+      expect(s).toMatchObject({ status: "failed", outcomes: [], releaseTrials: ["x", "browser"] });
+    },
+  );
 
   it("a dependency failure on a breaker the run held no trial for hands back every trial", () => {
     const s = settleRequest(postJob, { ...run, trials: ["x"], error: new XbotError("llm_unavailable", "down"), heldLock: true });
@@ -87,13 +102,16 @@ describe("settleRequest", () => {
   it("property: a trial is never both reported and handed back, and every held trial is one or the other (ok runs report all)", () => {
     const deps = ["db", "browser", "x", "llm"] as const;
     const codes: ErrorCode[] = ["x_automated", "llm_unavailable", "browser_crashed", "validation", "deadline", "db_unavailable", "page_unexpected"];
-    fc.assert(fc.property(fc.subarray([...deps]), fc.option(fc.constantFrom(...codes), { nil: undefined }), (trials, code) => {
-      const s = settleRequest(postJob, { ...run, trials, error: code ? new XbotError(code, "e") : null, heldLock: true });
-      const reported = s.outcomes.filter((o) => o.trial).map((o) => o.name);
-      for (const t of trials) expect(reported.includes(t) !== s.releaseTrials.includes(t)).toBe(true);
-      expect(s.outcomes.every((o) => o.ok === !code)).toBe(true);
-      if (code) expect(s.outcomes.length).toBeLessThanOrEqual(1);
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(fc.subarray([...deps]), fc.option(fc.constantFrom(...codes), { nil: undefined }), (trials, code) => {
+        const s = settleRequest(postJob, { ...run, trials, error: code ? new XbotError(code, "e") : null, heldLock: true });
+        const reported = s.outcomes.filter((o) => o.trial).map((o) => o.name);
+        for (const t of trials) expect(reported.includes(t) !== s.releaseTrials.includes(t)).toBe(true);
+        expect(s.outcomes.every((o) => o.ok === !code)).toBe(true);
+        if (code) expect(s.outcomes.length).toBeLessThanOrEqual(1);
+      }),
+      { numRuns: 100 },
+    );
   });
 });
 
@@ -123,12 +141,25 @@ describe("admitRequest", () => {
     // The lock and leases are granted for RUN_LEASE_MS and renewed by the live run; a trial lasts the whole run.
     const ttl = RUN_LEASE_MS;
     expect(r).toEqual({
-      job: "post", runId: "post_1", nowMs: 42,
-      dedupeKey: "post:msg_1:0", dedupeTtlMs: DEDUPE_TTL_MS, lockTtlMs: ttl, trialTtlMs: 60_000 + 15_000,
-      breakers: [{ name: "db", policy: BREAKER_POLICIES.db }, { name: "browser", policy: BREAKER_POLICIES.browser }, { name: "x", policy: BREAKER_POLICIES.x }],
+      job: "post",
+      runId: "post_1",
+      nowMs: 42,
+      dedupeKey: "post:msg_1:0",
+      dedupeTtlMs: DEDUPE_TTL_MS,
+      lockTtlMs: ttl,
+      trialTtlMs: 60_000 + 15_000,
+      breakers: [
+        { name: "db", policy: BREAKER_POLICIES.db },
+        { name: "browser", policy: BREAKER_POLICIES.browser },
+        { name: "x", policy: BREAKER_POLICIES.x },
+      ],
       after: [{ job: "plan", maxAgeMs: 3 * HOUR }],
-      leases: [{ resource: BROWSER_RESOURCE, slots: 3, ttlMs: ttl }, { resource: "posts", slots: 2, ttlMs: ttl }],
-      minLevel: 0, levels: LEVEL_WHEN_OPEN,
+      leases: [
+        { resource: BROWSER_RESOURCE, slots: 3, ttlMs: ttl },
+        { resource: "posts", slots: 2, ttlMs: ttl },
+      ],
+      minLevel: 0,
+      levels: LEVEL_WHEN_OPEN,
     });
   });
 

@@ -69,16 +69,22 @@ describe("bearerMatches", () => {
 
   it("property: `Bearer <t>` matches exactly when t === secret", () => {
     const token = fc.string({ unit: fc.constantFrom(..."abcdef0123456789-_.~+/=ABC"), minLength: 1, maxLength: 40 });
-    fc.assert(fc.property(token, token, (secret, other) => {
-      expect(bearerMatches(`Bearer ${secret}`, secret)).toBe(true);
-      expect(bearerMatches(`Bearer ${other}`, secret)).toBe(other === secret);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(token, token, (secret, other) => {
+        expect(bearerMatches(`Bearer ${secret}`, secret)).toBe(true);
+        expect(bearerMatches(`Bearer ${other}`, secret)).toBe(other === secret);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it("property: arbitrary header values never match unless they are the secret behind the scheme", () => {
-    fc.assert(fc.property(fc.string({ maxLength: 80 }), (header) => {
-      const ok = bearerMatches(header, SECRET);
-      expect(ok).toBe(/^bearer[ \t]+/i.test(header) && header.replace(/^bearer[ \t]+/i, "").replace(/[ \t]+$/, "") === SECRET);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), (header) => {
+        const ok = bearerMatches(header, SECRET);
+        expect(ok).toBe(/^bearer[ \t]+/i.test(header) && header.replace(/^bearer[ \t]+/i, "").replace(/[ \t]+$/, "") === SECRET);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

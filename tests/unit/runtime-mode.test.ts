@@ -18,13 +18,19 @@ function config(options: { mode?: Mode; preview?: boolean; allowPreviewLive?: st
 }
 
 describe("isRealX", () => {
-  it.each(["https://x.com", "https://x.com/home", "https://X.COM", "https://www.x.com", "https://api.x.com:443/2", "https://twitter.com", "https://mobile.twitter.com/i", "http://x.com"])("%s is the real X", (url) => {
-    expect(isRealX(url)).toBe(true);
-  });
+  it.each(["https://x.com", "https://x.com/home", "https://X.COM", "https://www.x.com", "https://api.x.com:443/2", "https://twitter.com", "https://mobile.twitter.com/i", "http://x.com"])(
+    "%s is the real X",
+    (url) => {
+      expect(isRealX(url)).toBe(true);
+    },
+  );
 
-  it.each([undefined, "", "http://127.0.0.1:3001", "http://localhost:3001", "https://notx.com", "https://x.com.evil.test", "https://evilx.com", "https://twitter.com.example", "https://xcom.test"])("%j is not", (url) => {
-    expect(isRealX(url)).toBe(false);
-  });
+  it.each([undefined, "", "http://127.0.0.1:3001", "http://localhost:3001", "https://notx.com", "https://x.com.evil.test", "https://evilx.com", "https://twitter.com.example", "https://xcom.test"])(
+    "%j is not",
+    (url) => {
+      expect(isRealX(url)).toBe(false);
+    },
+  );
 });
 
 describe("resolveMode", () => {
@@ -78,14 +84,24 @@ describe("resolveMode", () => {
 
   it("property: never above the request or XBOT_MODE; shadow on a preview on real X; `forced` exactly when it differs from the request", () => {
     const mode = fc.constantFrom<Mode>("live", "dry", "shadow");
-    fc.assert(fc.property(mode, fc.option(mode, { nil: undefined }), fc.boolean(), fc.boolean(), fc.constantFrom(REAL_X, SANDBOX, "https://api.twitter.com", undefined), (configured, requested, preview, allow, url) => {
-      const result = resolveMode(config({ mode: configured, preview, allowPreviewLive: String(allow) }), requested, url);
-      const wanted = requested ?? configured;
-      expect(RANK[result.mode]).toBeLessThanOrEqual(RANK[wanted]);
-      expect(RANK[result.mode]).toBeLessThanOrEqual(RANK[configured]);
-      if (preview && !allow && isRealX(url)) expect(result.mode).toBe("shadow");
-      else expect(result.mode).toBe(RANK[wanted] <= RANK[configured] ? wanted : configured);
-      expect(result.forced !== undefined).toBe(result.mode !== wanted);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        mode,
+        fc.option(mode, { nil: undefined }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.constantFrom(REAL_X, SANDBOX, "https://api.twitter.com", undefined),
+        (configured, requested, preview, allow, url) => {
+          const result = resolveMode(config({ mode: configured, preview, allowPreviewLive: String(allow) }), requested, url);
+          const wanted = requested ?? configured;
+          expect(RANK[result.mode]).toBeLessThanOrEqual(RANK[wanted]);
+          expect(RANK[result.mode]).toBeLessThanOrEqual(RANK[configured]);
+          if (preview && !allow && isRealX(url)) expect(result.mode).toBe("shadow");
+          else expect(result.mode).toBe(RANK[wanted] <= RANK[configured] ? wanted : configured);
+          expect(result.forced !== undefined).toBe(result.mode !== wanted);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

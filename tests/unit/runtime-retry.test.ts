@@ -31,12 +31,15 @@ async function rejection(promise: Promise<unknown>): Promise<XbotError> {
 }
 
 describe("retry: which errors", () => {
-  it.each(["validation", "x_automated", "session_expired", "deadline", "db_query", "budget_exhausted", "page_unexpected"] as ErrorCode[])("a non-retryable %s is thrown after ONE attempt", async (code) => {
-    const { fn, attempts } = failing([code, code, code]);
-    const error = await rejection(retry(fn, { attempts: 5, baseMs: 1, capMs: 2, deadlineAt: far() }));
-    expect(error.code).toBe(code);
-    expect(attempts).toEqual([1]);
-  });
+  it.each(["validation", "x_automated", "session_expired", "deadline", "db_query", "budget_exhausted", "page_unexpected"] as ErrorCode[])(
+    "a non-retryable %s is thrown after ONE attempt",
+    async (code) => {
+      const { fn, attempts } = failing([code, code, code]);
+      const error = await rejection(retry(fn, { attempts: 5, baseMs: 1, capMs: 2, deadlineAt: far() }));
+      expect(error.code).toBe(code);
+      expect(attempts).toEqual([1]);
+    },
+  );
 
   it("a plain Error becomes a non-retryable internal XbotError, with the original as cause", async () => {
     const original = new TypeError("boom");
@@ -47,11 +50,14 @@ describe("retry: which errors", () => {
     expect(attempts).toEqual([1]);
   });
 
-  it.each(["llm_unavailable", "db_unavailable", "state_unavailable", "browser_crashed", "page_timeout", "db_contention", "llm_invalid_output"] as ErrorCode[])("a retryable %s is retried until it succeeds", async (code) => {
-    const { fn, attempts } = failing([code, code]);
-    expect(await retry(fn, { attempts: 5, baseMs: 1, capMs: 2, deadlineAt: far() })).toBe("done");
-    expect(attempts).toEqual([1, 2, 3]);
-  });
+  it.each(["llm_unavailable", "db_unavailable", "state_unavailable", "browser_crashed", "page_timeout", "db_contention", "llm_invalid_output"] as ErrorCode[])(
+    "a retryable %s is retried until it succeeds",
+    async (code) => {
+      const { fn, attempts } = failing([code, code]);
+      expect(await retry(fn, { attempts: 5, baseMs: 1, capMs: 2, deadlineAt: far() })).toBe("done");
+      expect(attempts).toEqual([1, 2, 3]);
+    },
+  );
 
   it("retryable errors stop at `attempts`; the LAST error is thrown", async () => {
     const { fn, attempts } = failing(["llm_unavailable", "db_unavailable", "page_timeout", "browser_crashed"]);
@@ -91,11 +97,16 @@ describe("retry: the deadline", () => {
   it("with a simulated clock: every attempt starts before the deadline, and it stops when the next wait would reach it", async () => {
     let clock = 0;
     const starts: number[] = [];
-    const error = await rejection(retry(async () => {
-      starts.push(clock);
-      clock += 30; // each attempt takes 30 simulated ms; the real back-off sleeps are 1-2 ms
-      throw new XbotError("llm_unavailable", "down");
-    }, { attempts: 100, baseMs: 1, capMs: 2, deadlineAt: 100, now: () => clock }));
+    const error = await rejection(
+      retry(
+        async () => {
+          starts.push(clock);
+          clock += 30; // each attempt takes 30 simulated ms; the real back-off sleeps are 1-2 ms
+          throw new XbotError("llm_unavailable", "down");
+        },
+        { attempts: 100, baseMs: 1, capMs: 2, deadlineAt: 100, now: () => clock },
+      ),
+    );
     expect(error.code).toBe("llm_unavailable");
     // 0-30, 30-60, 60-90 (+ <=2 ms wait < 100), 90-120: 120 + wait >= 100 -> give up
     expect(starts).toEqual([0, 30, 60, 90]);
@@ -104,11 +115,16 @@ describe("retry: the deadline", () => {
   it("an attempt never starts after the deadline, even when the back-off sleep overshoots", async () => {
     let clock = 0;
     const starts: number[] = [];
-    await rejection(retry(async () => {
-      starts.push(clock);
-      if (starts.length === 1) setTimeout(() => (clock = 500), 1); // the process stalls during the sleep
-      throw new XbotError("llm_unavailable", "down");
-    }, { attempts: 5, baseMs: 20, capMs: 20, deadlineAt: 100, now: () => clock }));
+    await rejection(
+      retry(
+        async () => {
+          starts.push(clock);
+          if (starts.length === 1) setTimeout(() => (clock = 500), 1); // the process stalls during the sleep
+          throw new XbotError("llm_unavailable", "down");
+        },
+        { attempts: 5, baseMs: 20, capMs: 20, deadlineAt: 100, now: () => clock },
+      ),
+    );
     expect(starts.every((t) => t < 100)).toBe(true);
   });
 
@@ -134,16 +150,22 @@ describe("retry: the deadline", () => {
 
 describe("retry: delays", () => {
   it("property: nextDelay is within [base, cap] and at most 3x the previous delay (decorrelated jitter)", () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 0, max: 1_000_000 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
-      (base, extra, previous, r) => {
-        const cap = base + extra;
-        const d = nextDelay(previous, base, cap, () => r);
-        expect(d).toBeGreaterThanOrEqual(base);
-        expect(d).toBeLessThanOrEqual(cap);
-        expect(d).toBeLessThanOrEqual(Math.max(base, previous * 3));
-      },
-    ), { numRuns: 1_000 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.integer({ min: 0, max: 100_000 }),
+        fc.integer({ min: 0, max: 1_000_000 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (base, extra, previous, r) => {
+          const cap = base + extra;
+          const d = nextDelay(previous, base, cap, () => r);
+          expect(d).toBeGreaterThanOrEqual(base);
+          expect(d).toBeLessThanOrEqual(cap);
+          expect(d).toBeLessThanOrEqual(Math.max(base, previous * 3));
+        },
+      ),
+      { numRuns: 1_000 },
+    );
   });
 
   it("random() = 0 always waits base; random() -> 1 grows x3 per retry until the cap", () => {
@@ -159,7 +181,12 @@ describe("retry: delays", () => {
 
   it("growth is decorrelated: the bound follows the previous ACTUAL delay, not the attempt number", () => {
     // a short delay (random 0) resets the window: the next one is at most 3 x base again
-    const afterShort = nextDelay(nextDelay(8_100, 100, 10_000, () => 0), 100, 10_000, () => 1);
+    const afterShort = nextDelay(
+      nextDelay(8_100, 100, 10_000, () => 0),
+      100,
+      10_000,
+      () => 1,
+    );
     expect(afterShort).toBe(300);
   });
 

@@ -2,14 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { XbotError } from "../../lib/errors.js";
-import {
-  decryptSession,
-  encryptSession,
-  parseSessionKey,
-  parseStorageState,
-  sessionCookieSummary,
-  type StorageState,
-} from "../../lib/browser/session.js";
+import { decryptSession, encryptSession, parseSessionKey, parseStorageState, sessionCookieSummary, type StorageState } from "../../lib/browser/session.js";
 
 const HEX_KEY = randomBytes(32).toString("hex");
 const B64_KEY = randomBytes(32).toString("base64");

@@ -57,8 +57,10 @@ describe("countFromAriaLabel", () => {
 
   it("is exact for every plural label shape", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 50_000_000 }), fc.constantFrom("Likes. Like", "Bookmarks. Bookmark", "reposts. Repost"), (n, rest) =>
-        countFromAriaLabel(`${n} ${rest}`) === n && countFromAriaLabel(`${withCommas(n)} Views. View post analytics`) === n,
+      fc.property(
+        fc.integer({ min: 1, max: 50_000_000 }),
+        fc.constantFrom("Likes. Like", "Bookmarks. Bookmark", "reposts. Repost"),
+        (n, rest) => countFromAriaLabel(`${n} ${rest}`) === n && countFromAriaLabel(`${withCommas(n)} Views. View post analytics`) === n,
       ),
     );
   });

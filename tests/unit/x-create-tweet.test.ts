@@ -50,7 +50,13 @@ describe("classifyCreateTweetResponse", () => {
   });
 
   it("an answer without a readable id, or a 5xx, means 'maybe posted'", () => {
-    for (const [status, json] of [[200, {}], [200, ok("not-an-id")], [200, null], [500, {}], [503, err(131)]] as const) {
+    for (const [status, json] of [
+      [200, {}],
+      [200, ok("not-an-id")],
+      [200, null],
+      [500, {}],
+      [503, err(131)],
+    ] as const) {
       const e = thrown(status, json);
       expect(e.code).toBe("page_unexpected");
       expect(e.details?.posted).toBe("unknown");

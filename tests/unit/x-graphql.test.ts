@@ -20,8 +20,13 @@ describe("UserTweets", () => {
   it("2026 shape: pinned first, reposts flagged, who-to-follow skipped, self-thread module read, bottom cursor", () => {
     const page = timeline("UserTweets", "user-tweets-2026.json");
     expect(page.items.map((i) => i.tweet.id)).toEqual([
-      "2019881223666233717", "2083305234688803178", "2082669627528601817", "2082643671132864764", "2082642229944778990",
-      "2082640274845811115", "2082640276389249363",
+      "2019881223666233717",
+      "2083305234688803178",
+      "2082669627528601817",
+      "2082643671132864764",
+      "2082642229944778990",
+      "2082640274845811115",
+      "2082640276389249363",
     ]);
     expect(page.items[0]).toMatchObject({ pinned: true, tweet: { author: "XDevelopers", counts: { likes: 5569, replies: 783, reposts: 832, quotes: 573, bookmarks: 2810, views: 2525462 } } });
     expect(page.items.filter((i) => i.tweet.isRepost).length).toBe(4);
@@ -68,9 +73,7 @@ describe("TweetDetail", () => {
     const page = timeline("TweetDetail", "tweet-detail.json");
     const byId = new Map(page.items.map((i) => [i.tweet.id, i.tweet]));
     expect(byId.get("1649191520250245121")?.counts).toEqual({ likes: 426, replies: 93, reposts: 202, quotes: 118, bookmarks: 73, views: 979440 });
-    expect(["1649191521323995138", "1649191522485817345", "1649191523697979392"].map((id) => byId.get(id)?.inReplyTo)).toEqual([
-      "1649191520250245121", "1649191521323995138", "1649191522485817345",
-    ]);
+    expect(["1649191521323995138", "1649191522485817345", "1649191523697979392"].map((id) => byId.get(id)?.inReplyTo)).toEqual(["1649191520250245121", "1649191521323995138", "1649191522485817345"]);
     expect(byId.get("1649263296434806785")?.author).toBe("ashevat");
     // A reply to another account: full_text starts with "@TwitterDev ", outside display_text_range.
     expect(byId.get("1649263296434806785")?.text).toMatch(/^What data makes you think/);
@@ -80,7 +83,10 @@ describe("TweetDetail", () => {
 
 describe("UserByScreenName", () => {
   it("reads followers from the 2026 shape and from legacy", () => {
-    expect(parseAnswer("UserByScreenName", 200, fixture("user-by-screen-name-2026.json"))).toMatchObject({ kind: "user", user: { kind: "user", user: { handle: "XDevelopers", followers: 695695, interstitial: null } } });
+    expect(parseAnswer("UserByScreenName", 200, fixture("user-by-screen-name-2026.json"))).toMatchObject({
+      kind: "user",
+      user: { kind: "user", user: { handle: "XDevelopers", followers: 695695, interstitial: null } },
+    });
     expect(parseAnswer("UserByScreenName", 200, fixture("user-by-screen-name-2024.json"))).toMatchObject({ kind: "user", user: { kind: "user", user: { handle: "XDevelopers", followers: 607490 } } });
   });
 
@@ -91,9 +97,14 @@ describe("UserByScreenName", () => {
 });
 
 describe("tweet results", () => {
-  const tweet = { __typename: "Tweet", rest_id: "1", core: { user_results: { result: { __typename: "User", rest_id: "2", core: { screen_name: "me" } } } },
+  const tweet = {
+    __typename: "Tweet",
+    rest_id: "1",
+    core: { user_results: { result: { __typename: "User", rest_id: "2", core: { screen_name: "me" } } } },
     legacy: { full_text: "short…", created_at: "Wed Oct 10 20:19:24 +0000 2018", favorite_count: 1, retweet_count: 2, reply_count: 3, quote_count: 4 },
-    note_tweet: { is_expandable: true, note_tweet_results: { result: { id: "Tm90ZQ==", text: "the whole long text" } } }, views: { state: "Enabled" } };
+    note_tweet: { is_expandable: true, note_tweet_results: { result: { id: "Tm90ZQ==", text: "the whole long text" } } },
+    views: { state: "Enabled" },
+  };
 
   it("takes note_tweet's text, unwraps TweetWithVisibilityResults, and reads a missing view count as null", () => {
     const r = parseTweetResult({ __typename: "TweetWithVisibilityResults", tweet: { ...tweet, __typename: undefined }, limitedActionResults: {} });

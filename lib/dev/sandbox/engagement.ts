@@ -2,10 +2,7 @@
 import type { EngagementModel, Metrics, StoredPost } from "./types.js";
 
 /** Hour multipliers: night (UTC 0-6) poor, working day average, evening (17-22) best. */
-const DEFAULT_HOURS = [
-  0.5, 0.4, 0.35, 0.3, 0.3, 0.35, 0.5, 0.7, 0.85, 0.95, 1.0, 1.05, 1.1, 1.1, 1.05, 1.1, 1.2, 1.5,
-  1.7, 1.8, 1.7, 1.5, 1.1, 0.8,
-];
+const DEFAULT_HOURS = [0.5, 0.4, 0.35, 0.3, 0.3, 0.35, 0.5, 0.7, 0.85, 0.95, 1.0, 1.05, 1.1, 1.1, 1.05, 1.1, 1.2, 1.5, 1.7, 1.8, 1.7, 1.5, 1.1, 0.8];
 
 /**
  * Default model: "ai" >> "typescript" > "postgres" > "serverless" >> "other" (no keyword).
@@ -79,12 +76,7 @@ export function finalLikes(model: EngagementModel, post: StoredPost, ctx: PostCo
 }
 
 /** Metrics of a post at `nowMs`: each counter grows as 1 - e^(-age/τ) toward its final value. */
-export function computeMetrics(
-  model: EngagementModel,
-  post: StoredPost,
-  nowMs: number,
-  ctx: PostContext,
-): Metrics {
+export function computeMetrics(model: EngagementModel, post: StoredPost, nowMs: number, ctx: PostContext): Metrics {
   const age = Math.max(0, nowMs - post.createdAtMs);
   const frac = 1 - Math.exp(-age / GROWTH_TAU_MS);
   const likesF = finalLikes(model, post, ctx);

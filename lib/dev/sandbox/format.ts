@@ -5,12 +5,7 @@ const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
 /** Escapes text for HTML content and attribute values. */
 export function esc(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
 
 /** Visible abbreviated count: 999, 1.2K, 8.4K, 12K, 3M (truncated, like x.com); "" for 0. */
@@ -25,7 +20,9 @@ export function abbreviate(n: number): string {
 
 /** 1234567 → "1,234,567". */
 export function withCommas(n: number): string {
-  return Math.floor(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return Math.floor(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
 /** Short relative time of a timeline tweet: "12s", "5m", "3h", then "May 3" / "May 3, 2024". */

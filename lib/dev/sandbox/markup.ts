@@ -14,10 +14,34 @@ export interface RenderCtx {
 }
 
 const ATOMS = [
-  "r-18u37iz", "r-1h0z5md", "r-13awgt0", "r-1wbh5a2", "r-1loqt21", "r-1777fci", "r-bnwqim",
-  "r-16y2uox", "r-1iusvr4", "r-eqz5dr", "r-1habvwh", "r-3s2u2q", "r-1ny4l3l", "r-o7ynqc",
-  "r-6416eg", "r-lrvibr", "r-1udh08x", "r-kzbkwu", "r-1adg3ll", "r-14lw9ot", "r-obd0qt",
-  "r-1wtj0ep", "r-1awozwy", "r-sdzlij", "r-1phboty", "r-rs99b7", "r-1mnahxq", "r-1ets6dv",
+  "r-18u37iz",
+  "r-1h0z5md",
+  "r-13awgt0",
+  "r-1wbh5a2",
+  "r-1loqt21",
+  "r-1777fci",
+  "r-bnwqim",
+  "r-16y2uox",
+  "r-1iusvr4",
+  "r-eqz5dr",
+  "r-1habvwh",
+  "r-3s2u2q",
+  "r-1ny4l3l",
+  "r-o7ynqc",
+  "r-6416eg",
+  "r-lrvibr",
+  "r-1udh08x",
+  "r-kzbkwu",
+  "r-1adg3ll",
+  "r-14lw9ot",
+  "r-obd0qt",
+  "r-1wtj0ep",
+  "r-1awozwy",
+  "r-sdzlij",
+  "r-1phboty",
+  "r-rs99b7",
+  "r-1mnahxq",
+  "r-1ets6dv",
 ];
 
 /** Generated-looking class list ("css-175oi2r r-18u37iz r-..."), stable per key and variant. */

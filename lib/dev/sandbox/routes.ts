@@ -1,13 +1,7 @@
 /** Which logged-in page a path is (shared by the server, for the status code, and the page script). */
 
 /** A logged-in page. */
-export type Route =
-  | { kind: "home" }
-  | { kind: "compose" }
-  | { kind: "mentions" }
-  | { kind: "status"; id: string }
-  | { kind: "profile"; handle: string }
-  | { kind: "notfound" };
+export type Route = { kind: "home" } | { kind: "compose" } | { kind: "mentions" } | { kind: "status"; id: string } | { kind: "profile"; handle: string } | { kind: "notfound" };
 
 const STATUS = /^\/(?:i|i\/web|[A-Za-z0-9_]{1,15})\/status\/(\d{1,20})\/?$/;
 const PROFILE = /^\/([A-Za-z0-9_]{1,15})\/?$/;

@@ -6,15 +6,11 @@ import type { SandboxPost, SeedInput } from "./types.js";
 
 const Handle = z.string().regex(/^[A-Za-z0-9_]{1,15}$/);
 const Count = z.number().int().min(0);
-const MetricsSchema = z
-  .object({ replies: Count, reposts: Count, likes: Count, bookmarks: Count, views: Count, quotes: Count })
-  .partial();
+const MetricsSchema = z.object({ replies: Count, reposts: Count, likes: Count, bookmarks: Count, views: Count, quotes: Count }).partial();
 
 /** Schema of `POST /__sandbox/seed`. */
 export const SeedSchema = z.object({
-  mentions: z
-    .array(z.object({ author: Handle, text: z.string().min(1), createdAtMs: z.number().optional(), inReplyTo: z.string().optional() }))
-    .optional(),
+  mentions: z.array(z.object({ author: Handle, text: z.string().min(1), createdAtMs: z.number().optional(), inReplyTo: z.string().optional() })).optional(),
   followers: Count.optional(),
   premium: z.boolean().optional(),
   posts: z
@@ -28,7 +24,10 @@ export const SeedSchema = z.object({
         media: z.number().int().min(0).max(4).optional(),
         layout: z.literal("legacy").optional(),
         pinned: z.boolean().optional(),
-        quoteOf: z.string().regex(/^\d{1,20}$/).optional(),
+        quoteOf: z
+          .string()
+          .regex(/^\d{1,20}$/)
+          .optional(),
       }),
     )
     .optional(),

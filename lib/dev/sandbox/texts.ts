@@ -15,7 +15,6 @@ export const SUSPENDED_TEXT = "X suspends accounts which violate the X Rules.";
 /** Heading of the caution interstitial of a temporarily restricted account. */
 export const RESTRICTED_HEADING = "Caution: This account is temporarily restricted";
 /** Body text of the caution interstitial. */
-export const RESTRICTED_TEXT =
-  "You’re seeing this warning because there has been some unusual activity from this account. Do you still want to view it?";
+export const RESTRICTED_TEXT = "You’re seeing this warning because there has been some unusual activity from this account. Do you still want to view it?";
 /** The interstitial's button that reveals the profile's posts. */
 export const RESTRICTED_BUTTON = "Yes, view profile";

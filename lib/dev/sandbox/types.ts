@@ -142,8 +142,21 @@ export type FaultKind =
 
 /** The fault kinds, for validation. */
 export const FAULT_KINDS: readonly FaultKind[] = [
-  "login_wall", "challenge", "automated_226", "rate_limit_429", "slow", "post_without_response", "composer_disabled",
-  "timeline_error", "suspended", "restricted", "vanishing_post", "graphql_down", "upload_failed", "upload_slow", "upload_rejected_type",
+  "login_wall",
+  "challenge",
+  "automated_226",
+  "rate_limit_429",
+  "slow",
+  "post_without_response",
+  "composer_disabled",
+  "timeline_error",
+  "suspended",
+  "restricted",
+  "vanishing_post",
+  "graphql_down",
+  "upload_failed",
+  "upload_slow",
+  "upload_rejected_type",
 ];
 
 /**

@@ -73,7 +73,9 @@ function reject(input: CandidateInput, gate: GateName, reason: string, source: s
 
 /** Texts newest first, with their stored shingles when they have them (the gate then never re-shingles them). */
 function textsOf(recent: readonly RecentText[], since = -Infinity): ComparableText[] {
-  return [...recent].filter((r) => r.at.getTime() >= since).sort((a, b) => b.at.getTime() - a.at.getTime())
+  return [...recent]
+    .filter((r) => r.at.getTime() >= since)
+    .sort((a, b) => b.at.getTime() - a.at.getTime())
     .map((r) => (r.shingles ? { text: r.text, shingles: r.shingles } : r.text));
 }
 
@@ -114,7 +116,11 @@ async function mediaProblem(input: CandidateInput, media: readonly (readonly str
   if (ids.length === 0) return null;
   const found = await input.images.byIds(ids);
   if (found.length !== ids.length) return { reason: `media ${ids.filter((id) => !found.some((f) => f.id === id)).join(", ")} not in the library` };
-  const decision = await gateAltTexts(found.map((f) => f.altText), input.content.banned, input.rules);
+  const decision = await gateAltTexts(
+    found.map((f) => f.altText),
+    input.content.banned,
+    input.rules,
+  );
   return decision.success ? null : decision;
 }
 
@@ -131,7 +137,8 @@ async function fromEvergreen(input: CandidateInput): Promise<Candidate | null> {
     if (!post) return null;
     const decision = await runGates({ tweets: post.tweets }, { recentTexts: texts, bannedPhrases: input.content.banned, rules: input.rules });
     const problem = decision.success ? await mediaProblem(input, post.media ?? []) : decision;
-    if (!problem) return { tweets: post.tweets, source: "evergreen", topic: post.topic, format: post.format, media: post.media ?? [], checks: { rules: "passed", safety: "not generated" }, hold: null };
+    if (!problem)
+      return { tweets: post.tweets, source: "evergreen", topic: post.topic, format: post.format, media: post.media ?? [], checks: { rules: "passed", safety: "not generated" }, hold: null };
     if (problem.gate) reject(input, problem.gate, problem.reason, `evergreen:${post.id}`);
     else input.log.warn("evergreen post skipped: it names images the library does not have (xbot media list)", { post: post.id, reason: problem.reason });
     library = library.filter((p) => p.id !== post.id);

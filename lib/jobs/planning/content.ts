@@ -20,10 +20,6 @@ export interface PlanContent {
 
 /** Loads topics.json, evergreen.json and banned.json from `dir`; a bad file is `config_invalid`. */
 export async function loadPlanContent(dir: string = CONTENT_DIR): Promise<PlanContent> {
-  const [plan, library, banned] = await Promise.all([
-    loadTopics(join(dir, "topics.json")),
-    loadEvergreen(join(dir, "evergreen.json")),
-    loadBannedPhrases(join(dir, "banned.json")),
-  ]);
+  const [plan, library, banned] = await Promise.all([loadTopics(join(dir, "topics.json")), loadEvergreen(join(dir, "evergreen.json")), loadBannedPhrases(join(dir, "banned.json"))]);
   return { plan, library, banned };
 }

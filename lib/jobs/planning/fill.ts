@@ -50,8 +50,14 @@ function dueTime(run: RunState, arm: Arm, now: Date): Date {
   if (run.first) return now;
   const gap = plannedGapMs(run.settings);
   return nextSlot({
-    now, activeHours: run.settings.activeHours, lastDueAt: run.lastDueAt, minGapMs: gap, jitterMs: Math.min(run.settings.jitterMs, gap / 4),
-    random: run.random, hourBucket: arm.hourBucket, bucketHours: run.content.plan.bucketHours,
+    now,
+    activeHours: run.settings.activeHours,
+    lastDueAt: run.lastDueAt,
+    minGapMs: gap,
+    jitterMs: Math.min(run.settings.jitterMs, gap / 4),
+    random: run.random,
+    hourBucket: arm.hourBucket,
+    bucketHours: run.content.plan.bucketHours,
   });
 }
 
@@ -69,8 +75,18 @@ async function planOne(run: RunState): Promise<PlannedItem | "duplicate" | null>
   if (!arm) return null;
   const dueAt = dueTime(run, arm, now);
   const candidate = await produceCandidate({
-    arm, content: run.content, llm: run.llm, recent: run.history.recentTexts, posted: run.history.posted, now,
-    evergreenMinDays: run.settings.evergreenMinDays, random: run.random, rejected: run.rejected, log: ctx.log, rules: ruleOptions(ctx.config, "post"), safety: run.safety,
+    arm,
+    content: run.content,
+    llm: run.llm,
+    recent: run.history.recentTexts,
+    posted: run.history.posted,
+    now,
+    evergreenMinDays: run.settings.evergreenMinDays,
+    random: run.random,
+    rejected: run.rejected,
+    log: ctx.log,
+    rules: ruleOptions(ctx.config, "post"),
+    safety: run.safety,
     images: {
       byTag: (tag) => listMedia(ctx.db, ctx.config.XBOT_ACCOUNT_ID, { tag, limit: 50 }),
       byIds: (ids) => mediaInfoByIds(ctx.db, ctx.config.XBOT_ACCOUNT_ID, ids),
@@ -80,9 +96,18 @@ async function planOne(run: RunState): Promise<PlannedItem | "duplicate" | null>
   const bucket = hourBucketOf(dueAt, run.content.plan.bucketHours);
   const held = candidate.hold ?? (reviewHolds(ctx.config, "post") ? "XBOT_REVIEW holds every post" : null);
   const item = await enqueue(ctx.db, {
-    accountId: ctx.config.XBOT_ACCOUNT_ID, kind: candidate.format, tweets: candidate.tweets, source: candidate.source, dueAt,
-    topic: candidate.topic, format: candidate.format, hourBucket: bucket, armId: itemArm(run.content.plan, candidate, bucket), media: candidate.media,
-    checks: candidate.checks, origin: { job: "plan", source: candidate.source, topic: candidate.topic },
+    accountId: ctx.config.XBOT_ACCOUNT_ID,
+    kind: candidate.format,
+    tweets: candidate.tweets,
+    source: candidate.source,
+    dueAt,
+    topic: candidate.topic,
+    format: candidate.format,
+    hourBucket: bucket,
+    armId: itemArm(run.content.plan, candidate, bucket),
+    media: candidate.media,
+    checks: candidate.checks,
+    origin: { job: "plan", source: candidate.source, topic: candidate.topic },
     ...(held ? { status: "review" as const, reviewUntil: reviewUntil(ctx.config, now) } : {}),
   });
   if (item && held) await recordDecision(ctx.db, { accountId: item.accountId, itemId: item.id, decision: "held", actor: candidate.hold ? "system:safety" : "system:review", reason: held, at: now });

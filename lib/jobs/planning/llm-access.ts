@@ -17,7 +17,6 @@ import type { PlanSettings } from "./settings.js";
 
 const COUNTER_WINDOW_MS = 48 * 3_600_000;
 
-
 /** US dollars spent on the LLM today (UTC), from the state counter. */
 export async function spentTodayUsd(ctx: JobContext): Promise<number> {
   return (await ctx.state.readCounter(spendKey(ctx.clock.now()))) / 1_000_000;

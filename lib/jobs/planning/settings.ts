@@ -46,10 +46,12 @@ export const PLAN_DEFAULTS: Readonly<Omit<PlanSettings, "target">> = Object.free
 });
 
 /** The params a plan run accepts (declared on the job, checked by the routes before the run). */
-export const PLAN_PARAMS = z.object({
-  target: z.number().int().min(1).max(100).optional(),
-  maxPerRun: z.number().int().min(1).max(50).optional(),
-}).loose();
+export const PLAN_PARAMS = z
+  .object({
+    target: z.number().int().min(1).max(100).optional(),
+    maxPerRun: z.number().int().min(1).max(50).optional(),
+  })
+  .loose();
 
 /** Queued items needed to cover the horizon at the daily rate, at least 1. */
 export function targetOf(postsPerDay: number, horizonHours: number): number {

@@ -15,7 +15,10 @@ import { clientError, json, methodNotAllowed } from "./respond.js";
 export type RuntimeFactory = () => Promise<RuntimeDeps>;
 
 /** The production factory: everything from process.env. */
-export const defaultFactory = (options?: RuntimeOptions): RuntimeFactory => () => createRuntime(options);
+export const defaultFactory =
+  (options?: RuntimeOptions): RuntimeFactory =>
+  () =>
+    createRuntime(options);
 
 type Handler = (request: Request, deps: RuntimeDeps) => Promise<Response>;
 

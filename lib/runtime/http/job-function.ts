@@ -21,9 +21,12 @@ export interface JobWiring {
 /** The GET and POST handlers of a job's own deployed function. */
 export function jobFunction(job: JobDefinition, wiring: JobWiring = {}): ReturnType<typeof jobRoute> {
   if (opensBrowser(job) !== Boolean(wiring.browser)) {
-    throw new XbotError("config_invalid", opensBrowser(job)
-      ? `api/jobs/${job.name}.ts must pass { browser: browserOpenerFrom }: the job opens a browser`
-      : `api/jobs/${job.name}.ts passes a browser, but the job never opens one (it would only grow the bundle)`);
+    throw new XbotError(
+      "config_invalid",
+      opensBrowser(job)
+        ? `api/jobs/${job.name}.ts must pass { browser: browserOpenerFrom }: the job opens a browser`
+        : `api/jobs/${job.name}.ts passes a browser, but the job never opens one (it would only grow the bundle)`,
+    );
   }
   const jobs = SPECS.map((spec) => (spec.name === job.name ? job : spec));
   return jobRoute(job.name, defaultFactory({ jobs, ...(wiring.browser ? { browser: wiring.browser } : {}) }));

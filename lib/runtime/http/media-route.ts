@@ -11,13 +11,17 @@ import { SECURITY_HEADERS } from "./security-headers.js";
 
 /** The GET handler of /api/media. */
 export function mediaRoute(factory?: RuntimeFactory): { GET: (r: Request) => Promise<Response> } {
-  const GET = guarded(factory, async (request, deps) => {
-    if (!bearerMatches(request.headers.get("authorization"), deps.config.XBOT_ADMIN_TOKEN)) return clientError(401, "unauthorized", "missing or wrong Authorization: Bearer <XBOT_ADMIN_TOKEN>");
-    const id = new URL(request.url).searchParams.get("id") ?? "";
-    if (!/^\d{1,18}$/.test(id)) return clientError(400, "bad_request", "use ?id=<media id> (xbot media list)");
-    const thumb = await mediaThumb(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID, id);
-    if (!thumb) return clientError(404, "not_found", `no media ${id}`);
-    return new Response(new Uint8Array(thumb), { headers: { ...SECURITY_HEADERS, "cache-control": "private, max-age=3600", "content-type": "image/webp" } });
-  }, ["GET"]);
+  const GET = guarded(
+    factory,
+    async (request, deps) => {
+      if (!bearerMatches(request.headers.get("authorization"), deps.config.XBOT_ADMIN_TOKEN)) return clientError(401, "unauthorized", "missing or wrong Authorization: Bearer <XBOT_ADMIN_TOKEN>");
+      const id = new URL(request.url).searchParams.get("id") ?? "";
+      if (!/^\d{1,18}$/.test(id)) return clientError(400, "bad_request", "use ?id=<media id> (xbot media list)");
+      const thumb = await mediaThumb(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID, id);
+      if (!thumb) return clientError(404, "not_found", `no media ${id}`);
+      return new Response(new Uint8Array(thumb), { headers: { ...SECURITY_HEADERS, "cache-control": "private, max-age=3600", "content-type": "image/webp" } });
+    },
+    ["GET"],
+  );
   return { GET };
 }

@@ -13,7 +13,8 @@ export async function safetyStatus(deps: RuntimeDeps, now: Date): Promise<Record
   const account = deps.config.XBOT_ACCOUNT_ID;
   const jobs = deps.catalog.jobs.map((j) => j.name);
   const [skipped, counts, visits] = await Promise.all([
-    skippedCandidates(sql, account, now), candidateCounts(sql, account, now),
+    skippedCandidates(sql, account, now),
+    candidateCounts(sql, account, now),
     visitCounts(deps.clients.state, jobs, deps.config.XBOT_X_VISITS_PER_DAY, now.getTime()).catch((error: unknown) => {
       deps.log.warn("status: the x visit counters could not be read", { error: String(error) });
       return null;

@@ -22,28 +22,46 @@ import { safetyStatus } from "./safety-status.js";
 
 /** The GET handler of /api/status. */
 export function statusRoute(factory?: RuntimeFactory): { GET: (r: Request) => Promise<Response> } {
-  const GET = guarded(factory, async (request, deps) => {
-    if (!bearerMatches(request.headers.get("authorization"), deps.config.XBOT_ADMIN_TOKEN)) return clientError(401, "unauthorized", "missing or wrong Authorization: Bearer <XBOT_ADMIN_TOKEN>");
-    const accountId = deps.config.XBOT_ACCOUNT_ID;
-    const sql = deps.clients.sql;
-    const now = new Date((deps.clock ?? { now: Date.now }).now());
-    // Everything independent in one parallel stage (on Neon each stage costs a region round
-    // trip); only the media lookup waits, for the ids the queue and the posts show.
-    const [health, runs, counts, queue, posts, engagement, arms, account, llm, xApi, safety] = await Promise.all([
-      healthReport(deps), recentRuns(sql, { limit: 200 }), queueCounts(sql, accountId, now), listItems(sql, accountId, { limit: 50 }),
-      recentPostsWithMetrics(sql, accountId), engagementSeries(sql, accountId, now), armsSummary(sql, accountId),
-      accountInfo(deps), llmInfo(deps, now), xApiInfo(deps, now), safetyStatus(deps, now),
-    ]);
-    const ids = [...new Set([...queue.flatMap((i) => i.media.flat()), ...posts.flatMap((p) => p.media)])];
-    const media = Object.fromEntries((await mediaInfoByIds(sql, accountId, ids)).map((m) => [m.id, { altText: m.altText, width: m.width, height: m.height, mime: m.mime }]));
-    return json(200, { account, health, runs, queue: { counts, items: queue }, posts, media, engagement, arms, llm, xApi, safety });
-  }, ["GET"]);
+  const GET = guarded(
+    factory,
+    async (request, deps) => {
+      if (!bearerMatches(request.headers.get("authorization"), deps.config.XBOT_ADMIN_TOKEN)) return clientError(401, "unauthorized", "missing or wrong Authorization: Bearer <XBOT_ADMIN_TOKEN>");
+      const accountId = deps.config.XBOT_ACCOUNT_ID;
+      const sql = deps.clients.sql;
+      const now = new Date((deps.clock ?? { now: Date.now }).now());
+      // Everything independent in one parallel stage (on Neon each stage costs a region round
+      // trip); only the media lookup waits, for the ids the queue and the posts show.
+      const [health, runs, counts, queue, posts, engagement, arms, account, llm, xApi, safety] = await Promise.all([
+        healthReport(deps),
+        recentRuns(sql, { limit: 200 }),
+        queueCounts(sql, accountId, now),
+        listItems(sql, accountId, { limit: 50 }),
+        recentPostsWithMetrics(sql, accountId),
+        engagementSeries(sql, accountId, now),
+        armsSummary(sql, accountId),
+        accountInfo(deps),
+        llmInfo(deps, now),
+        xApiInfo(deps, now),
+        safetyStatus(deps, now),
+      ]);
+      const ids = [...new Set([...queue.flatMap((i) => i.media.flat()), ...posts.flatMap((p) => p.media)])];
+      const media = Object.fromEntries((await mediaInfoByIds(sql, accountId, ids)).map((m) => [m.id, { altText: m.altText, width: m.width, height: m.height, mime: m.mime }]));
+      return json(200, { account, health, runs, queue: { counts, items: queue }, posts, media, engagement, arms, llm, xApi, safety });
+    },
+    ["GET"],
+  );
   return { GET };
 }
 
 async function accountInfo(deps: RuntimeDeps) {
   const username = await sessionUsername(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID);
-  return { id: deps.config.XBOT_ACCOUNT_ID, handle: deps.config.XBOT_X_USER ?? username, mode: effectiveModeLabel(deps.config), configuredMode: deps.config.XBOT_MODE, xBaseUrl: xBaseUrlOf(deps.config) };
+  return {
+    id: deps.config.XBOT_ACCOUNT_ID,
+    handle: deps.config.XBOT_X_USER ?? username,
+    mode: effectiveModeLabel(deps.config),
+    configuredMode: deps.config.XBOT_MODE,
+    xBaseUrl: xBaseUrlOf(deps.config),
+  };
 }
 
 async function xApiInfo(deps: RuntimeDeps, now: Date) {

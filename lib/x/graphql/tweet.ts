@@ -37,9 +37,7 @@ const TweetSchema = z.looseObject({
   core: z.looseObject({ user_results: z.looseObject({ result: z.unknown() }) }),
   legacy: TweetLegacy,
   views: z.looseObject({ count: z.string().regex(/^\d+$/).optional(), state: z.string().optional() }).optional(),
-  note_tweet: z
-    .looseObject({ note_tweet_results: z.looseObject({ result: z.looseObject({ text: z.string() }) }) })
-    .optional(),
+  note_tweet: z.looseObject({ note_tweet_results: z.looseObject({ result: z.looseObject({ text: z.string() }) }) }).optional(),
 });
 
 /** Engagement counters as the GraphQL answer gives them: exact, `views` null when X shows none. */
@@ -106,7 +104,14 @@ export function parseTweetResult(raw: unknown): TweetResult {
 
 function readTweet(raw: unknown): TweetResult {
   const parsed = TweetSchema.safeParse(raw);
-  if (!parsed.success) return { kind: "unreadable", why: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).slice(0, 3).join("; ") };
+  if (!parsed.success)
+    return {
+      kind: "unreadable",
+      why: parsed.error.issues
+        .map((i) => `${i.path.join(".")}: ${i.message}`)
+        .slice(0, 3)
+        .join("; "),
+    };
   const t = parsed.data;
   const user: XUser | null = parseUserResult(t.core.user_results.result).user;
   const views = t.views?.count;

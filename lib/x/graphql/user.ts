@@ -21,10 +21,7 @@ export interface XUser {
 }
 
 /** A user result: a user, an unavailable one (suspended, …) or a shape we cannot read. */
-export type UserResult =
-  | { readonly kind: "user"; readonly user: XUser }
-  | { readonly kind: "unavailable"; readonly reason: string }
-  | { readonly kind: "unreadable"; readonly why: string };
+export type UserResult = { readonly kind: "user"; readonly user: XUser } | { readonly kind: "unavailable"; readonly reason: string } | { readonly kind: "unreadable"; readonly why: string };
 
 const NewShape = z.looseObject({
   rest_id: z.string().regex(/^\d+$/),

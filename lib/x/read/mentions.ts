@@ -17,7 +17,11 @@ export async function mentions(page: Page, site: XSite, n: number): Promise<Time
   const { watch, answer } = await openForRead(page, site, "/notifications/mentions", "NotificationsTimeline");
   try {
     if (answer?.kind === "timeline") {
-      const tweets = answer.page.items.map((i) => timelineTweetOf(i.tweet)).filter(others).sort(newestFirst).slice(0, n);
+      const tweets = answer.page.items
+        .map((i) => timelineTweetOf(i.tweet))
+        .filter(others)
+        .sort(newestFirst)
+        .slice(0, n);
       return { tweets, source: "graphql", coveredSince: oldest(tweets.map((t) => t.time)), reachedEnd: answer.page.items.length === 0, unreadable: answer.page.unreadable };
     }
     await throwOnHardState(page, site, null);

@@ -50,7 +50,10 @@ export function apiError(error: unknown, op: string, write: boolean): XbotError 
     const cause = error instanceof ApiRequestError ? (error.requestError as NodeJS.ErrnoException) : undefined;
     const sent = !(cause?.code && NOT_SENT.has(cause.code));
     const posted = write ? (sent ? "unknown" : false) : undefined;
-    return new XbotError("x_unavailable", `X API ${op}: no answer (${cause?.code ?? cause?.message ?? error.message})`, { cause: error, details: { via: "api", op, ...(posted !== undefined ? { posted } : {}) } });
+    return new XbotError("x_unavailable", `X API ${op}: no answer (${cause?.code ?? cause?.message ?? error.message})`, {
+      cause: error,
+      details: { via: "api", op, ...(posted !== undefined ? { posted } : {}) },
+    });
   }
   return new XbotError("internal", `X API ${op}: ${error instanceof Error ? error.message : String(error)}`, { cause: error, details: write ? { posted: "unknown" } : {} });
 }

@@ -12,10 +12,11 @@ export function identityOf(cache: ApiIdentityCache | undefined, lookup: () => Pr
     return fresh;
   }
   return {
-    whoAmI: () => (me ??= known().catch((e: unknown) => {
-      me = null;
-      throw e;
-    })),
+    whoAmI: () =>
+      (me ??= known().catch((e: unknown) => {
+        me = null;
+        throw e;
+      })),
     async forget() {
       me = null;
       await cache?.drop().catch(() => {});

@@ -24,7 +24,16 @@ export function metricsOf(t: TweetV2): TweetMetrics | null {
   const m = t.public_metrics;
   if (!m) return null;
   const bookmarks = m.bookmark_count ?? null;
-  return { likes: m.like_count, replies: m.reply_count, reposts: m.retweet_count, bookmarks, views: m.impression_count ?? null, source: "api", approximate: [], unknown: bookmarks === null ? ["bookmarks"] : [] };
+  return {
+    likes: m.like_count,
+    replies: m.reply_count,
+    reposts: m.retweet_count,
+    bookmarks,
+    views: m.impression_count ?? null,
+    source: "api",
+    approximate: [],
+    unknown: bookmarks === null ? ["bookmarks"] : [],
+  };
 }
 
 /** One v2 tweet as the port's timeline tweet (`author` is the handle of `author_id`). */
@@ -32,19 +41,36 @@ export function tweetOf(t: TweetV2, author: string): TimelineTweet {
   const parent = t.referenced_tweets?.find((r) => r.type === "replied_to")?.id ?? null;
   const quoted = t.referenced_tweets?.find((r) => r.type === "quoted")?.id ?? null;
   return {
-    id: t.id, author, text: t.text, truncated: false,
+    id: t.id,
+    author,
+    text: t.text,
+    truncated: false,
     time: t.created_at ? new Date(t.created_at) : null,
-    inReplyTo: parent, quotedId: quoted, mediaCount: t.attachments?.media_keys?.length ?? 0, metrics: metricsOf(t),
+    inReplyTo: parent,
+    quotedId: quoted,
+    mediaCount: t.attachments?.media_keys?.length ?? 0,
+    metrics: metricsOf(t),
   };
 }
 
 /** Our own recent posts (replies included), newest first; `coveredSince` honest about the cut. `conversations` collects each id's conversation. */
-export async function ownTimeline(v2: TwitterApiv2, me: { id: string; username: string }, opts: TimelineOptions, req: { prefix: string; timeout: number }, conversations?: Map<string, string>): Promise<TimelineRead> {
+export async function ownTimeline(
+  v2: TwitterApiv2,
+  me: { id: string; username: string },
+  opts: TimelineOptions,
+  req: { prefix: string; timeout: number },
+  conversations?: Map<string, string>,
+): Promise<TimelineRead> {
   const tweets: TimelineTweet[] = [];
   let token: string | undefined;
   let pages = 0;
   do {
-    const query: Record<string, string> = { max_results: "100", "tweet.fields": TWEET_FIELDS, ...(opts.since ? { start_time: opts.since.toISOString() } : {}), ...(token ? { pagination_token: token } : {}) };
+    const query: Record<string, string> = {
+      max_results: "100",
+      "tweet.fields": TWEET_FIELDS,
+      ...(opts.since ? { start_time: opts.since.toISOString() } : {}),
+      ...(token ? { pagination_token: token } : {}),
+    };
     const page = await v2.get<TimelinePage>(`users/${me.id}/tweets`, query, req);
     for (const t of page.data ?? []) {
       tweets.push(tweetOf(t, me.username));

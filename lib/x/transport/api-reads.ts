@@ -67,7 +67,12 @@ export async function apiMetricsFor(d: ReadDeps, ids: readonly string[]): Promis
   for (const [i, batch] of batches.entries()) {
     let page: LookupPage;
     try {
-      page = await d.read("metrics", () => d.v2.get<LookupPage>("tweets", { ids: batch.join(","), "tweet.fields": TWEET_FIELDS }, d.req), (r) => r.data?.length ?? 0, batch.length);
+      page = await d.read(
+        "metrics",
+        () => d.v2.get<LookupPage>("tweets", { ids: batch.join(","), "tweet.fields": TWEET_FIELDS }, d.req),
+        (r) => r.data?.length ?? 0,
+        batch.length,
+      );
     } catch (error) {
       const e = apiError(error, "metrics", false);
       if (i === 0) throw e;
@@ -80,7 +85,12 @@ export async function apiMetricsFor(d: ReadDeps, ids: readonly string[]): Promis
 
 /** Our follower count from `GET /2/users/me?user.fields=public_metrics` (exact). */
 export async function apiFollowers(d: ReadDeps): Promise<FollowersRead> {
-  const answer = await d.read("followers", () => d.v2.get<{ data?: UserV2 }>("users/me", { "user.fields": "public_metrics" }, d.req), (r) => (r.data ? 1 : 0), 1);
+  const answer = await d.read(
+    "followers",
+    () => d.v2.get<{ data?: UserV2 }>("users/me", { "user.fields": "public_metrics" }, d.req),
+    (r) => (r.data ? 1 : 0),
+    1,
+  );
   const n = answer.data?.public_metrics?.followers_count;
   if (typeof n !== "number") throw new XbotError("page_unexpected", "GET /2/users/me answered without public_metrics.followers_count", { details: { via: "api" } });
   return { followers: n, source: "api", exact: true };
@@ -97,7 +107,12 @@ export async function apiMentions(d: ReadDeps, opts: MentionsOptions): Promise<T
   const me = await d.whoAmI();
   const max = Math.min(IDS_PER_CALL, Math.max(5, opts.max));
   const query = { max_results: String(max), "tweet.fields": TWEET_FIELDS, expansions: "author_id", "user.fields": "username" };
-  const page = await d.read("mentions", () => d.v2.get<MentionsPage>(`users/${me.id}/mentions`, query, d.req), (r) => r.data?.length ?? 0, max);
+  const page = await d.read(
+    "mentions",
+    () => d.v2.get<MentionsPage>(`users/${me.id}/mentions`, query, d.req),
+    (r) => r.data?.length ?? 0,
+    max,
+  );
   const handles = new Map((page.includes?.users ?? []).map((u) => [u.id, u.username]));
   const tweets = (page.data ?? [])
     .map((t) => tweetOf(t, handles.get(t.author_id ?? "") ?? `id:${t.author_id ?? "?"}`))

@@ -110,7 +110,14 @@ export function apiTransport(o: ApiTransportOptions): XTransport {
   }
 
   async function conversation(tweetId: string): Promise<TimelineRead> {
-    const found = await call("lookup", false, () => v2.get<{ data?: TweetV2[] }>("tweets", { ids: tweetId, "tweet.fields": TWEET_FIELDS, expansions: "author_id" }, req), (r) => r.data?.length ?? 0, undefined, 1);
+    const found = await call(
+      "lookup",
+      false,
+      () => v2.get<{ data?: TweetV2[] }>("tweets", { ids: tweetId, "tweet.fields": TWEET_FIELDS, expansions: "author_id" }, req),
+      (r) => r.data?.length ?? 0,
+      undefined,
+      1,
+    );
     const target = found.data?.[0];
     if (!target) throw new XbotError("x_tweet_deleted", `tweet ${tweetId} is deleted or not visible`, { details: { tweetId, via: "api" } });
     const self = await whoAmI();
@@ -125,7 +132,12 @@ export function apiTransport(o: ApiTransportOptions): XTransport {
 
   async function ownRead(self: { id: string; username: string }, opts: Parameters<XOps["recentTimeline"]>[1]): Promise<{ read: TimelineRead; conversations: Map<string, string> }> {
     const conversations = new Map<string, string>();
-    const read = await call("timeline", false, () => ownTimeline(v2, self, opts, req, conversations), (r) => r.tweets.length);
+    const read = await call(
+      "timeline",
+      false,
+      () => ownTimeline(v2, self, opts, req, conversations),
+      (r) => r.tweets.length,
+    );
     return { read, conversations };
   }
 

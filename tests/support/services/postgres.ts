@@ -114,8 +114,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   }
 
   const cancelWatchdog = startWatchdog(
-    `pid=$(head -n 1 ${shQuote(path.join(dataDir, "postmaster.pid"))} 2>/dev/null); ` +
-      `[ -n "$pid" ] && kill -QUIT "$pid" 2>/dev/null; sleep 1; rm -rf ${shQuote(base)}`,
+    `pid=$(head -n 1 ${shQuote(path.join(dataDir, "postmaster.pid"))} 2>/dev/null); ` + `[ -n "$pid" ] && kill -QUIT "$pid" 2>/dev/null; sleep 1; rm -rf ${shQuote(base)}`,
   );
   const cleanupRegistration = registerExitCleanup(() => {
     cancelWatchdog();

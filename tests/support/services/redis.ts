@@ -72,8 +72,7 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
 
   const pidFile = path.join(dir, "redis.pid");
   const cancelWatchdog = startWatchdog(
-    `pid=$(cat ${shQuote(pidFile)} 2>/dev/null); ` +
-      `[ -n "$pid" ] && grep -q redis-server /proc/$pid/cmdline 2>/dev/null && kill -9 "$pid"; rm -rf ${shQuote(dir)}`,
+    `pid=$(cat ${shQuote(pidFile)} 2>/dev/null); ` + `[ -n "$pid" ] && grep -q redis-server /proc/$pid/cmdline 2>/dev/null && kill -9 "$pid"; rm -rf ${shQuote(dir)}`,
   );
   const unregister = registerExitCleanup(() => {
     cancelWatchdog();
@@ -93,14 +92,22 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
   const spawnOnce = async (): Promise<void> => {
     output = "";
     const args = [
-      "--port", String(port),
-      "--bind", LOOPBACK,
-      "--daemonize", "no",
-      "--save", "",
-      "--appendonly", "no",
-      "--dir", dir,
-      "--pidfile", pidFile,
-      "--protected-mode", "yes",
+      "--port",
+      String(port),
+      "--bind",
+      LOOPBACK,
+      "--daemonize",
+      "no",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--dir",
+      dir,
+      "--pidfile",
+      pidFile,
+      "--protected-mode",
+      "yes",
       ...(options.args ?? []),
     ];
     const proc = spawn(binary, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
@@ -168,7 +175,7 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
       return `redis://${LOOPBACK}:${port}`;
     },
     dir,
-    pid: () => (childAlive() ? child!.pid ?? null : null),
+    pid: () => (childAlive() ? (child!.pid ?? null) : null),
     running: childAlive,
     kill,
     start,

@@ -43,12 +43,7 @@ export function inlineComposer(ctx: RenderCtx, replyTo?: string): string {
   const v = ctx.variant;
   const testid = v === "b" ? "tweetButton" : "tweetButtonInline";
   const placeholder = replyTo ? "Post your reply" : "What is happening?!";
-  const toolbar = `<div data-testid="toolBar" class="${cls("tbar", v)}">${mediaButton(v)}${wrap(
-    postButton(v, testid, replyTo ? "Reply" : "Post"),
-    2,
-    "pbw",
-    v,
-  )}</div>`;
+  const toolbar = `<div data-testid="toolBar" class="${cls("tbar", v)}">${mediaButton(v)}${wrap(postButton(v, testid, replyTo ? "Reply" : "Post"), 2, "pbw", v)}</div>`;
   const inner = wrap(`${composerRow(0, placeholder, v)}${toolbar}`, 2, "ci", v);
   return wrap(root("inline", inner, v, replyTo), 1, "ciw", v);
 }
@@ -64,12 +59,7 @@ function dialog(v: Variant, title: string, inner: string): string {
 export function composeDialog(v: Variant): string {
   const rows = `<div data-sb-rows="1" class="${cls("rows", v)}">${composerRow(0, "What is happening?!", v)}</div>`;
   const add = button(v, { testid: "addButton", label: "Add post" }, span("+"));
-  const toolbar = `<div data-testid="toolBar" class="${cls("tbar", v)}">${mediaButton(v)}${wrap(add, 1, "ad", v)}${wrap(
-    postButton(v, "tweetButton", "Post"),
-    1,
-    "pb",
-    v,
-  )}</div>`;
+  const toolbar = `<div data-testid="toolBar" class="${cls("tbar", v)}">${mediaButton(v)}${wrap(add, 1, "ad", v)}${wrap(postButton(v, "tweetButton", "Post"), 1, "pb", v)}</div>`;
   return dialog(v, "Compose post", root("compose", `${rows}${quoteSlot(v)}${toolbar}`, v));
 }
 

@@ -5,8 +5,7 @@ import { addFiles, openEditor } from "./media.js";
 import { openRepostMenu, quoteFromMenu } from "./quote.js";
 
 const ACTIONS =
-  '[data-testid="tweetButton"],[data-testid="tweetButtonInline"],[data-testid="addButton"],' +
-  '[data-testid="reply"],[data-testid="app-bar-close"],[data-testid="tweet-text-show-more-link"]';
+  '[data-testid="tweetButton"],[data-testid="tweetButtonInline"],[data-testid="addButton"],' + '[data-testid="reply"],[data-testid="app-bar-close"],[data-testid="tweet-text-show-more-link"]';
 const MEDIA_ACTIONS = '[data-testid="mediaButton"],[data-testid="editMedia"],[data-testid="removeMedia"],[data-testid="retweet"],[data-testid="retweetConfirm"],[data-sb-quote-item]';
 
 /** Clicks of the media buttons and the repost menu; true when handled. */

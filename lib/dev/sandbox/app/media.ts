@@ -41,9 +41,11 @@ async function upload(file: File): Promise<string> {
 }
 
 function attachmentHtml(name: string): string {
-  return `<div data-sb-attachment="1" data-sb-state="uploading" style="display:inline-block;position:relative;margin:4px">` +
+  return (
+    `<div data-sb-attachment="1" data-sb-state="uploading" style="display:inline-block;position:relative;margin:4px">` +
     `<img alt="" style="width:80px;height:80px;object-fit:cover"><div role="progressbar" data-testid="progressBar" aria-label="Uploading ${name}"></div>` +
-    `<button type="button" aria-label="Remove media" data-testid="removeMedia">✕</button></div>`;
+    `<button type="button" aria-label="Remove media" data-testid="removeMedia">✕</button></div>`
+  );
 }
 
 /** Adds the chosen files to the active row of `root` and uploads them. */
@@ -58,21 +60,27 @@ export async function addFiles(root: HTMLElement, files: File[], refresh: () => 
     q("img", el)?.setAttribute("src", URL.createObjectURL(file));
     box.appendChild(el);
     refresh();
-    void upload(file).then((id) => {
-      el.dataset.sbState = "ready";
-      el.dataset.sbMediaId = id;
-      q('[data-testid="progressBar"]', el)?.remove();
-      el.insertAdjacentHTML("beforeend", '<button type="button" aria-label="Edit media" data-testid="editMedia">Edit</button>');
-    }, () => {
-      el.remove();
-      toast(UPLOAD_FAILED);
-    }).finally(refresh);
+    void upload(file)
+      .then(
+        (id) => {
+          el.dataset.sbState = "ready";
+          el.dataset.sbMediaId = id;
+          q('[data-testid="progressBar"]', el)?.remove();
+          el.insertAdjacentHTML("beforeend", '<button type="button" aria-label="Edit media" data-testid="editMedia">Edit</button>');
+        },
+        () => {
+          el.remove();
+          toast(UPLOAD_FAILED);
+        },
+      )
+      .finally(refresh);
   }
 }
 
 /** Opens the media editor of an attachment; Save stores the Description as its alt text. */
 export function openEditor(attachment: HTMLElement): void {
-  const html = `<div data-sb-media-editor="1" style="position:fixed;inset:0;z-index:9"><div role="dialog" aria-modal="true" aria-label="Edit media">` +
+  const html =
+    `<div data-sb-media-editor="1" style="position:fixed;inset:0;z-index:9"><div role="dialog" aria-modal="true" aria-label="Edit media">` +
     `<h2>Alt text</h2><textarea aria-label="Description" data-testid="altTextInput" maxlength="1000"></textarea>` +
     `<button type="button" data-testid="altTextSave">Save</button></div></div>`;
   const editor = fromHtml(html);

@@ -23,8 +23,9 @@ const HOME: FeedSpec = {
 const MENTIONS: FeedSpec = {
   op: "NotificationsTimeline",
   variables: (cursor) => withCursor({ timeline_type: "Mentions", count: PAGE_SIZE }, cursor),
-  instructions: (body) => path(body, "data", "viewer_v2", "user_results", "result", "notification_timeline", "timeline")?.instructions
-    ?? path(body, "data", "viewer_v2", "user_results_v2", "result", "notification_timeline", "timeline")?.instructions,
+  instructions: (body) =>
+    path(body, "data", "viewer_v2", "user_results", "result", "notification_timeline", "timeline")?.instructions ??
+    path(body, "data", "viewer_v2", "user_results_v2", "result", "notification_timeline", "timeline")?.instructions,
   label: "Timeline: Mentions",
   empty: { heading: "Nothing to see here — yet", text: "When someone mentions you, you’ll find it here." },
 };

@@ -23,8 +23,7 @@ export function openRepostMenu(button: HTMLElement): void {
   menu.dataset.sbMenu = "1";
   menu.setAttribute("role", "menu");
   menu.dataset.sbTarget = `${target.author}/${target.id}`;
-  menu.innerHTML = '<div role="menuitem" tabindex="0" data-testid="retweetConfirm"><span>Repost</span></div>' +
-    '<a role="menuitem" href="/compose/post" data-sb-quote-item="1"><span>Quote</span></a>';
+  menu.innerHTML = '<div role="menuitem" tabindex="0" data-testid="retweetConfirm"><span>Repost</span></div>' + '<a role="menuitem" href="/compose/post" data-sb-quote-item="1"><span>Quote</span></a>';
   (q("#layers") ?? document.body).appendChild(menu);
 }
 

@@ -32,12 +32,7 @@ function render(ctx: RenderCtx, list: HTMLElement, id: string, cells: Cell[]): v
   }
   const t = focal.item.tweet;
   document.title = `${t.name} on X: "${(t.noteText ?? t.text).slice(0, 60)}" / X`;
-  const html = [
-    ...cells.slice(0, at).map((c) => cellHtml(ctx, c)),
-    itemHtml(ctx, focal.item, { focal: true }),
-    inlineComposer(ctx, id),
-    ...cells.slice(at + 1).map((c) => cellHtml(ctx, c)),
-  ];
+  const html = [...cells.slice(0, at).map((c) => cellHtml(ctx, c)), itemHtml(ctx, focal.item, { focal: true }), inlineComposer(ctx, id), ...cells.slice(at + 1).map((c) => cellHtml(ctx, c))];
   list.insertAdjacentHTML("beforeend", html.join(""));
   const composer = q("[data-sb-composer]", list);
   if (composer) refresh(composer);

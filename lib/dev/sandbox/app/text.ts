@@ -53,8 +53,6 @@ export function richText(raw: string, urls: UrlView[]): string {
 
 /** The tweetText block; `showMore` adds x.com's "Show more" button inside it. */
 export function tweetTextBlock(raw: string, urls: UrlView[], showMore: boolean): string {
-  const more = showMore
-    ? `<button data-testid="tweet-text-show-more-link" type="button" role="button" class="${cls("more")}">${span("Show more")}</button>`
-    : "";
+  const more = showMore ? `<button data-testid="tweet-text-show-more-link" type="button" role="button" class="${cls("more")}">${span("Show more")}</button>` : "";
   return `<div lang="en" dir="auto" data-testid="tweetText" class="${cls("tt")}" style="white-space:pre-wrap">${richText(raw, urls)}${more}</div>`;
 }

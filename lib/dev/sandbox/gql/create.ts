@@ -20,7 +20,10 @@ const Body = z.object({
   variables: z.object({
     tweet_text: z.string().min(1),
     reply: z.object({ in_reply_to_tweet_id: z.string().regex(/^\d+$/) }).optional(),
-    media: z.object({ media_entities: z.array(z.object({ media_id: z.union([z.string(), z.number()]) }).loose()).optional() }).loose().optional(),
+    media: z
+      .object({ media_entities: z.array(z.object({ media_id: z.union([z.string(), z.number()]) }).loose()).optional() })
+      .loose()
+      .optional(),
     attachment_url: z.string().optional(),
   }),
   queryId: z.string().optional(),
@@ -38,7 +41,11 @@ function created(ctx: SandboxCtx, post: StoredPost, note: boolean): unknown {
     in_reply_to_status_id_str: post.inReplyTo ?? undefined,
     in_reply_to_screen_name: parent?.author,
     user_id_str: ctx.userId,
-    favorite_count: 0, retweet_count: 0, reply_count: 0, quote_count: 0, bookmark_count: 0,
+    favorite_count: 0,
+    retweet_count: 0,
+    reply_count: 0,
+    quote_count: 0,
+    bookmark_count: 0,
     lang: "en",
   };
   const core = { user_results: { result: { __typename: "User", rest_id: ctx.userId, legacy: user } } };
@@ -55,9 +62,7 @@ function rejection(ctx: SandboxCtx, text: string, replyTo: string | undefined, n
     return xError(385, "You attempted to reply to a Tweet that is deleted or not visible to you.");
   }
   const user = ctx.state.user.toLowerCase();
-  const dup = [...ctx.state.posts.values()].some(
-    (p) => !p.deleted && p.author.toLowerCase() === user && p.text === text,
-  );
+  const dup = [...ctx.state.posts.values()].some((p) => !p.deleted && p.author.toLowerCase() === user && p.text === text);
   return dup ? xError(187, "Status is a duplicate.") : null;
 }
 

@@ -8,8 +8,7 @@ export const AUTOMATED_226_MESSAGE =
 export const SUSPENDED_64_MESSAGE = "Your account is suspended and is not permitted to access this feature.";
 
 /** Message of error 326 (temporarily locked account). */
-export const LOCKED_326_MESSAGE =
-  "To protect our users from spam and other malicious activity, this account is temporarily locked. Please log in to https://x.com to unlock your account.";
+export const LOCKED_326_MESSAGE = "To protect our users from spam and other malicious activity, this account is temporarily locked. Please log in to https://x.com to unlock your account.";
 
 /** An `{"errors":[{code, message, ...}]}` body. */
 export function xError(code: number, message: string, extra: Record<string, unknown> = {}): { errors: Record<string, unknown>[] } {
@@ -33,8 +32,6 @@ export const NO_SUCH_PAGE = xError(34, "Sorry, that page does not exist.");
  * Shape: brief of this sandbox; message as clients report it (dimdenGD/OldTwitter issue #273).
  */
 export const STATUS_MISSING_144 = {
-  errors: [
-    { message: "_Missing: No status found with that ID.", code: 144, kind: "NonFatal", name: "GenericError", source: "Server" },
-  ],
+  errors: [{ message: "_Missing: No status found with that ID.", code: 144, kind: "NonFatal", name: "GenericError", source: "Server" }],
   data: {},
 };

@@ -25,10 +25,6 @@ export function tweetDetail(rc: ReadCtx, vars: Record<string, unknown>): OpAnswe
     ...replies.map((r) => conversationModule(rc, `conversationthread-${r.root.id}`, r.root.id, [r.root, ...r.chain])),
     cursorEntry("Bottom", bottom, `DAAKCgAB${Buffer.from(`replies:${focal.id}`).toString("base64url")}`),
   ];
-  const instructions = [
-    { type: "TimelineClearCache" },
-    { type: "TimelineAddEntries", entries },
-    { type: "TimelineTerminateTimeline", direction: "Top" },
-  ];
+  const instructions = [{ type: "TimelineClearCache" }, { type: "TimelineAddEntries", entries }, { type: "TimelineTerminateTimeline", direction: "Top" }];
   return { status: 200, body: { data: { threaded_conversation_with_injections_v2: { instructions } } } };
 }

@@ -72,12 +72,14 @@ export function userTweets(rc: ReadCtx, vars: Record<string, unknown>): OpAnswer
   const info = userById(rc, str(vars, "userId") ?? "");
   if (!info) return { status: 200, body: { data: {} } };
   if (rc.suspended) return { status: 200, body: { data: { user: { result: suspendedUser(false) } } } };
-  const page = paginate(profileUnits(rc.sb.state, info.handle).map((u) => unitOf(rc, u)), str(vars, "cursor"), countOf(vars));
+  const page = paginate(
+    profileUnits(rc.sb.state, info.handle).map((u) => unitOf(rc, u)),
+    str(vars, "cursor"),
+    countOf(vars),
+  );
   const tweets = page.units.map((u) => u.entry());
   const entries = [...(page.first ? withNoise(rc, info.handle, tweets) : tweets), ...page.cursors];
-  const instructions = page.first
-    ? [{ type: "TimelineClearCache" }, ...pinInstruction(rc, info.handle), { type: "TimelineAddEntries", entries }]
-    : [{ type: "TimelineAddEntries", entries }];
+  const instructions = page.first ? [{ type: "TimelineClearCache" }, ...pinInstruction(rc, info.handle), { type: "TimelineAddEntries", entries }] : [{ type: "TimelineAddEntries", entries }];
   const timeline = { timeline: { instructions, metadata: { scribeConfig: { page: "profileBest" } } } };
   const key = rc.gen === "2024" ? "timeline_v2" : "timeline";
   return { status: 200, body: { data: { user: { result: { __typename: "User", [key]: timeline } } } } };

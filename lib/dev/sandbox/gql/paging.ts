@@ -42,9 +42,6 @@ export function paginate(units: Unit[], cursor: string | undefined, count: numbe
   else slice = units.filter((u) => key(u) > c.at).slice(-count);
   const firstKey = slice[0] ? key(slice[0]) : (c?.at ?? 0n);
   const lastKey = slice.at(-1) ? key(slice.at(-1) as Unit) : (c?.at ?? 0n);
-  const cursors = [
-    cursorEntry("Top", String(firstKey + 1n), encode("top", firstKey)),
-    cursorEntry("Bottom", String(lastKey > 0n ? lastKey - 1n : 0n), encode("bottom", lastKey)),
-  ];
+  const cursors = [cursorEntry("Top", String(firstKey + 1n), encode("top", firstKey)), cursorEntry("Bottom", String(lastKey > 0n ? lastKey - 1n : 0n), encode("bottom", lastKey))];
   return { units: slice, cursors, first: c === null };
 }

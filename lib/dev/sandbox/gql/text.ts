@@ -51,7 +51,7 @@ function range(text: string, [a, b]: [number, number]): [number, number] {
 }
 
 /** Replaces every URL with its t.co link; returns the new text and the URL entities (UTF-16 indices). */
-function wrapUrls(postId: string, text: string): { text: string; urls: (Entities["urls"][number])[] } {
+function wrapUrls(postId: string, text: string): { text: string; urls: Entities["urls"][number][] } {
   let out = "";
   let last = 0;
   const urls: Entities["urls"] = [];

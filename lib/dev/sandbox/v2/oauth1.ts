@@ -36,9 +36,15 @@ export function oauth1Problem(req: IncomingMessage, url: URL, keys: ApiKeys): st
   const signature = params.get("oauth_signature") ?? "";
   const all: [string, string][] = [...params].filter(([k]) => k !== "oauth_signature" && k !== "realm");
   for (const [k, v] of url.searchParams) all.push([k, v]);
-  const normalized = all.map(([k, v]) => [enc(k), enc(v)] as const).sort((a, b) => (a[0] === b[0] ? (a[1] < b[1] ? -1 : 1) : a[0] < b[0] ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join("&");
+  const normalized = all
+    .map(([k, v]) => [enc(k), enc(v)] as const)
+    .sort((a, b) => (a[0] === b[0] ? (a[1] < b[1] ? -1 : 1) : a[0] < b[0] ? -1 : 1))
+    .map(([k, v]) => `${k}=${v}`)
+    .join("&");
   const base = `${(req.method ?? "GET").toUpperCase()}&${enc(`http://${req.headers.host ?? ""}${url.pathname}`)}&${enc(normalized)}`;
-  const expected = createHmac("sha1", `${enc(keys.appSecret)}&${enc(keys.accessSecret)}`).update(base).digest();
+  const expected = createHmac("sha1", `${enc(keys.appSecret)}&${enc(keys.accessSecret)}`)
+    .update(base)
+    .digest();
   const given = Buffer.from(signature, "base64");
   return given.length === expected.length && timingSafeEqual(given, expected) ? null : "invalid signature";
 }

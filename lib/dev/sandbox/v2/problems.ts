@@ -18,9 +18,18 @@ export const DUPLICATE = problem(403, "Forbidden", "You are not allowed to creat
 /** 403 of a reply to a deleted or hidden post. */
 export const REPLY_DELETED = problem(403, "Forbidden", "You attempted to reply to a Tweet that is deleted or not visible to you.");
 /** 403 of the automation filter (the v2 counterpart of 226). */
-export const AUTOMATED = problem(403, "Forbidden", "This request looks like it might be automated. To protect our users from spam and other malicious activity, we can't complete this action right now.");
+export const AUTOMATED = problem(
+  403,
+  "Forbidden",
+  "This request looks like it might be automated. To protect our users from spam and other malicious activity, we can't complete this action right now.",
+);
 /** 403 of a read-only app that tries to write. */
-export const READ_ONLY = problem(403, "Forbidden", "Your client app is not configured with the appropriate oauth1 app permissions for this endpoint.", "https://api.twitter.com/2/problems/oauth1-permissions");
+export const READ_ONLY = problem(
+  403,
+  "Forbidden",
+  "Your client app is not configured with the appropriate oauth1 app permissions for this endpoint.",
+  "https://api.twitter.com/2/problems/oauth1-permissions",
+);
 
 /** Rate-limit window of the sandbox's v2 endpoints (15 minutes, like X's). */
 export const WINDOW_MS = 15 * 60_000;

@@ -51,7 +51,9 @@ export async function handleV2(ctx: SandboxCtx, req: IncomingMessage, res: Serve
   const route = dispatch(ctx, req, url);
   const record: ApiCallRecord = { method: req.method ?? "GET", endpoint: route?.endpoint ?? url.pathname, status: 0, atMs: ctx.state.now() };
   ctx.apiCalls.push(record);
-  res.on("finish", () => { record.status = res.statusCode; });
+  res.on("finish", () => {
+    record.status = res.statusCode;
+  });
   const limit = window(ctx, record.endpoint);
   res.setHeader("x-access-level", ctx.apiAccessLevel);
   if (req.method === "POST" && url.pathname === "/2/oauth2/token") {

@@ -5,7 +5,7 @@
  * `GET /2/users/me`. Faults of the `api` scope apply to creates as they do to CreateTweet. A
  * Premium user may post up to the long-post weight (X API v2 accepts long posts for Premium).
  */
-import type { IncomingMessage, } from "node:http";
+import type { IncomingMessage } from "node:http";
 import { z } from "zod";
 import type { SandboxCtx } from "../context.js";
 import { readJson } from "../http.js";
@@ -21,7 +21,10 @@ export type V2Answer = { status: number; body: unknown; resetMs?: number } | "ho
 const Create = z.object({
   text: z.string().min(1),
   reply: z.object({ in_reply_to_tweet_id: z.string().regex(/^\d{1,20}$/) }).optional(),
-  quote_tweet_id: z.string().regex(/^\d{1,20}$/).optional(),
+  quote_tweet_id: z
+    .string()
+    .regex(/^\d{1,20}$/)
+    .optional(),
 });
 
 const QUOTE_DELETED = problem(403, "Forbidden", "You attempted to quote a Post that is deleted or not visible to you.");
@@ -41,7 +44,11 @@ export function tweetV2(ctx: SandboxCtx, p: StoredPost): Record<string, unknown>
   const m = metricsOf(ctx.state, p);
   const authorId = userIdOf(ctx, p.author);
   return {
-    id: p.id, text: p.text, edit_history_tweet_ids: [p.id], created_at: new Date(p.createdAtMs).toISOString(), author_id: authorId,
+    id: p.id,
+    text: p.text,
+    edit_history_tweet_ids: [p.id],
+    created_at: new Date(p.createdAtMs).toISOString(),
+    author_id: authorId,
     conversation_id: p.threadRootId,
     ...(referencesOf(p).length > 0 ? { referenced_tweets: referencesOf(p) } : {}),
     ...((p.media ?? 0) > 0 ? { attachments: { media_keys: Array.from({ length: p.media ?? 0 }, (_, i) => `3_${p.id}${i}`) } } : {}),
@@ -52,21 +59,38 @@ export function tweetV2(ctx: SandboxCtx, p: StoredPost): Record<string, unknown>
 function faultAnswer(ctx: SandboxCtx): V2Answer | "vanish" | null {
   const fault = ctx.state.consumeFault("api");
   switch (fault?.kind) {
-    case "login_wall": return { status: 401, body: UNAUTHORIZED };
-    case "rate_limit_429": return { status: 429, body: problem(429, "Too Many Requests", "Too Many Requests"), resetMs: ctx.state.now() + (fault.ms ?? 15 * 60_000) };
-    case "automated_226": return { status: 403, body: AUTOMATED };
-    case "suspended": return { status: 403, body: problem(403, "Forbidden", "Your account is suspended and is not permitted to access this feature.") };
-    case "restricted": return { status: 403, body: problem(403, "Forbidden", "This account is temporarily locked.") };
-    case "post_without_response": return "hold";
-    case "vanishing_post": return "vanish";
-    default: return null;
+    case "login_wall":
+      return { status: 401, body: UNAUTHORIZED };
+    case "rate_limit_429":
+      return { status: 429, body: problem(429, "Too Many Requests", "Too Many Requests"), resetMs: ctx.state.now() + (fault.ms ?? 15 * 60_000) };
+    case "automated_226":
+      return { status: 403, body: AUTOMATED };
+    case "suspended":
+      return { status: 403, body: problem(403, "Forbidden", "Your account is suspended and is not permitted to access this feature.") };
+    case "restricted":
+      return { status: 403, body: problem(403, "Forbidden", "This account is temporarily locked.") };
+    case "post_without_response":
+      return "hold";
+    case "vanishing_post":
+      return "vanish";
+    default:
+      return null;
   }
 }
 
 /** `POST /2/tweets`. A held answer records the post and never answers (the client times out). */
 export async function createTweet(ctx: SandboxCtx, req: IncomingMessage): Promise<V2Answer> {
   const parsed = Create.safeParse(await readJson(req));
-  if (!parsed.success) return { status: 400, body: problem(400, "Invalid Request", `One or more parameters to your request was invalid: ${parsed.error.issues[0]?.message ?? "invalid"}`, "https://api.twitter.com/2/problems/invalid-request") };
+  if (!parsed.success)
+    return {
+      status: 400,
+      body: problem(
+        400,
+        "Invalid Request",
+        `One or more parameters to your request was invalid: ${parsed.error.issues[0]?.message ?? "invalid"}`,
+        "https://api.twitter.com/2/problems/invalid-request",
+      ),
+    };
   const forced = faultAnswer(ctx);
   if (forced && forced !== "hold" && forced !== "vanish") return forced;
   const { text, reply, quote_tweet_id: quoteOf } = parsed.data;
@@ -88,7 +112,9 @@ export function userTweets(ctx: SandboxCtx, id: string, url: URL): V2Answer {
   const start = url.searchParams.get("start_time");
   const startMs = start ? Date.parse(start) : -Infinity;
   const user = ctx.state.user.toLowerCase();
-  const all = [...ctx.state.posts.values()].filter((p) => p.author.toLowerCase() === user && !p.deleted && !p.vanished && p.createdAtMs >= startMs).sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
+  const all = [...ctx.state.posts.values()]
+    .filter((p) => p.author.toLowerCase() === user && !p.deleted && !p.vanished && p.createdAtMs >= startMs)
+    .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
   const offset = Number(url.searchParams.get("pagination_token") ?? 0) || 0;
   const page = all.slice(offset, offset + max);
   const next = offset + max < all.length ? { next_token: String(offset + max) } : {};
@@ -107,7 +133,15 @@ export function lookupTweets(ctx: SandboxCtx, url: URL): V2Answer {
   if (ids.length === 0 || ids.length > 100) return { status: 400, body: problem(400, "Invalid Request", "The `ids` query parameter must hold 1 to 100 ids.") };
   const found = ids.map((id) => ctx.state.livePost(id)).filter((p): p is StoredPost => p !== undefined);
   const missing = ids.filter((id) => !found.some((p) => p.id === id));
-  const errors = missing.map((id) => ({ value: id, detail: `Could not find tweet with ids: [${id}].`, title: "Not Found Error", resource_type: "tweet", parameter: "ids", resource_id: id, type: "https://api.twitter.com/2/problems/resource-not-found" }));
+  const errors = missing.map((id) => ({
+    value: id,
+    detail: `Could not find tweet with ids: [${id}].`,
+    title: "Not Found Error",
+    resource_type: "tweet",
+    parameter: "ids",
+    resource_id: id,
+    type: "https://api.twitter.com/2/problems/resource-not-found",
+  }));
   return { status: 200, body: { ...(found.length > 0 ? { data: found.map((p) => tweetV2(ctx, p)) } : {}), ...(errors.length > 0 ? { errors } : {}) } };
 }
 
@@ -116,7 +150,14 @@ export function usersMe(ctx: SandboxCtx, url: URL): V2Answer {
   const info = ctx.state.userInfo(ctx.state.user);
   const fields = (url.searchParams.get("user.fields") ?? "").split(",");
   const metrics = fields.includes("public_metrics")
-    ? { public_metrics: { followers_count: followersOf(ctx.state, ctx.state.user), following_count: info?.following ?? 0, tweet_count: [...ctx.state.posts.values()].filter((p) => !p.deleted && p.author.toLowerCase() === ctx.state.user.toLowerCase()).length, listed_count: 0 } }
+    ? {
+        public_metrics: {
+          followers_count: followersOf(ctx.state, ctx.state.user),
+          following_count: info?.following ?? 0,
+          tweet_count: [...ctx.state.posts.values()].filter((p) => !p.deleted && p.author.toLowerCase() === ctx.state.user.toLowerCase()).length,
+          listed_count: 0,
+        },
+      }
     : {};
   return { status: 200, body: { data: { id: ctx.userId, name: info?.name ?? ctx.state.user, username: ctx.state.user, ...metrics } } };
 }
