@@ -129,7 +129,7 @@ async function readAll(ctx: JobContext, reads: XTransport, due: readonly DueSnap
 }
 
 /** Every due post in one port call (the API batches 100 ids a call); what was read is saved even when a refusal stopped the rest. */
-async function viaApi(ctx: JobContext, reads: XTransport, due: readonly DueSnapshot[], t: Tally): Promise<void> {
+async function viaApi(ctx: JobContext, reads: XTransport, due: readonly DueSnapshot[], t: Tally): Promise<{ via: "api" }> {
   const read = await reads.use("metrics", (x) => x.metricsFor(due.map((d) => d.tweetId)), { signal: ctx.signal });
   const gone = new XbotError("x_tweet_deleted", "deleted or not visible");
   for (const d of due) {
@@ -138,6 +138,7 @@ async function viaApi(ctx: JobContext, reads: XTransport, due: readonly DueSnaps
     if (known) tally(t, d, await readOne(ctx, reads, d, known));
   }
   if (read.stopped) t.stop = read.stopped.error;
+  return { via: "api" };
 }
 
 /** Our profile first, then the posts it did not show, one page each, `parallel` at a time. */
@@ -161,7 +162,7 @@ export const metrics = defineJob({
     const access = await xAccess(ctx);
     const api = access.reads.kind === "api";
     const t: Tally = { saved: 0, deleted: 0, failed: [], stop: null, firstFailure: null };
-    const how = api ? (await viaApi(ctx, access.reads, due, t), { via: "api" }) : await viaBrowser(ctx, access.site, access.reads, due, t);
+    const how = api ? await viaApi(ctx, access.reads, due, t) : await viaBrowser(ctx, access.site, access.reads, due, t);
     const summary = { due: due.length, saved: t.saved, deleted: t.deleted, failed: t.failed.length, failures: t.failed, ...how };
     if (t.stop) {
       ctx.log.warn("metrics stopped early", { ...summary, error: t.stop.toJSON() });
