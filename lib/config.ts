@@ -42,6 +42,22 @@ const pricesSchema = z.strictObject(Object.fromEntries(X_API_OPS.map((op) => [op
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });
 const secret = z.string().min(16, "must be at least 16 characters");
 
+/** A variable holding a JSON object (default `{}`) checked by `inner`; text that is not JSON names an example. */
+function jsonObject<T extends z.ZodType>(inner: T, example: string, what: string) {
+  return z
+    .string()
+    .default("{}")
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: `must be a JSON object of ${what}, e.g. ${example}` });
+        return z.NEVER;
+      }
+    })
+    .pipe(inner);
+}
+
 const schema = z.object({
   DATABASE_URL: z
     .string()
@@ -114,35 +130,13 @@ const schema = z.object({
   /** Dollars the X API may cost per UTC day, fleet-wide (a lease in the state store). */
   XBOT_X_API_DAILY_BUDGET_USD: z.coerce.number().min(0).max(10_000).default(1),
   /** Overrides of the X API rate card (lib/x/transport/prices.ts), e.g. {"post":0.02}. */
-  XBOT_X_API_PRICES: z
-    .string()
-    .default("{}")
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: "custom", message: 'must be a JSON object of dollar prices, e.g. {"post":0.015,"post_url":0.2}' });
-        return z.NEVER;
-      }
-    })
-    .pipe(pricesSchema),
+  XBOT_X_API_PRICES: jsonObject(pricesSchema, '{"post":0.015,"post_url":0.2}', "dollar prices"),
   X_API_KEY: z.string().min(1).optional(),
   X_API_SECRET: z.string().min(1).optional(),
   X_ACCESS_TOKEN: z.string().min(1).optional(),
   X_ACCESS_SECRET: z.string().min(1).optional(),
   XBOT_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
-  XBOT_CAPS: z
-    .string()
-    .default("{}")
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: "custom", message: 'must be a JSON object of caps, e.g. {"postsPerHour":1}' });
-        return z.NEVER;
-      }
-    })
-    .pipe(capsSchema),
+  XBOT_CAPS: jsonObject(capsSchema, '{"postsPerHour":1}', "caps"),
   XBOT_RAMP_START: z.iso
     .date({ error: "must be a date like 2026-01-31" })
     .transform((d) => new Date(`${d}T00:00:00Z`))

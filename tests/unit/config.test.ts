@@ -35,6 +35,23 @@ describe("loadConfig", () => {
     expect(error.message).not.toContain("short");
   });
 
+  it("JSON variables: text that is not JSON names the variable and an example; a wrong field is named too", () => {
+    const error = (() => {
+      try {
+        loadConfig({ XBOT_CAPS: "{postsPerHour: 1", XBOT_X_API_PRICES: "cheap" });
+      } catch (e) {
+        return e;
+      }
+    })() as ConfigError;
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(Object.fromEntries(error.problems.map((p) => [p.variable, p.problem]))).toMatchObject({
+      XBOT_CAPS: expect.stringContaining('must be a JSON object of caps, e.g. {"postsPerHour":1}'),
+      XBOT_X_API_PRICES: expect.stringContaining('must be a JSON object of dollar prices, e.g. {"post":0.015,"post_url":0.2}'),
+    });
+    expect(() => loadConfig({ XBOT_X_API_PRICES: '{"post":-1}' })).toThrow(/XBOT_X_API_PRICES/);
+    expect(loadConfig({ XBOT_X_API_PRICES: '{"post":0.02}' }).XBOT_X_API_PRICES).toEqual({ post: 0.02 });
+  });
+
   it("checks variables that only make sense together", () => {
     expect(() => loadConfig({ UPSTASH_REDIS_REST_URL: "https://x.io" })).toThrow(/UPSTASH_REDIS_REST_TOKEN/);
     expect(() => loadConfig({ XBOT_STATE: "redis" })).toThrow(/XBOT_STATE/);
