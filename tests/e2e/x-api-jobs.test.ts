@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createSandbox, type Sandbox } from "../../lib/dev/sandbox/index.js";
+import { listIncidents } from "../../lib/db/incidents.js";
 import { enqueue, listItems } from "../../lib/db/queue.js";
 import { post } from "../../lib/jobs/post.js";
 import { reconcile } from "../../lib/jobs/reconcile.js";
@@ -93,6 +94,9 @@ describe.skipIf(!services().postgres || !services().redis).each(["redis", "postg
     const alerts = (await healthReport(deps)).alerts;
     expect(alerts).toContain(`breaker x is open until ${new Date(breaker.retryAtMs).toISOString()} (1 failures)`);
     expect(alerts.some((a) => a.startsWith("X rate limit (429)"))).toBe(true);
+    // The run's incident review opened one incident that names the reset as the next try.
+    const incidents = (await listIncidents(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID, new Date())).filter((i) => i.kind === "breaker_open" && i.resolvedAt === null);
+    expect(incidents.map((i) => [i.subject, i.message])).toEqual([["x", `breaker x is open after 1 failure(s); next try at ${new Date(breaker.retryAtMs).toISOString()}`]]);
     expect(await runJob(deps, { job: "post", trigger: "cron" })).toMatchObject({ status: "skipped", reason: "breaker_open:x" });
     expect(created()).toBe(0);
   }, 120_000);
