@@ -20,7 +20,6 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { captureIo, runCli } from "../cli/main.js";
 import { XbotError } from "../errors.js";
 import { bearerMatches } from "../runtime/http/auth.js";
 import { healthRoute } from "../runtime/http/health-route.js";
@@ -57,7 +56,12 @@ export interface LocalServerOptions extends LocalOptions {
   readonly shutdownGraceMs?: number;
   /** Called once the server listens, before the runtime is built (tests, progress). */
   readonly onListening?: (url: string) => void;
+  /** Runs `xbot` commands sent to POST /__xbot/cli (lib/cli/local-cli.ts); without it that endpoint answers 404. */
+  readonly cli?: LocalCli;
 }
+
+/** Runs one `xbot` command in this process against its local runtime; what it printed, and its exit code. */
+export type LocalCli = (argv: readonly string[], local: LocalRuntime) => Promise<{ code: number; stdout: string; stderr: string }>;
 
 /** A running local server. */
 export interface LocalServer {
@@ -70,7 +74,10 @@ export interface LocalServer {
 }
 
 /** The request listener over a local runtime (exported for tests). */
-export function createLocalHandler(local: LocalRuntime, options: { publicDir?: string; track?: (work: Promise<unknown>) => void } = {}): (req: IncomingMessage, res: ServerResponse) => void {
+export function createLocalHandler(
+  local: LocalRuntime,
+  options: { publicDir?: string; track?: (work: Promise<unknown>) => void; cli?: LocalCli } = {},
+): (req: IncomingMessage, res: ServerResponse) => void {
   const factory: RuntimeFactory = () => Promise.resolve(local.deps);
   const jobs = new Map(local.deps.catalog.jobs.map((job) => [job.name, jobRoute(job.name, factory)]));
   const queue = queueRoute(factory).POST;
@@ -107,7 +114,7 @@ export function createLocalHandler(local: LocalRuntime, options: { publicDir?: s
       if (!handler) return sendJson(res, 404, { error: "not_found", message: `no route ${path}` });
       return serveWeb(handler, req, res, policy, log);
     }
-    if (path === "/__xbot/cli") return cliEndpoint(local, req, res);
+    if (path === "/__xbot/cli") return cliEndpoint(local, options.cli, req, res);
     if (await serveStatic(publicDir, path, req, res)) return;
     sendJson(res, 404, { error: "not_found", message: `no file ${path}` });
   };
@@ -141,7 +148,8 @@ function isAdmin(local: LocalRuntime, req: IncomingMessage): boolean {
   return bearerMatches(req.headers.authorization ?? null, local.config.XBOT_ADMIN_TOKEN);
 }
 
-async function cliEndpoint(local: LocalRuntime, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function cliEndpoint(local: LocalRuntime, cli: LocalCli | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (!cli) return sendJson(res, 404, { error: "not_found", message: "this server runs no xbot commands" });
   if (req.method !== "POST") return sendJson(res, 405, { error: "method_not_allowed", message: "use POST" });
   const origin = checkOrigin(req, loopbackOrigins(req.socket.localPort ?? local.config.XBOT_PORT, local.config.XBOT_PUBLIC_URL ? [local.config.XBOT_PUBLIC_URL] : []));
   if (!origin.ok) return sendJson(res, 403, { error: "forbidden_origin", message: `requests from ${origin.origin} are refused; use the xbot CLI` });
@@ -158,9 +166,7 @@ async function cliEndpoint(local: LocalRuntime, req: IncomingMessage, res: Serve
     return sendJson(res, 400, { error: "bad_json", message: 'body must be {"argv": [...]}' });
   }
   if (!Array.isArray(argv) || !argv.every((a) => typeof a === "string")) return sendJson(res, 400, { error: "bad_request", message: "argv must be an array of strings" });
-  const io = captureIo();
-  const code = await runCli(argv, { io, local });
-  sendJson(res, 200, { code, stdout: io.stdout(), stderr: io.stderr() });
+  sendJson(res, 200, await cli(argv, local));
 }
 
 function listen(server: Server, port: number): Promise<number> {
@@ -218,6 +224,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   syncVendor(publicDir, local.deps.log);
   handler = createLocalHandler(local, {
     publicDir,
+    ...(options.cli ? { cli: options.cli } : {}),
     track: (work) => {
       inFlight.add(work);
       void work.finally(() => inFlight.delete(work));

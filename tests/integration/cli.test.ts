@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox, type Sandbox } from "../../lib/dev/sandbox/index.js";
 import { startLocalServer } from "../../lib/dev/server.js";
+import { localCli } from "../../lib/cli/local-cli.js";
 import { createTestDatabase, services } from "../support/env.js";
 import { runNode, type CapturedRun } from "../support/node-process.js";
 
@@ -199,7 +200,7 @@ describe.skipIf(!svc.postgres)("xbot CLI on Postgres", () => {
     expect(wrongType.stderr).toContain("invalid params for plan");
     expect(unknownJob.stderr).toContain("jobs: ");
 
-    const server = await startLocalServer({ env: { ...env, XBOT_DATA_DIR: tempDir() }, port: 0, sandbox: false, scheduler: false, logSink: () => {} });
+    const server = await startLocalServer({ env: { ...env, XBOT_DATA_DIR: tempDir() }, port: 0, sandbox: false, scheduler: false, logSink: () => {}, cli: localCli });
     try {
       const remote = await xbot(["run", "heal", "--remote", server.url, "--json"], env);
       expect(remote.code, remote.stderr).toBe(0);
@@ -214,7 +215,7 @@ describe.skipIf(!svc.postgres)("xbot CLI on Postgres", () => {
 
   it("commands go to the local server that owns the data dir", { timeout: 120_000 }, async () => {
     const dataDir = tempDir();
-    const server = await startLocalServer({ env: { ...env, XBOT_DATA_DIR: dataDir }, port: 0, sandbox: false, scheduler: false, logSink: () => {} });
+    const server = await startLocalServer({ env: { ...env, XBOT_DATA_DIR: dataDir }, port: 0, sandbox: false, scheduler: false, logSink: () => {}, cli: localCli });
     try {
       const r = await xbot(["queue", "add", "Delegated to the server", "--json"], { ...env, XBOT_DATA_DIR: dataDir });
       expect(r.code, r.stderr).toBe(0);

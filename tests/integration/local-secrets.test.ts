@@ -17,7 +17,7 @@ import { envWithoutXbot, runNode } from "../support/node-process.js";
 import { testEnv } from "../support/runtime.js";
 import { services } from "../support/env.js";
 
-const START = join(process.cwd(), "lib/dev/start.ts");
+const START = join(process.cwd(), "lib/cli/start.ts");
 const dirs: string[] = [];
 const tempDir = () => {
   const dir = mkdtempSync(join(tmpdir(), "xbot-secrets-"));

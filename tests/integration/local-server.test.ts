@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JOBS } from "../../lib/jobs/index.js";
 import { startLocalServer, type LocalServer } from "../../lib/dev/server.js";
+import { localCli } from "../../lib/cli/local-cli.js";
 import { createCatalog } from "../../lib/jobs/catalog.js";
 import { createTestDatabase, services } from "../support/env.js";
 import { envWithoutXbot, runNode, type CapturedRun } from "../support/node-process.js";
@@ -19,7 +20,7 @@ import { freePort } from "../support/services.js";
 import { deliver, QSTASH_DEV_CREDENTIALS } from "../support/qstash-shim.js";
 
 const svc = services();
-const START = join(process.cwd(), "lib/dev/start.ts");
+const START = join(process.cwd(), "lib/cli/start.ts");
 const dirs: string[] = [];
 
 function tempDir(): string {
@@ -28,7 +29,7 @@ function tempDir(): string {
   return dir;
 }
 
-/** Runs `npm start` (lib/dev/start.ts) as a process; resolves with its exit code and output. */
+/** Runs `npm start` (lib/cli/start.ts) as a process; resolves with its exit code and output. */
 function runStart(args: string[], env: Record<string, string>, timeoutMs: number): Promise<CapturedRun> {
   return runNode(["--import", "tsx", START, ...args], { env, timeoutMs, label: `npm start ${args.join(" ")}` });
 }
@@ -53,7 +54,7 @@ describe.skipIf(!svc.postgres)("local server on the same route handlers", () => 
       QSTASH_CURRENT_SIGNING_KEY: QSTASH_DEV_CREDENTIALS.currentSigningKey,
       QSTASH_NEXT_SIGNING_KEY: QSTASH_DEV_CREDENTIALS.nextSigningKey,
     };
-    server = await startLocalServer({ env, port: 0, sandboxPort: 0, scheduler: false, logSink: (line) => logs.push(line) });
+    server = await startLocalServer({ env, port: 0, sandboxPort: 0, scheduler: false, logSink: (line) => logs.push(line), cli: localCli });
     token = (JSON.parse(readFileSync(join(dataDir, "secrets.json"), "utf8")) as { XBOT_ADMIN_TOKEN: string }).XBOT_ADMIN_TOKEN;
   });
 

@@ -1,7 +1,8 @@
 /**
  * `npm start`: xbot on this machine with zero configuration and no network. Serves every
  * api/ route and the dashboard on 127.0.0.1:XBOT_PORT, fires each job on its cron, and runs
- * against the sandbox X site unless XBOT_X_BASE_URL is set. See lib/dev/server.ts.
+ * against the sandbox X site unless XBOT_X_BASE_URL is set. See lib/dev/server.ts. It lives
+ * with the CLI because the server it starts also runs `xbot` commands (lib/cli/local-cli.ts).
  *
  * `npm start -- --once`: runs every job once in dependency order, prints a summary table and
  * exits (1 if any failed). A bad config exits 1 with one message naming every bad variable.
@@ -9,16 +10,17 @@
 import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../config.js";
-import { SECRETS_EXIT_CODE, SecretsFileError } from "./secrets.js";
+import { SECRETS_EXIT_CODE, SecretsFileError } from "../dev/secrets.js";
 import { XbotError } from "../errors.js";
 import type { LogSink } from "../log.js";
 import { effectiveModeLabel } from "../jobs/mode.js";
 import { runJob, type RunResult } from "../runtime/runner.js";
 import { loadSession } from "../x/session-store.js";
-import { liveInstance } from "./instance.js";
-import { baseConfig, describeConfig, openLocal, type LocalRuntime, type SandboxSessionOutcome } from "./local.js";
-import { prettySink } from "./log-format.js";
-import { startLocalServer, type LocalServer } from "./server.js";
+import { liveInstance } from "../dev/instance.js";
+import { baseConfig, describeConfig, openLocal, type LocalRuntime, type SandboxSessionOutcome } from "../dev/local.js";
+import { prettySink } from "../dev/log-format.js";
+import { startLocalServer, type LocalServer } from "../dev/server.js";
+import { localCli } from "./local-cli.js";
 
 const USAGE = `usage: npm start [-- --once [--json]]
 
@@ -61,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
 /** The server until SIGINT/SIGTERM. */
 async function serve(): Promise<number> {
   process.stderr.write("xbot: starting (the embedded database takes a few seconds on first use)…\n");
-  const server = await startLocalServer({ logSink: stdoutSink() });
+  const server = await startLocalServer({ logSink: stdoutSink(), cli: localCli });
   printBanner(server, server.local.sandbox ? "" : await sessionState(server.local));
   await new Promise<void>((resolveStop) => {
     let stopping = false;
