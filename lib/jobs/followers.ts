@@ -2,7 +2,7 @@
  * followers: reads our follower count through the read transport (our profile on the
  * browser; `GET /2/users/me` public_metrics on the API, one priced user read) and records a
  * snapshot, which lib/db/followers.ts attributes to posts (2 h / 24 h / 48 h deltas) for the
- * learn job. A scheduled run skips X while a snapshot is younger than 90 min: metrics and
+ * learn job. A scheduled run skips X while a snapshot is younger than 110 min: metrics and
  * reconcile record the count their own profile visit showed (profile-followers.ts), so the
  * jobs share one visit where they can. A manual run always reads. Shadow mode never touches X.
  */

@@ -9,8 +9,8 @@ import { insertFollowerSnapshot, latestFollowers } from "../db/followers.js";
 import type { JobContext } from "./context.js";
 import type { TimelineRead } from "../x/index.js";
 
-/** A snapshot younger than this makes the followers job skip X (its schedule is every 2 h). */
-export const FOLLOWERS_FRESH_MS = 90 * 60_000;
+/** A snapshot younger than this makes the followers job skip X: its schedule is every 2 h, so its own last snapshot is always older, and one skipped run leaves a gap under 4 h (the attribution tolerance). */
+export const FOLLOWERS_FRESH_MS = 110 * 60_000;
 
 /** The latest snapshot when it is younger than {@link FOLLOWERS_FRESH_MS}, else null. */
 export async function freshFollowers(ctx: JobContext): Promise<{ followers: number; takenAt: Date } | null> {
