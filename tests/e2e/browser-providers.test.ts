@@ -2,15 +2,12 @@
  * Providers other than the default: a local executable, a remote browser over CDP (a real
  * Chromium we start with --remote-debugging-port), and an authenticating HTTP proxy.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import Sparticuz from "@sparticuz/chromium";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startCdpChromium, stopCdpChromium, type CdpChromium } from "../support/cdp-chromium.js";
 import { failure } from "../support/failure.js";
 import type { XbotError } from "../../lib/errors.js";
 import { createLogger } from "../../lib/log.js";
@@ -97,41 +94,16 @@ describe("launch providers", () => {
 });
 
 describe("cdpProvider", () => {
-  let remote: ChildProcess;
-  let profile = "";
+  let remote: CdpChromium;
   let endpoint = "";
 
   beforeAll(async () => {
-    profile = mkdtempSync(join(tmpdir(), "xbot-cdp-test-"));
-    // Multi-process like an operator's own Chrome (single-process Chromium crashes on a second CDP context).
-    const args = [
-      ...Sparticuz.args.filter((a) => !a.startsWith("--headless") && a !== "--single-process"),
-      "--headless",
-      "--remote-debugging-address=127.0.0.1",
-      "--remote-debugging-port=0",
-      `--user-data-dir=${profile}`,
-      "--disable-background-networking",
-      "--no-startup-window",
-    ];
-    remote = spawn(await Sparticuz.executablePath(), args, { detached: true, stdio: ["ignore", "ignore", "pipe"] });
-    endpoint = await new Promise<string>((done, fail) => {
-      let text = "";
-      remote.stderr?.on("data", (chunk: Buffer) => {
-        text += chunk.toString();
-        const match = /DevTools listening on (ws:\/\/\S+)/.exec(text);
-        if (match?.[1]) done(match[1]);
-      });
-      remote.once("exit", () => fail(new Error(`remote chromium exited: ${text}`)));
-    });
+    remote = await startCdpChromium("xbot-cdp-test-");
+    endpoint = remote.endpoint;
   }, 60_000);
 
   afterAll(async () => {
-    if (remote.pid !== undefined && remote.exitCode === null && remote.signalCode === null) {
-      const exited = new Promise((done) => remote.once("exit", done));
-      process.kill(-remote.pid, "SIGKILL");
-      await exited;
-    }
-    rmSync(profile, { recursive: true, force: true });
+    await stopCdpChromium(remote);
   });
 
   it("closes only the contexts it opened and leaves the remote browser running", T, async () => {
@@ -141,7 +113,7 @@ describe("cdpProvider", () => {
       expect(session.process()).toBeUndefined();
       expect(await session.withPage("eval", (page) => page.evaluate(() => navigator.userAgent))).toContain("Chrome");
     }
-    expect(remote.exitCode).toBeNull();
+    expect(remote.process.exitCode).toBeNull();
     const observer = await chromium.connectOverCDP(endpoint);
     try {
       expect(observer.contexts()).toHaveLength(1);

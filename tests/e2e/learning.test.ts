@@ -30,12 +30,9 @@
  *   times the number of posts scored. A second run with a uniform chooser would double the
  *   wall time and only estimate the same number with noise.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import Sparticuz from "@sparticuz/chromium";
+import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startCdpChromium, stopCdpChromium, type CdpChromium } from "../support/cdp-chromium.js";
 import { cdpProvider, openBrowser } from "../../lib/browser/index.js";
 import { createSandbox, type Sandbox } from "../../lib/dev/sandbox/index.js";
 import { learn } from "../../lib/jobs/learn.js";
@@ -64,51 +61,10 @@ let sb: Sandbox;
 let deps: RuntimeDeps;
 let now = T0;
 const model = topicModel(seeded(11));
-let chromium: Awaited<ReturnType<typeof startChromium>> | undefined;
+let chromium: CdpChromium | undefined;
 let contentDir = "";
 /** Wall time per job; browser sessions opened. */
 const wall = { plan: 0, post: 0, metrics: 0, learn: 0, sessions: 0 };
-
-/**
- * One bundled Chromium for the whole run, reached over CDP (the `cdp` provider, as for an
- * operator's own Chrome): each job run still opens its own browser session (own context with
- * the sandbox's session, own pages) and closes it, but skips launching a process.
- */
-async function startChromium(): Promise<{ endpoint: string; process: ChildProcess; profile: string }> {
-  const profile = mkdtempSync(join(tmpdir(), "xbot-learning-chromium-"));
-  // Multi-process (single-process Chromium crashes on a second CDP context).
-  const args = [
-    ...Sparticuz.args.filter((a) => !a.startsWith("--headless") && a !== "--single-process"),
-    "--headless",
-    "--remote-debugging-address=127.0.0.1",
-    "--remote-debugging-port=0",
-    `--user-data-dir=${profile}`,
-    "--disable-background-networking",
-    "--no-startup-window",
-  ];
-  const child = spawn(await Sparticuz.executablePath(), args, { detached: true, stdio: ["ignore", "ignore", "pipe"] });
-  const endpoint = await new Promise<string>((done, fail) => {
-    let text = "";
-    // Keep draining stderr for the whole run, so Chromium never blocks on a full pipe.
-    child.stderr?.on("data", (chunk: Buffer) => {
-      if (text.length < 10_000) text += chunk.toString();
-      const match = /DevTools listening on (ws:\/\/\S+)/.exec(text);
-      if (match?.[1]) done(match[1]);
-    });
-    child.once("exit", () => fail(new Error(`chromium exited: ${text}`)));
-  });
-  return { endpoint, process: child, profile };
-}
-
-async function stopChromium(c: { process: ChildProcess; profile: string }): Promise<void> {
-  const child = c.process;
-  if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise((done) => child.once("exit", done));
-    process.kill(-child.pid, "SIGKILL");
-    await exited;
-  }
-  rmSync(c.profile, { recursive: true, force: true });
-}
 
 function setNow(ms: number): void {
   now = ms;
@@ -165,7 +121,7 @@ describe.skipIf(!services().postgres)("learning on the sandbox's hidden engageme
     sb.setNow(T0);
     registerSandboxSecrets(sb);
     contentDir = planContentDir(LEARNING_TOPICS);
-    chromium = await startChromium();
+    chromium = await startCdpChromium("xbot-learning-chromium-");
     const provider = cdpProvider(chromium.endpoint);
     const opener: BrowserOpener = async ({ log }) => {
       wall.sessions++;
@@ -188,7 +144,7 @@ describe.skipIf(!services().postgres)("learning on the sandbox's hidden engageme
 
   afterAll(async () => {
     await sb?.close();
-    if (chromium) await stopChromium(chromium);
+    if (chromium) await stopCdpChromium(chromium);
     if (contentDir) rmSync(contentDir, { recursive: true, force: true });
     expect(chromium?.process.exitCode !== null || chromium?.process.signalCode !== null).toBe(true);
   });
