@@ -3,7 +3,7 @@
  * a failed page is served as text, never rendered in the dashboard's origin.
  */
 import { loadArtifact } from "../../db/artifacts.js";
-import { bearerMatches } from "./auth.js";
+import { adminRefusal } from "./auth.js";
 import { guarded, type RuntimeFactory } from "./guard.js";
 import { clientError } from "./respond.js";
 import { SECURITY_HEADERS } from "./security-headers.js";
@@ -15,7 +15,8 @@ export function artifactRoute(factory?: RuntimeFactory): { GET: (r: Request) => 
   const GET = guarded(
     factory,
     async (request, deps) => {
-      if (!bearerMatches(request.headers.get("authorization"), deps.config.XBOT_ADMIN_TOKEN)) return clientError(401, "unauthorized", "missing or wrong Authorization: Bearer <XBOT_ADMIN_TOKEN>");
+      const refusal = adminRefusal(request, deps.config.XBOT_ADMIN_TOKEN);
+      if (refusal) return refusal;
       const params = new URL(request.url).searchParams;
       const id = params.get("id") ?? "";
       const kind = params.get("kind") ?? "json";

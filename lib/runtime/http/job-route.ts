@@ -6,7 +6,7 @@
  * 503 (retryable) or 500 for failed. Client mistakes get 4xx JSON, never a 500.
  */
 import { z } from "zod";
-import { bearerMatches } from "./auth.js";
+import { adminRefusal, bearerMatches } from "./auth.js";
 import { clientError, json, methodNotAllowed, parseJson, readBody, statusOf } from "./respond.js";
 import { runJob, type Invocation, type RuntimeDeps } from "../runner.js";
 import { guarded, type RuntimeFactory } from "./guard.js";
@@ -54,7 +54,8 @@ function cronInvocation(request: Request, deps: RuntimeDeps, job: string): Invoc
 
 async function manualInvocation(request: Request, deps: RuntimeDeps, job: string): Promise<Invocation | Response> {
   if (request.method !== "POST") return methodNotAllowed(["GET", "POST"]);
-  if (!bearerMatches(request.headers.get("authorization"), deps.config.XBOT_ADMIN_TOKEN)) return clientError(401, "unauthorized", "missing or wrong Authorization: Bearer <XBOT_ADMIN_TOKEN>");
+  const refusal = adminRefusal(request, deps.config.XBOT_ADMIN_TOKEN);
+  if (refusal) return refusal;
   const body = await readBody(request);
   if (!body.ok) return body.response;
   const parsed = parseJson(body.text);

@@ -4,7 +4,7 @@
  * blob: URL with the image's alt text).
  */
 import { mediaThumb } from "../../db/media.js";
-import { bearerMatches } from "./auth.js";
+import { adminRefusal } from "./auth.js";
 import { guarded, type RuntimeFactory } from "./guard.js";
 import { clientError } from "./respond.js";
 import { SECURITY_HEADERS } from "./security-headers.js";
@@ -14,7 +14,8 @@ export function mediaRoute(factory?: RuntimeFactory): { GET: (r: Request) => Pro
   const GET = guarded(
     factory,
     async (request, deps) => {
-      if (!bearerMatches(request.headers.get("authorization"), deps.config.XBOT_ADMIN_TOKEN)) return clientError(401, "unauthorized", "missing or wrong Authorization: Bearer <XBOT_ADMIN_TOKEN>");
+      const refusal = adminRefusal(request, deps.config.XBOT_ADMIN_TOKEN);
+      if (refusal) return refusal;
       const id = new URL(request.url).searchParams.get("id") ?? "";
       if (!/^\d{1,18}$/.test(id)) return clientError(400, "bad_request", "use ?id=<media id> (xbot media list)");
       const thumb = await mediaThumb(deps.clients.sql, deps.config.XBOT_ACCOUNT_ID, id);

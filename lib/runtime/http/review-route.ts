@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { listReview, recentDecisions } from "../../db/review.js";
 import { decideReview } from "../../jobs/review.js";
-import { bearerMatches } from "./auth.js";
+import { adminRefusal } from "./auth.js";
 import { guarded, type RuntimeFactory } from "./guard.js";
 import { clientError, json, parseJson, readBody } from "./respond.js";
 
@@ -28,7 +28,8 @@ export function reviewRoute(factory?: RuntimeFactory): { GET: (r: Request) => Pr
   const handler = guarded(
     factory,
     async (request, deps) => {
-      if (!bearerMatches(request.headers.get("authorization"), deps.config.XBOT_ADMIN_TOKEN)) return clientError(401, "unauthorized", "missing or wrong Authorization: Bearer <XBOT_ADMIN_TOKEN>");
+      const refusal = adminRefusal(request, deps.config.XBOT_ADMIN_TOKEN);
+      if (refusal) return refusal;
       const sql = deps.clients.sql;
       const account = deps.config.XBOT_ACCOUNT_ID;
       if (request.method === "GET") {

@@ -9,9 +9,9 @@ import { engagementSeries, recentPostsWithMetrics } from "../../db/dashboard.js"
 import { mediaInfoByIds } from "../../db/media.js";
 import { sessionUsername } from "../../db/x-sessions.js";
 import { armsSummary } from "../../learn/summary.js";
-import { bearerMatches } from "./auth.js";
+import { adminRefusal } from "./auth.js";
 import { guarded, type RuntimeFactory } from "./guard.js";
-import { clientError, json } from "./respond.js";
+import { json } from "./respond.js";
 import { healthReport } from "../health.js";
 import { effectiveModeLabel, xBaseUrlOf } from "../../jobs/mode.js";
 import type { RuntimeDeps } from "../runner.js";
@@ -25,7 +25,8 @@ export function statusRoute(factory?: RuntimeFactory): { GET: (r: Request) => Pr
   const GET = guarded(
     factory,
     async (request, deps) => {
-      if (!bearerMatches(request.headers.get("authorization"), deps.config.XBOT_ADMIN_TOKEN)) return clientError(401, "unauthorized", "missing or wrong Authorization: Bearer <XBOT_ADMIN_TOKEN>");
+      const refusal = adminRefusal(request, deps.config.XBOT_ADMIN_TOKEN);
+      if (refusal) return refusal;
       const accountId = deps.config.XBOT_ACCOUNT_ID;
       const sql = deps.clients.sql;
       const now = new Date((deps.clock ?? { now: Date.now }).now());
