@@ -11,6 +11,7 @@ import { createLlm } from "../content/generate.js";
 import { generateStructured } from "../content/llm.js";
 import { probeDb } from "../db/health.js";
 import { appliedVersions, readMigrations } from "../db/migrate.js";
+import { sessionVault } from "../db/x-sessions.js";
 import { toXbotError, XbotError } from "../errors.js";
 import { createLogger, type Logger } from "../log.js";
 import { providerFrom } from "../runtime/browser-need.js";
@@ -271,7 +272,7 @@ async function sessionCheck(ctx: CliContext, config: Config, clients: Clients, l
   if (!ready.dbOk) return { name: "session", status: "skip", detail: "needs the database (see above)" };
   let stored: Awaited<ReturnType<typeof loadSession>>;
   try {
-    stored = await loadSession(clients.sql, config.XBOT_ACCOUNT_ID, config.XBOT_SESSION_KEY);
+    stored = await loadSession(sessionVault(clients.sql), config.XBOT_ACCOUNT_ID, config.XBOT_SESSION_KEY);
   } catch (error) {
     const e = toXbotError(error);
     return { name: "session", status: "fail", detail: `the stored session cannot be read: ${e.message}`, fix: sessionFix(e, config) };

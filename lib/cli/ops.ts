@@ -7,6 +7,7 @@ import { createClients } from "../runtime/clients.js";
 import { healthReport } from "../runtime/health.js";
 import { BREAKER_POLICIES } from "../resilience/policies.js";
 import { breakerPhase, CLOSED_BREAKER, type BreakerRecord } from "../state/breaker.js";
+import type { StateStore } from "../state/store.js";
 import { loadConfig } from "../config.js";
 import { describeConfig } from "../dev/local.js";
 import { incidentLines } from "./alerts.js";
@@ -36,7 +37,7 @@ export async function statusCommand(ctx: CliContext): Promise<ExitCode> {
     for (const line of incidentLines(health.incidents, now)) ctx.io.out(line);
     ctx.io.out(`browser ${health.resources.browser.used ?? "?"}/${health.resources.browser.slots} slots in use`);
     const breakers = Object.entries(health.breakers);
-    const closed = health.breakerNames.filter((name) => !health.breakers[name] || health.breakers[name]!.phase === "closed");
+    const closed = health.breakerNames.filter((name) => (health.breakers[name]?.phase ?? "closed") === "closed");
     const notClosed = breakers.filter(([, b]) => b.phase !== "closed");
     ctx.io.out(
       `breakers ${[...notClosed.map(([name, b]) => `${name} ${b.phase}${b.state === "open" ? ` (retry ${ago(now - b.retryAtMs)})` : ""}`), ...(closed.length ? [`closed: ${closed.join(", ")}`] : [])].join("; ")}`,
@@ -83,38 +84,42 @@ function breakerRow(name: string, record: BreakerRecord, now: number): Record<st
 /** `xbot breaker list | reset <name> | isolate <name>` */
 export async function breakerCommand(ctx: CliContext, action: string | undefined, name: string | undefined): Promise<ExitCode> {
   if (action !== "list" && action !== "reset" && action !== "isolate") throw new UsageError("usage: xbot breaker list | reset <name> | isolate <name>");
-  const target = action === "list" ? undefined : breakerName(name);
+  if (action === "list") return withRuntime(ctx, false, ({ deps }) => breakerList(ctx, deps.clients.state));
+  const target = breakerName(name);
   return withRuntime(ctx, false, async ({ deps }) => {
     const { state } = deps.clients;
     const now = Date.now();
-    if (action === "list") {
-      const stored = await state.listBreakers();
-      const names = [...new Set([...BREAKER_NAMES, ...Object.keys(stored)])];
-      const rows = names.map((n) => breakerRow(n, stored[n] ?? CLOSED_BREAKER, now));
-      if (ctx.json) ctx.io.out(toJson({ breakers: rows }));
-      else {
-        ctx.io.out(
-          table(
-            ["breaker", "phase", "failures", "opens", "opened", "retry"],
-            rows.map((r) => [
-              String(r.name),
-              String(r.phase),
-              String(r.failures),
-              String(r.opens),
-              r.openedAt ? ago(now - Date.parse(String(r.openedAt))) : "-",
-              r.retryAt ? ago(now - Date.parse(String(r.retryAt))) : "-",
-            ]),
-          ),
-        );
-      }
-      return EXIT.ok;
-    }
-    const record = action === "reset" ? await state.resetBreaker(target!) : await state.isolateBreaker(target!, now);
-    const row = breakerRow(target!, record, now);
+    const record = action === "reset" ? await state.resetBreaker(target) : await state.isolateBreaker(target, now);
+    const row = breakerRow(target, record, now);
     if (ctx.json) ctx.io.out(toJson({ breaker: row }));
     else ctx.io.out(action === "reset" ? `breaker ${target} reset: closed` : `breaker ${target} isolated: jobs that need ${target} are skipped until \`xbot breaker reset ${target}\``);
     return EXIT.ok;
   });
+}
+
+/** `xbot breaker list`: every known breaker and every stored one, closed ones included. */
+async function breakerList(ctx: CliContext, state: StateStore): Promise<ExitCode> {
+  const now = Date.now();
+  const stored = await state.listBreakers();
+  const names = [...new Set([...BREAKER_NAMES, ...Object.keys(stored)])];
+  const rows = names.map((n) => breakerRow(n, stored[n] ?? CLOSED_BREAKER, now));
+  if (ctx.json) ctx.io.out(toJson({ breakers: rows }));
+  else {
+    ctx.io.out(
+      table(
+        ["breaker", "phase", "failures", "opens", "opened", "retry"],
+        rows.map((r) => [
+          String(r.name),
+          String(r.phase),
+          String(r.failures),
+          String(r.opens),
+          r.openedAt ? ago(now - Date.parse(String(r.openedAt))) : "-",
+          r.retryAt ? ago(now - Date.parse(String(r.retryAt))) : "-",
+        ]),
+      ),
+    );
+  }
+  return EXIT.ok;
 }
 
 /** What an operator can do about a gate that refused `xbot queue add`. */

@@ -3,12 +3,13 @@ import { readFile } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import { openBrowser, parseProxyUrl, type StorageState } from "../browser/index.js";
 import type { Config } from "../config.js";
+import { sessionVault } from "../db/x-sessions.js";
 import { toXbotError, type XbotError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { providerFrom } from "../runtime/browser-need.js";
 import { xBaseUrlOf } from "../jobs/mode.js";
 import { importSession, loadSession, validateWithBrowser, type SessionValidator } from "../x/session-store.js";
-import { resumeAfterImport, type ResumeDecision } from "../x/session-resume.js";
+import { resumeAfterImport, type ResumeDecision } from "../jobs/session-resume.js";
 import { progress, withRuntime, type CliContext } from "./context.js";
 import { CliFailure, EXIT, isoTime, toJson, UsageError, type ExitCode } from "./io.js";
 
@@ -92,7 +93,7 @@ export async function sessionImportCommand(ctx: CliContext, file: string | undef
     const key = requireKey(config);
     progress(ctx, `validating the session in a browser against ${xBaseUrlOf(config)}…`);
     try {
-      const imported = await importSession(deps.clients.sql, { accountId: config.XBOT_ACCOUNT_ID, key, state, validate: browserValidator(config, deps.log), logger: deps.log });
+      const imported = await importSession(sessionVault(deps.clients.sql), { accountId: config.XBOT_ACCOUNT_ID, key, state, validate: browserValidator(config, deps.log), logger: deps.log });
       const breaker = await resumeAfterImport(deps.clients.sql, deps.clients.state, config.XBOT_ACCOUNT_ID, Date.now());
       if (ctx.json) ctx.io.out(toJson({ ok: true, accountId: config.XBOT_ACCOUNT_ID, ...imported, validatedAt: isoTime(imported.validatedAt), breaker }));
       else {
@@ -124,7 +125,7 @@ export async function sessionCheckCommand(ctx: CliContext): Promise<ExitCode> {
     const key = requireKey(config);
     let stored: { state: StorageState; username: string | null; validatedAt: Date | null } | null;
     try {
-      stored = await loadSession(deps.clients.sql, config.XBOT_ACCOUNT_ID, key);
+      stored = await loadSession(sessionVault(deps.clients.sql), config.XBOT_ACCOUNT_ID, key);
     } catch (error) {
       const e = toXbotError(error);
       throw new CliFailure(`the stored session cannot be read: ${e.message}`, sessionFix(e, config), e.code === "config_invalid" ? EXIT.config : EXIT.failure);

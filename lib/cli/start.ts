@@ -15,6 +15,7 @@ import { XbotError } from "../errors.js";
 import type { LogSink } from "../log.js";
 import { effectiveModeLabel } from "../jobs/mode.js";
 import { runJob, type RunResult } from "../runtime/runner.js";
+import { sessionVault } from "../db/x-sessions.js";
 import { loadSession } from "../x/session-store.js";
 import { liveInstance } from "../dev/instance.js";
 import { baseConfig, describeConfig, openLocal, type LocalRuntime, type SandboxSessionOutcome } from "../dev/local.js";
@@ -90,7 +91,7 @@ async function sessionState(local: LocalRuntime): Promise<string> {
   const key = local.config.XBOT_SESSION_KEY;
   if (!key) return "no XBOT_SESSION_KEY";
   try {
-    const stored = await loadSession(local.deps.clients.sql, local.config.XBOT_ACCOUNT_ID, key);
+    const stored = await loadSession(sessionVault(local.deps.clients.sql), local.config.XBOT_ACCOUNT_ID, key);
     return stored ? `session of @${stored.username ?? "?"} stored` : "no session stored: npx xbot session import <file>";
   } catch {
     return "the stored session cannot be read with this XBOT_SESSION_KEY";

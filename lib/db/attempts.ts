@@ -5,7 +5,7 @@
  * whose outcome is unknown stays open until reconciliation: it is never retried blindly.
  */
 import type { QueueItem } from "./queue.js";
-import type { Sql } from "./sql.js";
+import { oneRow, type Sql } from "./sql.js";
 
 /** One try at X. */
 export interface Attempt {
@@ -31,7 +31,7 @@ export async function openAttempt(sql: Sql, item: QueueItem, run: { runId: strin
      VALUES ($1, $2, greatest($3::int, coalesce((SELECT max(attempt_no) FROM post_attempts WHERE item_id = $2::bigint), 0) + 1), $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
     [item.accountId, item.id, item.attempts, run.runId, run.mode, item.contentHash, run.startedAt.toISOString(), run.leaseUntil.toISOString()],
   );
-  return rows[0]!;
+  return oneRow(rows, "opening a post attempt");
 }
 
 /** What happens to the item when an attempt is closed without a post. */

@@ -2,12 +2,8 @@
 import { toXbotError } from "../errors.js";
 import type { Sql } from "./sql.js";
 
-/** The result of a probe. */
-export interface ProbeResult {
-  readonly ok: boolean;
-  readonly latencyMs: number;
-  readonly error?: { code: string; message: string };
-}
+/** The result of a probe: a failed one always says why. */
+export type ProbeResult = { readonly ok: true; readonly latencyMs: number } | { readonly ok: false; readonly latencyMs: number; readonly error: { code: string; message: string } };
 
 /** Probes the database with `SELECT 1`. */
 export async function probeDb(sql: Sql): Promise<ProbeResult> {

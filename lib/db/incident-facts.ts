@@ -3,7 +3,7 @@
  * trip: stuck claims, open attempts past their lease, partial threads, items failed for good,
  * recent ghosts, and how long due items have waited with nothing posted.
  */
-import type { Sql } from "./sql.js";
+import { oneRow, type Sql } from "./sql.js";
 
 /** One item an incident names. */
 export interface FactItem {
@@ -45,7 +45,7 @@ export async function incidentFacts(sql: Sql, accountId: string, now: Date, leas
        (SELECT max(posted_at) FROM posts WHERE account_id = $1 AND origin <> 'ghost') AS "lastPostAt"`,
     [accountId, now.toISOString(), leaseCutoff.toISOString()],
   );
-  const r = rows[0]!;
+  const r = oneRow(rows, "reading the incident facts");
   return { ...r, oldestDueAt: r.oldestDueAt ? new Date(r.oldestDueAt) : null, lastPostAt: r.lastPostAt ? new Date(r.lastPostAt) : null };
 }
 

@@ -2,7 +2,7 @@
  * The media library (table `media`): images with their alt text, stored stripped of
  * metadata (lib/content/media.ts prepares them). Bytes travel as base64 over the HTTP driver.
  */
-import type { Sql } from "./sql.js";
+import { oneRow, type Sql } from "./sql.js";
 
 /** A library image without its bytes (lists, the dashboard, the planner). */
 export interface MediaInfo {
@@ -47,8 +47,8 @@ export async function addMedia(sql: Sql, m: NewMedia): Promise<{ media: MediaInf
     [m.accountId, m.contentHash, m.mime, m.width, m.height, m.bytes.length, m.bytes.toString("base64"), m.altText, [...m.tags], m.thumb.toString("base64")],
   );
   if (rows[0]) return { media: rows[0], existing: false };
-  const [found] = await sql.query<MediaInfo>(`SELECT ${INFO} FROM media WHERE account_id = $1 AND content_hash = $2`, [m.accountId, m.contentHash]);
-  return { media: found!, existing: true };
+  const found = await sql.query<MediaInfo>(`SELECT ${INFO} FROM media WHERE account_id = $1 AND content_hash = $2`, [m.accountId, m.contentHash]);
+  return { media: oneRow(found, "reading the media that already holds these bytes"), existing: true };
 }
 
 /** Library images, newest first, optionally with a tag. */

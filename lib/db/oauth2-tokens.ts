@@ -1,10 +1,23 @@
-/** The sealed OAuth 2.0 tokens of an account (x_oauth2_tokens); writes are compare-and-swap on `version`. */
+/**
+ * The sealed OAuth 2.0 tokens of an account (x_oauth2_tokens); writes are compare-and-swap on
+ * `version`. {@link tokenVault} hands them to lib/x/transport/oauth2.ts as its TokenVault port.
+ */
+import type { TokenVault } from "../x/transport/oauth2.js";
 import type { Sql } from "./sql.js";
 
 /** A stored row: the sealed blob and its version. */
 export interface TokenRow {
   readonly blob: string;
   readonly version: number;
+}
+
+/** The OAuth 2.0 transport's vault on `x_oauth2_tokens` (it holds only `sql`). */
+export function tokenVault(sql: Sql): TokenVault {
+  return {
+    read: (accountId) => readTokenRow(sql, accountId),
+    swap: (accountId, version, blob) => swapTokenRow(sql, accountId, version, blob),
+    put: (accountId, blob) => putTokenRow(sql, accountId, blob),
+  };
 }
 
 /** The account's row, or null. */

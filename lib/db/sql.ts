@@ -5,6 +5,7 @@
  * (XBOT_NEON_HTTP_URL), or embedded PGlite in this process (no DATABASE_URL).
  */
 import { neon, neonConfig } from "@neondatabase/serverless";
+import { XbotError } from "../errors.js";
 import { mapDbError } from "./errors.js";
 import { lazyUntilRejected } from "../promise-cache.js";
 
@@ -68,11 +69,22 @@ function installFetchDispatcher(): void {
 
 const EMBEDDED_URL = "postgres://xbot@pglite.localhost/xbot";
 
+/**
+ * The row of a statement that always yields one (INSERT … RETURNING without a conflict clause,
+ * a SELECT of aggregates). No row is a broken contract: XbotError("internal") naming `what`.
+ */
+export function oneRow<Row>(rows: readonly Row[], what: string): Row {
+  const [row] = rows;
+  if (row === undefined) throw new XbotError("internal", `${what} returned no row`);
+  return row;
+}
+
 /** Creates a Sql client. No connection is opened until the first query. */
 export function createSql(options: SqlOptions): Sql {
   installFetchDispatcher();
   const embedded = !options.databaseUrl;
-  const route: RoutedFetch | undefined = embedded ? embeddedRoute(options.dataDir) : options.httpEndpoint ? (_url, init) => fetch(options.httpEndpoint!, init) : undefined;
+  const { httpEndpoint } = options;
+  const route: RoutedFetch | undefined = embedded ? embeddedRoute(options.dataDir) : httpEndpoint ? (_url, init) => fetch(httpEndpoint, init) : undefined;
   const fetchOptions = route ? { xbotFetch: route } : undefined;
   const client = neon(options.databaseUrl ?? EMBEDDED_URL, { fetchOptions, fullResults: false });
   return {

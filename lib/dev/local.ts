@@ -11,6 +11,7 @@
  *   XBOT_X_API_BASE_URL, X_API_KEY, ...  the sandbox's issued API keys (XBOT_X_TRANSPORT=api|hybrid, no keys set)
  */
 import { closeEmbeddedDatabases } from "../db/pglite-fetch.js";
+import { sessionVault } from "../db/x-sessions.js";
 import { join } from "node:path";
 import { parseStorageState, type BrowserSession } from "../browser/index.js";
 import { loadConfig, type Config } from "../config.js";
@@ -169,7 +170,7 @@ export async function storeSandboxSession(deps: Pick<RuntimeDeps, "config" | "cl
   const state = parseStorageState(sandbox.storageState());
   let stored: Awaited<ReturnType<typeof loadSession>>;
   try {
-    stored = await loadSession(deps.clients.sql, config.XBOT_ACCOUNT_ID, key);
+    stored = await loadSession(sessionVault(deps.clients.sql), config.XBOT_ACCOUNT_ID, key);
   } catch (error) {
     deps.log.error("the stored X session cannot be decrypted with XBOT_SESSION_KEY; it is left as it is (set the key it was stored with, or import a session again)", {
       accountId: config.XBOT_ACCOUNT_ID,
@@ -182,7 +183,7 @@ export async function storeSandboxSession(deps: Pick<RuntimeDeps, "config" | "cl
     return "kept";
   }
   if (stored && cookieSetHash(stored.state) === cookieSetHash(state)) return "unchanged";
-  await importSession(deps.clients.sql, {
+  await importSession(sessionVault(deps.clients.sql), {
     accountId: config.XBOT_ACCOUNT_ID,
     key,
     state,

@@ -36,7 +36,12 @@ export const heal = defineJob({
     const probed = await probeCooledBreakers(ctx);
     const heartbeats = await ctx.state.readHeartbeats();
     const now = ctx.clock.now();
-    const stale = ctx.catalog.jobs.filter((job) => heartbeats[job.name] && !jobHealth(job, heartbeats[job.name]!.lastSuccessAt, now).healthy).map((job) => job.name);
+    const stale = ctx.catalog.jobs
+      .filter((job) => {
+        const beat = heartbeats[job.name];
+        return beat !== undefined && !jobHealth(job, beat.lastSuccessAt, now).healthy;
+      })
+      .map((job) => job.name);
     if (stale.length > 0) ctx.log.warn("stale heartbeats", { stale });
     const reconciled = await reconcileStuck(ctx, heal);
     const retention = await retentionStep(ctx);

@@ -30,7 +30,7 @@ export async function probeDependency(ctx: JobContext, dependency: Dependency): 
   switch (dependency) {
     case "db": {
       const result = await probeDb(ctx.db);
-      return result.ok ? { ok: true, latencyMs: result.latencyMs } : { ok: false, error: result.error! };
+      return result.ok ? { ok: true, latencyMs: result.latencyMs } : { ok: false, error: result.error };
     }
     case "state":
       return timed(() => ctx.state.ping());

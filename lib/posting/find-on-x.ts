@@ -138,7 +138,7 @@ async function findThread(access: XAccess, timeline: TimelineRead, attempt: Open
   }
   const read = await access.x.use("reconcile:thread", (x) => x.conversation(rootId));
   const from = Math.max(done.length, 1);
-  const previousId = done.length > 0 ? done[done.length - 1]! : rootId;
+  const previousId = done.at(-1) ?? rootId;
   const shapes = item.tweets.map((_, i) => shapeOf(item, i)).slice(from);
   const rest = chainAfter(access, read, previousId, item.tweets.slice(from), attempt.startedAt, await takenIn(claimed, read), shapes);
   const ids = done.length > 0 ? rest : [rootId, ...rest];

@@ -34,7 +34,7 @@ export type PostOutcome =
 /** Posts one claimed item exactly once, or leaves an honest open attempt. */
 export async function postClaimedItem(ctx: PostingContext, item: QueueItem, access: XAccess): Promise<PostOutcome> {
   const done = item.kind === "thread" ? await receiptIdsOf(ctx.db, item.accountId, item.id) : [];
-  const start: ReceiptStart | undefined = done.length > 0 ? { position: done.length, previousId: done[done.length - 1]!, rootId: done[0]! } : undefined;
+  const start = resumePoint(done);
   const now = new Date(ctx.clock.now());
   const attempt = await openAttempt(ctx.db, item, { runId: ctx.runId, mode: ctx.mode, startedAt: now, leaseUntil: new Date(now.getTime() + ATTEMPT_LEASE_MS) });
   await ctx.checkpoint("post:after_attempt");
@@ -51,6 +51,13 @@ export async function postClaimedItem(ctx: PostingContext, item: QueueItem, acce
   ctx.log.info("posted", { itemId: item.id, tweetIds: published.tweetIds, source: published.source });
   await ctx.checkpoint("post:before_receipt");
   return writeReceipt(ctx, item, attempt, published, start);
+}
+
+/** Where a partial thread resumes: after its last receipted tweet (`done`, in order); undefined when none is. */
+function resumePoint(done: readonly string[]): ReceiptStart | undefined {
+  const [rootId] = done;
+  const previousId = done.at(-1);
+  return rootId !== undefined && previousId !== undefined ? { position: done.length, previousId, rootId } : undefined;
 }
 
 type Click = { happened: boolean };

@@ -29,7 +29,8 @@ export function alertsOf(input: {
   const alerts = new Set<string>();
   for (const line of postingAlerts(input.posting, input.lastRuns.reconcile)) alerts.add(line);
   for (const run of Object.values(input.lastRuns)) {
-    if (run.status === "failed" && run.errorCode && X_CODES[run.errorCode]) alerts.add(X_CODES[run.errorCode]!);
+    const xAlert = run.status === "failed" && run.errorCode ? X_CODES[run.errorCode] : undefined;
+    if (xAlert) alerts.add(xAlert);
     const degraded = run.summary?.degraded;
     if (typeof degraded === "string") alerts.add(`${run.job}: ${degraded}`);
   }

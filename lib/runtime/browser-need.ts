@@ -23,6 +23,7 @@ import {
 } from "../browser/index.js";
 import type { Sql } from "../db/sql.js";
 import { dbArtifactSink } from "../db/artifacts.js";
+import { sessionVault } from "../db/x-sessions.js";
 import { XbotError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { loadSession, saveRotatedSession } from "../x/session-store.js";
@@ -42,7 +43,7 @@ export function providerFrom(config: Config): BrowserProvider {
 export function browserOpenerFrom(config: Config, sql?: Sql): BrowserOpener {
   return async ({ log }) => {
     const key = config.XBOT_SESSION_KEY;
-    const stored = key && sql ? await loadSession(sql, config.XBOT_ACCOUNT_ID, key) : null;
+    const stored = key && sql ? await loadSession(sessionVault(sql), config.XBOT_ACCOUNT_ID, key) : null;
     if (key && sql && !stored) log.info("x.session.none_stored", { accountId: config.XBOT_ACCOUNT_ID });
     const session = await openBrowser({
       provider: providerFrom(config),
@@ -53,7 +54,7 @@ export function browserOpenerFrom(config: Config, sql?: Sql): BrowserOpener {
       artifacts: sql ? dbArtifactSink(sql) : fileArtifactSink(join(config.XBOT_DATA_DIR, "artifacts")),
     });
     if (!stored || !key || !sql) return session;
-    return savingRotatedCookies(session, (state) => saveRotatedSession(sql, config.XBOT_ACCOUNT_ID, key, state), log);
+    return savingRotatedCookies(session, (state) => saveRotatedSession(sessionVault(sql), config.XBOT_ACCOUNT_ID, key, state), log);
   };
 }
 

@@ -13,7 +13,8 @@ export type Outcome = { error: null; summary: JobSummary } | { error: XbotError;
 /** Executes `job.run` until it settles or the context's signal fires. */
 export async function executeWithDeadline(job: JobDefinition, owned: OwnedContext): Promise<Outcome> {
   const { ctx } = owned;
-  const body = job.retry ? () => retry(() => job.run(ctx), { ...job.retry!, deadlineAt: ctx.deadlineAt, signal: ctx.signal, now: () => Date.now() }) : () => job.run(ctx);
+  const policy = job.retry;
+  const body = policy ? () => retry(() => job.run(ctx), { ...policy, deadlineAt: ctx.deadlineAt, signal: ctx.signal, now: () => Date.now() }) : () => job.run(ctx);
   let onAbort: (() => void) | undefined;
   const deadline = new Promise<never>((_, reject) => {
     onAbort = () => reject(new XbotError("deadline", `job ${job.name} passed its deadline (maxDuration ${job.maxDurationMs} ms minus margin)`));

@@ -21,7 +21,14 @@ export interface IncidentSnapshot {
   readonly stateError: { readonly kind: string; readonly message: string } | null;
 }
 
-type Rule = { readonly kind: string; readonly needsState: boolean; find(s: IncidentSnapshot): IncidentInput[] };
+/** A snapshot whose state store answered: what a rule that needs the state sees. */
+interface StatefulSnapshot extends IncidentSnapshot {
+  readonly state: NonNullable<IncidentSnapshot["state"]>;
+}
+
+type Rule =
+  | { readonly kind: string; readonly needsState: false; find(s: IncidentSnapshot): IncidentInput[] }
+  | { readonly kind: string; readonly needsState: true; find(s: StatefulSnapshot): IncidentInput[] };
 
 const SESSION_CODES = new Set(["session_missing", "session_expired", "x_login_wall"]);
 const IMPORT = 'import a fresh session: npx xbot session import <storageState.json> (see docs/operations.md, "Session")';
@@ -63,7 +70,7 @@ const RULES: readonly Rule[] = [
     kind: "breaker_open",
     needsState: true,
     find: (s) =>
-      Object.entries(s.state!.breakers).flatMap(([name, b]) =>
+      Object.entries(s.state.breakers).flatMap(([name, b]) =>
         b.state !== "open"
           ? []
           : [
@@ -84,7 +91,7 @@ const RULES: readonly Rule[] = [
     kind: "breaker_isolated",
     needsState: true,
     find: (s) =>
-      Object.entries(s.state!.breakers).flatMap(([name, b]) =>
+      Object.entries(s.state.breakers).flatMap(([name, b]) =>
         b.state !== "isolated"
           ? []
           : [
@@ -161,7 +168,7 @@ const RULES: readonly Rule[] = [
     kind: "job_stale",
     needsState: true,
     find: (s) =>
-      s.state!.staleJobs.map((job) => ({
+      s.state.staleJobs.map((job) => ({
         kind: "job_stale",
         subject: job,
         severity: "warn",
@@ -189,7 +196,8 @@ const RULES: readonly Rule[] = [
 
 function attemptStuck(s: IncidentSnapshot): IncidentInput[] {
   if (s.facts.attemptsPastLease === 0) return [];
-  const breaker = s.state ? ["x", "browser"].find((b) => s.state!.breakers[b] && s.state!.breakers[b]!.state !== "closed") : undefined;
+  const breakers = s.state?.breakers;
+  const breaker = breakers ? ["x", "browser"].find((b) => (breakers[b]?.state ?? "closed") !== "closed") : undefined;
   const reconcile = s.lastRuns.reconcile;
   const why =
     s.state === null
@@ -238,15 +246,16 @@ function queueLow(s: IncidentSnapshot): IncidentInput[] {
 }
 
 function llmTrouble(s: IncidentSnapshot): IncidentInput[] {
-  const degraded = s.lastRuns.plan?.summary?.degraded;
-  if (typeof degraded !== "string" || degraded === "llm not configured") return [];
+  const plan = s.lastRuns.plan;
+  const degraded = plan?.summary?.degraded;
+  if (!plan || typeof degraded !== "string" || degraded === "llm not configured") return [];
   const budget = /budget/i.test(degraded);
   return [
     {
       kind: "llm",
       subject: budget ? "budget" : "failing",
       severity: "warn",
-      sourceRun: s.lastRuns.plan!.id,
+      sourceRun: plan.id,
       message: `plan used the evergreen library: ${degraded}`,
       fix: budget ? "raise XBOT_LLM_DAILY_BUDGET_USD or wait for tomorrow's budget" : "check XBOT_LLM_BASE_URL, XBOT_LLM_API_KEY and XBOT_LLM_MODEL (npx xbot doctor)",
     },
@@ -255,6 +264,15 @@ function llmTrouble(s: IncidentSnapshot): IncidentInput[] {
 
 /** Applies every rule: the kinds judged and the problems found. */
 export function judge(s: IncidentSnapshot): { kinds: string[]; found: IncidentInput[] } {
-  const rules = RULES.filter((r) => !r.needsState || s.state !== null);
-  return { kinds: rules.map((r) => r.kind), found: rules.flatMap((r) => r.find(s)) };
+  const judged = RULES.flatMap((rule) => {
+    const found = evaluate(rule, s);
+    return found ? [{ kind: rule.kind, found }] : [];
+  });
+  return { kinds: judged.map((j) => j.kind), found: judged.flatMap((j) => j.found) };
+}
+
+/** What `rule` finds in `s`; null (not judged) when it needs the state and the state store did not answer. */
+function evaluate(rule: Rule, s: IncidentSnapshot): IncidentInput[] | null {
+  if (!rule.needsState) return rule.find(s);
+  return s.state ? rule.find({ ...s, state: s.state }) : null;
 }

@@ -4,7 +4,7 @@
  * one round trip and atomic. Expired rows are ignored by every read and removed by
  * `sweepExpired()` (the heal job) and opportunistically on write.
  */
-import type { Sql } from "../db/sql.js";
+import { oneRow, type Sql } from "../db/sql.js";
 import { CLOSED_BREAKER, type BreakerPolicy, type BreakerRecord } from "./breaker.js";
 import { admitPayload, settlePayload, stateKeys, type StateKeys } from "./keys.js";
 import type { AdmitDecision, AdmitRequest, Heartbeat, LeaseDecision, SettleRequest, StateStore, TrialDecision } from "./store.js";
@@ -149,7 +149,7 @@ export class PostgresStateStore implements StateStore {
 
   private async scalar<T>(text: string, params: readonly unknown[]): Promise<T> {
     const rows = await this.sql.query<{ v: T }>(text, params);
-    return rows[0]!.v;
+    return oneRow(rows, text).v;
   }
 }
 

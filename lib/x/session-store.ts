@@ -3,23 +3,47 @@
  * state encrypted with AES-256-GCM under XBOT_SESSION_KEY (see lib/browser/session.ts).
  *
  * ```ts
+ * const vault = sessionVault(sql);                                                // lib/db/x-sessions.ts
  * const validate = validateWithBrowser((state) => openBrowser({ provider, logger, storageState: state }), site);
- * await importSession(sql, { accountId, key, state: exportedJson, validate });   // validated, then stored
- * const stored = await loadSession(sql, accountId, key);                          // null when none
- * await saveRotatedSession(sql, accountId, key, await browser.storageState());   // after a run
+ * await importSession(vault, { accountId, key, state: exportedJson, validate });   // validated, then stored
+ * const stored = await loadSession(vault, accountId, key);                          // null when none
+ * await saveRotatedSession(vault, accountId, key, await browser.storageState());   // after a run
  * ```
+ *
+ * This module seals and opens; where the sealed blobs rest is the {@link SessionVault} port its
+ * caller hands it, so lib/x never reaches the database itself.
  *
  * Cookie values never reach a log line or an error message: only names, counts and hashes.
  */
 import { createHash } from "node:crypto";
 import type { BrowserSession } from "../browser/session-browser.js";
 import { encryptSession, decryptSession, parseSessionKey, parseStorageState, type StorageState } from "../browser/session.js";
-import type { Sql } from "../db/sql.js";
-import { readSessionRow, replaceSessionBlob, writeSessionRow } from "../db/x-sessions.js";
 import { toXbotError, XbotError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { checkSession } from "./session-check.js";
 import type { XSite } from "./types.js";
+
+/** One account's session as it rests in a {@link SessionVault}: the blob is sealed (see lib/browser/session.ts). */
+export interface SealedSession {
+  readonly blob: string;
+  /** Handle recorded at import; null for rows written by other tools. */
+  readonly username: string | null;
+  /** When the session was last proven logged in; null when never. */
+  readonly validatedAt: Date | null;
+}
+
+/**
+ * Where sealed sessions rest, one per account: the port this module is handed (lib/db/x-sessions.ts's
+ * `sessionVault(sql)` keeps them in `x_sessions`). It never sees a cookie, only sealed blobs.
+ */
+export interface SessionVault {
+  /** The account's sealed session, or null when none is stored. */
+  read(accountId: string): Promise<SealedSession | null>;
+  /** Inserts or replaces the account's session. */
+  write(accountId: string, session: SealedSession & { readonly username: string; readonly validatedAt: Date }): Promise<void>;
+  /** Replaces the blob (only) while it is still `expected` (compare and set); true when it was replaced. */
+  replaceBlob(accountId: string, expected: string, next: string): Promise<boolean>;
+}
 
 /** Proves a storage state is logged in; returns the handle it is logged in as. */
 export type SessionValidator = (state: StorageState) => Promise<{ user: string }>;
@@ -53,12 +77,8 @@ export interface ImportedSession {
 }
 
 /** A decrypted session as {@link loadSession} returns it. */
-export interface StoredSession {
+export interface StoredSession extends Omit<SealedSession, "blob"> {
   readonly state: StorageState;
-  /** Handle recorded at import; null for rows written by other tools. */
-  readonly username: string | null;
-  /** When the session was last proven logged in; null when never. */
-  readonly validatedAt: Date | null;
 }
 
 /** Outcome of {@link saveRotatedSession}. */
@@ -83,7 +103,7 @@ export type RotationOutcome =
  * (typically `session_expired`, `x_challenge`, `browser_launch`) propagates unchanged
  * (non-XbotErrors become `internal`).
  */
-export async function importSession(sql: Sql, options: ImportSessionOptions): Promise<ImportedSession> {
+export async function importSession(vault: SessionVault, options: ImportSessionOptions): Promise<ImportedSession> {
   const { accountId, key, logger } = options;
   parseSessionKey(key);
   const state = parseStorageState(options.state);
@@ -103,7 +123,7 @@ export async function importSession(sql: Sql, options: ImportSessionOptions): Pr
   if (typeof user !== "string" || user.length === 0) throw new XbotError("internal", "session validator returned no user");
   const validatedAt = new Date(options.nowMs ?? Date.now());
   const blob = encryptSession(state, key);
-  await writeSessionRow(sql, { accountId, blob, username: user, validatedAt });
+  await vault.write(accountId, { blob, username: user, validatedAt });
   logger?.info("x.session.imported", { accountId, user, cookieCount: state.cookies.length, stateHash: cookieSetHash(state).slice(0, 12) });
   return { username: user, validatedAt, cookieCount: state.cookies.length };
 }
@@ -112,10 +132,10 @@ export async function importSession(sql: Sql, options: ImportSessionOptions): Pr
  * The stored session of `accountId`, decrypted, or null when none is stored. A wrong key is
  * XbotError("config_invalid", details.reason "auth_failed"); it is never swallowed.
  */
-export async function loadSession(sql: Sql, accountId: string, key: string): Promise<StoredSession | null> {
-  const row = await readSessionRow(sql, accountId);
-  if (!row) return null;
-  return { state: decryptSession(row.blob, key), username: row.username, validatedAt: toDate(row.validated_at) };
+export async function loadSession(vault: SessionVault, accountId: string, key: string): Promise<StoredSession | null> {
+  const sealed = await vault.read(accountId);
+  if (!sealed) return null;
+  return { state: decryptSession(sealed.blob, key), username: sealed.username, validatedAt: sealed.validatedAt };
 }
 
 /**
@@ -124,14 +144,14 @@ export async function loadSession(sql: Sql, accountId: string, key: string): Pro
  * concurrent import is never overwritten, and never replaces a session with a logged-out one.
  * validated_at and username are left as they are.
  */
-export async function saveRotatedSession(sql: Sql, accountId: string, key: string, state: StorageState): Promise<RotationOutcome> {
+export async function saveRotatedSession(vault: SessionVault, accountId: string, key: string, state: StorageState): Promise<RotationOutcome> {
   const next = parseStorageState(state);
   if (!next.cookies.some((cookie) => cookie.name === "auth_token")) return "logged_out";
-  const row = await readSessionRow(sql, accountId);
-  if (!row) return "missing";
-  const stored = decryptSession(row.blob, key);
+  const sealed = await vault.read(accountId);
+  if (!sealed) return "missing";
+  const stored = decryptSession(sealed.blob, key);
   if (cookieSetHash(stored) === cookieSetHash(next)) return "unchanged";
-  return (await replaceSessionBlob(sql, accountId, row.blob, encryptSession(next, key))) ? "saved" : "conflict";
+  return (await vault.replaceBlob(accountId, sealed.blob, encryptSession(next, key))) ? "saved" : "conflict";
 }
 
 /**
@@ -160,8 +180,4 @@ export function validateWithBrowser(open: SessionBrowserOpener, site: XSite): Se
       await session[Symbol.asyncDispose]();
     }
   };
-}
-
-function toDate(value: Date | string | null): Date | null {
-  return value === null ? null : value instanceof Date ? value : new Date(value);
 }

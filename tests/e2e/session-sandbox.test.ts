@@ -12,6 +12,7 @@ import { isProcessAlive as alive } from "../support/services.js";
 import { openBrowser, sparticuzProvider, type BrowserSession, type StorageState } from "../../lib/browser/index.js";
 import { loadConfig, type Config } from "../../lib/config.js";
 import type { Sql } from "../../lib/db/sql.js";
+import { sessionVault } from "../../lib/db/x-sessions.js";
 import { createSandbox, type Sandbox } from "../../lib/dev/sandbox/index.js";
 import { XbotError } from "../../lib/errors.js";
 import { createLogger } from "../../lib/log.js";
@@ -86,9 +87,9 @@ describe.skipIf(!svc.postgres)("stored X session against the sandbox with real C
 
   it("imports the sandbox session after checking it in a real browser", T, async () => {
     const validate = validateWithBrowser(openFrom, site());
-    const imported = await importSession(sql, { accountId: "sb-ok", key: KEY, state: JSON.stringify(sb.storageState()), validate, logger });
+    const imported = await importSession(sessionVault(sql), { accountId: "sb-ok", key: KEY, state: JSON.stringify(sb.storageState()), validate, logger });
     expect(imported.username).toBe(sb.user);
-    const loaded = await loadSession(sql, "sb-ok", KEY);
+    const loaded = await loadSession(sessionVault(sql), "sb-ok", KEY);
     expect(loaded?.username).toBe(sb.user);
     expect(loaded?.state.cookies.find((c) => c.name === "auth_token")?.value).toBe(sb.authToken);
     const [row] = await sql.query<{ blob: string }>("SELECT blob FROM x_sessions WHERE account_id = 'sb-ok'");
@@ -97,14 +98,14 @@ describe.skipIf(!svc.postgres)("stored X session against the sandbox with real C
 
   it("an edited (wrong) auth_token is session_expired and stores nothing", T, async () => {
     const validate = validateWithBrowser(openFrom, site());
-    const error = await failure(importSession(sql, { accountId: "sb-bad", key: KEY, state: withAuth("0".repeat(40)), validate, logger }));
+    const error = await failure(importSession(sessionVault(sql), { accountId: "sb-bad", key: KEY, state: withAuth("0".repeat(40)), validate, logger }));
     expect(error.code).toBe("session_expired");
     expect(await rowCount("sb-bad")).toBe(0);
     expect(JSON.stringify(error)).not.toContain(sb.authToken);
   });
 
   it("the runtime opener starts logged in from the stored session; unchanged cookies are not rewritten", T, async () => {
-    await importSession(sql, { accountId: "sb-run", key: KEY, state: sb.storageState(), validate: validateWithBrowser(openFrom, site()) });
+    await importSession(sessionVault(sql), { accountId: "sb-run", key: KEY, state: sb.storageState(), validate: validateWithBrowser(openFrom, site()) });
     const [before] = await sql.query<{ blob: string }>("SELECT blob FROM x_sessions WHERE account_id = 'sb-run'");
     const open = browserOpenerFrom(configFor("sb-run"), sql);
     {
@@ -120,7 +121,7 @@ describe.skipIf(!svc.postgres)("stored X session against the sandbox with real C
   });
 
   it("cookies the site rotates during a run are saved when the browser closes", T, async () => {
-    await importSession(sql, { accountId: "sb-rot", key: KEY, state: sb.storageState(), validate: validateWithBrowser(openFrom, site()) });
+    await importSession(sessionVault(sql), { accountId: "sb-rot", key: KEY, state: sb.storageState(), validate: validateWithBrowser(openFrom, site()) });
     const open = browserOpenerFrom(configFor("sb-rot"), sql);
     const session = await open({ log: logger, signal: new AbortController().signal });
     const pid = session.process()?.pid;
@@ -135,7 +136,7 @@ describe.skipIf(!svc.postgres)("stored X session against the sandbox with real C
     await session.close();
     await session.close();
     if (pid !== undefined) expect(alive(pid)).toBe(false);
-    const loaded = await loadSession(sql, "sb-rot", KEY);
+    const loaded = await loadSession(sessionVault(sql), "sb-rot", KEY);
     expect(loaded?.state.cookies.filter((c) => c.name === "ct0").map((c) => c.value)).toEqual(["rotatedct0value"]);
     expect(loaded?.state.cookies.find((c) => c.name === "auth_token")?.value).toBe(sb.authToken);
     expect(await failure(session.withPage("late", async () => 1))).toMatchObject({ code: "internal" });

@@ -9,7 +9,7 @@ import { Agent } from "node:http";
 import { TwitterApi } from "twitter-api-v2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox, type Sandbox } from "../../lib/dev/sandbox/index.js";
-import { putTokenRow, readTokenRow } from "../../lib/db/oauth2-tokens.js";
+import { putTokenRow, readTokenRow, tokenVault } from "../../lib/db/oauth2-tokens.js";
 import { accessToken, openTokens, sealTokens } from "../../lib/x/transport/oauth2.js";
 import { botRuntime } from "../support/bot.js";
 import { services } from "../support/env.js";
@@ -38,7 +38,7 @@ describe.skipIf(!services().postgres || !services().redis).each(["redis", "postg
     const tokens = await Promise.all(
       Array.from({ length: 8 }, (_, i) => {
         const d = deps[i % 2]!;
-        return accessToken({ sql: d.clients.sql, state: d.clients.state, accountId: account, key, clientId: before.clientId, baseUrl: sandbox.url, owner: `run-${i}`, nowMs: Date.now });
+        return accessToken({ tokens: tokenVault(d.clients.sql), lock: d.clients.state, accountId: account, key, clientId: before.clientId, baseUrl: sandbox.url, owner: `run-${i}`, nowMs: Date.now });
       }),
     );
     const after = sandbox.oauth2();
@@ -53,7 +53,16 @@ describe.skipIf(!services().postgres || !services().redis).each(["redis", "postg
     expect(me.data.username).toBe(sandbox.user);
     // The next expiry refreshes again from what was stored: nothing was lost.
     await putTokenRow(sql, account, sealTokens({ ...stored, expiresAtMs: 0 }, key));
-    const again = await accessToken({ sql, state: deps[1]!.clients.state, accountId: account, key, clientId: before.clientId, baseUrl: sandbox.url, owner: "run-next", nowMs: Date.now });
+    const again = await accessToken({
+      tokens: tokenVault(sql),
+      lock: deps[1]!.clients.state,
+      accountId: account,
+      key,
+      clientId: before.clientId,
+      baseUrl: sandbox.url,
+      owner: "run-next",
+      nowMs: Date.now,
+    });
     expect(again).not.toBe(tokens[0]);
     expect(sandbox.oauth2().refreshes - before.refreshes).toBe(2);
   }, 120_000);

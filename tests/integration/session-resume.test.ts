@@ -8,7 +8,7 @@ import { insertRun } from "../../lib/db/runs.js";
 import type { ErrorCode } from "../../lib/errors.js";
 import { policyForFailure } from "../../lib/resilience/policies.js";
 import type { RuntimeDeps } from "../../lib/runtime/runner.js";
-import { resumeAfterImport } from "../../lib/x/session-resume.js";
+import { resumeAfterImport } from "../../lib/jobs/session-resume.js";
 import { availableStores, testRuntime } from "../support/runtime.js";
 
 const MINUTE = 60_000;

@@ -5,15 +5,14 @@
  * rotated it), and writes with compare-and-swap. Tokens are sealed with XBOT_SESSION_KEY
  * (AES-256-GCM) like the session. The refresh goes through twitter-api-v2's
  * `refreshOAuth2Token`; its fixed https://api.x.com URL is re-aimed at `baseUrl` by a plugin.
+ * Where the sealed tokens rest ({@link TokenVault}) and the lock ({@link RefreshLock}) are ports
+ * the caller hands in: `tokenVault(sql)` (lib/db/oauth2-tokens.ts) and the StateStore.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { Agent as HttpAgent } from "node:http";
 import { TwitterApi, type ITwitterApiClientPlugin } from "twitter-api-v2";
 import { parseSessionKey } from "../../browser/session.js";
-import type { Sql } from "../../db/sql.js";
-import { putTokenRow, readTokenRow, swapTokenRow } from "../../db/oauth2-tokens.js";
 import { XbotError } from "../../errors.js";
-import type { StateStore } from "../../state/store.js";
 import { apiError } from "./api-errors.js";
 
 /** The tokens at rest. */
@@ -23,10 +22,35 @@ export interface OAuth2Tokens {
   readonly expiresAtMs: number;
 }
 
+/** The account's sealed tokens at rest, with the version a compare-and-swap names. */
+export interface SealedTokens {
+  readonly blob: string;
+  readonly version: number;
+}
+
+/** Where sealed tokens rest, one row per account (lib/db/oauth2-tokens.ts's `tokenVault(sql)`). */
+export interface TokenVault {
+  /** The account's sealed tokens, or null when none are stored. */
+  read(accountId: string): Promise<SealedTokens | null>;
+  /** Replaces the blob only while it is still at `version`; false when another run moved it first. */
+  swap(accountId: string, version: number, blob: string): Promise<boolean>;
+  /** Stores the blob whatever is there (inserting or replacing). */
+  put(accountId: string, blob: string): Promise<void>;
+}
+
+/** A lock with an owner and a TTL, as the StateStore keeps them (the StateStore itself fits). */
+export interface RefreshLock {
+  /** True when `owner` now holds lock `name` (it was free or expired). */
+  acquireLock(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Releases lock `name` only if `owner` holds it. */
+  releaseLock(name: string, owner: string): Promise<unknown>;
+}
+
 /** What a refresh needs. */
 export interface OAuth2Options {
-  readonly sql: Sql;
-  readonly state: StateStore;
+  readonly tokens: TokenVault;
+  /** Serialises the account's refreshes across runs: one refresh per rotation. */
+  readonly lock: RefreshLock;
   readonly accountId: string;
   readonly key: string;
   readonly clientId: string;
@@ -89,21 +113,21 @@ async function refreshAtX(o: OAuth2Options, refreshToken: string): Promise<OAuth
 export async function accessToken(o: OAuth2Options): Promise<string> {
   const lockKey = `oauth2-refresh:${o.accountId}`;
   for (let waited = 0; waited < LOCK_TTL_MS; waited += 100) {
-    const row = await readTokenRow(o.sql, o.accountId);
+    const row = await o.tokens.read(o.accountId);
     if (!row) throw new XbotError("session_missing", "no OAuth 2.0 tokens stored for this account");
     const tokens = openTokens(row.blob, o.key);
     if (tokens.expiresAtMs - EARLY_MS > o.nowMs()) return tokens.accessToken;
-    if (await o.state.acquireLock(lockKey, o.owner, LOCK_TTL_MS)) {
+    if (await o.lock.acquireLock(lockKey, o.owner, LOCK_TTL_MS)) {
       try {
-        const fresh = await readTokenRow(o.sql, o.accountId);
+        const fresh = await o.tokens.read(o.accountId);
         const current = fresh ? openTokens(fresh.blob, o.key) : tokens;
         if (current.expiresAtMs - EARLY_MS > o.nowMs()) return current.accessToken;
         const next = await refreshAtX(o, current.refreshToken);
         // X has already killed the old refresh token: ours is the live one, so it is stored even if the row moved (a lock that outlived its TTL).
-        if (!(await swapTokenRow(o.sql, o.accountId, fresh?.version ?? row.version, sealTokens(next, o.key)))) await putTokenRow(o.sql, o.accountId, sealTokens(next, o.key));
+        if (!(await o.tokens.swap(o.accountId, fresh?.version ?? row.version, sealTokens(next, o.key)))) await o.tokens.put(o.accountId, sealTokens(next, o.key));
         return next.accessToken;
       } finally {
-        await o.state.releaseLock(lockKey, o.owner);
+        await o.lock.releaseLock(lockKey, o.owner);
       }
     }
     await new Promise((r) => setTimeout(r, 100));

@@ -4,6 +4,9 @@
  * the cause, so the breaker is closed and posting resumes at once instead of after a
  * cool-down that may have escalated to 12 h. When X itself pushed back (226, 429, a
  * challenge), the cool-down is what keeps the account safe, so the breaker is left alone.
+ *
+ * It weighs the runs table against the breaker, so it sits here with the jobs rather than in
+ * lib/x, which reaches neither (`xbot session import` calls it after the import).
  */
 import { latestFailureCode } from "../db/runs.js";
 import type { Sql } from "../db/sql.js";
