@@ -13,7 +13,7 @@ import { probeDb } from "../db/health.js";
 import { appliedVersions, readMigrations } from "../db/migrate.js";
 import { toXbotError, XbotError } from "../errors.js";
 import { createLogger, type Logger } from "../log.js";
-import { providerFrom } from "../runtime/browser-need.js";
+import { providerFrom } from "../runtime/browser-launch.js";
 import { chromiumCheck } from "./doctor-chromium.js";
 import { createClients, type Clients } from "../runtime/clients.js";
 import { xBaseUrlOf } from "../jobs/mode.js";
