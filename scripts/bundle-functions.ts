@@ -16,6 +16,10 @@
  * - `import.meta.url` in our sources is rewritten to the URL the file had in the tree, so
  *   MIGRATIONS_DIR and CONTENT_DIR still find the includeFiles (lib/db/migrations, content).
  * - `require("punycode")` resolves to the npm package the caller declares, not Node's deprecated builtin.
+ * - `import { z } from "zod…"`, in our sources and in packages (@ai-sdk/openai), is read as
+ *   `import * as z`: the same namespace object, but esbuild then keeps only the members used.
+ *   Through `{ z }` it keeps all of zod with its ~40 locales (~440 kB of the ~580 kB), and code
+ *   splitting puts what a lazy chunk imports that way into a chunk the entry loads.
  * - `bundle/inputs.json` lists every source file bundled in, for the contents checks.
  */
 import { build, type Plugin } from "esbuild";
@@ -29,6 +33,9 @@ import { externalClosure, functionDirs, removeAllBut } from "./bundle-functions-
 export const EXTERNAL_PACKAGES = ["@sparticuz/chromium", "playwright-core", "sharp", "@electric-sql/pglite"] as const;
 /** Our modules never deployed: left as imports that fail if ever reached. */
 const NEVER_BUNDLED = /(^|\/)lib\/dev\/|pglite-fetch(\.js|\.ts)?$/;
+
+/** `import { z } from "zod"` (or "zod/v4", "zod/mini"…): zod's `z` export is its module namespace. */
+const ZOD_NAMED_Z = /import\s*\{\s*z\s*\}\s*from\s*("zod(?:\/[\w/-]+)?"|'zod(?:\/[\w/-]+)?')/g;
 
 /** The fields of vercel build's `.vc-config.json` this step reads; the rest is kept as written. */
 interface VcConfig {
@@ -48,10 +55,15 @@ function sourcePaths(root: string): Plugin {
         return npm.errors.length === 0 ? { path: npm.path } : undefined;
       });
       b.onResolve({ filter: /.*/ }, (args) => (NEVER_BUNDLED.test(args.path) && args.kind !== "entry-point" ? { path: args.path, external: true } : undefined));
+      b.onLoad({ filter: /[\\/]node_modules[\\/].*\.m?js$/ }, (args) => {
+        const text = readFileSync(args.path, "utf8");
+        const contents = text.replace(ZOD_NAMED_Z, "import * as z from $1");
+        return contents === text ? undefined : { contents, loader: "js" };
+      });
       b.onLoad({ filter: /\.ts$/ }, (args) => {
         const rel = relative(root, args.path).split(sep).join("/");
         if (rel.startsWith("node_modules/")) return undefined;
-        const text = readFileSync(args.path, "utf8");
+        const text = readFileSync(args.path, "utf8").replace(ZOD_NAMED_Z, "import * as z from $1");
         const url = `new URL(${JSON.stringify(`../${rel.replace(/\.ts$/, ".js")}`)}, import.meta.url).href`;
         return { contents: text.replaceAll("import.meta.url", url), loader: "ts" };
       });

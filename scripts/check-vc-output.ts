@@ -12,7 +12,11 @@
  *   and the contents checks above also cover the sources bundled into it);
  * - every function's handler imports from a copy of its bundle outside the project tree,
  *   with NODE_PATH unset (cold-import.ts): a file or package the bundle lacks fails here,
- *   not on the first request after a deploy.
+ *   not on the first request after a deploy;
+ * - every function, from that copy, answers a request (its GET, else its POST, as a web
+ *   Request) with the database unreachable: 503 `db_unavailable` in JSON. That runs the bundled
+ *   config parsing, the migration files of its filePathMap, the Neon driver's fetch and the
+ *   error mapping (a missing migrations directory answers `internal` instead).
  * Prints each function's size. Exits 1 naming each problem.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -20,7 +24,7 @@ import { join, relative } from "node:path";
 import { SPECS } from "../lib/jobs/specs.js";
 import { opensBrowser } from "../lib/jobs/job.js";
 import { bundleOf, dirBytes, handlerOf, walk } from "./vc-bundles.js";
-import { coldImportSamples } from "./cold-import.js";
+import { coldRequest, coldStartMs, importCode, isolatedCopy } from "./cold-import.js";
 
 const out = ".vercel/output";
 const MB = 1_000_000;
@@ -63,19 +67,39 @@ for (const name of functionNames()) {
   if (!llm && bundle.has.aiSdk) problems.push(`${name} contains the AI SDK but its job never calls the LLM`);
   if (!bundle.bundled || !handlerOf(join(out, "functions", `${name}.func`)).startsWith("bundle/")) problems.push(`${name} was not bundled by scripts/bundle-functions.ts`);
   if (bundle.bytes > limit) problems.push(`${name} is ${(bundle.bytes / MB).toFixed(2)} MB, over its ${(limit / MB).toFixed(2)} MB limit`);
-  try {
-    const funcDir = join(out, "functions", `${name}.func`);
-    coldImportSamples(funcDir, handlerOf(funcDir), 1);
-  } catch (error) {
-    problems.push(`${name} does not import from its own bundle: ${(error as Error).message}`);
-  }
+  const problem = await startProblem(join(out, "functions", `${name}.func`), name);
+  if (problem) problems.push(problem);
 }
 console.log(`function sizes (@sparticuz/chromium is ${(chromiumBytes / MB).toFixed(1)} MB):\n  ${rows.join("\n  ")}`);
 if (problems.length > 0) {
   console.error(`vc:build check failed:\n  - ${problems.join("\n  - ")}`);
   process.exit(1);
 }
-console.log(`vc:build check: ${SPECS.length} job functions and crons, routes present, no sources published, bundles within their limits.`);
+console.log(`vc:build check: ${SPECS.length} job functions and crons, routes present, no sources published, bundles within their limits, each imports and answers a request from an isolated copy.`);
+
+/**
+ * Imports the handler from an isolated copy of the function, then sends it a request with its
+ * database unreachable (a closed local port); null when it imports and answers 503 db_unavailable.
+ */
+async function startProblem(funcDir: string, name: string): Promise<string | null> {
+  const copy = isolatedCopy(funcDir);
+  try {
+    coldStartMs(copy.dir, importCode(handlerOf(funcDir)));
+  } catch (error) {
+    copy.dispose();
+    return `${name} does not import from its own bundle: ${(error as Error).message}`;
+  }
+  try {
+    const env = { DATABASE_URL: "postgres://smoke@127.0.0.1:9/smoke", XBOT_NEON_HTTP_URL: "http://127.0.0.1:9/sql" };
+    const { answer } = await coldRequest(copy.dir, handlerOf(funcDir), { url: `https://smoke.invalid/${name}`, env });
+    const code = (JSON.parse(answer.body) as { error?: string }).error;
+    return answer.status === 503 && code === "db_unavailable" ? null : `${name} answered ${answer.method} with ${answer.status} ${answer.body.slice(0, 160)}, not 503 db_unavailable`;
+  } catch (error) {
+    return `${name} did not answer a request from its own bundle: ${(error as Error).message}`;
+  } finally {
+    copy.dispose();
+  }
+}
 
 function functionNames(): string[] {
   const root = join(out, "functions");

@@ -14,7 +14,7 @@ import { appliedVersions, readMigrations } from "../db/migrate.js";
 import { sessionVault } from "../db/x-sessions.js";
 import { toXbotError, XbotError } from "../errors.js";
 import { createLogger, type Logger } from "../log.js";
-import { providerFrom } from "../runtime/browser-need.js";
+import { providerFrom } from "../runtime/browser-launch.js";
 import { chromiumCheck } from "./doctor-chromium.js";
 import { createClients, type Clients } from "../runtime/clients.js";
 import { xBaseUrlOf } from "../jobs/mode.js";

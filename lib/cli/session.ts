@@ -6,7 +6,7 @@ import type { Config } from "../config.js";
 import { sessionVault } from "../db/x-sessions.js";
 import { toXbotError, type XbotError } from "../errors.js";
 import type { Logger } from "../log.js";
-import { providerFrom } from "../runtime/browser-need.js";
+import { providerFrom } from "../runtime/browser-launch.js";
 import { xBaseUrlOf } from "../jobs/mode.js";
 import { importSession, loadSession, validateWithBrowser, type SessionValidator } from "../x/session-store.js";
 import { resumeAfterImport, type ResumeDecision } from "../jobs/session-resume.js";

@@ -10,12 +10,12 @@ import type { JobContext } from "./context.js";
 import { isRealX, xBaseUrlOf } from "./mode.js";
 import type { XAccess } from "../x/access.js";
 import type { XSite } from "../x/index.js";
-import { apiTransport } from "../x/transport/api.js";
 import { xApiMeter } from "./x-budget.js";
 import { identityCache, keysFingerprint } from "./x-identity.js";
 import { browserTransport } from "../x/transport/browser.js";
 import type { XTransport } from "../x/transport/port.js";
 import { assertVisitBudget, countedBrowser } from "./visits.js";
+import { lazyUntilRejected } from "../promise-cache.js";
 
 /** The X site of this deployment, the transport that posts and reconciles, and the run's browser (launched on first use). */
 export type { XAccess };
@@ -42,10 +42,18 @@ export function xApiBaseUrl(ctx: JobContext): string {
   return isRealX(site) ? "https://api.x.com" : site;
 }
 
+/**
+ * The API transport (lib/x/transport/api.ts with twitter-api-v2, ~170 kB), imported only when
+ * a run selects it: with the default XBOT_X_TRANSPORT=browser a function never loads or
+ * compiles it. A separate chunk in the deployed bundle (scripts/bundle-functions.ts).
+ */
+const loadApiTransport = lazyUntilRejected(() => import("../x/transport/api.js"));
+
 /** The transport posting goes through: the API for `api` and `hybrid` (hybrid reads metrics, followers and mentions through the browser). */
-function transportOf(ctx: JobContext, site: XSite, browser: () => Promise<BrowserSession>): XTransport {
+async function transportOf(ctx: JobContext, site: XSite, browser: () => Promise<BrowserSession>): Promise<XTransport> {
   const c = ctx.config;
   if (c.XBOT_X_TRANSPORT === "browser" || !c.X_API_KEY || !c.X_API_SECRET || !c.X_ACCESS_TOKEN || !c.X_ACCESS_SECRET) return browserTransport(site, browser);
+  const { apiTransport } = await loadApiTransport();
   const keys = { appKey: c.X_API_KEY, appSecret: c.X_API_SECRET, accessToken: c.X_ACCESS_TOKEN, accessSecret: c.X_ACCESS_SECRET };
   const identity = identityCache(ctx, keysFingerprint(keys.appKey, keys.accessToken));
   return apiTransport({ baseUrl: xApiBaseUrl(ctx), ...keys, meter: xApiMeter(ctx), identity, ...(c.XBOT_X_API_TIMEOUT_MS ? { timeoutMs: c.XBOT_X_API_TIMEOUT_MS } : {}) });
@@ -60,7 +68,7 @@ export async function xAccess(ctx: JobContext): Promise<XAccess> {
   const site = await xSite(ctx);
   let counted: Promise<BrowserSession> | null = null;
   const browser = () => (counted ??= ctx.browser().then((b) => countedBrowser(ctx, b)));
-  const x = transportOf(ctx, site, browser);
+  const x = await transportOf(ctx, site, browser);
   const reads = x.kind === "api" && ctx.config.XBOT_X_TRANSPORT === "api" ? x : browserTransport(site, browser);
   if (x.kind === "browser") await assertVisitBudget(ctx);
   return { site, x, reads, browser };

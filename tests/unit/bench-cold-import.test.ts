@@ -2,10 +2,10 @@
  * The cold-import benchmark measures what Vercel would start: a bundle missing a package
  * fails it, even when the project's node_modules (or NODE_PATH) would supply the package.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { coldImportSamples } from "../../scripts/cold-import.js";
+import { coldImportSamples, coldRequest, isolatedCopy } from "../../scripts/cold-import.js";
 
 const root = mkdtempSync(join(process.cwd(), ".xbot-cold-test-")); // inside the project tree: zod resolves upward from here
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -41,5 +41,34 @@ describe("cold-import benchmark", () => {
   it("a handler without GET or POST fails", () => {
     const empty = fakeFunc("empty", "export const nothing = 1;\n");
     expect(() => coldImportSamples(empty, "api/empty.js", 1)).toThrow(/no GET or POST export/);
+  });
+
+  it("a copy holds the function's filePathMap files, as a deploy uploads them", () => {
+    const mapped = fakeFunc("mapped", "export const GET = () => new Response();\n");
+    writeFileSync(join(mapped, ".vc-config.json"), JSON.stringify({ handler: "api/mapped.js", filePathMap: { "lib/db/migrations/001_schema.sql": "lib/db/migrations/001_schema.sql" } }));
+    const copy = isolatedCopy(mapped);
+    try {
+      expect(readFileSync(join(copy.dir, "lib/db/migrations/001_schema.sql"), "utf8")).toBe(readFileSync("lib/db/migrations/001_schema.sql", "utf8"));
+    } finally {
+      copy.dispose();
+    }
+  });
+
+  it("a request is answered by the handler's GET, its logs on stdout notwithstanding", async () => {
+    const answering = fakeFunc(
+      "answering",
+      'export const GET = async (r) => { console.log("{\\"level\\":\\"info\\"}"); return Response.json({ url: r.url, env: process.env.XBOT_PROBE }, { status: 418 }); };\n',
+    );
+    const { ms, answer } = await coldRequest(answering, "api/answering.js", { url: "https://x.invalid/api/answering", env: { XBOT_PROBE: "yes" } });
+    expect(ms).toBeGreaterThan(0);
+    expect(answer).toEqual({ method: "GET", status: 418, body: JSON.stringify({ url: "https://x.invalid/api/answering", env: "yes" }) });
+  });
+
+  it("a POST-only handler gets a POST; a handler that throws fails the request", async () => {
+    const postOnly = fakeFunc("postonly", "export const POST = (r) => new Response(r.method);\n");
+    expect((await coldRequest(postOnly, "api/postonly.js", { url: "https://x.invalid/" })).answer).toMatchObject({ method: "POST", status: 200, body: "POST" });
+    await expect(coldRequest(postOnly, "api/postonly.js", { method: "GET", url: "https://x.invalid/" })).rejects.toThrow(/no GET export/);
+    const throwing = fakeFunc("throwing", 'export const GET = () => { throw new Error("boom"); };\n');
+    await expect(coldRequest(throwing, "api/throwing.js", { url: "https://x.invalid/" })).rejects.toThrow(/cold request failed.*boom/);
   });
 });

@@ -81,4 +81,25 @@ describe("bundle-functions", () => {
     expect(existsSync(join(func, "node_modules/dep/node_modules/nested/package.json"))).toBe(true);
     expect(JSON.parse(readFileSync(join(func, "node_modules/@scope/ext/package.json"), "utf8")).name).toBe("@scope/ext");
   });
+
+  it('`import { z } from "zod"`, in a package or in our source, bundles only the zod it uses, not every locale', async () => {
+    // A package in node_modules that imports zod as @ai-sdk/openai does; through `{ z }` esbuild keeps all of zod (~580 kB).
+    mkdirSync(join(root, "node_modules/zod-user"), { recursive: true });
+    writeFileSync(join(root, "node_modules/zod-user/package.json"), JSON.stringify({ name: "zod-user", type: "module", main: "index.js" }));
+    writeFileSync(join(root, "node_modules/zod-user/index.js"), 'import { z } from "zod";\nexport const user = z.object({ name: z.string() });\n');
+    writeFileSync(
+      join(root, "zodprobe.ts"),
+      'import { z } from "zod";\nimport { user } from "zod-user";\nexport const GET = () => Response.json({ ...user.parse({ name: "a" }), n: z.number().parse(1) });\n',
+    );
+    const func = join(root, "zodprobe.func");
+    mkdirSync(join(func, probeDir), { recursive: true });
+    writeFileSync(join(func, ".vc-config.json"), JSON.stringify({ handler: `${probeDir}/zodprobe.js`, runtime: "nodejs24.x", launcherType: "Nodejs" }));
+    const bytes = await bundleFunction(func);
+    expect(bundledInputs(func)).toContain("node_modules/zod/v4/locales/de.js"); // read, then shaken out
+    expect(bytes).toBeLessThan(250_000);
+    const code = `const { GET } = await import("./${handlerOf(func)}"); console.log(JSON.stringify(await GET().json()));`;
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", code], { cwd: func, encoding: "utf8", env: coldEnv() });
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual({ name: "a", n: 1 });
+  });
 });
