@@ -246,6 +246,17 @@ export interface AccountOverlay {
   readonly handle: string;
   /** The validated settings (lib/content/account-settings.ts parses them). */
   readonly settings: Readonly<Record<string, unknown>>;
+  /**
+   * The state-name scope of the account (its id): job locks, the `x` breaker and the X visit
+   * counters carry it (lib/state/keys.ts). Absent for the env's own account id, which keeps
+   * today's names.
+   */
+  readonly scope?: string;
+}
+
+/** The state-name scope of a config's account (see AccountOverlay.scope); undefined for the env's account. */
+export function accountScope(config: Config): string | undefined {
+  return config.account?.scope;
 }
 
 /** One configuration error naming every bad variable, with a fix for each. */

@@ -62,6 +62,8 @@ export const accountSettingsSchema = z.strictObject({
   mode: z.enum(["live", "shadow", "dry"], { error: 'must be "live", "shadow" or "dry"' }).optional(),
   /** Share of the deployment's LLM daily budget this account may spend (0-1; the budget itself is shared). */
   llmBudgetShare: z.number().gt(0).max(1).optional(),
+  /** The X site this account acts on (XBOT_X_BASE_URL): local sandboxes and tests; default the env's (x.com). */
+  xBaseUrl: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
   /** Logged-in X page loads per UTC day (XBOT_X_VISITS_PER_DAY). */
   xVisitsPerDay: z.number().int().min(1).max(10_000).optional(),
 });
@@ -130,9 +132,10 @@ export function overlayAccount(config: Config, account: AccountForRun, at: Date 
     ...(s.mode ? { XBOT_MODE: s.mode } : {}),
     ...(s.review ? { reviewMode: s.review } : {}),
     ...(s.xVisitsPerDay ? { XBOT_X_VISITS_PER_DAY: s.xVisitsPerDay } : {}),
+    ...(s.xBaseUrl ? { XBOT_X_BASE_URL: s.xBaseUrl } : {}),
     ...(egress.proxyUrl ? { XBOT_PROXY_URL: egress.proxyUrl } : {}),
     ...(egress.browserWsEndpoint ? { BROWSER_WS_ENDPOINT: egress.browserWsEndpoint } : {}),
-    account: { id: account.id, handle: account.handle, settings: s },
+    account: { id: account.id, handle: account.handle, settings: s, ...(account.id === config.XBOT_ACCOUNT_ID ? {} : { scope: account.id }) },
   };
   return Object.freeze(overlaid);
 }

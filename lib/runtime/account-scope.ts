@@ -10,6 +10,7 @@ import { getAccount, type AccountRow } from "../db/accounts.js";
 import { XbotError } from "../errors.js";
 import type { Config } from "../config.js";
 import type { RuntimeDeps } from "./runner.js";
+import { xBaseUrlOf } from "../jobs/mode.js";
 
 /** The deps of a run for one account, and whether that account is paused. */
 export interface AccountScope {
@@ -26,7 +27,9 @@ export async function scopeToAccount(deps: RuntimeDeps, account: string | undefi
     throw new XbotError("not_found", `unknown account "${account}" (xbot account list)`);
   }
   const config = overlayAccount(deps.config, { ...row, egress: egressOf(deps.config, row) }, new Date(deps.clock?.now() ?? Date.now()));
-  return { deps: { ...deps, config, log: deps.log.child({ account: row.id }) }, paused: row.status === "paused" };
+  // The account's own browser (its session in x_sessions, its egress) when the runtime builds openers from a config.
+  const opener = deps.browserFactory ? { openBrowser: deps.browserFactory(config, deps.clients.sql) } : {};
+  return { deps: { ...deps, config, ...opener, xBaseUrl: xBaseUrlOf(config), log: deps.log.child({ account: row.id }) }, paused: row.status === "paused" };
 }
 
 /** The account's decrypted egress, or null when it uses the env's. */

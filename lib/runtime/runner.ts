@@ -4,14 +4,14 @@
  * is one job_runs row. A refusal is a `skipped` run with an explicit reason.
  */
 import { randomBytes } from "node:crypto";
-import type { Config } from "../config.js";
+import { accountScope, type Config } from "../config.js";
 import { XbotError, toXbotError } from "../errors.js";
 import { insertRun, type RunStatus } from "../db/runs.js";
 import type { Logger } from "../log.js";
 import type { AdmitDecision } from "../state/store.js";
 import { admitRequest, refusalReason, settleRequest } from "./admission.js";
 import type { Clients } from "./clients.js";
-import { createContext, systemClock, type BrowserOpener, type Clock, type FaultHook } from "../jobs/context.js";
+import { createContext, systemClock, type BrowserOpener, type BrowserOpenerFactory, type Clock, type FaultHook } from "../jobs/context.js";
 import type { JobCatalog } from "../jobs/catalog.js";
 import { executeWithDeadline } from "./execute.js";
 import type { JobDefinition, JobSummary, Mode, Trigger } from "../jobs/job.js";
@@ -29,6 +29,8 @@ export interface RuntimeDeps {
   readonly log: Logger;
   readonly clock?: Clock;
   readonly openBrowser?: BrowserOpener;
+  /** Builds the opener from a config: an account's run gets one for its own session and egress (account-scope.ts). */
+  readonly browserFactory?: BrowserOpenerFactory;
   /** Test-only fault hooks (see FaultHook). */
   readonly faults?: FaultHook;
   /** Where the X adapter points (mode resolution keeps previews off the real X). */
@@ -162,7 +164,7 @@ async function admit(run: Run): Promise<Admitted> {
 }
 
 async function settle(run: Run, trials: readonly string[], error: XbotError | null): Promise<void> {
-  const request = settleRequest(run.job, { runId: run.runId, nowMs: run.clock.now(), trials, error, heldLock: !run.invocation.skipLock });
+  const request = settleRequest(run.job, { runId: run.runId, nowMs: run.clock.now(), trials, error, heldLock: !run.invocation.skipLock, scope: accountScope(run.deps.config) });
   try {
     await run.deps.clients.state.settle(request);
   } catch (e) {
