@@ -8,6 +8,7 @@ import type { IncidentFacts } from "../db/incident-facts.js";
 import type { IncidentInput } from "../db/incidents.js";
 import type { JobRun } from "../db/runs.js";
 import type { BreakerRecord } from "../state/breaker.js";
+import { PER_ACCOUNT_BREAKERS } from "../state/keys.js";
 
 /** Hours due items may wait with nothing posted before `nothing_posted` opens. */
 export const NOTHING_POSTED_HOURS = 3;
@@ -19,6 +20,8 @@ export interface IncidentSnapshot {
   readonly lastRuns: Readonly<Record<string, JobRun>>;
   readonly state: { readonly breakers: Readonly<Record<string, BreakerRecord>>; readonly staleJobs: readonly string[] } | null;
   readonly stateError: { readonly kind: string; readonly message: string } | null;
+  /** The account judged, when it is one of the accounts table's (absent: the env's single account). */
+  readonly account?: string;
 }
 
 type Rule = { readonly kind: string; readonly needsState: boolean; find(s: IncidentSnapshot): IncidentInput[] };
@@ -28,6 +31,11 @@ const IMPORT = 'import a fresh session: npx xbot session import <storageState.js
 
 function failedRuns(s: IncidentSnapshot, codes: ReadonlySet<string>): JobRun[] {
   return Object.values(s.lastRuns).filter((r) => r.status === "failed" && r.errorCode !== null && codes.has(r.errorCode));
+}
+
+/** " of account <id>" for a per-account breaker of a data account (lib/state/keys.ts), else "". */
+function ofAccount(s: IncidentSnapshot, breaker: string): string {
+  return s.account && PER_ACCOUNT_BREAKERS.has(breaker) ? ` of account ${s.account}` : "";
 }
 
 const RULES: readonly Rule[] = [
@@ -71,10 +79,10 @@ const RULES: readonly Rule[] = [
                 kind: "breaker_open",
                 subject: name,
                 severity: name === "llm" ? "warn" : "error",
-                message: `breaker ${name} is open after ${b.failures} failure(s); next try at ${new Date(b.retryAtMs).toISOString()}`,
+                message: `breaker ${name}${ofAccount(s, name)} is open after ${b.failures} failure(s); next try at ${new Date(b.retryAtMs).toISOString()}`,
                 fix:
                   name === "x"
-                    ? "wait for the cool-down; if it was a 226, a challenge or a login wall, act on X first (solve it in a browser, import a new session), then npx xbot breaker reset x"
+                    ? `wait for the cool-down; if it was a 226, a challenge or a login wall, act on X first (solve it in a browser, import a new session${s.account ? ` with --account ${s.account}` : ""}), then npx xbot breaker reset x${s.account ? ` --account ${s.account}` : ""}`
                     : `wait for the cool-down (heal retries it), or fix ${name} and npx xbot breaker reset ${name}`,
               } as IncidentInput,
             ],
@@ -92,7 +100,7 @@ const RULES: readonly Rule[] = [
                 kind: "breaker_isolated",
                 subject: name,
                 severity: "error",
-                message: `breaker ${name} is isolated by hand: everything that needs ${name} is paused`,
+                message: `breaker ${name}${ofAccount(s, name)} is isolated by hand: everything that needs ${name} is paused`,
                 fix: `npx xbot breaker reset ${name} when ready`,
               } as IncidentInput,
             ],

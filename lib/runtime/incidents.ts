@@ -7,6 +7,8 @@
 import { incidentFacts, lastDecidedRuns } from "../db/incident-facts.js";
 import { dedupeKeyOf, raiseIncident, resolveCleared } from "../db/incidents.js";
 import { toXbotError } from "../errors.js";
+import { accountScope } from "../config.js";
+import { breakersOfScope } from "../state/keys.js";
 import { ATTEMPT_LEASE_MS } from "../posting/protocol.js";
 import { deliverAlerts, type DeliverySummary } from "./alert-delivery.js";
 import { settleDbDown } from "./db-down.js";
@@ -38,7 +40,9 @@ export async function incidentSnapshot(deps: RuntimeDeps, nowMs: number, latestR
     ),
   ]);
   if (!stateRead.ok) return { now: nowMs, facts, lastRuns, state: null, stateError: { kind: state.kind, message: stateRead.error } };
-  const [breakers, heartbeats] = stateRead.v;
+  const [allBreakers, heartbeats] = stateRead.v;
+  // The account's view: the shared breakers and its own x breaker, under their dependency names (keys.ts).
+  const breakers = breakersOfScope(allBreakers, accountScope(deps.config));
   // Stale: it succeeded once and not within its interval since (a job that never succeeded shows in its own failures).
   const staleJobs = deps.catalog.jobs
     .filter((job) => {
@@ -46,7 +50,7 @@ export async function incidentSnapshot(deps: RuntimeDeps, nowMs: number, latestR
       return last !== null && !jobHealth(job, last, nowMs).healthy;
     })
     .map((job) => job.name);
-  return { now: nowMs, facts, lastRuns, state: { breakers, staleJobs }, stateError: null };
+  return { now: nowMs, facts, lastRuns, state: { breakers, staleJobs }, stateError: null, ...(deps.config.account?.scope ? { account: deps.config.account.scope } : {}) };
 }
 
 /** Opens, refreshes and resolves incidents, then pushes due alerts. Throws on a database failure. */
