@@ -84,3 +84,29 @@ export async function latestFailureCode(sql: Sql, accountId: string, codes: read
   );
   return rows[0]?.code ?? null;
 }
+
+/** The reason of a job_runs row for an account the in-function fan-out could not reach (lib/runtime/fan-out-turns.ts). */
+export const TIME_BUDGET_REASON = "time budget";
+
+/**
+ * When each account was last served by `job`: its latest run that was not skipped (ok or failed),
+ * null when it never was. One probe of job_runs_decided (account_id, job, started_at DESC, not
+ * skipped) per account, so the cost grows with the accounts, not with the runs.
+ */
+export async function lastServed(sql: Sql, job: string, accountIds: readonly string[]): Promise<Map<string, Date | null>> {
+  const rows = await sql.query<{ accountId: string; lastAt: Date | string | null }>(
+    `SELECT a.id AS "accountId", last.started_at AS "lastAt" FROM unnest($2::text[]) AS a(id)
+     LEFT JOIN LATERAL (SELECT r.started_at FROM job_runs r WHERE r.account_id = a.id AND r.job = $1 AND r.status <> 'skipped' ORDER BY r.started_at DESC LIMIT 1) last ON true`,
+    [job, accountIds],
+  );
+  return new Map(rows.map((r) => [r.accountId, r.lastAt === null ? null : new Date(r.lastAt)]));
+}
+
+/** Runs of any job skipped for the fan-out's time budget since `since`, per account (the "QStash is needed" notice). */
+export async function timeBudgetSkips(sql: Sql, since: Date): Promise<Record<string, number>> {
+  const rows = await sql.query<{ accountId: string; n: number | string }>(
+    `SELECT account_id AS "accountId", count(*) AS n FROM job_runs WHERE started_at >= $1 AND status = 'skipped' AND reason = $2 GROUP BY account_id`,
+    [since.toISOString(), TIME_BUDGET_REASON],
+  );
+  return Object.fromEntries(rows.map((r) => [r.accountId, Number(r.n)]));
+}

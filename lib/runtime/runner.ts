@@ -52,6 +52,8 @@ export interface Invocation {
    * Config and XBOT_ACCOUNT_ID is the id (account-scope.ts). Absent: the env's single account.
    */
   readonly account?: string;
+  /** A cap on the run's deadline (ms since the epoch): the in-function fan-out's own budget (fan-out-turns.ts). */
+  readonly deadlineAt?: number;
 }
 
 /** The outcome, as the HTTP response and job_runs row carry it. */
@@ -104,7 +106,7 @@ async function runOnce(deps: RuntimeDeps, invocation: Invocation, paused = false
   if (paused) return record(run, { status: "skipped", reason: "account_paused" });
   const admitted = await admit(run);
   if (!admitted.success) return record(run, { status: "skipped", reason: admitted.reason });
-  const { clear, ...deadline } = deadlineOf(job, startedAt);
+  const { clear, ...deadline } = deadlineOf(job, startedAt, invocation.deadlineAt);
   const owned = createContext({
     runId,
     job: job.name,
@@ -135,13 +137,13 @@ type Run = { deps: RuntimeDeps; job: JobDefinition; runId: string; startedAt: nu
 type Admitted = { success: true; trials: readonly string[]; stateDown: boolean } | { success: false; reason: string };
 
 /**
- * The run's deadline: a safety margin before maxDuration (10%, between 1 s and 15 s).
+ * The run's deadline: a safety margin before maxDuration (10%, between 1 s and 15 s), or `cap` if sooner.
  * The timer is a normal (ref'd) one, so a hung body cannot let the process drain before
  * the deadline fires; `clear` is called when the run ends.
  */
-export function deadlineOf(job: JobDefinition, startedAt: number): { deadlineAt: number; signal: AbortSignal; clear: () => void } {
+export function deadlineOf(job: Pick<JobDefinition, "maxDurationMs">, startedAt: number, cap?: number): { deadlineAt: number; signal: AbortSignal; clear: () => void } {
   const margin = Math.min(15_000, Math.max(1_000, job.maxDurationMs * 0.1));
-  const deadlineAt = startedAt + Math.max(job.maxDurationMs - margin, job.maxDurationMs / 2);
+  const deadlineAt = Math.min(startedAt + Math.max(job.maxDurationMs - margin, job.maxDurationMs / 2), cap ?? Number.POSITIVE_INFINITY);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error("deadline")), Math.max(0, deadlineAt - startedAt));
   return { deadlineAt, signal: controller.signal, clear: () => clearTimeout(timer) };
