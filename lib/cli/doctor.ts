@@ -4,6 +4,7 @@
  * config, 1 when any check failed, 0 otherwise (warnings do not fail).
  */
 import { xApiCheck } from "./doctor-x-api.js";
+import { fanOutCheck } from "./doctor-fan-out.js";
 import { z } from "zod";
 import { openBrowser, parseProxyUrl } from "../browser/index.js";
 import { ConfigError, loadConfig, type Config } from "../config.js";
@@ -139,6 +140,7 @@ async function runChecks(ctx: CliContext, checks: Check[], config: Config, clien
   );
 
   checks.push(await qstashCheck(config));
+  if (db.ok && schemaOk) checks.push(await fanOutCheck(config, clients));
   checks.push(await llmCheck(config, online));
   const xApi = await xApiCheck(config);
   if (xApi) checks.push(xApi);

@@ -1,7 +1,9 @@
 /**
  * `/api/status`: the dashboard's data, admin only: health, recent runs, the queue, recent
  * posts with their latest metrics, a 30-day engagement series, the bandit arms, and the alt
- * text and size of every library image the queue and the posts show (`media`, by id).
+ * text and size of every library image the queue and the posts show (`media`, by id), and
+ * `fanOut`: the notice that QStash is needed when the in-function fan-out regularly leaves
+ * accounts unreached (null otherwise).
  */
 import { queueCounts, listItems } from "../../db/queue.js";
 import { recentRuns } from "../../db/runs.js";
@@ -19,6 +21,7 @@ import { spendKey } from "../../content/budget.js";
 import { toXbotError } from "../../errors.js";
 import { xApiSpend } from "../../jobs/x-budget.js";
 import { safetyStatus } from "./safety-status.js";
+import { fanOutNotice } from "../fan-out-notice.js";
 
 /** The GET handler of /api/status. */
 export function statusRoute(factory?: RuntimeFactory): { GET: (r: Request) => Promise<Response> } {
@@ -31,7 +34,7 @@ export function statusRoute(factory?: RuntimeFactory): { GET: (r: Request) => Pr
       const now = new Date((deps.clock ?? { now: Date.now }).now());
       // Everything independent in one parallel stage (on Neon each stage costs a region round
       // trip); only the media lookup waits, for the ids the queue and the posts show.
-      const [health, runs, counts, queue, posts, engagement, arms, account, llm, xApi, safety] = await Promise.all([
+      const [health, runs, counts, queue, posts, engagement, arms, account, llm, xApi, safety, fanOut] = await Promise.all([
         healthReport(deps),
         recentRuns(sql, { limit: 200 }),
         queueCounts(sql, accountId, now),
@@ -43,10 +46,11 @@ export function statusRoute(factory?: RuntimeFactory): { GET: (r: Request) => Pr
         llmInfo(deps, now),
         xApiInfo(deps, now),
         safetyStatus(deps, now),
+        fanOutNotice(sql, deps.config, now),
       ]);
       const ids = [...new Set([...queue.flatMap((i) => i.media.flat()), ...posts.flatMap((p) => p.media)])];
       const media = Object.fromEntries((await mediaInfoByIds(sql, accountId, ids)).map((m) => [m.id, { altText: m.altText, width: m.width, height: m.height, mime: m.mime }]));
-      return json(200, { account, health, runs, queue: { counts, items: queue }, posts, media, engagement, arms, llm, xApi, safety });
+      return json(200, { account, health, runs, queue: { counts, items: queue }, posts, media, engagement, arms, llm, xApi, safety, fanOut });
     },
     ["GET"],
   );
