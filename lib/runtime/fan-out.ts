@@ -78,11 +78,14 @@ async function inTurn(deps: RuntimeDeps, job: JobSpec, trigger: Trigger, account
     deadlineAt: turnDeadline(job, at.startedAt),
   });
   if (outcome.unreached.length > 0)
-    deps.log.warn("fan-out: accounts not reached within the function's time budget (they go first next tick); configure QStash (QSTASH_TOKEN and signing keys) to run each account in its own invocation", {
-      job: job.name,
-      unreached: outcome.unreached,
-      ran: outcome.ran.length,
-    });
+    deps.log.warn(
+      "fan-out: accounts not reached within the function's time budget (they go first next tick); configure QStash (QSTASH_TOKEN and signing keys) to run each account in its own invocation",
+      {
+        job: job.name,
+        unreached: outcome.unreached,
+        ran: outcome.ran.length,
+      },
+    );
   return outcome;
 }
 

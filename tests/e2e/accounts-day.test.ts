@@ -41,7 +41,7 @@ describe.skipIf(!services().postgres || !services().redis)("a simulated day with
     for (const id of IDS)
       for (let i = 0; i < ITEMS; i++) {
         const text = `day ${id} item ${i} ${Math.random().toString(36).slice(2, 8)}`;
-        (texts[id] ??= []).push(text);
+        texts[id] = [...(texts[id] ?? []), text];
         await enqueue(deps.clients.sql, { accountId: id, kind: "single", tweets: [text], source: "manual", dueAt: new Date(clock.now() - 60_000) });
       }
     const route = jobRoute("post", rt.factory);
@@ -52,7 +52,11 @@ describe.skipIf(!services().postgres || !services().redis)("a simulated day with
       clock.advance(10 * 60_000);
     }
 
-    const rows = (await deps.clients.sql.query("SELECT account_id AS \"accountId\", text, posted_at AS \"postedAt\" FROM posts WHERE origin = 'bot' ORDER BY posted_at")) as { accountId: string; text: string; postedAt: Date }[];
+    const rows = (await deps.clients.sql.query('SELECT account_id AS "accountId", text, posted_at AS "postedAt" FROM posts WHERE origin = \'bot\' ORDER BY posted_at')) as {
+      accountId: string;
+      text: string;
+      postedAt: Date;
+    }[];
     const expected = { a: ITEMS, b: ITEMS, c: 2 };
     for (const id of IDS) {
       const mine = rows.filter((r) => r.accountId === id);

@@ -39,7 +39,12 @@ describe.skipIf(!services().postgres || !services().redis)("fan-out through the 
     expect(ok.sort()).toEqual(["a", "c"]); // the paused account gets no run; the duplicates of the slot run nobody twice
     for (const r of bodies.flatMap((b) => b.ran).filter((x) => x.result.status !== "ok")) expect(["duplicate", "locked"]).toContain(r.result.reason);
     const runs = await recentRuns(deps.clients.sql, { job: "slow" });
-    expect(runs.filter((r) => r.status === "ok").map((r) => r.accountId).sort()).toEqual(["a", "c", "default"]);
+    expect(
+      runs
+        .filter((r) => r.status === "ok")
+        .map((r) => r.accountId)
+        .sort(),
+    ).toEqual(["a", "c", "default"]);
   });
 
   it("manual and QStash runs take an account; a bad or unknown account is a client mistake", async () => {
@@ -55,7 +60,13 @@ describe.skipIf(!services().postgres || !services().redis)("fan-out through the 
     const delivery = (account: string, messageId: string) => {
       const url = "http://xbot.test/api/jobs/slow";
       const body = JSON.stringify({ account });
-      return route.POST(new Request(url, { method: "POST", headers: { "upstash-signature": signQStashJwt({ url, body }), "upstash-message-id": messageId, "upstash-retried": "0", "content-type": "application/json" }, body }));
+      return route.POST(
+        new Request(url, {
+          method: "POST",
+          headers: { "upstash-signature": signQStashJwt({ url, body }), "upstash-message-id": messageId, "upstash-retried": "0", "content-type": "application/json" },
+          body,
+        }),
+      );
     };
     expect(await (await delivery("a", "msg-1")).json()).toMatchObject({ status: "ok" });
     const unknown = await delivery("zz", "msg-2");
@@ -72,12 +83,26 @@ describe.skipIf(!services().postgres || !services().redis)("fan-out through the 
   it("accounts regularly unreached: the status route and the notice say QStash is needed", async () => {
     const rt = await testRuntime("redis", { jobs: [slowJob("slow", 5)] });
     const deps = await rt.factory();
-    const status = async () => ((await (await statusRoute(rt.factory).GET(new Request("http://xbot.test/api/status", { headers: { authorization: `Bearer ${TEST_SECRETS.admin}` } }))).json()) as { fanOut: unknown }).fanOut;
+    const status = async () =>
+      ((await (await statusRoute(rt.factory).GET(new Request("http://xbot.test/api/status", { headers: { authorization: `Bearer ${TEST_SECRETS.admin}` } }))).json()) as { fanOut: unknown }).fanOut;
     expect(await status()).toBeNull();
     const now = Date.now();
     for (let i = 0; i < REGULAR_SKIPS; i++) {
       const at = new Date(now - i * 300_000);
-      await insertRun(deps.clients.sql, { id: `slow_t${i}`, accountId: "far", job: "slow", trigger: "cron", mode: "live", status: "skipped", reason: TIME_BUDGET_REASON, errorCode: null, summary: {}, artifactId: null, startedAt: at, endedAt: at });
+      await insertRun(deps.clients.sql, {
+        id: `slow_t${i}`,
+        accountId: "far",
+        job: "slow",
+        trigger: "cron",
+        mode: "live",
+        status: "skipped",
+        reason: TIME_BUDGET_REASON,
+        errorCode: null,
+        summary: {},
+        artifactId: null,
+        startedAt: at,
+        endedAt: at,
+      });
     }
     expect(await status()).toMatchObject({ unreached: { far: REGULAR_SKIPS }, message: expect.stringContaining("far: 3 ticks"), fix: expect.stringContaining("configure QStash") });
     expect(await fanOutNotice(deps.clients.sql, deps.config, new Date(now + 25 * 3_600_000))).toBeNull(); // a day later, it is history

@@ -93,7 +93,11 @@ describe("QStash shim with the real client", () => {
     const starts = calls.map((c) => c.start).sort((x, y) => x - y);
     expect(starts).toHaveLength(4);
     expect(starts[2]! - starts[0]!).toBeGreaterThanOrEqual(900);
-    const res = await fetch(`${q.url}/v2/publish/${url}`, { method: "POST", headers: { authorization: `Bearer ${q.token}`, "upstash-flow-control-key": "k", "upstash-flow-control-value": "period=1s" }, body: "{}" });
+    const res = await fetch(`${q.url}/v2/publish/${url}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${q.token}`, "upstash-flow-control-key": "k", "upstash-flow-control-value": "period=1s" },
+      body: "{}",
+    });
     expect(res.status).toBe(400);
   });
 });

@@ -36,7 +36,8 @@ describe.skipIf(!services().postgres || !services().redis)("in-function fan-out 
     const rt = await accountsRuntime(sandboxes, { jobs: [shortPost], clock, env: { XBOT_CAPS: NO_CAPS } });
     const deps = await rt.factory();
     for (const id of IDS)
-      for (let i = 0; i < 2; i++) await enqueue(deps.clients.sql, { accountId: id, kind: "single", tweets: [`budget ${id} ${i} ${Math.random()}`], source: "manual", dueAt: new Date(clock.now() - 60_000) });
+      for (let i = 0; i < 2; i++)
+        await enqueue(deps.clients.sql, { accountId: id, kind: "single", tweets: [`budget ${id} ${i} ${Math.random()}`], source: "manual", dueAt: new Date(clock.now() - 60_000) });
     for (const s of Object.values(sandboxes)) s.setFault({ kind: "slow", ms: 7_000 });
     const route = jobRoute("post", rt.factory);
     const tick = async (): Promise<{ ms: number; body: Tick }> => {

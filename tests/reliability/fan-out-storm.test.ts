@@ -56,7 +56,7 @@ describe.skipIf(!services().postgres || !services().redis)("fan-out storm with Q
     for (const id of IDS)
       for (let i = 0; i < 2; i++) {
         const text = `storm ${id} ${i} ${Math.random().toString(36).slice(2, 8)}`;
-        (texts[id] ??= []).push(text);
+        texts[id] = [...(texts[id] ?? []), text];
         await enqueue(deps.clients.sql, { accountId: id, kind: "single", tweets: [text], source: "manual", dueAt: new Date(clock.now() - 60_000) });
       }
 
@@ -64,7 +64,10 @@ describe.skipIf(!services().postgres || !services().redis)("fan-out storm with Q
       Promise.all(
         Array.from({ length: 8 }, (_, i) => {
           const headers: Record<string, string> = { authorization: `Bearer ${TEST_SECRETS.cron}`, ...(i % 2 ? { "x-vercel-schedule-execution-id": `exec-${clock.now()}` } : {}) };
-          return fetch(`${server.url}/api/jobs/post`, { headers }).then(async (r) => ({ status: r.status, body: (await r.json()) as { fanOut: string; tick: string; published: string[]; deduplicated: string[] } }));
+          return fetch(`${server.url}/api/jobs/post`, { headers }).then(async (r) => ({
+            status: r.status,
+            body: (await r.json()) as { fanOut: string; tick: string; published: string[]; deduplicated: string[] },
+          }));
         }),
       );
     const first = await storm();

@@ -40,8 +40,7 @@ export async function accountsRuntime(
     env: { XBOT_TYPING: "fill", ...options.env },
   });
   const deps = await rt.factory();
-  for (const [id, sandbox] of Object.entries(sandboxes))
-    await insertAccount(deps.clients.sql, { id, handle: `acct_${id}`, settings: { xBaseUrl: sandbox.url, ...options.settings?.[id] } });
+  for (const [id, sandbox] of Object.entries(sandboxes)) await insertAccount(deps.clients.sql, { id, handle: `acct_${id}`, settings: { xBaseUrl: sandbox.url, ...options.settings?.[id] } });
   return rt;
 }
 

@@ -102,8 +102,10 @@ export class FlowGate {
   }
 
   private state(key: string): KeyState {
-    let s = this.keys.get(key);
-    if (!s) this.keys.set(key, (s = { active: 0, waiting: [], pending: [], windowStart: 0, windowCount: 0, timer: null }));
+    const known = this.keys.get(key);
+    if (known) return known;
+    const s: KeyState = { active: 0, waiting: [], pending: [], windowStart: 0, windowCount: 0, timer: null };
+    this.keys.set(key, s);
     return s;
   }
 
@@ -124,7 +126,14 @@ export class FlowGate {
         s.windowCount = 0;
       }
       if (s.windowCount >= rate) {
-        if (!s.timer) s.timer = setTimeout(() => ((s.timer = null), this.pump(key)), s.windowStart + periodMs - now);
+        if (!s.timer)
+          s.timer = setTimeout(
+            () => {
+              s.timer = null;
+              this.pump(key);
+            },
+            s.windowStart + periodMs - now,
+          );
         return;
       }
       s.windowCount++;

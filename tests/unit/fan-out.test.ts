@@ -93,7 +93,10 @@ describe("in-function fan-out", () => {
       now: () => 0,
       deadlineAt: 10,
     });
-    expect(outcome.ran).toEqual([{ account: "gone", error: 'unknown account "gone"' }, { account: "b", result: result("b", 1) }]);
+    expect(outcome.ran).toEqual([
+      { account: "gone", error: 'unknown account "gone"' },
+      { account: "b", result: result("b", 1) },
+    ]);
     expect(outcome.unreached).toEqual([]);
   });
 

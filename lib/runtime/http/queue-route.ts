@@ -10,6 +10,8 @@
  * `nonRetryable`): QStash sends it to the DLQ instead of retrying it. So does a run that
  * failed for a reason a retry cannot fix; only a retryable failure answers 503 (QStash
  * retries, and bills, every other non-2xx: https://upstash.com/docs/qstash/features/retry).
+ * A fan-out delivery (with `account`) refused for the browser slots answers 503 too: its
+ * account has no other message this tick, so QStash retries it once a slot may be free.
  *
  * Deployed, QStash delivers to each job's own function, `POST /api/jobs/<job>` (job-route.ts
  * hands signed requests here with the job fixed), so no function must carry every job.
@@ -54,6 +56,8 @@ export async function deliver(request: Request, deps: RuntimeDeps, routeJob?: st
   if (replay) return replay;
   const result = await runAccount(deps, planned);
   if (result instanceof Response) return nonRetryable(result);
+  // A fan-out delivery that found every browser slot taken is retried by QStash (each account has its one message per tick).
+  if (planned.account && result.status === "skipped" && result.reason === "budget_exhausted:browser") return json(503, result, { "retry-after": "30" });
   // A failure no retry can fix goes to the DLQ at once instead of being retried (and billed).
   return result.status === "failed" && !result.retryable ? nonRetryable(json(500, result)) : json(statusOf(result), result);
 }
