@@ -1,4 +1,6 @@
 /** `xbot status`, `xbot breaker ...`, `xbot queue ...`, `xbot migrate`. */
+import { ACCOUNT_ID } from "../db/accounts.js";
+import { breakerFor } from "../state/keys.js";
 import { checkLength } from "../content/length.js";
 import { migrate } from "../db/migrate.js";
 import { listPosts } from "../db/posts.js";
@@ -81,10 +83,13 @@ function breakerRow(name: string, record: BreakerRecord, now: number): Record<st
 }
 
 /** `xbot breaker list | reset <name> | isolate <name>` */
-export async function breakerCommand(ctx: CliContext, action: string | undefined, name: string | undefined): Promise<ExitCode> {
-  if (action !== "list" && action !== "reset" && action !== "isolate") throw new UsageError("usage: xbot breaker list | reset <name> | isolate <name>");
-  const target = action === "list" ? undefined : breakerName(name);
-  return withRuntime(ctx, false, async ({ deps }) => {
+export async function breakerCommand(ctx: CliContext, action: string | undefined, name: string | undefined, account?: string): Promise<ExitCode> {
+  if (action !== "list" && action !== "reset" && action !== "isolate") throw new UsageError("usage: xbot breaker list | reset <name> [--account ID] | isolate <name> [--account ID]");
+  if (account !== undefined && !ACCOUNT_ID.test(account)) throw new UsageError(`--account must be an account id (xbot account list), got "${account.slice(0, 40)}"`);
+  // An account's own breaker (the x breaker, lib/state/keys.ts) is `x@<id>`; the shared ones have no account.
+  const named = action === "list" ? undefined : breakerName(name);
+  return withRuntime(ctx, false, async ({ deps, config }) => {
+    const target = named === undefined ? undefined : breakerFor(named, account === config.XBOT_ACCOUNT_ID ? undefined : account);
     const { state } = deps.clients;
     const now = Date.now();
     if (action === "list") {
