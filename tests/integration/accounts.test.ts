@@ -8,7 +8,15 @@ import { deleteAccount, getAccount, insertAccount, listAccounts, updateAccount }
 import { recentRuns } from "../../lib/db/runs.js";
 import { defineJob } from "../../lib/jobs/job.js";
 import { runJob } from "../../lib/runtime/runner.js";
-import { testRuntime } from "../support/runtime.js";
+import { accountsRoute } from "../../lib/runtime/http/accounts-route.js";
+import { testRuntime, TEST_SECRETS } from "../support/runtime.js";
+
+const admin = (body?: unknown, query = "", token: string = TEST_SECRETS.admin) =>
+  new Request(`http://xbot.test/api/accounts${query}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+  });
 
 /** Reports the config the run saw. */
 const whoami = defineJob({
@@ -65,5 +73,42 @@ describe("accounts", () => {
     expect(await runJob(deps, { job: "whoami", trigger: "manual", account: "sleepy" })).toMatchObject({ status: "skipped", reason: "account_paused" });
     await expect(runJob(deps, { job: "whoami", trigger: "manual", account: "ghost" })).rejects.toMatchObject({ code: "not_found", message: expect.stringContaining('"ghost"') });
     expect(await runJob(deps, { job: "whoami", trigger: "manual", account: "default" })).toMatchObject({ status: "ok", summary: { account: "default", user: null } });
+  });
+
+  it("/api/accounts: admin only; every bad field named in a 400; add, edit, pause through the route, and the run sees the settings", async () => {
+    const rt = await testRuntime("postgres", { jobs: [whoami], env: { XBOT_SESSION_KEY: "c".repeat(64) } });
+    const route = accountsRoute(rt.factory);
+    expect((await route.GET(admin(undefined, "", "wrong-token-0123456789"))).status).toBe(401);
+    expect(await (await route.GET(admin())).json()).toEqual({ accounts: [], warnings: [], envAccount: "default" });
+
+    const bad = await route.POST(admin({ action: "add", id: "Bad Id", handle: "@nope", settings: { caps: { postsPerHour: "many" }, mode: "loud", surprise: 1 }, egress: { proxyUrl: "ftp://x" } }));
+    expect(bad.status).toBe(400);
+    const message = ((await bad.json()) as { message: string }).message;
+    for (const field of ["id:", "handle:", "settings.caps.postsPerHour:", "settings.mode:", "settings:", "egress.proxyUrl:"]) expect(message).toContain(field);
+    expect((await route.POST(admin("{not json"))).status).toBe(400);
+    expect((await route.POST(admin({ action: "fly", id: "a" }))).status).toBe(400);
+
+    const added = await route.POST(admin({ action: "add", id: "acme", handle: "acme_co", settings: { caps: { postsPerHour: 1 } }, egress: { proxyUrl: "http://u:secretpw@p.example:1" } }));
+    expect(added.status).toBe(201);
+    const addedBody = JSON.stringify(await added.json());
+    expect(addedBody).not.toContain("secretpw");
+    expect(JSON.parse(addedBody)).toMatchObject({ account: { id: "acme", egress: { proxy: true, browserEndpoint: false } }, warnings: [] });
+    expect((await route.POST(admin({ action: "add", id: "acme2", handle: "acme_co" }))).status).toBe(409);
+    expect((await route.POST(admin({ action: "add", id: "beta", handle: "beta_co" }))).status).toBe(201);
+    expect((await route.POST(admin({ action: "edit", id: "ghost", settings: {} }))).status).toBe(404);
+    expect((await route.GET(admin(undefined, "?id=ghost"))).status).toBe(404);
+    const edited = await route.POST(admin({ action: "edit", id: "beta", settings: { mode: "shadow" }, egress: { proxyUrl: "http://u:secretpw@p.example:1" } }));
+    expect(await edited.json()).toMatchObject({
+      account: { settings: { mode: "shadow" } },
+      warnings: [expect.stringContaining("accounts acme, beta share one egress (proxy p.example:1 (same user))")],
+    });
+
+    const deps = await rt.factory();
+    expect((await runJob(deps, { job: "whoami", trigger: "manual", account: "acme" })).summary).toMatchObject({ account: "acme", postsPerHour: 1 });
+    expect(await runJob(deps, { job: "whoami", trigger: "manual", account: "beta" })).toMatchObject({ mode: "shadow", summary: { mode: "shadow" } });
+    expect((await route.POST(admin({ action: "pause", id: "beta" }))).status).toBe(200);
+    expect(await runJob(deps, { job: "whoami", trigger: "manual", account: "beta" })).toMatchObject({ status: "skipped", reason: "account_paused" });
+    expect(await (await route.POST(admin({ action: "remove", id: "beta" }))).json()).toEqual({ removed: "beta" });
+    expect(((await (await route.GET(admin())).json()) as { accounts: { id: string }[] }).accounts.map((a) => a.id)).toEqual(["acme"]);
   });
 });
