@@ -15,6 +15,7 @@ import { toXbotError, XbotError } from "../errors.js";
 import { createLogger, type Logger } from "../log.js";
 import { providerFrom } from "../runtime/browser-need.js";
 import { chromiumCheck } from "./doctor-chromium.js";
+import { accountsCheck } from "./doctor-accounts.js";
 import { createClients, type Clients } from "../runtime/clients.js";
 import { xBaseUrlOf } from "../jobs/mode.js";
 import { loadSession } from "../x/session-store.js";
@@ -138,6 +139,8 @@ async function runChecks(ctx: CliContext, checks: Check[], config: Config, clien
         },
   );
 
+  const accounts = await accountsCheck(config, clients.sql, db.ok && schemaOk);
+  if (accounts) checks.push(accounts);
   checks.push(await qstashCheck(config));
   checks.push(await llmCheck(config, online));
   const xApi = await xApiCheck(config);

@@ -1,5 +1,6 @@
 /** `xbot status`, `xbot breaker ...`, `xbot queue ...`, `xbot migrate`. */
-import { ACCOUNT_ID } from "../db/accounts.js";
+import { ACCOUNT_ID, listAccounts } from "../db/accounts.js";
+import { egressWarnings, sharedEgress } from "../runtime/egress-sharing.js";
 import { breakerFor } from "../state/keys.js";
 import { checkLength } from "../content/length.js";
 import { migrate } from "../db/migrate.js";
@@ -36,6 +37,9 @@ export async function statusCommand(ctx: CliContext): Promise<ExitCode> {
     );
     ctx.io.out(`where   db ${where.db}; state ${where.state}; x ${where.x}; mode ${config.XBOT_MODE}`);
     for (const line of incidentLines(health.incidents, now)) ctx.io.out(line);
+    const accounts = await listAccounts(deps.clients.sql).catch(() => []);
+    if (accounts.length > 0) ctx.io.out(`accounts ${accounts.map((a) => `${a.id}${a.status === "paused" ? " (paused)" : ""}`).join(", ")}`);
+    for (const w of egressWarnings(sharedEgress(config, accounts))) ctx.io.out(`warning ${w}`);
     ctx.io.out(`browser ${health.resources.browser.used ?? "?"}/${health.resources.browser.slots} slots in use`);
     const breakers = Object.entries(health.breakers);
     const closed = health.breakerNames.filter((name) => !health.breakers[name] || health.breakers[name]!.phase === "closed");

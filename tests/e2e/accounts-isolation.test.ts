@@ -83,10 +83,16 @@ describe.skipIf(!services().postgres || !services().redis)("accounts isolation o
     expect(await deps.clients.state.readBreaker("x")).toMatchObject({ state: "closed" });
 
     const now = new Date();
-    const incidentsA = await listIncidents(deps.clients.sql, "a", now);
+    const incidentsA = (await listIncidents(deps.clients.sql, "a", now)).filter((i) => i.kind === "breaker_open");
     expect(incidentsA).toEqual([expect.objectContaining({ kind: "breaker_open", subject: "x", message: expect.stringContaining("breaker x of account a is open") })]);
     expect(incidentsA[0]!.fix).toContain("--account a");
     for (const id of ["b", "c"]) expect((await listIncidents(deps.clients.sql, id, now)).filter((i) => i.kind === "breaker_open")).toEqual([]);
+    // None of the three has an egress of its own: each one's review warns that they share the deployment's network.
+    for (const id of IDS) {
+      expect((await listIncidents(deps.clients.sql, id, now)).filter((i) => i.kind === "egress_shared")).toEqual([
+        expect.objectContaining({ severity: "warn", message: expect.stringContaining("accounts a, b, c share one egress (no egress set") }),
+      ]);
+    }
     const alerts = hook.received.map((r) => r.body as { text: string; account: string; incident: { kind: string } });
     expect(alerts.filter((a) => a.incident.kind === "breaker_open")).toEqual([
       expect.objectContaining({ account: "a", text: expect.stringMatching(/^\[xbot a\] Incident opened: breaker x of account a is open/) }),

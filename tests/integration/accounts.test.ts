@@ -9,6 +9,7 @@ import { recentRuns } from "../../lib/db/runs.js";
 import { defineJob } from "../../lib/jobs/job.js";
 import { runJob } from "../../lib/runtime/runner.js";
 import { accountsRoute } from "../../lib/runtime/http/accounts-route.js";
+import { statusRoute } from "../../lib/runtime/http/status-route.js";
 import { testRuntime, TEST_SECRETS } from "../support/runtime.js";
 
 const admin = (body?: unknown, query = "", token: string = TEST_SECRETS.admin) =>
@@ -103,6 +104,14 @@ describe("accounts", () => {
       warnings: [expect.stringContaining("accounts acme, beta share one egress (proxy p.example:1 (same user))")],
     });
 
+    const status = await statusRoute(rt.factory).GET(new Request("http://xbot.test/api/status", { headers: { authorization: `Bearer ${TEST_SECRETS.admin}` } }));
+    expect(((await status.json()) as { accounts: unknown }).accounts).toEqual({
+      list: [
+        { id: "acme", handle: "acme_co", status: "active" },
+        { id: "beta", handle: "beta_co", status: "active" },
+      ],
+      warnings: [expect.stringContaining("accounts acme, beta share one egress")],
+    });
     const deps = await rt.factory();
     expect((await runJob(deps, { job: "whoami", trigger: "manual", account: "acme" })).summary).toMatchObject({ account: "acme", postsPerHour: 1 });
     expect(await runJob(deps, { job: "whoami", trigger: "manual", account: "beta" })).toMatchObject({ mode: "shadow", summary: { mode: "shadow" } });

@@ -68,6 +68,15 @@ describe.skipIf(!svc.postgres)("xbot account", () => {
     const shared = json<{ accounts: { id: string }[]; warnings: string[] }>(await xbot(["account", "list", "--json"], env));
     expect(shared.accounts.map((a) => a.id)).toEqual(["acme", "beta"]);
     expect(shared.warnings).toEqual([expect.stringContaining("accounts acme, beta share one egress (no egress set")]);
+    const doctor = json<{ checks: { name: string; status: string; detail: string; fix?: string }[] }>(await xbot(["doctor", "--json"], { ...env, XBOT_X_BASE_URL: sandbox.url }));
+    expect(doctor.checks.find((c) => c.name === "accounts")).toMatchObject({
+      status: "warn",
+      detail: expect.stringContaining("acme + beta on no egress set"),
+      fix: expect.stringContaining("xbot account edit <id> --proxy URL"),
+    });
+    const status = await xbot(["status"], env);
+    expect(status.stdout).toContain("accounts acme, beta");
+    expect(status.stdout).toMatch(/warning accounts acme, beta share one egress/);
 
     const secret = `pw${randomBytes(6).toString("hex")}`;
     const edited = await xbot(["account", "edit", "acme", "--proxy", `http://user:${secret}@proxy-a.example:8080`, "--settings", '{"voice":null,"caps":{"threadsPerDay":0}}', "--json"], env);

@@ -1,7 +1,9 @@
 /**
  * `/api/status`: the dashboard's data, admin only: health, recent runs, the queue, recent
  * posts with their latest metrics, a 30-day engagement series, the bandit arms, and the alt
- * text and size of every library image the queue and the posts show (`media`, by id).
+ * text and size of every library image the queue and the posts show (`media`, by id), and the
+ * accounts of the accounts table (`accounts`: none for the env's single account) with a warning
+ * for every egress two of them share.
  */
 import { queueCounts, listItems } from "../../db/queue.js";
 import { recentRuns } from "../../db/runs.js";
@@ -19,6 +21,8 @@ import { spendKey } from "../../content/budget.js";
 import { toXbotError } from "../../errors.js";
 import { xApiSpend } from "../../jobs/x-budget.js";
 import { safetyStatus } from "./safety-status.js";
+import { listAccounts } from "../../db/accounts.js";
+import { egressWarnings, sharedEgress } from "../egress-sharing.js";
 
 /** The GET handler of /api/status. */
 export function statusRoute(factory?: RuntimeFactory): { GET: (r: Request) => Promise<Response> } {
@@ -31,7 +35,7 @@ export function statusRoute(factory?: RuntimeFactory): { GET: (r: Request) => Pr
       const now = new Date((deps.clock ?? { now: Date.now }).now());
       // Everything independent in one parallel stage (on Neon each stage costs a region round
       // trip); only the media lookup waits, for the ids the queue and the posts show.
-      const [health, runs, counts, queue, posts, engagement, arms, account, llm, xApi, safety] = await Promise.all([
+      const [health, runs, counts, queue, posts, engagement, arms, account, llm, xApi, safety, accounts] = await Promise.all([
         healthReport(deps),
         recentRuns(sql, { limit: 200 }),
         queueCounts(sql, accountId, now),
@@ -43,10 +47,11 @@ export function statusRoute(factory?: RuntimeFactory): { GET: (r: Request) => Pr
         llmInfo(deps, now),
         xApiInfo(deps, now),
         safetyStatus(deps, now),
+        accountsInfo(deps),
       ]);
       const ids = [...new Set([...queue.flatMap((i) => i.media.flat()), ...posts.flatMap((p) => p.media)])];
       const media = Object.fromEntries((await mediaInfoByIds(sql, accountId, ids)).map((m) => [m.id, { altText: m.altText, width: m.width, height: m.height, mime: m.mime }]));
-      return json(200, { account, health, runs, queue: { counts, items: queue }, posts, media, engagement, arms, llm, xApi, safety });
+      return json(200, { account, health, runs, queue: { counts, items: queue }, posts, media, engagement, arms, llm, xApi, safety, accounts });
     },
     ["GET"],
   );
@@ -62,6 +67,14 @@ async function accountInfo(deps: RuntimeDeps) {
     configuredMode: deps.config.XBOT_MODE,
     xBaseUrl: xBaseUrlOf(deps.config),
   };
+}
+
+/** The accounts rows (id, handle, status) and the shared-egress warnings; none for the env's single account. */
+async function accountsInfo(deps: RuntimeDeps) {
+  const rows = await listAccounts(deps.clients.sql);
+  const warnings = egressWarnings(sharedEgress(deps.config, rows));
+  if (warnings.length > 0) deps.log.warn("accounts share an egress", { warnings });
+  return { list: rows.map((r) => ({ id: r.id, handle: r.handle, status: r.status })), warnings };
 }
 
 async function xApiInfo(deps: RuntimeDeps, now: Date) {
