@@ -10,6 +10,8 @@ import { defineJob } from "../../lib/jobs/job.js";
 import { runJob } from "../../lib/runtime/runner.js";
 import { accountsRoute } from "../../lib/runtime/http/accounts-route.js";
 import { statusRoute } from "../../lib/runtime/http/status-route.js";
+import { listItems } from "../../lib/db/queue.js";
+import { generationCalls, planSetup, scriptedModel, singleJson } from "../support/job-fixtures.js";
 import { testRuntime, TEST_SECRETS } from "../support/runtime.js";
 
 const admin = (body?: unknown, query = "", token: string = TEST_SECRETS.admin) =>
@@ -119,5 +121,33 @@ describe("accounts", () => {
     expect(await runJob(deps, { job: "whoami", trigger: "manual", account: "beta" })).toMatchObject({ status: "skipped", reason: "account_paused" });
     expect(await (await route.POST(admin({ action: "remove", id: "beta" }))).json()).toEqual({ removed: "beta" });
     expect(((await (await route.GET(admin())).json()) as { accounts: { id: string }[] }).accounts.map((a) => a.id)).toEqual(["acme"]);
+  });
+
+  it("plan for an account uses its own topics, evergreen library, voice and LLM budget share", async () => {
+    const DAY = Date.UTC(2031, 2, 4, 10, 0, 0);
+    const tips = [
+      "Rust tip: let the borrow checker teach you; restructure the data, not the lifetimes.",
+      "Rust tip: reach for iterators before index loops, the compiler removes the bounds checks.",
+      "Rust tip: an enum with data beats a struct full of optional fields and booleans.",
+    ];
+    const evergreen = tips.map((text, n) => ({ id: `r${n}`, topic: "rust", format: "single", tweets: [text] }));
+    const s = await planSetup("postgres", { model: null }, DAY);
+    await insertAccount(s.deps.clients.sql, { id: "rusty", handle: "rusty", settings: { topics: [{ id: "rust", description: "Practical Rust tips" }], evergreen } });
+    expect(await s.run({ target: 2 }, { account: "rusty" })).toMatchObject({ status: "ok", summary: { planned: 2, evergreen: 2 } });
+    const queued = await listItems(s.deps.clients.sql, "rusty", { limit: 10 });
+    expect(queued.map((i) => i.topic)).toEqual(["rust", "rust"]);
+    expect(queued.every((i) => i.tweets[0]!.startsWith("Rust tip: "))).toBe(true);
+    expect(await listItems(s.deps.clients.sql, "default", { limit: 10 })).toEqual([]);
+
+    const model = scriptedModel([singleJson("Small functions with one job each are easier to test, name and delete later.")]);
+    const voiced = await planSetup("postgres", { model }, DAY);
+    const voice = "Wry, understated, never uses exclamation marks";
+    await insertAccount(voiced.deps.clients.sql, { id: "wry", handle: "wry", settings: { voice } });
+    await insertAccount(voiced.deps.clients.sql, { id: "thrifty", handle: "thrifty", settings: { llmBudgetShare: 0.001 } });
+    expect(await voiced.run({ target: 1 }, { account: "wry" })).toMatchObject({ status: "ok", summary: { planned: 1, llm: 1 } });
+    expect(JSON.stringify(generationCalls(model)[0])).toContain(voice);
+    // $1 shared budget, 0.1% share: one estimated call ($0.0125 at the unknown-model price) does not fit.
+    expect((await voiced.run({ target: 1 }, { account: "thrifty" })).summary).toMatchObject({ llm: 0, degraded: "llm over budget" });
+    expect(voiced.logs.some((l) => l.includes("account thrifty's share (0.001)"))).toBe(true);
   });
 });
