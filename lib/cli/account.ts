@@ -43,7 +43,8 @@ async function jsonFile(ctx: CliContext, flag: string, file: string): Promise<un
 async function settingsOf(ctx: CliContext, f: AccountFlags): Promise<Record<string, unknown>> {
   const s = (name: string) => (typeof f[name] === "string" ? (f[name] as string) : undefined);
   const num = (name: string) => (s(name) === undefined ? undefined : Number(s(name)));
-  const out: Record<string, unknown> = s("settings") ? (json("settings", s("settings")!) as Record<string, unknown>) : {};
+  const given = s("settings");
+  const out = (given === undefined ? {} : json("settings", given)) as Record<string, unknown>;
   if (out === null || typeof out !== "object" || Array.isArray(out)) throw new UsageError("--settings must be a JSON object");
   const direct: Record<string, unknown> = {
     timezone: s("timezone"),
@@ -56,13 +57,14 @@ async function settingsOf(ctx: CliContext, f: AccountFlags): Promise<Record<stri
     xVisitsPerDay: num("visits-per-day"),
   };
   for (const [k, v] of Object.entries(direct)) if (v !== undefined) out[k] = v;
-  if (s("caps")) out.caps = json("caps", s("caps")!);
-  if (s("topics")) {
-    const t = (await jsonFile(ctx, "topics", s("topics")!)) as { topics?: unknown };
+  const [caps, topics, library] = [s("caps"), s("topics"), s("evergreen")];
+  if (caps !== undefined) out.caps = json("caps", caps);
+  if (topics !== undefined) {
+    const t = (await jsonFile(ctx, "topics", topics)) as { topics?: unknown };
     out.topics = Array.isArray(t) ? t : t?.topics;
   }
-  if (s("evergreen")) {
-    const e = (await jsonFile(ctx, "evergreen", s("evergreen")!)) as { posts?: unknown };
+  if (library !== undefined) {
+    const e = (await jsonFile(ctx, "evergreen", library)) as { posts?: unknown };
     out.evergreen = Array.isArray(e) ? e : e?.posts;
   }
   return out;
@@ -94,8 +96,8 @@ export async function accountCommand(ctx: CliContext, action: string | undefined
   return withRuntime(ctx, false, async ({ deps, config }) => {
     const sql = deps.clients.sql;
     try {
-      if (action === "list") return list(ctx, config, await listAccounts(sql));
-      const key = id!;
+      if (action === "list" || id === undefined) return list(ctx, config, await listAccounts(sql));
+      const key = id;
       if (action === "show") print(ctx, accountView(config, await requireAccount(sql, key)), "");
       else if (action === "remove") {
         await removeAccount(sql, key);

@@ -117,6 +117,11 @@ describe("accounts", () => {
     const deps = await rt.factory();
     expect((await runJob(deps, { job: "whoami", trigger: "manual", account: "acme" })).summary).toMatchObject({ account: "acme", postsPerHour: 1 });
     expect(await runJob(deps, { job: "whoami", trigger: "manual", account: "beta" })).toMatchObject({ mode: "shadow", summary: { mode: "shadow" } });
+    const statusOf = (query: string) => statusRoute(rt.factory).GET(new Request(`http://xbot.test/api/status${query}`, { headers: { authorization: `Bearer ${TEST_SECRETS.admin}` } }));
+    const acme = (await (await statusOf("?account=acme")).json()) as { account: { id: string; handle: string }; runs: { accountId: string }[] };
+    expect(acme.account).toMatchObject({ id: "acme", handle: "acme_co" });
+    expect(acme.runs.map((r) => r.accountId)).toEqual(["acme"]);
+    expect((await statusOf("?account=ghost")).status).toBe(404);
     expect((await route.POST(admin({ action: "pause", id: "beta" }))).status).toBe(200);
     expect(await runJob(deps, { job: "whoami", trigger: "manual", account: "beta" })).toMatchObject({ status: "skipped", reason: "account_paused" });
     expect(await (await route.POST(admin({ action: "remove", id: "beta" }))).json()).toEqual({ removed: "beta" });

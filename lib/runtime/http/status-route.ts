@@ -3,7 +3,7 @@
  * posts with their latest metrics, a 30-day engagement series, the bandit arms, and the alt
  * text and size of every library image the queue and the posts show (`media`, by id), and the
  * accounts of the accounts table (`accounts`: none for the env's single account) with a warning
- * for every egress two of them share.
+ * for every egress two of them share. `?account=<id>` gives the same view of one account.
  */
 import { queueCounts, listItems } from "../../db/queue.js";
 import { recentRuns } from "../../db/runs.js";
@@ -22,14 +22,17 @@ import { toXbotError } from "../../errors.js";
 import { xApiSpend } from "../../jobs/x-budget.js";
 import { safetyStatus } from "./safety-status.js";
 import { listAccounts } from "../../db/accounts.js";
+import { scopeToAccount } from "../account-scope.js";
 import { egressWarnings, sharedEgress } from "../egress-sharing.js";
 
 /** The GET handler of /api/status. */
 export function statusRoute(factory?: RuntimeFactory): { GET: (r: Request) => Promise<Response> } {
   const GET = guarded(
     factory,
-    async (request, deps) => {
-      if (!bearerMatches(request.headers.get("authorization"), deps.config.XBOT_ADMIN_TOKEN)) return clientError(401, "unauthorized", "missing or wrong Authorization: Bearer <XBOT_ADMIN_TOKEN>");
+    async (request, unscoped) => {
+      if (!bearerMatches(request.headers.get("authorization"), unscoped.config.XBOT_ADMIN_TOKEN)) return clientError(401, "unauthorized", "missing or wrong Authorization: Bearer <XBOT_ADMIN_TOKEN>");
+      // `?account=<id>`: the view of one account of the accounts table (unknown: 404); absent: the env's.
+      const { deps } = await scopeToAccount(unscoped, new URL(request.url).searchParams.get("account") ?? undefined);
       const accountId = deps.config.XBOT_ACCOUNT_ID;
       const sql = deps.clients.sql;
       const now = new Date((deps.clock ?? { now: Date.now }).now());
@@ -37,7 +40,7 @@ export function statusRoute(factory?: RuntimeFactory): { GET: (r: Request) => Pr
       // trip); only the media lookup waits, for the ids the queue and the posts show.
       const [health, runs, counts, queue, posts, engagement, arms, account, llm, xApi, safety, accounts] = await Promise.all([
         healthReport(deps),
-        recentRuns(sql, { limit: 200 }),
+        recentRuns(sql, { limit: 200, ...(deps.config.account ? { accountId } : {}) }),
         queueCounts(sql, accountId, now),
         listItems(sql, accountId, { limit: 50 }),
         recentPostsWithMetrics(sql, accountId),
