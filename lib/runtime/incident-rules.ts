@@ -53,7 +53,7 @@ const RULES: readonly Rule[] = [
           severity: "error",
           sourceRun: r.id,
           message: r.errorCode === "session_missing" ? "no X session: the bot cannot act on X" : `the X session is expired or logged out (${r.errorCode} in ${r.job})`,
-          fix: IMPORT,
+          fix: s.account ? IMPORT.replace("session import <storageState.json>", `session import <storageState.json> --account ${s.account}`) : IMPORT,
         })),
   },
   {
