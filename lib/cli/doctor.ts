@@ -16,6 +16,7 @@ import { toXbotError, XbotError } from "../errors.js";
 import { createLogger, type Logger } from "../log.js";
 import { providerFrom } from "../runtime/browser-need.js";
 import { chromiumCheck } from "./doctor-chromium.js";
+import { accountsCheck } from "./doctor-accounts.js";
 import { createClients, type Clients } from "../runtime/clients.js";
 import { xBaseUrlOf } from "../jobs/mode.js";
 import { loadSession } from "../x/session-store.js";
@@ -139,6 +140,8 @@ async function runChecks(ctx: CliContext, checks: Check[], config: Config, clien
         },
   );
 
+  const accounts = await accountsCheck(config, clients.sql, db.ok && schemaOk);
+  if (accounts) checks.push(accounts);
   checks.push(await qstashCheck(config));
   if (db.ok && schemaOk) checks.push(await fanOutCheck(config, clients));
   checks.push(await llmCheck(config, online));

@@ -7,7 +7,6 @@
  */
 import { z } from "zod";
 import { capsSchema, type Config } from "../config.js";
-import { XbotError } from "../errors.js";
 import { postSchema } from "./evergreen.js";
 import { parseOperatorJson } from "./json-file.js";
 import { topicSchema, type Topic } from "./topics.js";
@@ -145,11 +144,4 @@ export function accountContent(config: Config): { topics?: readonly Topic[]; eve
   if (!config.account) return {};
   const s = config.account.settings as AccountSettings;
   return { ...(s.topics ? { topics: s.topics } : {}), ...(s.evergreen ? { evergreen: s.evergreen as EvergreenPost[] } : {}), ...(s.voice ? { voice: s.voice } : {}) };
-}
-
-/** Throws `validation` unless `id` is an account id (the table's check), naming the field. */
-export function checkAccountId(id: string, field = "id"): string {
-  if (!/^[a-z0-9][a-z0-9_-]{0,31}$/.test(id))
-    throw new XbotError("validation", `${field}: must be 1-32 of a-z, 0-9, _ and -, starting with a letter or digit (got ${JSON.stringify(id.slice(0, 40))})`);
-  return id;
 }

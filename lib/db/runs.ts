@@ -52,9 +52,16 @@ export async function insertRun(sql: Sql, run: JobRun): Promise<void> {
   await sql.query(s.text, s.params);
 }
 
-/** Recent runs, newest first, optionally of one job (job_runs_recent, or job_runs_started for all jobs). */
-export async function recentRuns(sql: Sql, options: { job?: string; limit?: number } = {}): Promise<JobRun[]> {
+/** Recent runs, newest first, optionally of one job (job_runs_recent, or job_runs_started for all jobs), or of one account. */
+export async function recentRuns(sql: Sql, options: { job?: string; limit?: number; accountId?: string } = {}): Promise<JobRun[]> {
   const limit = options.limit ?? 50;
+  if (options.accountId !== undefined) {
+    return sql.query<JobRun>(`SELECT ${COLUMNS} FROM job_runs WHERE account_id = $1 AND ($2::text IS NULL OR job = $2) ORDER BY started_at DESC LIMIT $3`, [
+      options.accountId,
+      options.job ?? null,
+      limit,
+    ]);
+  }
   if (options.job === undefined) return sql.query<JobRun>(`SELECT ${COLUMNS} FROM job_runs ORDER BY started_at DESC LIMIT $1`, [limit]);
   return sql.query<JobRun>(`SELECT ${COLUMNS} FROM job_runs WHERE job = $1 ORDER BY started_at DESC LIMIT $2`, [options.job, limit]);
 }

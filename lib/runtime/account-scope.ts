@@ -26,10 +26,22 @@ export async function scopeToAccount(deps: RuntimeDeps, account: string | undefi
     if (account === deps.config.XBOT_ACCOUNT_ID) return { deps, paused: false };
     throw new XbotError("not_found", `unknown account "${account}" (xbot account list)`);
   }
-  const config = overlayAccount(deps.config, { ...row, egress: egressOf(deps.config, row) }, new Date(deps.clock?.now() ?? Date.now()));
+  const egress = egressOf(deps.config, row);
+  const config = overlayAccount(deps.config, { ...row, egress }, new Date(deps.clock?.now() ?? Date.now()));
   // The account's own browser (its session in x_sessions, its egress) when the runtime builds openers from a config.
   const opener = deps.browserFactory ? { openBrowser: deps.browserFactory(config, deps.clients.sql) } : {};
-  return { deps: { ...deps, config, ...opener, xBaseUrl: xBaseUrlOf(config), log: deps.log.child({ account: row.id }) }, paused: row.status === "paused" };
+  return { deps: { ...deps, config, ...opener, xBaseUrl: xBaseUrlOf(config), log: deps.log.child({ account: row.id }, egressSecrets(egress)) }, paused: row.status === "paused" };
+}
+
+/** The values of an egress no log line may show: the URLs and a proxy's password. */
+function egressSecrets(egress: Egress | null): string[] {
+  if (!egress) return [];
+  const out = [egress.proxyUrl, egress.browserWsEndpoint].filter((v): v is string => typeof v === "string");
+  if (egress.proxyUrl) {
+    const password = decodeURIComponent(new URL(egress.proxyUrl).password);
+    if (password) out.push(password);
+  }
+  return out;
 }
 
 /** The account's decrypted egress, or null when it uses the env's. */

@@ -22,6 +22,8 @@ export interface IncidentSnapshot {
   readonly stateError: { readonly kind: string; readonly message: string } | null;
   /** The account judged, when it is one of the accounts table's (absent: the env's single account). */
   readonly account?: string;
+  /** The egresses this account shares with others (egress-sharing.ts); absent for the env's single account. */
+  readonly egressShared?: readonly { readonly egress: string; readonly accounts: readonly string[] }[];
 }
 
 type Rule = { readonly kind: string; readonly needsState: boolean; find(s: IncidentSnapshot): IncidentInput[] };
@@ -51,7 +53,7 @@ const RULES: readonly Rule[] = [
           severity: "error",
           sourceRun: r.id,
           message: r.errorCode === "session_missing" ? "no X session: the bot cannot act on X" : `the X session is expired or logged out (${r.errorCode} in ${r.job})`,
-          fix: IMPORT,
+          fix: s.account ? IMPORT.replace("session import <storageState.json>", `session import <storageState.json> --account ${s.account}`) : IMPORT,
         })),
   },
   {
@@ -120,6 +122,18 @@ const RULES: readonly Rule[] = [
       })),
   },
   { kind: "attempt_stuck", needsState: false, find: attemptStuck },
+  {
+    kind: "egress_shared",
+    needsState: false,
+    find: (s) =>
+      (s.egressShared ?? []).map((g) => ({
+        kind: "egress_shared",
+        subject: g.egress,
+        severity: "warn",
+        message: `accounts ${g.accounts.join(", ")} share one egress (${g.egress}): X links accounts by IP and device`,
+        fix: "give each account its own proxy or remote browser: npx xbot account edit <id> --proxy URL (or --browser-endpoint URL)",
+      })),
+  },
   {
     kind: "partial_thread",
     needsState: false,

@@ -15,7 +15,8 @@ import { post } from "../../lib/jobs/post.js";
 import { runJob, type RuntimeDeps } from "../../lib/runtime/runner.js";
 import { services } from "../support/env.js";
 import { NO_CAPS, registerSandboxSecrets } from "../support/bot.js";
-import { testRuntime } from "../support/runtime.js";
+import { statusRoute } from "../../lib/runtime/http/status-route.js";
+import { testRuntime, TEST_SECRETS } from "../support/runtime.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.js";
 
 const IDS = ["a", "b", "c"] as const;
@@ -83,14 +84,30 @@ describe.skipIf(!services().postgres || !services().redis)("accounts isolation o
     expect(await deps.clients.state.readBreaker("x")).toMatchObject({ state: "closed" });
 
     const now = new Date();
-    const incidentsA = await listIncidents(deps.clients.sql, "a", now);
+    const incidentsA = (await listIncidents(deps.clients.sql, "a", now)).filter((i) => i.kind === "breaker_open");
     expect(incidentsA).toEqual([expect.objectContaining({ kind: "breaker_open", subject: "x", message: expect.stringContaining("breaker x of account a is open") })]);
     expect(incidentsA[0]!.fix).toContain("--account a");
     for (const id of ["b", "c"]) expect((await listIncidents(deps.clients.sql, id, now)).filter((i) => i.kind === "breaker_open")).toEqual([]);
+    // None of the three has an egress of its own: each one's review warns that they share the deployment's network.
+    for (const id of IDS) {
+      expect((await listIncidents(deps.clients.sql, id, now)).filter((i) => i.kind === "egress_shared")).toEqual([
+        expect.objectContaining({ severity: "warn", message: expect.stringContaining("accounts a, b, c share one egress (no egress set") }),
+      ]);
+    }
     const alerts = hook.received.map((r) => r.body as { text: string; account: string; incident: { kind: string } });
     expect(alerts.filter((a) => a.incident.kind === "breaker_open")).toEqual([
       expect.objectContaining({ account: "a", text: expect.stringMatching(/^\[xbot a\] Incident opened: breaker x of account a is open/) }),
     ]);
+    // Each account's health sees its own x breaker under the name x, and no other account's.
+    const { GET } = statusRoute(rt.factory);
+    const healthOf = async (id: string) =>
+      (
+        (await (await GET(new Request(`http://xbot.test/api/status?account=${id}`, { headers: { authorization: `Bearer ${TEST_SECRETS.admin}` } }))).json()) as {
+          health: { level: number; breakers: Record<string, { state: string }> };
+        }
+      ).health;
+    expect((await healthOf("a")).breakers.x).toMatchObject({ state: "open" });
+    for (const id of ["b", "c"]) expect(await healthOf(id)).toMatchObject({ level: 3, breakers: expect.not.objectContaining({ x: expect.anything() }) });
     const runs = await recentRuns(deps.clients.sql, { job: "post" });
     expect(
       runs

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../lib/config.js";
 import { overlayAccount, parseAccountSettings, utcActiveHours } from "../../lib/content/account-settings.js";
 import { openText, sealText } from "../../lib/browser/sealed.js";
+import { createLogger } from "../../lib/log.js";
 
 describe("account settings", () => {
   it("one error names every bad field", () => {
@@ -38,5 +39,14 @@ describe("account settings", () => {
     expect(blob).not.toContain("u:p");
     expect(openText(blob, key)).toBe('{"proxyUrl":"http://u:p@h:1"}');
     expect(() => openText(blob, "b".repeat(64))).toThrow(expect.objectContaining({ code: "config_invalid" }));
+  });
+
+  it("a child logger scrubs the secrets it is given (an account's egress) on top of its parent's", () => {
+    const lines: string[] = [];
+    const log = createLogger({ sink: (l) => lines.push(l), secrets: ["parent-secret-1"] }).child({ account: "a" }, ["proxy-pass-42"]);
+    log.info("egress", { url: "http://u:proxy-pass-42@p.example:1", other: "parent-secret-1" });
+    expect(lines[0]).not.toContain("proxy-pass-42");
+    expect(lines[0]).not.toContain("parent-secret-1");
+    expect(lines[0]).toContain('"account":"a"');
   });
 });
