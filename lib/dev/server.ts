@@ -31,7 +31,7 @@ import { accountsRoute } from "../runtime/http/accounts-route.js";
 import { artifactRoute } from "../runtime/http/artifact-route.js";
 import { mediaRoute } from "../runtime/http/media-route.js";
 import type { RuntimeFactory } from "../runtime/http/guard.js";
-import { runJob } from "../runtime/runner.js";
+import { runTick } from "../runtime/fan-out.js";
 import { readRawBody, serveWeb, type WebHandler } from "./http-adapter.js";
 import { liveInstance, removeInstance, writeInstance } from "./instance.js";
 import { baseConfig, openLocal, type LocalOptions, type LocalRuntime } from "./local.js";
@@ -238,7 +238,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       ? null
       : startScheduler({
           jobs: local.deps.catalog.jobs,
-          run: (job) => runJob(local.deps, { job, trigger: "local" }),
+          run: (job) => runTick(local.deps, { job, trigger: "local", requestUrl: url }),
           log: local.deps.log.child({ component: "scheduler" }),
         });
   if (scheduler) {

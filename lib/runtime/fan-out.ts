@@ -21,7 +21,7 @@ import { REVIEW_BUDGET_MS } from "./incidents.js";
 import { fanOutId, fanOutMessages, tickSlot } from "./fan-out-plan.js";
 import { publishFanOut, qstashConfigured, type PublishOutcome } from "./fan-out-publish.js";
 import { runInTurn, type TurnOutcome } from "./fan-out-turns.js";
-import { deadlineOf, runJob, type RuntimeDeps } from "./runner.js";
+import { deadlineOf, runJob, type RunResult, type RuntimeDeps } from "./runner.js";
 
 /** What a tick fanned out to. */
 export type FanOutResult =
@@ -55,6 +55,11 @@ export async function fanOutTick(deps: RuntimeDeps, tick: Tick): Promise<FanOutR
   }
   const turns = await inTurn(deps, job, tick.trigger, accounts, { slot, startedAt });
   return { ...base, fanOut: "in_function", ...turns };
+}
+
+/** A tick fired in-process (the local scheduler): fanned out when account rows exist, else today's single run. */
+export async function runTick(deps: RuntimeDeps, tick: Tick): Promise<RunResult | FanOutResult> {
+  return (await fanOutTick(deps, tick)) ?? runJob(deps, { job: tick.job, trigger: tick.trigger });
 }
 
 /**

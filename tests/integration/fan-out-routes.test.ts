@@ -11,6 +11,7 @@ import { insertRun, recentRuns, TIME_BUDGET_REASON } from "../../lib/db/runs.js"
 import { jobRoute } from "../../lib/runtime/http/job-route.js";
 import { statusRoute } from "../../lib/runtime/http/status-route.js";
 import { fanOutNotice, REGULAR_SKIPS } from "../../lib/runtime/fan-out-notice.js";
+import { runTick } from "../../lib/runtime/fan-out.js";
 import { services } from "../support/env.js";
 import { TEST_SECRETS, testRuntime } from "../support/runtime.js";
 import { slowJob } from "../support/test-jobs.js";
@@ -45,6 +46,14 @@ describe.skipIf(!services().postgres || !services().redis)("fan-out through the 
         .map((r) => r.accountId)
         .sort(),
     ).toEqual(["a", "c", "default"]);
+
+    // The local scheduler's tick (npm start) fans out the same way: the next slot runs a and c again.
+    const local = await runTick({ ...deps, clock: { now: () => Date.now() + 5 * 60_000 } }, { job: "slow", trigger: "local", requestUrl: "http://127.0.0.1:1/" });
+    expect(local).toMatchObject({ fanOut: "in_function", accounts: 2, unreached: [] });
+    expect("ran" in local && local.ran.map((r) => [r.account, r.result?.status])).toEqual([
+      ["a", "ok"],
+      ["c", "ok"],
+    ]);
   });
 
   it("manual and QStash runs take an account; a bad or unknown account is a client mistake", async () => {
