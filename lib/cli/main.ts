@@ -47,7 +47,7 @@ commands:
                                    hold a breaker open until reset (jobs needing it are skipped)
   session import <file> [--account ID]
                                    validate a storage-state JSON in a browser, encrypt and store it
-  session check                    does the stored session still log in?
+  session check [--account ID]     does the stored session still log in?
   queue list [--status S] [--limit N]
   queue add <text...> [--thread] [--at ISO] [--media IDS | --media N=IDS ...] [--quote URL]
                                    queue a post (with --thread, each argument is one tweet);
@@ -198,8 +198,8 @@ async function dispatch(ctx: CliContext, command: string, values: Record<string,
     case "session": {
       const [action, file, ...extra] = positionals;
       if (action === "import" && extra.length === 0) return (await import("./session.js")).sessionImportCommand(ctx, file, str("account"));
-      if (action === "check" && file === undefined) return (await import("./session.js")).sessionCheckCommand(ctx);
-      throw new UsageError("usage: xbot session import <file> | session check");
+      if (action === "check" && file === undefined) return (await import("./session.js")).sessionCheckCommand(ctx, str("account"));
+      throw new UsageError("usage: xbot session import <file> [--account ID] | session check [--account ID]");
     }
     case "account": {
       const [action, id, ...extra] = positionals;

@@ -137,8 +137,11 @@ function breakerNote(decision: ResumeDecision): string | null {
 }
 
 /** `xbot session check`: the stored session still logs in. */
-export async function sessionCheckCommand(ctx: CliContext): Promise<ExitCode> {
-  return withRuntime(ctx, true, async ({ deps, config }) => {
+export async function sessionCheckCommand(ctx: CliContext, account?: string): Promise<ExitCode> {
+  if (account !== undefined && !ACCOUNT_ID.test(account)) throw new UsageError(`--account must be an account id (xbot account list), got "${account.slice(0, 40)}"`);
+  return withRuntime(ctx, true, async (local) => {
+    const { deps } = await scoped(local.deps, account);
+    const config = deps.config;
     const key = requireKey(config);
     let stored: { state: StorageState; username: string | null; validatedAt: Date | null } | null;
     try {

@@ -123,6 +123,10 @@ describe.skipIf(!svc.postgres)("xbot account", () => {
     expect(ok.code, ok.stderr).toBe(0);
     expect(json(ok)).toMatchObject({ ok: true, accountId: "acme", username: "acme_co" });
     expect(await sql.query("SELECT account_id, username FROM x_sessions ORDER BY account_id")).toEqual([{ account_id: "acme", username: "acme_co" }]);
+    const check = await xbot(["session", "check", "--account", "acme"], { ...env, XBOT_X_BASE_URL: sandbox.url });
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stdout).toContain("logged in as @acme_co (stored for account acme");
+    expect((await xbot(["session", "check"], { ...env, XBOT_X_BASE_URL: sandbox.url })).stderr).toContain("no X session is stored for account default");
     expect((await xbot(["account", "remove", "beta"], env)).code).toBe(0);
     expect(json<{ accounts: { id: string }[] }>(await xbot(["account", "list", "--json"], env)).accounts.map((a) => a.id)).toEqual(["acme"]);
   });
