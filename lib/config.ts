@@ -232,8 +232,32 @@ export type Config = Readonly<
     readonly isPreview: boolean;
     /** What waits for a person: XBOT_REVIEW, else "replies" with an LLM and "none" without. */
     readonly reviewMode: "none" | "replies" | "all";
+    /**
+     * The `accounts` row a run is for (lib/content/account-settings.ts overlays its settings on
+     * this config); absent for the env's single account (XBOT_ACCOUNT_ID), which runs as before.
+     */
+    readonly account?: AccountOverlay;
   }
 >;
+
+/** The account of a config overlaid from an `accounts` row: its id, handle and validated settings. */
+export interface AccountOverlay {
+  readonly id: string;
+  readonly handle: string;
+  /** The validated settings (lib/content/account-settings.ts parses them). */
+  readonly settings: Readonly<Record<string, unknown>>;
+  /**
+   * The state-name scope of the account (its id): job locks, the `x` breaker and the X visit
+   * counters carry it (lib/state/keys.ts). Absent for the env's own account id, which keeps
+   * today's names.
+   */
+  readonly scope?: string;
+}
+
+/** The state-name scope of a config's account (see AccountOverlay.scope); undefined for the env's account. */
+export function accountScope(config: Config): string | undefined {
+  return config.account?.scope;
+}
 
 /** One configuration error naming every bad variable, with a fix for each. */
 export class ConfigError extends XbotError {

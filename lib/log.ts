@@ -19,8 +19,8 @@ export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
-  /** A logger that adds `fields` to every line. */
-  child(fields: Record<string, unknown>): Logger;
+  /** A logger that adds `fields` to every line, and scrubs `secrets` too (e.g. an account's egress). */
+  child(fields: Record<string, unknown>, secrets?: readonly string[]): Logger;
 }
 
 /** Options of {@link createLogger}. */
@@ -49,7 +49,7 @@ export function createLogger(options: LoggerOptions = {}, bound: Record<string, 
     info: (m, f) => write("info", m, f),
     warn: (m, f) => write("warn", m, f),
     error: (m, f) => write("error", m, f),
-    child: (fields) => createLogger(options, { ...bound, ...fields }),
+    child: (fields, more = []) => createLogger(more.length ? { ...options, secrets: [...(options.secrets ?? []), ...more] } : options, { ...bound, ...fields }),
   };
 }
 

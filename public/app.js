@@ -80,6 +80,24 @@ const token = {
   clear: () => sessionStorage.removeItem(TOKEN_KEY),
 };
 
+// The account switcher: shown when the accounts table has rows; the choice is kept for this tab.
+const ACCOUNT_KEY = "xbot.account";
+const account = {
+  get: () => sessionStorage.getItem(ACCOUNT_KEY) ?? "",
+  set: (value) => (value ? sessionStorage.setItem(ACCOUNT_KEY, value) : sessionStorage.removeItem(ACCOUNT_KEY)),
+};
+
+/** Fills the switcher from /api/status's `accounts` (hidden for the env's single account). */
+function renderAccounts(accounts) {
+  const list = Array.isArray(accounts?.list) ? accounts.list : [];
+  const select = $("account");
+  select.hidden = list.length === 0;
+  if (list.length === 0) return;
+  const options = [el("option", { value: "" }, "env account"), ...list.map((a) => el("option", { value: a.id }, `${a.id} (@${a.handle}${a.status === "paused" ? ", paused" : ""})`))];
+  select.replaceChildren(...options);
+  select.value = account.get();
+}
+
 async function getJson(path, auth) {
   const headers = { accept: "application/json" };
   if (auth) headers.authorization = `Bearer ${auth}`;
@@ -516,7 +534,12 @@ async function load() {
       showLogin();
       return;
     }
-    const { status, body } = await getJson("/api/status", secret);
+    const chosen = account.get();
+    let { status, body } = await getJson(chosen ? `/api/status?account=${encodeURIComponent(chosen)}` : "/api/status", secret);
+    if (status === 404 && chosen) {
+      account.set(""); // the account was removed: back to the deployment's view
+      ({ status, body } = await getJson("/api/status", secret));
+    }
     if (status === 401) {
       token.clear();
       showLogin("That token was refused. Enter XBOT_ADMIN_TOKEN (npm start prints it on its first start; it is in .xbot/secrets.json).");
@@ -531,6 +554,7 @@ async function load() {
     const runs = Array.isArray(body.runs) ? body.runs : [];
     showApp();
     renderHeader(body.health, body);
+    renderAccounts(body.accounts);
     renderIncidents($("incidents"), body.health);
     renderAlerts(body.health, body);
     renderBreakers(body.health);
@@ -566,6 +590,11 @@ $("logout").addEventListener("click", () => {
 });
 
 $("refresh").addEventListener("click", () => void load());
+
+$("account").addEventListener("change", () => {
+  account.set($("account").value);
+  void load();
+});
 
 $("run-form").addEventListener("submit", async (event) => {
   event.preventDefault();

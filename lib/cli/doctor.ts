@@ -4,6 +4,7 @@
  * config, 1 when any check failed, 0 otherwise (warnings do not fail).
  */
 import { xApiCheck } from "./doctor-x-api.js";
+import { fanOutCheck } from "./doctor-fan-out.js";
 import { z } from "zod";
 import { openBrowser, parseProxyUrl } from "../browser/index.js";
 import { ConfigError, loadConfig, type Config } from "../config.js";
@@ -16,6 +17,7 @@ import { toXbotError, XbotError } from "../errors.js";
 import { createLogger, type Logger } from "../log.js";
 import { providerFrom } from "../runtime/browser-launch.js";
 import { chromiumCheck } from "./doctor-chromium.js";
+import { accountsCheck } from "./doctor-accounts.js";
 import { createClients, type Clients } from "../runtime/clients.js";
 import { xBaseUrlOf } from "../jobs/mode.js";
 import { loadSession } from "../x/session-store.js";
@@ -139,7 +141,10 @@ async function runChecks(ctx: CliContext, checks: Check[], config: Config, clien
         },
   );
 
+  const accounts = await accountsCheck(config, clients.sql, db.ok && schemaOk);
+  if (accounts) checks.push(accounts);
   checks.push(await qstashCheck(config));
+  if (db.ok && schemaOk) checks.push(await fanOutCheck(config, clients));
   checks.push(await llmCheck(config, online));
   const xApi = await xApiCheck(config);
   if (xApi) checks.push(xApi);

@@ -28,15 +28,26 @@ export interface CliOptions {
 export const USAGE = `usage: xbot <command> [options]
 
 commands:
-  run <job> [--mode live|dry|shadow] [--params JSON] [--remote URL]
+  run <job> [--mode live|dry|shadow] [--params JSON] [--remote URL] [--account ID]
                                    run a job here (in-process), or on a deployment with --remote
-                                   (POST /api/jobs/<job> with XBOT_ADMIN_TOKEN)
+                                   (POST /api/jobs/<job> with XBOT_ADMIN_TOKEN); --account runs it
+                                   for one account of the accounts table
+  account add <id> --handle <h> [settings] | list | show <id> | edit <id> [settings]
+  account pause <id> | resume <id> | remove <id>
+                                   the X accounts this deployment runs (none: the env's single
+                                   account); settings: --timezone --active-hours --caps JSON --voice
+                                   --review --mode --llm-share --visits-per-day --x-base-url
+                                   --topics FILE --evergreen FILE --settings JSON; egress:
+                                   --proxy URL --browser-endpoint URL (stored encrypted)
   status                           health, open incidents, breakers, jobs and queue
   breaker list                     every breaker with its phase and cool-down
-  breaker reset <name>             close a breaker and clear its history
-  breaker isolate <name>           hold a breaker open until reset (jobs needing it are skipped)
-  session import <file>            validate a storage-state JSON in a browser, encrypt and store it
-  session check                    does the stored session still log in?
+  breaker reset <name> [--account ID]
+                                   close a breaker and clear its history (x: that account's)
+  breaker isolate <name> [--account ID]
+                                   hold a breaker open until reset (jobs needing it are skipped)
+  session import <file> [--account ID]
+                                   validate a storage-state JSON in a browser, encrypt and store it
+  session check [--account ID]     does the stored session still log in?
   queue list [--status S] [--limit N]
   queue add <text...> [--thread] [--at ISO] [--media IDS | --media N=IDS ...] [--quote URL]
                                    queue a post (with --thread, each argument is one tweet);
@@ -69,10 +80,28 @@ exit codes: 0 ok, 1 failure, 2 usage error, 3 config error`;
 type Spec = NonNullable<ParseArgsConfig["options"]>;
 const COMMON: Spec = { json: { type: "boolean" }, verbose: { type: "boolean" }, help: { type: "boolean", short: "h" } };
 const SPECS: Record<string, Spec> = {
-  run: { ...COMMON, mode: { type: "string" }, params: { type: "string" }, remote: { type: "string" } },
+  run: { ...COMMON, mode: { type: "string" }, params: { type: "string" }, remote: { type: "string" }, account: { type: "string" } },
   status: COMMON,
-  breaker: COMMON,
-  session: COMMON,
+  breaker: { ...COMMON, account: { type: "string" } },
+  session: { ...COMMON, account: { type: "string" } },
+  account: {
+    ...COMMON,
+    handle: { type: "string" },
+    settings: { type: "string" },
+    timezone: { type: "string" },
+    "active-hours": { type: "string" },
+    caps: { type: "string" },
+    voice: { type: "string" },
+    review: { type: "string" },
+    mode: { type: "string" },
+    "llm-share": { type: "string" },
+    "visits-per-day": { type: "string" },
+    "x-base-url": { type: "string" },
+    topics: { type: "string" },
+    evergreen: { type: "string" },
+    proxy: { type: "string" },
+    "browser-endpoint": { type: "string" },
+  },
   queue: {
     ...COMMON,
     thread: { type: "boolean" },
@@ -157,20 +186,25 @@ async function dispatch(ctx: CliContext, command: string, values: Record<string,
   switch (command) {
     case "run": {
       const [job, ...extra] = positionals;
-      if (!job || extra.length > 0) throw new UsageError("usage: xbot run <job> [--mode live|dry|shadow] [--params JSON] [--remote URL]");
-      return (await import("./run.js")).runCommand(ctx, { job, mode: str("mode"), params: str("params"), remote: str("remote") });
+      if (!job || extra.length > 0) throw new UsageError("usage: xbot run <job> [--mode live|dry|shadow] [--params JSON] [--remote URL] [--account ID]");
+      return (await import("./run.js")).runCommand(ctx, { job, mode: str("mode"), params: str("params"), remote: str("remote"), account: str("account") });
     }
     case "status":
       if (positionals.length > 0) throw new UsageError("usage: xbot status [--json]");
       return (await ops()).statusCommand(ctx);
     case "breaker":
       if (positionals.length > 2) throw new UsageError("usage: xbot breaker list | reset <name> | isolate <name>");
-      return (await ops()).breakerCommand(ctx, positionals[0], positionals[1]);
+      return (await ops()).breakerCommand(ctx, positionals[0], positionals[1], str("account"));
     case "session": {
       const [action, file, ...extra] = positionals;
-      if (action === "import" && extra.length === 0) return (await import("./session.js")).sessionImportCommand(ctx, file);
-      if (action === "check" && file === undefined) return (await import("./session.js")).sessionCheckCommand(ctx);
-      throw new UsageError("usage: xbot session import <file> | session check");
+      if (action === "import" && extra.length === 0) return (await import("./session.js")).sessionImportCommand(ctx, file, str("account"));
+      if (action === "check" && file === undefined) return (await import("./session.js")).sessionCheckCommand(ctx, str("account"));
+      throw new UsageError("usage: xbot session import <file> [--account ID] | session check [--account ID]");
+    }
+    case "account": {
+      const [action, id, ...extra] = positionals;
+      if (extra.length > 0) throw new UsageError((await import("./account.js")).ACCOUNT_USAGE);
+      return (await import("./account.js")).accountCommand(ctx, action, id, values);
     }
     case "queue": {
       const [action, ...rest] = positionals;

@@ -1,4 +1,7 @@
 /** `xbot status`, `xbot breaker ...`, `xbot queue ...`, `xbot migrate`. */
+import { ACCOUNT_ID, listAccounts } from "../db/accounts.js";
+import { egressWarnings, sharedEgress } from "../runtime/egress-sharing.js";
+import { breakerFor } from "../state/keys.js";
 import { checkLength } from "../content/length.js";
 import { migrate } from "../db/migrate.js";
 import { listPosts } from "../db/posts.js";
@@ -35,6 +38,9 @@ export async function statusCommand(ctx: CliContext): Promise<ExitCode> {
     );
     ctx.io.out(`where   db ${where.db}; state ${where.state}; x ${where.x}; mode ${config.XBOT_MODE}`);
     for (const line of incidentLines(health.incidents, now)) ctx.io.out(line);
+    const accounts = await listAccounts(deps.clients.sql).catch(() => []);
+    if (accounts.length > 0) ctx.io.out(`accounts ${accounts.map((a) => `${a.id}${a.status === "paused" ? " (paused)" : ""}`).join(", ")}`);
+    for (const w of egressWarnings(sharedEgress(config, accounts))) ctx.io.out(`warning ${w}`);
     ctx.io.out(`browser ${health.resources.browser.used ?? "?"}/${health.resources.browser.slots} slots in use`);
     const breakers = Object.entries(health.breakers);
     const closed = health.breakerNames.filter((name) => (health.breakers[name]?.phase ?? "closed") === "closed");
@@ -82,11 +88,14 @@ function breakerRow(name: string, record: BreakerRecord, now: number): Record<st
 }
 
 /** `xbot breaker list | reset <name> | isolate <name>` */
-export async function breakerCommand(ctx: CliContext, action: string | undefined, name: string | undefined): Promise<ExitCode> {
-  if (action !== "list" && action !== "reset" && action !== "isolate") throw new UsageError("usage: xbot breaker list | reset <name> | isolate <name>");
+export async function breakerCommand(ctx: CliContext, action: string | undefined, name: string | undefined, account?: string): Promise<ExitCode> {
+  if (action !== "list" && action !== "reset" && action !== "isolate") throw new UsageError("usage: xbot breaker list | reset <name> [--account ID] | isolate <name> [--account ID]");
+  if (account !== undefined && !ACCOUNT_ID.test(account)) throw new UsageError(`--account must be an account id (xbot account list), got "${account.slice(0, 40)}"`);
   if (action === "list") return withRuntime(ctx, false, ({ deps }) => breakerList(ctx, deps.clients.state));
-  const target = breakerName(name);
-  return withRuntime(ctx, false, async ({ deps }) => {
+  const named = breakerName(name);
+  return withRuntime(ctx, false, async ({ deps, config }) => {
+    // An account's own breaker (the x breaker, lib/state/keys.ts) is `x@<id>`; the shared ones have no account.
+    const target = breakerFor(named, account === config.XBOT_ACCOUNT_ID ? undefined : account);
     const { state } = deps.clients;
     const now = Date.now();
     const record = action === "reset" ? await state.resetBreaker(target) : await state.isolateBreaker(target, now);

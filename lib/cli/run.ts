@@ -1,5 +1,7 @@
 /** `xbot run <job> [--mode live|dry|shadow] [--params JSON] [--remote URL]` */
 import { loadConfig } from "../config.js";
+import { ACCOUNT_ID } from "../db/accounts.js";
+import { toXbotError } from "../errors.js";
 import { checkParams, type Mode } from "../jobs/job.js";
 import { runJob, type RunResult } from "../runtime/runner.js";
 import { progress, withRuntime, type CliContext } from "./context.js";
@@ -11,6 +13,8 @@ export interface RunArgs {
   readonly mode?: string | undefined;
   readonly params?: string | undefined;
   readonly remote?: string | undefined;
+  /** The account to run it for (an accounts row id). */
+  readonly account?: string | undefined;
 }
 
 const MODES: readonly Mode[] = ["live", "dry", "shadow"];
@@ -37,23 +41,34 @@ function parseParams(text: string | undefined): Record<string, unknown> | undefi
 export async function runCommand(ctx: CliContext, args: RunArgs): Promise<ExitCode> {
   const mode = parseMode(args.mode);
   const params = parseParams(args.params);
-  const result = args.remote ? await runRemote(ctx, args.remote, args.job, mode, params) : await runLocal(ctx, args.job, mode, params);
+  const account = args.account === undefined ? undefined : parseAccount(args.account);
+  const result = args.remote ? await runRemote(ctx, args.remote, args.job, mode, params, account) : await runLocal(ctx, args.job, mode, params, account);
   printResult(ctx, result);
   return result.status === "failed" ? EXIT.failure : EXIT.ok;
 }
 
-async function runLocal(ctx: CliContext, job: string, mode: Mode | undefined, params: Record<string, unknown> | undefined): Promise<RunResult> {
+function parseAccount(id: string): string {
+  if (!ACCOUNT_ID.test(id)) throw new UsageError(`--account must be an account id (1-32 of a-z, 0-9, _ and -; xbot account list), got "${id.slice(0, 40)}"`);
+  return id;
+}
+
+async function runLocal(ctx: CliContext, job: string, mode: Mode | undefined, params: Record<string, unknown> | undefined, account: string | undefined): Promise<RunResult> {
   return withRuntime(ctx, true, async (local) => {
     const definition = local.deps.catalog.runnable(job);
     if (!definition) throw new UsageError(`unknown job "${job}"; jobs: ${local.deps.catalog.order.join(", ")}`);
     const checked = checkParams(definition, params);
     if (!checked.ok) throw new UsageError(`--params: ${checked.message}`); // the routes' 400: before the run, nothing recorded
-    progress(ctx, `running ${job}…`);
-    return runJob(local.deps, { job, trigger: "manual", ...(mode ? { mode } : {}), ...(params ? { params } : {}) });
+    progress(ctx, `running ${job}${account ? ` for account ${account}` : ""}…`);
+    try {
+      return await runJob(local.deps, { job, trigger: "manual", ...(mode ? { mode } : {}), ...(params ? { params } : {}), ...(account ? { account } : {}) });
+    } catch (error) {
+      if (toXbotError(error).code === "not_found") throw new UsageError((error as Error).message);
+      throw error;
+    }
   });
 }
 
-async function runRemote(ctx: CliContext, remote: string, job: string, mode: Mode | undefined, params: Record<string, unknown> | undefined): Promise<RunResult> {
+async function runRemote(ctx: CliContext, remote: string, job: string, mode: Mode | undefined, params: Record<string, unknown> | undefined, account: string | undefined): Promise<RunResult> {
   let base: URL;
   try {
     base = new URL(remote);
@@ -70,7 +85,7 @@ async function runRemote(ctx: CliContext, remote: string, job: string, mode: Mod
     response = await fetch(url, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify({ ...(mode ? { mode } : {}), ...(params ? { params } : {}) }),
+      body: JSON.stringify({ ...(mode ? { mode } : {}), ...(params ? { params } : {}), ...(account ? { account } : {}) }),
       signal: AbortSignal.timeout(15 * 60_000),
     });
   } catch (error) {

@@ -2,8 +2,12 @@
 import { readFile } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import { openBrowser, parseProxyUrl, type StorageState } from "../browser/index.js";
-import type { Config } from "../config.js";
+import { accountScope, type Config } from "../config.js";
+import { ACCOUNT_ID } from "../db/accounts.js";
 import { sessionVault } from "../db/x-sessions.js";
+import { scopeToAccount } from "../runtime/account-scope.js";
+import type { RuntimeDeps } from "../runtime/runner.js";
+import { breakerFor } from "../state/keys.js";
 import { toXbotError, type XbotError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { providerFrom } from "../runtime/browser-launch.js";
@@ -85,16 +89,20 @@ function requireKey(config: Config): string {
 }
 
 /** `xbot session import <file>` */
-export async function sessionImportCommand(ctx: CliContext, file: string | undefined): Promise<ExitCode> {
-  if (!file) throw new UsageError("usage: xbot session import <storage-state.json>");
+export async function sessionImportCommand(ctx: CliContext, file: string | undefined, account?: string): Promise<ExitCode> {
+  if (!file) throw new UsageError("usage: xbot session import <storage-state.json> [--account ID]");
+  if (account !== undefined && !ACCOUNT_ID.test(account)) throw new UsageError(`--account must be an account id (xbot account list), got "${account.slice(0, 40)}"`);
   const path = isAbsolute(file) ? file : resolve(ctx.cwd, file);
   const state = await readStateFile(path);
-  return withRuntime(ctx, true, async ({ deps, config }) => {
+  return withRuntime(ctx, true, async (local) => {
+    // The account's own config (its handle, X site, egress): the session is validated as it will be used.
+    const { deps } = await scoped(local.deps, account);
+    const config = deps.config;
     const key = requireKey(config);
     progress(ctx, `validating the session in a browser against ${xBaseUrlOf(config)}…`);
     try {
       const imported = await importSession(sessionVault(deps.clients.sql), { accountId: config.XBOT_ACCOUNT_ID, key, state, validate: browserValidator(config, deps.log), logger: deps.log });
-      const breaker = await resumeAfterImport(deps.clients.sql, deps.clients.state, config.XBOT_ACCOUNT_ID, Date.now());
+      const breaker = await resumeAfterImport(deps.clients.sql, deps.clients.state, config.XBOT_ACCOUNT_ID, Date.now(), breakerFor("x", accountScope(config)));
       if (ctx.json) ctx.io.out(toJson({ ok: true, accountId: config.XBOT_ACCOUNT_ID, ...imported, validatedAt: isoTime(imported.validatedAt), breaker }));
       else {
         ctx.io.out(`stored the session of @${imported.username} (${imported.cookieCount} cookies) for account ${config.XBOT_ACCOUNT_ID}, encrypted; validated ${isoTime(imported.validatedAt)}`);
@@ -110,6 +118,16 @@ export async function sessionImportCommand(ctx: CliContext, file: string | undef
   });
 }
 
+/** The deps of `account` (its settings over the env's); `not_found` is a usage error naming it. */
+async function scoped(deps: RuntimeDeps, account: string | undefined): Promise<{ deps: RuntimeDeps }> {
+  try {
+    return await scopeToAccount(deps, account);
+  } catch (error) {
+    if (toXbotError(error).code === "not_found") throw new UsageError(`${(error as Error).message}; add it first: xbot account add ${account} --handle <handle>`);
+    throw error;
+  }
+}
+
 /** What the import did to the x breaker, in one line; null when it was closed. */
 function breakerNote(decision: ResumeDecision): string | null {
   if (decision.resumed) return `the x breaker was open because of ${decision.cause}: closed it, X actions resume with the next run`;
@@ -120,8 +138,11 @@ function breakerNote(decision: ResumeDecision): string | null {
 }
 
 /** `xbot session check`: the stored session still logs in. */
-export async function sessionCheckCommand(ctx: CliContext): Promise<ExitCode> {
-  return withRuntime(ctx, true, async ({ deps, config }) => {
+export async function sessionCheckCommand(ctx: CliContext, account?: string): Promise<ExitCode> {
+  if (account !== undefined && !ACCOUNT_ID.test(account)) throw new UsageError(`--account must be an account id (xbot account list), got "${account.slice(0, 40)}"`);
+  return withRuntime(ctx, true, async (local) => {
+    const { deps } = await scoped(local.deps, account);
+    const config = deps.config;
     const key = requireKey(config);
     let stored: { state: StorageState; username: string | null; validatedAt: Date | null } | null;
     try {

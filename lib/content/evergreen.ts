@@ -27,7 +27,8 @@ const tweetSchema = z.string().superRefine((text, ctx) => {
   if (!check.success) ctx.addIssue({ code: "custom", message: check.reason });
 });
 
-const postSchema = z
+/** One evergreen post, as evergreen.json and an account's `evergreen` setting hold it. */
+export const postSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,59}$/, "must be a-z, 0-9 and dashes"),
     topic: z.string().min(1),

@@ -64,8 +64,9 @@ export interface GeneratedPost {
 }
 
 /** Generates a post on `topic` in `format`; throws llm_unavailable / llm_invalid_output / deadline XbotErrors. */
-export async function generatePost(options: CallOptions & { topic: Topic; format: Format; recentTexts: readonly string[] }): Promise<GeneratedPost> {
-  const base = { ...options, instructions: postInstructions(options.format), prompt: postPrompt(options.topic, options.recentTexts) };
+export async function generatePost(options: CallOptions & { topic: Topic; format: Format; recentTexts: readonly string[]; voice?: string | undefined }): Promise<GeneratedPost> {
+  const { voice, ...rest } = options;
+  const base = { ...rest, instructions: postInstructions(options.format, voice), prompt: postPrompt(options.topic, options.recentTexts) };
   if (options.format === "thread") {
     const { value, usage } = await generateStructured({ ...base, schema: threadSchema, name: "thread" });
     return { tweets: value.tweets.map((t) => t.trim()), usage };

@@ -20,13 +20,14 @@ function clip(text: string, max: number): string {
   return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
 }
 
-/** System instructions for a new post. */
-export function postInstructions(format: Format): string {
+/** System instructions for a new post; `voice` is the account's persona text (its `voice` setting), added after the house voice. */
+export function postInstructions(format: Format, voice?: string): string {
   const shape =
     format === "thread"
       ? "Write a THREAD of 2 to 6 tweets: the first tweet hooks with the core idea and stands on its own; each later tweet adds one step, example or caveat. No numbering like 1/5."
       : "Write ONE standalone tweet.";
-  return `${VOICE}\n${shape}\nReply only with the JSON object requested.`;
+  const persona = voice ? `\nThe account's own voice (follow it within the rules above): ${clip(voice, 500)}` : "";
+  return `${VOICE}${persona}\n${shape}\nReply only with the JSON object requested.`;
 }
 
 /** User prompt for a new post on a topic, listing recent posts to avoid repeating. */

@@ -36,7 +36,8 @@ export interface TopicPlan {
   readonly hourBuckets: readonly number[];
 }
 
-const topicSchema = z.object({
+/** One topic, as topics.json and an account's `topics` setting hold it. */
+export const topicSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "must be 1-40 chars of a-z, 0-9 and dashes"),
   description: z.string().trim().min(3).max(500),
   keywords: z.array(z.string().trim().min(1).max(60)).max(30).default([]),

@@ -52,9 +52,16 @@ export async function insertRun(sql: Sql, run: JobRun): Promise<void> {
   await sql.query(s.text, s.params);
 }
 
-/** Recent runs, newest first, optionally of one job (job_runs_recent, or job_runs_started for all jobs). */
-export async function recentRuns(sql: Sql, options: { job?: string; limit?: number } = {}): Promise<JobRun[]> {
+/** Recent runs, newest first, optionally of one job (job_runs_recent, or job_runs_started for all jobs), or of one account. */
+export async function recentRuns(sql: Sql, options: { job?: string; limit?: number; accountId?: string } = {}): Promise<JobRun[]> {
   const limit = options.limit ?? 50;
+  if (options.accountId !== undefined) {
+    return sql.query<JobRun>(`SELECT ${COLUMNS} FROM job_runs WHERE account_id = $1 AND ($2::text IS NULL OR job = $2) ORDER BY started_at DESC LIMIT $3`, [
+      options.accountId,
+      options.job ?? null,
+      limit,
+    ]);
+  }
   if (options.job === undefined) return sql.query<JobRun>(`SELECT ${COLUMNS} FROM job_runs ORDER BY started_at DESC LIMIT $1`, [limit]);
   return sql.query<JobRun>(`SELECT ${COLUMNS} FROM job_runs WHERE job = $1 ORDER BY started_at DESC LIMIT $2`, [options.job, limit]);
 }
@@ -83,4 +90,30 @@ export async function latestFailureCode(sql: Sql, accountId: string, codes: read
     [accountId, codes],
   );
   return rows[0]?.code ?? null;
+}
+
+/** The reason of a job_runs row for an account the in-function fan-out could not reach (lib/runtime/fan-out-turns.ts). */
+export const TIME_BUDGET_REASON = "time budget";
+
+/**
+ * When each account was last served by `job`: its latest run that was not skipped (ok or failed),
+ * null when it never was. One probe of job_runs_decided (account_id, job, started_at DESC, not
+ * skipped) per account, so the cost grows with the accounts, not with the runs.
+ */
+export async function lastServed(sql: Sql, job: string, accountIds: readonly string[]): Promise<Map<string, Date | null>> {
+  const rows = await sql.query<{ accountId: string; lastAt: Date | string | null }>(
+    `SELECT a.id AS "accountId", last.started_at AS "lastAt" FROM unnest($2::text[]) AS a(id)
+     LEFT JOIN LATERAL (SELECT r.started_at FROM job_runs r WHERE r.account_id = a.id AND r.job = $1 AND r.status <> 'skipped' ORDER BY r.started_at DESC LIMIT 1) last ON true`,
+    [job, accountIds],
+  );
+  return new Map(rows.map((r) => [r.accountId, r.lastAt === null ? null : new Date(r.lastAt)]));
+}
+
+/** Runs of any job skipped for the fan-out's time budget since `since`, per account (the "QStash is needed" notice). */
+export async function timeBudgetSkips(sql: Sql, since: Date): Promise<Record<string, number>> {
+  const rows = await sql.query<{ accountId: string; n: number | string }>(
+    `SELECT account_id AS "accountId", count(*) AS n FROM job_runs WHERE started_at >= $1 AND status = 'skipped' AND reason = $2 GROUP BY account_id`,
+    [since.toISOString(), TIME_BUDGET_REASON],
+  );
+  return Object.fromEntries(rows.map((r) => [r.accountId, Number(r.n)]));
 }

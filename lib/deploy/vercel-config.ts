@@ -29,7 +29,7 @@ import { SECURITY_HEADERS } from "../runtime/http/security-headers.js";
 export const NEVER_DEPLOYED = ["node_modules/@electric-sql/**", "lib/dev/**", "lib/db/pglite-fetch.*", "node_modules/@sparticuz/chromium/bin/swiftshader.tar.br", "node_modules/zod/**/*.cjs"] as const;
 
 /** The routes that are not jobs, with their maxDuration in seconds. */
-export const ROUTES = { health: 30, status: 30, artifacts: 30, media: 30, review: 30, queue: 30 } as const;
+export const ROUTES = { health: 30, status: 30, artifacts: 30, media: 30, review: 30, queue: 30, accounts: 30 } as const;
 
 /** Memory of a browser function, MB. */
 export const BROWSER_MEMORY_MB = 1769;

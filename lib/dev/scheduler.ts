@@ -7,13 +7,14 @@
 import { Cron } from "croner";
 import type { JobSpec } from "../jobs/job.js";
 import type { RunResult } from "../runtime/runner.js";
+import type { FanOutResult } from "../runtime/fan-out.js";
 import type { Logger } from "../log.js";
 
 /** Options of {@link startScheduler}. */
 export interface SchedulerOptions {
   readonly jobs: readonly JobSpec[];
-  /** Runs one job (the local server passes runJob with trigger "local"). */
-  readonly run: (job: string) => Promise<RunResult>;
+  /** Runs one job's tick (the local server passes runTick with trigger "local": one run, or a fan-out over the accounts). */
+  readonly run: (job: string) => Promise<RunResult | FanOutResult>;
   readonly log: Logger;
 }
 
@@ -38,7 +39,10 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       if (stopped) return;
       const log = options.log.child({ job: job.name, trigger: "local" });
       const run = options.run(job.name).then(
-        (result) => log.info("scheduled run finished", { status: result.status, reason: result.reason, errorCode: result.errorCode, durationMs: result.durationMs }),
+        (result) =>
+          "fanOut" in result
+            ? log.info("scheduled tick fanned out", { fanOut: result.fanOut, tick: result.tick, accounts: result.accounts })
+            : log.info("scheduled run finished", { status: result.status, reason: result.reason, errorCode: result.errorCode, durationMs: result.durationMs }),
         (error: unknown) => log.error("scheduled run threw", { error: error instanceof Error ? error.message : String(error) }),
       );
       running.add(run);

@@ -27,10 +27,11 @@ import { jobRoute } from "../runtime/http/job-route.js";
 import { queueRoute } from "../runtime/http/queue-route.js";
 import { statusRoute } from "../runtime/http/status-route.js";
 import { reviewRoute } from "../runtime/http/review-route.js";
+import { accountsRoute } from "../runtime/http/accounts-route.js";
 import { artifactRoute } from "../runtime/http/artifact-route.js";
 import { mediaRoute } from "../runtime/http/media-route.js";
 import type { RuntimeFactory } from "../runtime/http/guard.js";
-import { runJob } from "../runtime/runner.js";
+import { runTick } from "../runtime/fan-out.js";
 import { readRawBody, serveWeb, type WebHandler } from "./http-adapter.js";
 import { liveInstance, removeInstance, writeInstance } from "./instance.js";
 import { baseConfig, openLocal, type LocalOptions, type LocalRuntime } from "./local.js";
@@ -84,6 +85,7 @@ export function createLocalHandler(
   const health = healthRoute(factory).GET;
   const status = statusRoute(factory).GET;
   const review = reviewRoute(factory);
+  const accounts = accountsRoute(factory);
   const artifacts = artifactRoute(factory).GET;
   const media = mediaRoute(factory).GET;
   const publicDir = options.publicDir ?? PUBLIC_DIR;
@@ -100,6 +102,7 @@ export function createLocalHandler(
     if (path === "/api/health" || path === "/api/health/") return health;
     if (path === "/api/status" || path === "/api/status/") return status;
     if (path === "/api/review" || path === "/api/review/") return method === "POST" ? review.POST : review.GET;
+    if (path === "/api/accounts" || path === "/api/accounts/") return method === "POST" ? accounts.POST : accounts.GET;
     if (path === "/api/artifacts" || path === "/api/artifacts/") return artifacts;
     if (path === "/api/media" || path === "/api/media/") return media;
     return null;
@@ -235,7 +238,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       ? null
       : startScheduler({
           jobs: local.deps.catalog.jobs,
-          run: (job) => runJob(local.deps, { job, trigger: "local" }),
+          run: (job) => runTick(local.deps, { job, trigger: "local", requestUrl: url }),
           log: local.deps.log.child({ component: "scheduler" }),
         });
   if (scheduler) {

@@ -10,6 +10,8 @@ import { BROWSER_RESOURCE, keepRunLeased, runLeaseMs } from "./leases.js";
 import type { JobContext } from "./context.js";
 import type { JobDefinition } from "./job.js";
 import { xAccess } from "./x-access.js";
+import { accountScope } from "../config.js";
+import { breakerFor, breakersOfScope, scopedName } from "../state/keys.js";
 
 /** The lock that lets one heal run at a time reconcile (held with the browser slot, taken in the same admission). */
 const RECONCILE_LOCK = "heal:reconcile";
@@ -27,8 +29,11 @@ export async function reconcileStuck(ctx: JobContext, heal: JobDefinition): Prom
   // the reconcile lock (one heal run reconciles at a time) and a browser slot, all or nothing.
   // The lock and slot live runLeaseMs (at most 60 s) and are renewed while reconcile runs, so a killed heal frees them within about a minute.
   const ttlMs = runLeaseMs(heal);
+  // Per account (lib/state/keys.ts): its own reconcile lock and its own x breaker; the browser slots are shared.
+  const scope = accountScope(ctx.config);
+  const lock = scopedName(RECONCILE_LOCK, scope);
   const admitted = await ctx.state.admit({
-    job: RECONCILE_LOCK,
+    job: lock,
     runId: ctx.runId,
     nowMs: now.getTime(),
     dedupeTtlMs: 0,
@@ -37,17 +42,17 @@ export async function reconcileStuck(ctx: JobContext, heal: JobDefinition): Prom
     after: [],
     leases: [{ resource: BROWSER_RESOURCE, slots: ctx.config.XBOT_BROWSER_SLOTS, ttlMs }],
     minLevel: 1,
-    levels: { browser: 0, x: 0 },
+    levels: { browser: 0, [breakerFor("x", scope)]: 0 },
   });
   if (!admitted.success) return { stuck, skipped: await refusal(ctx, admitted.reason) };
-  const stop = keepRunLeased(ctx.state, { job: RECONCILE_LOCK, runId: ctx.runId, lock: true, ttlMs, leases: [{ resource: BROWSER_RESOURCE, slots: ctx.config.XBOT_BROWSER_SLOTS }] }, ctx.log);
+  const stop = keepRunLeased(ctx.state, { job: lock, runId: ctx.runId, lock: true, ttlMs, leases: [{ resource: BROWSER_RESOURCE, slots: ctx.config.XBOT_BROWSER_SLOTS }] }, ctx.log);
   try {
     await ctx.checkpoint("heal:reconciling");
     return { stuck, ...(await reconcile(ctx, await xAccess(ctx))) };
   } finally {
     await stop();
     await ctx.state.releaseLease(BROWSER_RESOURCE, ctx.runId);
-    await ctx.state.releaseLock(RECONCILE_LOCK, ctx.runId);
+    await ctx.state.releaseLock(lock, ctx.runId);
   }
 }
 
@@ -55,7 +60,7 @@ export async function reconcileStuck(ctx: JobContext, heal: JobDefinition): Prom
 async function refusal(ctx: JobContext, reason: string): Promise<string> {
   if (reason === "locked") return "another heal run is reconciling";
   if (reason === "budget_exhausted") return "no free browser slot";
-  const breakers = await ctx.state.listBreakers();
+  const breakers = breakersOfScope(await ctx.state.listBreakers(), accountScope(ctx.config));
   const name = ["browser", "x"].find((n) => breakers[n] !== undefined && breakers[n].state !== "closed") ?? "browser or x";
   return `breaker ${name} is not closed`;
 }

@@ -35,6 +35,8 @@ export interface RunLeaseTarget {
   readonly job: string;
   readonly runId: string;
   readonly lock: boolean;
+  /** The lock's name when it is not `job` (an account's run: `job@account`). */
+  readonly lockName?: string;
   /** The TTL each renewal sets (the one admission granted). */
   readonly ttlMs: number;
   readonly leases: readonly { readonly resource: string; readonly slots: number }[];
@@ -61,7 +63,7 @@ export function keepRunLeased(state: StateStore, target: RunLeaseTarget, log: Lo
 
 async function renew(state: StateStore, target: RunLeaseTarget, log: Logger): Promise<void> {
   try {
-    if (target.lock && !(await state.extendLock(target.job, target.runId, target.ttlMs))) {
+    if (target.lock && !(await state.extendLock(target.lockName ?? target.job, target.runId, target.ttlMs))) {
       log.error("run lease: the job lock is no longer ours (it expired); another run may start", { job: target.job });
     }
     for (const lease of target.leases) {

@@ -14,7 +14,7 @@ import type { Arm } from "../learn/bandit.js";
 import type { JobContext } from "./context.js";
 import { defineJob, type JobDefinition } from "./job.js";
 import { JOB_SPECS } from "./specs.js";
-import { loadPlanContent } from "./planning/content.js";
+import { loadPlanContent, withAccountContent } from "./planning/content.js";
 import { fill, type PlannedItem, type RunState } from "./planning/fill.js";
 import { contentHash } from "../db/queue.js";
 import { loadPlanHistory } from "../db/plan-history.js";
@@ -63,7 +63,7 @@ export function planJob(options: PlanJobOptions = {}): JobDefinition {
     async run(ctx) {
       const settings = planSettings(options.settings, ctx.params);
       const now = new Date(ctx.clock.now());
-      const content = await loadPlanContent(options.contentDir);
+      const content = withAccountContent(await loadPlanContent(options.contentDir), ctx.config);
       const hashes = content.library.map((p) => contentHash(p.tweets));
       const history = await loadPlanHistory(ctx.db, ctx.config.XBOT_ACCOUNT_ID, now, { recentPosts: settings.recentPosts, minDays: settings.evergreenMinDays, hashes });
       const need = Math.min(settings.maxPerRun, settings.target - history.pending);

@@ -26,15 +26,15 @@ export type ResumeDecision =
 
 /**
  * Closes the `x` breaker when the latest X failure of `accountId` was a session problem;
- * otherwise reports why it stays as it is. Call only after the new session was validated.
+ * otherwise reports why it stays as it is. `breaker`: the account's own (`x@<id>`, lib/state/keys.ts). Call only after the new session was validated.
  */
-export async function resumeAfterImport(sql: Sql, state: StateStore, accountId: string, nowMs: number): Promise<ResumeDecision> {
-  const record = await state.readBreaker("x");
+export async function resumeAfterImport(sql: Sql, state: StateStore, accountId: string, nowMs: number, breaker = "x"): Promise<ResumeDecision> {
+  const record = await state.readBreaker(breaker);
   const phase = breakerPhase(record, nowMs);
   const retryAtMs = record.state === "open" ? record.retryAtMs : null;
   if (phase === "closed") return { resumed: false, phase, cause: null, retryAtMs };
   const cause = await latestFailureCode(sql, accountId, [...SESSION_CODES, ...PUSHBACK_CODES]);
   if (record.state === "isolated" || cause === null || !SESSION_CODES.includes(cause as ErrorCode)) return { resumed: false, phase, cause, retryAtMs };
-  await state.resetBreaker("x");
+  await state.resetBreaker(breaker);
   return { resumed: true, cause };
 }

@@ -7,6 +7,7 @@
  * ("visits budget"). A page already open finishes: its further loads are counted after it,
  * and a page opened counts as at least one visit.
  */
+import { accountScope } from "../config.js";
 import type { BrowserSession } from "../browser/index.js";
 import { XbotError } from "../errors.js";
 import type { JobContext } from "./context.js";
@@ -24,15 +25,15 @@ export interface VisitCounts {
 }
 
 /** Reads today's visit counters for `jobs`. */
-export async function visitCounts(state: StateStore, jobs: readonly string[], cap: number, nowMs: number): Promise<VisitCounts> {
-  const [total, ...each] = await Promise.all([state.readCounter(visitsTotalCounter(nowMs)), ...jobs.map((j) => state.readCounter(visitsCounter(nowMs, j)))]);
+export async function visitCounts(state: StateStore, jobs: readonly string[], cap: number, nowMs: number, scope?: string): Promise<VisitCounts> {
+  const [total, ...each] = await Promise.all([state.readCounter(visitsTotalCounter(nowMs, scope)), ...jobs.map((j) => state.readCounter(visitsCounter(nowMs, j, scope)))]);
   const byJob = Object.fromEntries(jobs.map((j, i) => [j, each[i] ?? 0]).filter(([, n]) => (n as number) > 0));
   return { byJob, total: total ?? 0, cap };
 }
 
 /** Throws `budget_exhausted` ("visits budget") when today's page loads reached the cap. */
 export async function assertVisitBudget(ctx: JobContext): Promise<void> {
-  const used = await ctx.state.readCounter(visitsTotalCounter(ctx.clock.now()));
+  const used = await ctx.state.readCounter(visitsTotalCounter(ctx.clock.now(), accountScope(ctx.config)));
   const cap = ctx.config.XBOT_X_VISITS_PER_DAY;
   if (used >= cap) throw new XbotError("budget_exhausted", "visits budget", { details: { resource: "x_visits", used, cap } });
 }
@@ -40,7 +41,7 @@ export async function assertVisitBudget(ctx: JobContext): Promise<void> {
 /** Reserves one page's visit against today's cap, atomically; throws `budget_exhausted` at the cap. */
 async function reserveVisit(ctx: JobContext): Promise<void> {
   const cap = ctx.config.XBOT_X_VISITS_PER_DAY;
-  const r = await ctx.state.reserveCounter(visitsTotalCounter(ctx.clock.now()), 1, cap, COUNTER_WINDOW_MS);
+  const r = await ctx.state.reserveCounter(visitsTotalCounter(ctx.clock.now(), accountScope(ctx.config)), 1, cap, COUNTER_WINDOW_MS);
   if (!r.granted) throw new XbotError("budget_exhausted", "visits budget", { details: { resource: "x_visits", used: r.total, cap } });
 }
 
@@ -48,10 +49,11 @@ async function reserveVisit(ctx: JobContext): Promise<void> {
 async function record(ctx: JobContext, loads: number): Promise<void> {
   const now = ctx.clock.now();
   const counted = Math.max(loads, 1);
+  const scope = accountScope(ctx.config);
   try {
     await Promise.all([
-      ctx.state.incrementCounter(visitsCounter(now, ctx.job), counted, COUNTER_WINDOW_MS),
-      counted > 1 ? ctx.state.incrementCounter(visitsTotalCounter(now), counted - 1, COUNTER_WINDOW_MS) : Promise.resolve(0),
+      ctx.state.incrementCounter(visitsCounter(now, ctx.job, scope), counted, COUNTER_WINDOW_MS),
+      counted > 1 ? ctx.state.incrementCounter(visitsTotalCounter(now, scope), counted - 1, COUNTER_WINDOW_MS) : Promise.resolve(0),
     ]);
   } catch (error) {
     ctx.log.warn("x visits could not be counted", { loads, error: error instanceof XbotError ? error.toJSON() : String(error) });

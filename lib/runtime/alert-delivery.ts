@@ -46,7 +46,7 @@ export function alertTargets(config: Config): AlertTarget[] {
 
 /** Posts one alert to one target. Resolves to null when accepted (2xx), else the error text. */
 export async function sendAlert(config: Config, target: AlertTarget, event: AlertEvent, incident: AlertIncident): Promise<string | null> {
-  const body = alertBody(target.format, event, incident, { account: config.XBOT_ACCOUNT_ID, dashboard: config.XBOT_PUBLIC_URL ?? null });
+  const body = alertBody(target.format, event, incident, { account: config.XBOT_ACCOUNT_ID, dashboard: config.XBOT_PUBLIC_URL ?? null, named: config.account !== undefined });
   try {
     const response = await fetch(target.url, {
       method: "POST",

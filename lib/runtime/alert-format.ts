@@ -31,18 +31,22 @@ export function formatFor(url: string, configured: AlertFormat | undefined): Ale
 
 const TITLES: Record<AlertEvent, string> = { opened: "Incident opened", reminder: "Still open", resolved: "Resolved", test: "Test alert" };
 
-/** One line of plain text for the alert. */
-export function alertLine(event: AlertEvent, incident: AlertIncident): string {
-  return `[xbot] ${TITLES[event]}: ${incident.message}`;
+/** One line of plain text for the alert; `account` names the account (`[xbot acme]`) when the deployment runs several. */
+export function alertLine(event: AlertEvent, incident: AlertIncident, account?: string): string {
+  return `[xbot${account ? ` ${account}` : ""}] ${TITLES[event]}: ${incident.message}`;
 }
 
-/** The JSON body of an alert in a format; `dashboard` is the dashboard URL when known. */
-export function alertBody(format: AlertFormat, event: AlertEvent, incident: AlertIncident, context: { account: string; dashboard: string | null }): unknown {
-  if (format === "slack") return slackBody(event, incident, context.dashboard);
-  if (format === "discord") return discordBody(event, incident, context.dashboard);
+/**
+ * The JSON body of an alert in a format; `dashboard` is the dashboard URL when known. `named`:
+ * the account is one of the accounts table's, so every text names it (the env's single account is not named).
+ */
+export function alertBody(format: AlertFormat, event: AlertEvent, incident: AlertIncident, context: { account: string; dashboard: string | null; named?: boolean }): unknown {
+  const label = context.named ? context.account : undefined;
+  if (format === "slack") return slackBody(event, incident, context.dashboard, label);
+  if (format === "discord") return discordBody(event, incident, context.dashboard, label);
   return {
     event,
-    text: alertLine(event, incident),
+    text: alertLine(event, incident, label),
     account: context.account,
     dashboard: context.dashboard,
     incident: {
@@ -68,17 +72,17 @@ function slackEscape(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-function slackBody(event: AlertEvent, incident: AlertIncident, dashboard: string | null): unknown {
-  const lines = [`*${TITLES[event]}* (${incident.severity}, ${incident.kind}): ${slackEscape(incident.message)}`];
+function slackBody(event: AlertEvent, incident: AlertIncident, dashboard: string | null, label: string | undefined): unknown {
+  const lines = [`*${TITLES[event]}*${label ? ` [${slackEscape(label)}]` : ""} (${incident.severity}, ${incident.kind}): ${slackEscape(incident.message)}`];
   if (event !== "resolved") lines.push(`*Fix:* ${slackEscape(incident.fix)}`);
   lines.push(`Opened ${iso(incident.openedAt)}${incident.resolvedAt ? `, resolved ${iso(incident.resolvedAt)}` : ""}${dashboard ? ` · <${dashboard}|dashboard>` : ""}`);
   const text = lines.join("\n");
-  return { text: slackEscape(alertLine(event, incident)), blocks: [{ type: "section", text: { type: "mrkdwn", text: text.slice(0, 3000) } }] };
+  return { text: slackEscape(alertLine(event, incident, label)), blocks: [{ type: "section", text: { type: "mrkdwn", text: text.slice(0, 3000) } }] };
 }
 
 const COLORS: Record<string, number> = { error: 0xd93025, warn: 0xf9ab00, info: 0x1a73e8, resolved: 0x188038 };
 
-function discordBody(event: AlertEvent, incident: AlertIncident, dashboard: string | null): unknown {
+function discordBody(event: AlertEvent, incident: AlertIncident, dashboard: string | null, label: string | undefined): unknown {
   const fields = [
     { name: "Kind", value: `${incident.kind} (${incident.subject})`.slice(0, 1024), inline: true },
     { name: "Opened", value: iso(incident.openedAt), inline: true },
@@ -86,11 +90,11 @@ function discordBody(event: AlertEvent, incident: AlertIncident, dashboard: stri
   if (incident.resolvedAt) fields.push({ name: "Resolved", value: iso(incident.resolvedAt), inline: true });
   if (event !== "resolved") fields.push({ name: "Fix", value: incident.fix.slice(0, 1024), inline: false });
   const embed = {
-    title: `${TITLES[event]}: ${incident.kind}`.slice(0, 256),
+    title: `${TITLES[event]}: ${incident.kind}${label ? ` (${label})` : ""}`.slice(0, 256),
     description: incident.message.slice(0, 4000),
     color: COLORS[event === "resolved" ? "resolved" : incident.severity] ?? COLORS.info,
     fields,
     ...(dashboard ? { url: dashboard } : {}),
   };
-  return { content: alertLine(event, incident).slice(0, 2000), embeds: [embed], allowed_mentions: { parse: [] } };
+  return { content: alertLine(event, incident, label).slice(0, 2000), embeds: [embed], allowed_mentions: { parse: [] } };
 }

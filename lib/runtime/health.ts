@@ -6,6 +6,8 @@
  * overdue, a claim is stuck, or an error/warn incident is open) or ok. With the
  * state store down, posting fails closed: alerts say so.
  */
+import { accountScope } from "../config.js";
+import { breakersOfScope } from "../state/keys.js";
 import { probeDb } from "../db/health.js";
 import { postingProblems } from "../db/posts.js";
 import { lastRunPerJob } from "../db/runs.js";
@@ -54,7 +56,9 @@ export async function healthReport(deps: RuntimeDeps) {
     safe(() => postingProblems(sql, deps.config.XBOT_ACCOUNT_ID, new Date(now))),
     safe(() => incidentReport(sql, deps.config, new Date(now))),
   ]);
-  const records = breakers.ok ? breakers.value : {};
+  // An account's view (Config.account): the shared breakers and its own x, under their names (keys.ts); the env's view: every breaker.
+  const all = breakers.ok ? breakers.value : {};
+  const records = deps.config.account ? breakersOfScope(all, accountScope(deps.config)) : all;
   const level = serviceLevel(records);
   const jobs = jobsHealth(deps, heartbeats.ok ? heartbeats.value : {}, now);
   const overdue = Object.values(jobs).some((j) => j.lastSuccessAt !== null && !j.healthy);

@@ -8,6 +8,7 @@ import type { IncidentFacts } from "../db/incident-facts.js";
 import type { IncidentInput } from "../db/incidents.js";
 import type { JobRun } from "../db/runs.js";
 import type { BreakerRecord } from "../state/breaker.js";
+import { PER_ACCOUNT_BREAKERS } from "../state/keys.js";
 
 /** Hours due items may wait with nothing posted before `nothing_posted` opens. */
 export const NOTHING_POSTED_HOURS = 3;
@@ -19,6 +20,10 @@ export interface IncidentSnapshot {
   readonly lastRuns: Readonly<Record<string, JobRun>>;
   readonly state: { readonly breakers: Readonly<Record<string, BreakerRecord>>; readonly staleJobs: readonly string[] } | null;
   readonly stateError: { readonly kind: string; readonly message: string } | null;
+  /** The account judged, when it is one of the accounts table's (absent: the env's single account). */
+  readonly account?: string;
+  /** The egresses this account shares with others (egress-sharing.ts); absent for the env's single account. */
+  readonly egressShared?: readonly { readonly egress: string; readonly accounts: readonly string[] }[];
 }
 
 /** A snapshot whose state store answered: what a rule that needs the state sees. */
@@ -37,6 +42,11 @@ function failedRuns(s: IncidentSnapshot, codes: ReadonlySet<string>): JobRun[] {
   return Object.values(s.lastRuns).filter((r) => r.status === "failed" && r.errorCode !== null && codes.has(r.errorCode));
 }
 
+/** " of account <id>" for a per-account breaker of a data account (lib/state/keys.ts), else "". */
+function ofAccount(s: IncidentSnapshot, breaker: string): string {
+  return s.account && PER_ACCOUNT_BREAKERS.has(breaker) ? ` of account ${s.account}` : "";
+}
+
 const RULES: readonly Rule[] = [
   {
     kind: "session",
@@ -50,7 +60,7 @@ const RULES: readonly Rule[] = [
           severity: "error",
           sourceRun: r.id,
           message: r.errorCode === "session_missing" ? "no X session: the bot cannot act on X" : `the X session is expired or logged out (${r.errorCode} in ${r.job})`,
-          fix: IMPORT,
+          fix: s.account ? IMPORT.replace("session import <storageState.json>", `session import <storageState.json> --account ${s.account}`) : IMPORT,
         })),
   },
   {
@@ -78,10 +88,10 @@ const RULES: readonly Rule[] = [
                 kind: "breaker_open",
                 subject: name,
                 severity: name === "llm" ? "warn" : "error",
-                message: `breaker ${name} is open after ${b.failures} failure(s); next try at ${new Date(b.retryAtMs).toISOString()}`,
+                message: `breaker ${name}${ofAccount(s, name)} is open after ${b.failures} failure(s); next try at ${new Date(b.retryAtMs).toISOString()}`,
                 fix:
                   name === "x"
-                    ? "wait for the cool-down; if it was a 226, a challenge or a login wall, act on X first (solve it in a browser, import a new session), then npx xbot breaker reset x"
+                    ? `wait for the cool-down; if it was a 226, a challenge or a login wall, act on X first (solve it in a browser, import a new session${s.account ? ` with --account ${s.account}` : ""}), then npx xbot breaker reset x${s.account ? ` --account ${s.account}` : ""}`
                     : `wait for the cool-down (heal retries it), or fix ${name} and npx xbot breaker reset ${name}`,
               } as IncidentInput,
             ],
@@ -99,7 +109,7 @@ const RULES: readonly Rule[] = [
                 kind: "breaker_isolated",
                 subject: name,
                 severity: "error",
-                message: `breaker ${name} is isolated by hand: everything that needs ${name} is paused`,
+                message: `breaker ${name}${ofAccount(s, name)} is isolated by hand: everything that needs ${name} is paused`,
                 fix: `npx xbot breaker reset ${name} when ready`,
               } as IncidentInput,
             ],
@@ -119,6 +129,18 @@ const RULES: readonly Rule[] = [
       })),
   },
   { kind: "attempt_stuck", needsState: false, find: attemptStuck },
+  {
+    kind: "egress_shared",
+    needsState: false,
+    find: (s) =>
+      (s.egressShared ?? []).map((g) => ({
+        kind: "egress_shared",
+        subject: g.egress,
+        severity: "warn",
+        message: `accounts ${g.accounts.join(", ")} share one egress (${g.egress}): X links accounts by IP and device`,
+        fix: "give each account its own proxy or remote browser: npx xbot account edit <id> --proxy URL (or --browser-endpoint URL)",
+      })),
+  },
   {
     kind: "partial_thread",
     needsState: false,

@@ -7,6 +7,10 @@
 import { incidentFacts, lastDecidedRuns } from "../db/incident-facts.js";
 import { dedupeKeyOf, raiseIncident, resolveCleared } from "../db/incidents.js";
 import { toXbotError } from "../errors.js";
+import { accountScope } from "../config.js";
+import { breakersOfScope } from "../state/keys.js";
+import { listAccounts } from "../db/accounts.js";
+import { sharedEgress } from "./egress-sharing.js";
 import { ATTEMPT_LEASE_MS } from "../posting/protocol.js";
 import { deliverAlerts, type DeliverySummary } from "./alert-delivery.js";
 import { settleDbDown } from "./db-down.js";
@@ -37,8 +41,10 @@ export async function incidentSnapshot(deps: RuntimeDeps, nowMs: number, latestR
       (error: unknown) => ({ ok: false as const, error: toXbotError(error).message }),
     ),
   ]);
-  if (!stateRead.ok) return { now: nowMs, facts, lastRuns, state: null, stateError: { kind: state.kind, message: stateRead.error } };
-  const [breakers, heartbeats] = stateRead.v;
+  if (!stateRead.ok) return { now: nowMs, facts, lastRuns, state: null, stateError: { kind: state.kind, message: stateRead.error }, ...(await accountFacts(deps)) };
+  const [allBreakers, heartbeats] = stateRead.v;
+  // The account's view: the shared breakers and its own x breaker, under their dependency names (keys.ts).
+  const breakers = breakersOfScope(allBreakers, accountScope(deps.config));
   // Stale: it succeeded once and not within its interval since (a job that never succeeded shows in its own failures).
   const staleJobs = deps.catalog.jobs
     .filter((job) => {
@@ -46,7 +52,16 @@ export async function incidentSnapshot(deps: RuntimeDeps, nowMs: number, latestR
       return last !== null && !jobHealth(job, last, nowMs).healthy;
     })
     .map((job) => job.name);
-  return { now: nowMs, facts, lastRuns, state: { breakers, staleJobs }, stateError: null };
+  return { now: nowMs, facts, lastRuns, state: { breakers, staleJobs }, stateError: null, ...(await accountFacts(deps)) };
+}
+
+/** For an account of the accounts table: its id and the egresses it shares (read failures leave them out). */
+async function accountFacts(deps: RuntimeDeps): Promise<Pick<IncidentSnapshot, "account" | "egressShared">> {
+  const account = deps.config.account;
+  if (!account) return {};
+  const rows = await listAccounts(deps.clients.sql).catch(() => []);
+  const egressShared = sharedEgress(deps.config, rows).filter((g) => g.accounts.includes(account.id));
+  return { ...(account.scope ? { account: account.scope } : {}), egressShared };
 }
 
 /** Opens, refreshes and resolves incidents, then pushes due alerts. Throws on a database failure. */

@@ -54,7 +54,8 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   };
 }
 
-function openerOf(options: RuntimeOptions, config: Config, sql: RuntimeDeps["clients"]["sql"]): { openBrowser?: BrowserOpener } {
+function openerOf(options: RuntimeOptions, config: Config, sql: RuntimeDeps["clients"]["sql"]): { openBrowser?: BrowserOpener; browserFactory?: BrowserOpenerFactory } {
   const opener = options.openBrowser ?? options.browser?.(config, sql);
-  return opener ? { openBrowser: opener } : {};
+  // A ready opener is used as given (tests); a factory also builds each account's own (account-scope.ts).
+  return { ...(opener ? { openBrowser: opener } : {}), ...(!options.openBrowser && options.browser ? { browserFactory: options.browser } : {}) };
 }

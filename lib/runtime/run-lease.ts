@@ -12,6 +12,6 @@ export { keepRunLeased, type RunLeaseTarget };
 
 /** The lock and leases admission gives a run of `job` (what the live run renews). */
 export function runLeaseTarget(job: JobDefinition, deps: { catalog: JobCatalog; config: Config }, runId: string, skipLock: boolean): RunLeaseTarget {
-  const leases = admitRequest(job, deps.catalog, deps.config, { runId, nowMs: 0 }).leases;
-  return { job: job.name, runId, lock: !skipLock, ttlMs: runLeaseMs(job), leases: leases.map(({ resource, slots }) => ({ resource, slots })) };
+  const { leases, lockName } = admitRequest(job, deps.catalog, deps.config, { runId, nowMs: 0 });
+  return { job: job.name, runId, lock: !skipLock, ...(lockName ? { lockName } : {}), ttlMs: runLeaseMs(job), leases: leases.map(({ resource, slots }) => ({ resource, slots })) };
 }

@@ -4,14 +4,14 @@
  * is one job_runs row. A refusal is a `skipped` run with an explicit reason.
  */
 import { randomBytes } from "node:crypto";
-import type { Config } from "../config.js";
+import { accountScope, type Config } from "../config.js";
 import { XbotError, toXbotError } from "../errors.js";
 import { insertRun, type RunStatus } from "../db/runs.js";
 import type { Logger } from "../log.js";
 import type { AdmitDecision } from "../state/store.js";
 import { admitRequest, refusalReason, settleRequest } from "./admission.js";
 import type { Clients } from "./clients.js";
-import { createContext, systemClock, type BrowserOpener, type Clock, type FaultHook } from "../jobs/context.js";
+import { createContext, systemClock, type BrowserOpener, type BrowserOpenerFactory, type Clock, type FaultHook } from "../jobs/context.js";
 import type { JobCatalog } from "../jobs/catalog.js";
 import { executeWithDeadline } from "./execute.js";
 import type { JobDefinition, JobSummary, Mode, Trigger } from "../jobs/job.js";
@@ -19,6 +19,7 @@ import { resolveMode } from "../jobs/mode.js";
 import { REVIEW_BUDGET_MS, reviewAfterRun } from "./incidents.js";
 import { noteDbDown } from "./db-down.js";
 import { keepRunLeased, runLeaseTarget } from "./run-lease.js";
+import { scopeToAccount } from "./account-scope.js";
 
 /** What the runner is built from (the composition root makes one per invocation). */
 export interface RuntimeDeps {
@@ -28,6 +29,8 @@ export interface RuntimeDeps {
   readonly log: Logger;
   readonly clock?: Clock;
   readonly openBrowser?: BrowserOpener;
+  /** Builds the opener from a config: an account's run gets one for its own session and egress (account-scope.ts). */
+  readonly browserFactory?: BrowserOpenerFactory;
   /** Test-only fault hooks (see FaultHook). */
   readonly faults?: FaultHook;
   /** Where the X adapter points (mode resolution keeps previews off the real X). */
@@ -44,6 +47,13 @@ export interface Invocation {
   readonly deliveryId?: string;
   /** Skip the job lock. Tests of the claim protocol only. */
   readonly skipLock?: boolean;
+  /**
+   * The account this ONE run is for (an `accounts` row id): its settings are laid over the env
+   * Config and XBOT_ACCOUNT_ID is the id (account-scope.ts). Absent: the env's single account.
+   */
+  readonly account?: string;
+  /** A cap on the run's deadline (ms since the epoch): the in-function fan-out's own budget (fan-out-turns.ts). */
+  readonly deadlineAt?: number;
 }
 
 /** The outcome, as the HTTP response and job_runs row carry it. */
@@ -63,8 +73,9 @@ export interface RunResult {
  * Runs one invocation of a job, then reviews incidents (lib/runtime/incidents.ts: bounded,
  * never fails the run). Throws only `not_found` for a job this runtime cannot run.
  */
-export async function runJob(deps: RuntimeDeps, invocation: Invocation): Promise<RunResult> {
-  const result = await runOnce(deps, invocation);
+export async function runJob(unscoped: RuntimeDeps, invocation: Invocation): Promise<RunResult> {
+  const { deps, paused } = await scopeToAccount(unscoped, invocation.account);
+  const result = await runOnce(deps, invocation, paused);
   // The review reads and writes the database: not while it is known to be down (the db breaker is open, or the run failed on it).
   if (result.reason !== "breaker_open:db" && result.errorCode !== "db_unavailable") await reviewAfterRun(deps, result.runId);
   else await boundedNote(deps, result);
@@ -81,7 +92,7 @@ async function boundedNote(deps: RuntimeDeps, result: RunResult): Promise<void> 
   await Promise.race([noteDbDown(deps, result.runId, result.errorCode ?? result.reason ?? "db_unavailable"), budget]).finally(() => clearTimeout(timer));
 }
 
-async function runOnce(deps: RuntimeDeps, invocation: Invocation): Promise<RunResult> {
+async function runOnce(deps: RuntimeDeps, invocation: Invocation, paused = false): Promise<RunResult> {
   const job = deps.catalog.runnable(invocation.job);
   if (!job)
     throw new XbotError("not_found", deps.catalog.get(invocation.job) ? `job "${invocation.job}" does not run in this function (see /api/jobs/${invocation.job})` : `unknown job "${invocation.job}"`);
@@ -92,9 +103,10 @@ async function runOnce(deps: RuntimeDeps, invocation: Invocation): Promise<RunRe
   const { mode, forced } = resolveMode(deps.config, invocation.mode, deps.xBaseUrl);
   if (forced) log.info("mode forced", { mode, why: forced });
   const run = { deps, job, runId, startedAt, log, mode, invocation, clock };
+  if (paused) return record(run, { status: "skipped", reason: "account_paused" });
   const admitted = await admit(run);
   if (!admitted.success) return record(run, { status: "skipped", reason: admitted.reason });
-  const { clear, ...deadline } = deadlineOf(job, startedAt);
+  const { clear, ...deadline } = deadlineOf(job, startedAt, invocation.deadlineAt);
   const owned = createContext({
     runId,
     job: job.name,
@@ -125,13 +137,13 @@ type Run = { deps: RuntimeDeps; job: JobDefinition; runId: string; startedAt: nu
 type Admitted = { success: true; trials: readonly string[]; stateDown: boolean } | { success: false; reason: string };
 
 /**
- * The run's deadline: a safety margin before maxDuration (10%, between 1 s and 15 s).
+ * The run's deadline: a safety margin before maxDuration (10%, between 1 s and 15 s), or `cap` if sooner.
  * The timer is a normal (ref'd) one, so a hung body cannot let the process drain before
  * the deadline fires; `clear` is called when the run ends.
  */
-export function deadlineOf(job: JobDefinition, startedAt: number): { deadlineAt: number; signal: AbortSignal; clear: () => void } {
+export function deadlineOf(job: Pick<JobDefinition, "maxDurationMs">, startedAt: number, cap?: number): { deadlineAt: number; signal: AbortSignal; clear: () => void } {
   const margin = Math.min(15_000, Math.max(1_000, job.maxDurationMs * 0.1));
-  const deadlineAt = startedAt + Math.max(job.maxDurationMs - margin, job.maxDurationMs / 2);
+  const deadlineAt = Math.min(startedAt + Math.max(job.maxDurationMs - margin, job.maxDurationMs / 2), cap ?? Number.POSITIVE_INFINITY);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error("deadline")), Math.max(0, deadlineAt - startedAt));
   return { deadlineAt, signal: controller.signal, clear: () => clearTimeout(timer) };
@@ -154,7 +166,7 @@ async function admit(run: Run): Promise<Admitted> {
 }
 
 async function settle(run: Run, trials: readonly string[], error: XbotError | null): Promise<void> {
-  const request = settleRequest(run.job, { runId: run.runId, nowMs: run.clock.now(), trials, error, heldLock: !run.invocation.skipLock });
+  const request = settleRequest(run.job, { runId: run.runId, nowMs: run.clock.now(), trials, error, heldLock: !run.invocation.skipLock, scope: accountScope(run.deps.config) });
   try {
     await run.deps.clients.state.settle(request);
   } catch (e) {

@@ -31,14 +31,49 @@ function part(value: string): string {
   return value;
 }
 
-/** Counter name of one job's logged-in page loads on X on the UTC day of `nowMs`. */
-export function visitsCounter(nowMs: number, job: string): string {
-  return `x-visits:${new Date(nowMs).toISOString().slice(0, 10)}:${job}`;
+/**
+ * Per-account names. An account from the `accounts` table has a scope (its id, see
+ * Config.account.scope); the env's single account has none and keeps today's names. What is
+ * per account: the job lock (per job AND account), the `x` breaker (its escalation memory lives
+ * in its record, so it is per account too), the X visit counters. What is shared on purpose:
+ * browser slots, the db, state and llm breakers, the LLM and X API budgets.
+ */
+export const PER_ACCOUNT_BREAKERS: ReadonlySet<string> = new Set(["x"]);
+
+/** `name` within an account scope: `name@scope`, or `name` itself without a scope. */
+export function scopedName(name: string, scope: string | undefined): string {
+  return scope ? `${name}@${part(scope)}` : name;
 }
 
-/** Counter name of all logged-in page loads on X on the UTC day of `nowMs` (the daily cap's). */
-export function visitsTotalCounter(nowMs: number): string {
-  return `x-visits:${new Date(nowMs).toISOString().slice(0, 10)}:total`;
+/** The breaker of dependency `dependency` for an account scope (`x@acme`); shared breakers keep their name. */
+export function breakerFor(dependency: string, scope: string | undefined): string {
+  return PER_ACCOUNT_BREAKERS.has(dependency) ? scopedName(dependency, scope) : dependency;
+}
+
+/** The dependency and account scope of a breaker name (`x@acme` → x, acme). */
+export function breakerScope(name: string): { dependency: string; scope?: string } {
+  const at = name.indexOf("@");
+  return at < 0 ? { dependency: name } : { dependency: name.slice(0, at), scope: name.slice(at + 1) };
+}
+
+/** The breakers one account sees, under their dependency names: the shared ones and its own `x` (not another account's). */
+export function breakersOfScope<T>(all: Readonly<Record<string, T>>, scope: string | undefined): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [name, record] of Object.entries(all)) {
+    const b = breakerScope(name);
+    if (PER_ACCOUNT_BREAKERS.has(b.dependency) ? b.scope === scope : b.scope === undefined) out[b.dependency] = record;
+  }
+  return out;
+}
+
+/** Counter name of one job's logged-in page loads on X on the UTC day of `nowMs` (per account scope). */
+export function visitsCounter(nowMs: number, job: string, scope?: string): string {
+  return scopedName(`x-visits:${new Date(nowMs).toISOString().slice(0, 10)}:${job}`, scope);
+}
+
+/** Counter name of all logged-in page loads on X on the UTC day of `nowMs` (the daily cap's, per account scope). */
+export function visitsTotalCounter(nowMs: number, scope?: string): string {
+  return scopedName(`x-visits:${new Date(nowMs).toISOString().slice(0, 10)}:total`, scope);
 }
 
 /** Once-key name of the ghost scan (reconcile), one per account and period (jobs/cadence.ts). */
@@ -82,7 +117,7 @@ export function admitPayload(keys: StateKeys, r: import("./store.js").AdmitReque
   return {
     ...common(keys, r.job, r.nowMs, r.runId),
     ...(r.dedupeKey ? { dedupeKey: keys.once(r.dedupeKey), dedupeTtlMs: r.dedupeTtlMs } : {}),
-    ...(r.skipLock ? {} : { lockKey: keys.lock(r.job), lockTtlMs: r.lockTtlMs }),
+    ...(r.skipLock ? {} : { lockKey: keys.lock(r.lockName ?? r.job), lockTtlMs: r.lockTtlMs }),
     breakers: r.breakers.map((b) => ({ name: b.name, key: keys.breaker(b.name), trialKey: keys.breakerTrial(b.name), trialTtlMs: r.trialTtlMs ?? r.lockTtlMs })),
     after: r.after.map((a) => ({ job: a.job, key: keys.heartbeat(a.job), maxAgeMs: a.maxAgeMs })),
     leases: r.leases.map((l) => ({ resource: l.resource, key: keys.lease(l.resource), slots: l.slots, ttlMs: l.ttlMs })),
@@ -99,7 +134,7 @@ export function settlePayload(keys: StateKeys, r: import("./store.js").SettleReq
     status: r.status,
     heartbeatKey: keys.heartbeat(r.job),
     heartbeatTtlMs: r.heartbeatTtlMs,
-    ...(r.releaseLock ? { lockKey: keys.lock(r.job) } : {}),
+    ...(r.releaseLock ? { lockKey: keys.lock(r.lockName ?? r.job) } : {}),
     leaseKeys: r.leases.map((l) => keys.lease(l)),
     releaseTrials: r.releaseTrials.map((name) => keys.breakerTrial(name)),
     outcomes: r.outcomes.map((o) => ({ name: o.name, key: keys.breaker(o.name), trialKey: keys.breakerTrial(o.name), ok: o.ok, trial: o.trial, policy: o.policy })),

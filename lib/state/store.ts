@@ -53,6 +53,8 @@ export interface AdmitRequest {
   readonly dedupeTtlMs: number;
   /** Skip the job lock (tests of the claim protocol only). */
   readonly skipLock?: boolean;
+  /** The job lock's name (default `job`): `job@account` for an account's run (keys.ts scopedName). */
+  readonly lockName?: string;
   readonly lockTtlMs: number;
   /** How long a half-open trial taken here is held (default `lockTtlMs`). */
   readonly trialTtlMs?: number;
@@ -87,6 +89,8 @@ export interface SettleRequest {
   readonly nowMs: number;
   readonly status: "ok" | "failed";
   readonly releaseLock: boolean;
+  /** The job lock's name (default `job`), as admitted. */
+  readonly lockName?: string;
   readonly leases: readonly string[];
   /** Breaker outcomes; `trial` marks the half-open trial this run held. */
   readonly outcomes: readonly { readonly name: string; readonly ok: boolean; readonly trial: boolean; readonly policy: BreakerPolicy }[];

@@ -76,7 +76,7 @@ export function contentDir(formats: string[], evergreen?: unknown): string {
 export interface PlanSetup {
   deps: RuntimeDeps;
   logs: string[];
-  run(params?: Record<string, unknown>, options?: { skipLock?: boolean }): Promise<RunResult>;
+  run(params?: Record<string, unknown>, options?: { skipLock?: boolean; account?: string }): Promise<RunResult>;
 }
 
 /** A runtime with only `planJob(options)` (seeded randomness), its clock fixed at `now` (or the clock given). */

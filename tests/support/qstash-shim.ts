@@ -5,22 +5,28 @@
  *   GET  /v2/keys                    -> {current, next}
  *   POST /v2/publish/<destination>   -> {messageId}; delivers the body to <destination>
  *   POST /v2/enqueue/<queue>/<dest>  -> same as publish (queues are not modelled)
- *   POST /v2/batch                   -> [{messageId}, ...]
+ *   POST /v2/batch                   -> [{messageId, url, deduplicated?}, ...], one per message
  *
  * Delivery: POST (or Upstash-Method) to the destination with
  * `Upstash-Signature` (HS256 JWT: iss "Upstash", sub = destination url,
  * body = base64url(sha256(raw body)), iat/nbf/exp, jti), `Upstash-Message-Id`,
  * `Upstash-Retried`, the `Upstash-Forward-*` headers stripped of their prefix,
  * and Content-Type. Honours Upstash-Deduplication-Id and
- * Upstash-Content-Based-Deduplication (10-minute window), Upstash-Delay /
- * Upstash-Not-Before, and Upstash-Retries (default: options.defaultRetries,
- * 0 unless set; retry delay options.retryDelayMs, short, not QStash's e^(2.5n) s).
+ * Upstash-Content-Based-Deduplication (10-minute window; a duplicate is accepted,
+ * not enqueued, and answered 202 with the first message's id, or `deduplicated: true`
+ * in a batch: https://upstash.com/docs/qstash/features/deduplication and
+ * .../api-refence/messages/batch-messages), Upstash-Delay / Upstash-Not-Before,
+ * Upstash-Retries (default: options.defaultRetries, 0 unless set; retry delay
+ * options.retryDelayMs, short, not QStash's e^(2.5n) s), and flow control
+ * (Upstash-Flow-Control-Key/-Value: parallelism, rate, period; see qstash-flow.ts).
+ * The delivery log (`deliveries()`) records each call's start, end, flow key and body.
  *
  * Destinations must be loopback (127.0.0.1 / localhost).
  */
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import type http from "node:http";
 import { sendJson, startShimServer, type ShimHandle } from "./shim-server.js";
+import { FlowGate, parseFlowControl, type FlowSettings } from "./qstash-flow.js";
 
 /**
  * The local-dev credentials that @upstash/qstash itself ships for its dev
@@ -150,15 +156,25 @@ export interface PublishedMessage {
   headers: Record<string, string>;
   deduplicated: boolean;
   at: number;
+  /** The Upstash-Deduplication-Id, if any. */
+  deduplicationId?: string;
+  flow?: FlowSettings;
 }
 
+/** One call to a destination (the delivery log). */
 export interface DeliveryRecord {
   messageId: string;
   url: string;
   attempt: number;
   status: number | null;
   error?: string;
+  /** When the call was made (ms since the epoch). */
   at: number;
+  /** When its response was in (null while in flight). */
+  endedAt: number | null;
+  /** The message's flow-control key, if any. */
+  flowKey?: string;
+  body: string;
 }
 
 export interface QStashShim extends ShimHandle {
@@ -167,6 +183,8 @@ export interface QStashShim extends ShimHandle {
   nextSigningKey: string;
   published(): PublishedMessage[];
   deliveries(): DeliveryRecord[];
+  /** The most calls active at once, per flow-control key. */
+  flowPeaks(): Record<string, number>;
   /** Resolves when no delivery is pending or in flight. */
   idle(): Promise<void>;
 }
@@ -196,6 +214,7 @@ export async function startQStashShim(options: QStashShimOptions = {}): Promise<
   const published: PublishedMessage[] = [];
   const deliveries: DeliveryRecord[] = [];
   const dedup = new Map<string, { messageId: string; at: number }>();
+  const gate = new FlowGate();
   const pending = new Set<Promise<void>>();
   const timers = new Map<NodeJS.Timeout, () => void>();
   let closed = false;
@@ -219,22 +238,25 @@ export async function startQStashShim(options: QStashShimOptions = {}): Promise<
     for (let attempt = 0; attempt <= retries && !closed; attempt++) {
       if (attempt > 0) await sleep(retryDelayMs(attempt));
       if (closed) return;
-      const record: DeliveryRecord = { messageId: msg.messageId, url: msg.url, attempt, status: null, at: Date.now() };
-      deliveries.push(record);
-      try {
-        const r = await deliver(msg.url, msg.body, {
-          messageId: msg.messageId,
-          signWith: currentSigningKey,
-          method: msg.method,
-          headers: msg.headers,
-          retried: attempt,
-        });
-        record.status = r.status;
-        if (r.status >= 200 && r.status < 300) return;
-      } catch (error) {
-        record.error = (error as Error).message;
-      }
+      if (msg.flow) await gate.acquire(msg.flow);
+      const ok = await attemptOnce(msg, attempt);
+      if (msg.flow) gate.release(msg.flow, ok || attempt === retries || closed);
+      if (ok) return;
     }
+  };
+
+  const attemptOnce = async (msg: PublishedMessage, attempt: number): Promise<boolean> => {
+    if (closed) return false;
+    const record: DeliveryRecord = { messageId: msg.messageId, url: msg.url, attempt, status: null, at: Date.now(), endedAt: null, body: msg.body, ...(msg.flow ? { flowKey: msg.flow.key } : {}) };
+    deliveries.push(record);
+    try {
+      const r = await deliver(msg.url, msg.body, { messageId: msg.messageId, signWith: currentSigningKey, method: msg.method, headers: msg.headers, retried: attempt });
+      record.status = r.status;
+    } catch (error) {
+      record.error = (error as Error).message;
+    }
+    record.endedAt = Date.now();
+    return record.status !== null && record.status >= 200 && record.status < 300;
   };
 
   const publish = (destination: string, body: Buffer, headers: Record<string, string>): { messageId: string; deduplicated: boolean } => {
@@ -245,6 +267,7 @@ export async function startQStashShim(options: QStashShimOptions = {}): Promise<
     if (!dedupKey && lower["upstash-content-based-deduplication"] === "true") {
       dedupKey = `content:${createHash("sha256").update(url).update("\0").update(body).digest("hex")}`;
     }
+    const flow = parseFlowControl(lower["upstash-flow-control-key"], lower["upstash-flow-control-value"]);
     const now = Date.now();
     if (dedupKey) {
       const seen = dedup.get(dedupKey);
@@ -269,8 +292,11 @@ export async function startQStashShim(options: QStashShimOptions = {}): Promise<
       headers: forward,
       deduplicated: false,
       at: now,
+      ...(lower["upstash-deduplication-id"] ? { deduplicationId: lower["upstash-deduplication-id"] } : {}),
+      ...(flow ? { flow } : {}),
     };
     published.push(msg);
+    if (flow) gate.register(flow);
     const retries = lower["upstash-retries"] !== undefined ? Number(lower["upstash-retries"]) : (options.defaultRetries ?? 0);
     let delay = parseDelay(lower["upstash-delay"]);
     if (lower["upstash-not-before"]) delay = Math.max(delay, Number(lower["upstash-not-before"]) * 1000 - now);
@@ -294,7 +320,8 @@ export async function startQStashShim(options: QStashShimOptions = {}): Promise<
       }
       if (req.method === "POST" && rawUrl.startsWith("/v2/publish/")) {
         const r = publish(rawUrl.slice("/v2/publish/".length), body, flatHeaders(req));
-        sendJson(res, 201, r.deduplicated ? { messageId: r.messageId, deduplicated: true } : { messageId: r.messageId });
+        if (r.deduplicated) sendJson(res, 202, { messageId: r.messageId, deduplicated: true });
+        else sendJson(res, 201, { messageId: r.messageId });
         return;
       }
       const enqueue = /^\/v2\/enqueue\/[^/]+\/(.+)$/.exec(rawUrl);
@@ -305,9 +332,14 @@ export async function startQStashShim(options: QStashShimOptions = {}): Promise<
       }
       if (req.method === "POST" && pathname === "/v2/batch") {
         const items = JSON.parse(body.toString("utf8")) as Array<{ destination: string; headers?: Record<string, string>; body?: string }>;
+        // Each message is published on its own; one that fails gets an error entry, the others are still sent (features/batch).
         const out = items.map((item) => {
-          const r = publish(item.destination, Buffer.from(item.body ?? "", "utf8"), item.headers ?? {});
-          return { messageId: r.messageId };
+          try {
+            const r = publish(item.destination, Buffer.from(item.body ?? "", "utf8"), item.headers ?? {});
+            return { messageId: r.messageId, url: normalizeDestination(item.destination), ...(r.deduplicated ? { deduplicated: true } : {}) };
+          } catch (error) {
+            return { error: (error as Error).message };
+          }
         });
         sendJson(res, 201, out);
         return;
@@ -328,6 +360,7 @@ export async function startQStashShim(options: QStashShimOptions = {}): Promise<
     },
     onClose: async () => {
       closed = true;
+      gate.close();
       for (const [t, resolve] of timers) {
         clearTimeout(t);
         resolve();
@@ -347,7 +380,8 @@ export async function startQStashShim(options: QStashShimOptions = {}): Promise<
     resetStats: shim.resetStats,
     close: shim.close,
     published: () => [...published],
-    deliveries: () => [...deliveries],
+    deliveries: () => deliveries.map((d) => ({ ...d })),
+    flowPeaks: () => gate.peaks(),
     idle: async () => {
       while (pending.size > 0) await Promise.allSettled([...pending]);
     },

@@ -7,6 +7,8 @@ import { fileURLToPath } from "node:url";
 import { loadBannedPhrases } from "../../content/banned.js";
 import { loadEvergreen, type EvergreenPost } from "../../content/evergreen.js";
 import { loadTopics, type TopicPlan } from "../../content/topics.js";
+import { accountContent } from "../../content/account-settings.js";
+import type { Config } from "../../config.js";
 
 /** The bundled content directory (vercel.json includes `content/**` in every job function). */
 export const CONTENT_DIR = fileURLToPath(new URL("../../../content/", import.meta.url));
@@ -16,6 +18,16 @@ export interface PlanContent {
   readonly plan: TopicPlan;
   readonly library: readonly EvergreenPost[];
   readonly banned: readonly string[];
+}
+
+/** The content with an account's own topics and evergreen library in place of the files' (its settings; the env's account: unchanged). */
+export function withAccountContent(content: PlanContent, config: Config): PlanContent {
+  const own = accountContent(config);
+  return {
+    ...content,
+    ...(own.topics ? { plan: Object.freeze({ ...content.plan, topics: own.topics }) } : {}),
+    ...(own.evergreen ? { library: own.evergreen } : {}),
+  };
 }
 
 /** Loads topics.json, evergreen.json and banned.json from `dir`; a bad file is `config_invalid`. */

@@ -14,18 +14,29 @@ import { BREAKER_POLICIES } from "../../resilience/policies.js";
 import { recordBreakerOutcome, takeBreakerTrial } from "../breaker-trial.js";
 import type { JobContext } from "../context.js";
 import type { PlanSettings } from "./settings.js";
+import { accountScope } from "../../config.js";
+import { accountContent, type AccountSettings } from "../../content/account-settings.js";
+import { scopedName } from "../../state/keys.js";
 
 const COUNTER_WINDOW_MS = 48 * 3_600_000;
 
-/** US dollars spent on the LLM today (UTC), from the state counter. */
-export async function spentTodayUsd(ctx: JobContext): Promise<number> {
-  return (await ctx.state.readCounter(spendKey(ctx.clock.now()))) / 1_000_000;
+/** US dollars spent on the LLM today (UTC), from the state counter: the deployment's (shared), or with `scope` one account's. */
+export async function spentTodayUsd(ctx: JobContext, scope?: string): Promise<number> {
+  return (await ctx.state.readCounter(scopedName(spendKey(ctx.clock.now()), scope))) / 1_000_000;
 }
 
-/** Adds a call's cost to today's counter (in whole micro-dollars). */
+/** Adds a call's cost to today's counter (in whole micro-dollars), and to the account's own when it has a budget share. */
 export async function recordSpend(ctx: JobContext, usd: number): Promise<void> {
   const micros = Math.round(Math.max(0, usd) * 1_000_000);
-  if (micros > 0) await ctx.state.incrementCounter(spendKey(ctx.clock.now()), micros, COUNTER_WINDOW_MS);
+  if (micros <= 0) return;
+  const key = spendKey(ctx.clock.now());
+  const scope = shareOf(ctx) === undefined ? undefined : accountScope(ctx.config);
+  await Promise.all([ctx.state.incrementCounter(key, micros, COUNTER_WINDOW_MS), ...(scope ? [ctx.state.incrementCounter(scopedName(key, scope), micros, COUNTER_WINDOW_MS)] : [])]);
+}
+
+/** The account's share of the LLM daily budget (its `llmBudgetShare` setting), or undefined. */
+function shareOf(ctx: JobContext): number | undefined {
+  return (ctx.config.account?.settings as AccountSettings | undefined)?.llmBudgetShare;
 }
 
 /** The model id used for pricing. */
@@ -79,7 +90,13 @@ export function llmAccess(ctx: JobContext, model: LanguageModel | null, settings
 async function overBudget(ctx: JobContext, model: LanguageModel, settings: PlanSettings): Promise<string | null> {
   const next = estimateCostUsd(modelIdOf(model), settings.estimatedCall);
   const check = checkBudget(await spentTodayUsd(ctx), ctx.config.XBOT_LLM_DAILY_BUDGET_USD, next);
-  return check.success ? null : check.reason;
+  if (!check.success) return check.reason;
+  // The budget is shared; an account with a share may spend only that part of it.
+  const share = shareOf(ctx);
+  const scope = accountScope(ctx.config);
+  if (share === undefined || !scope) return null;
+  const own = checkBudget(await spentTodayUsd(ctx, scope), ctx.config.XBOT_LLM_DAILY_BUDGET_USD * share, next);
+  return own.success ? null : `account ${scope}'s share (${share}): ${own.reason}`;
 }
 
 async function admit(ctx: JobContext): Promise<{ trial: boolean } | null> {
@@ -100,7 +117,7 @@ async function call(
   };
   try {
     const { generatePost } = await import("../../content/generate.js");
-    const post = await generatePost({ model, ...request, signal: ctx.signal, maxRetries: 1 });
+    const post = await generatePost({ model, ...request, voice: accountContent(ctx.config).voice, signal: ctx.signal, maxRetries: 1 });
     await recordSpend(ctx, estimateCostUsd(modelIdOf(model), post.usage));
     await outcome(true);
     return post;

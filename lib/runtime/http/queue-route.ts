@@ -1,6 +1,6 @@
 /**
  * `/api/queue`: QStash deliveries. The signature is verified with the SDK's Receiver over
- * the RAW body (current and next keys), then `{job, mode?, params?}` is routed to the job.
+ * the RAW body (current and next keys), then `{job, mode?, params?, account?}` is routed to the job.
  * Two once-only keys guard a run:
  * - the token's signed `jti`, remembered for the token's lifetime plus skew: a captured
  *   delivery replayed with new, missing or changed message-id headers never runs again;
@@ -10,6 +10,8 @@
  * `nonRetryable`): QStash sends it to the DLQ instead of retrying it. So does a run that
  * failed for a reason a retry cannot fix; only a retryable failure answers 503 (QStash
  * retries, and bills, every other non-2xx: https://upstash.com/docs/qstash/features/retry).
+ * A fan-out delivery (with `account`) refused for the browser slots answers 503 too: its
+ * account has no other message this tick, so QStash retries it once a slot may be free.
  *
  * Deployed, QStash delivers to each job's own function, `POST /api/jobs/<job>` (job-route.ts
  * hands signed requests here with the job fixed), so no function must carry every job.
@@ -21,14 +23,19 @@ import { clientError, json, nonRetryable, parseJson, readBody, statusOf } from "
 import { guarded, type RuntimeFactory } from "./guard.js";
 import { checkToken, jtiTtlMs, type TokenClaims } from "./qstash-token.js";
 import { checkParams } from "../../jobs/job.js";
-import { runJob, type Invocation, type RuntimeDeps } from "../runner.js";
+import { runJob, type Invocation, type RunResult, type RuntimeDeps } from "../runner.js";
 import { tokenOnceId } from "../../state/keys.js";
-import { toXbotError } from "../../errors.js";
+import { toXbotError, XbotError } from "../../errors.js";
+
+/** An account id in a request body (an `accounts` row id, or the env's XBOT_ACCOUNT_ID). */
+export const ACCOUNT_FIELD = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be an account id: 1-64 of A-Z, a-z, 0-9, _ or -");
 
 const queueBody = z.strictObject({
   job: z.string().min(1).max(64),
   mode: z.enum(["live", "dry", "shadow"]).optional(),
   params: z.record(z.string(), z.unknown()).optional(),
+  /** The account this run is for (a fan-out message, lib/runtime/fan-out.ts); absent: the env's. */
+  account: ACCOUNT_FIELD.optional(),
 });
 /** The body of a delivery to a job's own route: the job is the route's (a `job` field, if any, must name it). */
 const jobBody = queueBody.partial({ job: true });
@@ -47,7 +54,10 @@ export async function deliver(request: Request, deps: RuntimeDeps, routeJob?: st
   if (planned instanceof Response) return nonRetryable(planned);
   const replay = await claimToken(deps, authentic.claims);
   if (replay) return replay;
-  const result = await runJob(deps, { ...planned, trigger: "queue" });
+  const result = await runAccount(deps, planned);
+  if (result instanceof Response) return nonRetryable(result);
+  // A fan-out delivery that found every browser slot taken is retried by QStash (each account has its one message per tick).
+  if (planned.account && result.status === "skipped" && result.reason === "budget_exhausted:browser") return json(503, result, { "retry-after": "30" });
   // A failure no retry can fix goes to the DLQ at once instead of being retried (and billed).
   return result.status === "failed" && !result.retryable ? nonRetryable(json(500, result)) : json(statusOf(result), result);
 }
@@ -81,8 +91,18 @@ function plan(request: Request, deps: RuntimeDeps, text: string, routeJob: strin
   if (!/^\d{1,4}$/.test(retried)) return clientError(400, "bad_request", "Upstash-Retried must be a small whole number");
   const messageId = request.headers.get("upstash-message-id");
   const deliveryId = messageId && /^[\w.:-]{1,128}$/.test(messageId) ? `${messageId}:${Number(retried)}` : undefined;
-  const { mode } = checked.data;
-  return { job: name, trigger: "queue", ...(mode ? { mode } : {}), ...(checked.data.params ? { params: params.params } : {}), ...(deliveryId ? { deliveryId } : {}) };
+  const { mode, account } = checked.data;
+  return { job: name, trigger: "queue", ...(mode ? { mode } : {}), ...(checked.data.params ? { params: params.params } : {}), ...(deliveryId ? { deliveryId } : {}), ...(account ? { account } : {}) };
+}
+
+/** Runs a delivery; an account that does not exist (removed since the fan-out) is a 404 no retry can fix. */
+async function runAccount(deps: RuntimeDeps, planned: Invocation): Promise<RunResult | Response> {
+  try {
+    return await runJob(deps, { ...planned, trigger: "queue" });
+  } catch (error) {
+    if (planned.account && error instanceof XbotError && error.code === "not_found" && deps.catalog.runnable(planned.job)) return clientError(404, "unknown_account", error.message);
+    throw error;
+  }
 }
 
 /**

@@ -3,6 +3,7 @@
  * size and mode, the reply candidates that were skipped and why, and (see visits) how many
  * logged-in page loads each job made today against the daily cap.
  */
+import { accountScope } from "../../config.js";
 import { candidateCounts, skippedCandidates } from "../../db/reply-report.js";
 import type { RuntimeDeps } from "../runner.js";
 import { visitCounts } from "../../jobs/visits.js";
@@ -15,7 +16,7 @@ export async function safetyStatus(deps: RuntimeDeps, now: Date): Promise<Record
   const [skipped, counts, visits] = await Promise.all([
     skippedCandidates(sql, account, now),
     candidateCounts(sql, account, now),
-    visitCounts(deps.clients.state, jobs, deps.config.XBOT_X_VISITS_PER_DAY, now.getTime()).catch((error: unknown) => {
+    visitCounts(deps.clients.state, jobs, deps.config.XBOT_X_VISITS_PER_DAY, now.getTime(), accountScope(deps.config)).catch((error: unknown) => {
       deps.log.warn("status: the x visit counters could not be read", { error: String(error) });
       return null;
     }),
