@@ -9,6 +9,7 @@ import type { IncidentInput } from "../db/incidents.js";
 import type { JobRun } from "../db/runs.js";
 import type { BreakerRecord } from "../state/breaker.js";
 import { PER_ACCOUNT_BREAKERS } from "../state/keys.js";
+import { REGULAR_SKIPS } from "./fan-out-notice.js";
 
 /** Hours due items may wait with nothing posted before `nothing_posted` opens. */
 export const NOTHING_POSTED_HOURS = 3;
@@ -24,6 +25,8 @@ export interface IncidentSnapshot {
   readonly account?: string;
   /** The egresses this account shares with others (egress-sharing.ts); absent for the env's single account. */
   readonly egressShared?: readonly { readonly egress: string; readonly accounts: readonly string[] }[];
+  /** This account's ticks skipped by the in-function fan-out's time budget in the last 24 h (fan-out-turns.ts); absent for the env's single account. */
+  readonly fanOutSkips?: number;
 }
 
 /** A snapshot whose state store answered: what a rule that needs the state sees. */
@@ -140,6 +143,22 @@ const RULES: readonly Rule[] = [
         message: `accounts ${g.accounts.join(", ")} share one egress (${g.egress}): X links accounts by IP and device`,
         fix: "give each account its own proxy or remote browser: npx xbot account edit <id> --proxy URL (or --browser-endpoint URL)",
       })),
+  },
+  {
+    kind: "fan_out_unreached",
+    needsState: false,
+    find: (s) =>
+      (s.fanOutSkips ?? 0) >= REGULAR_SKIPS
+        ? [
+            {
+              kind: "fan_out_unreached",
+              subject: "fan-out",
+              severity: "warn",
+              message: `account ${s.account ?? "?"} was not reached by the fan-out within a function's time budget on ${s.fanOutSkips} ticks in the last 24 h: its jobs ran late or not at all`,
+              fix: "configure QStash (QSTASH_TOKEN, QSTASH_CURRENT_SIGNING_KEY, QSTASH_NEXT_SIGNING_KEY) so each account's run gets its own invocation (docs/scale.md)",
+            },
+          ]
+        : [],
   },
   {
     kind: "partial_thread",

@@ -10,6 +10,7 @@ import { toXbotError } from "../errors.js";
 import { accountScope } from "../config.js";
 import { breakersOfScope } from "../state/keys.js";
 import { listAccounts } from "../db/accounts.js";
+import { timeBudgetSkips } from "../db/runs.js";
 import { sharedEgress } from "./egress-sharing.js";
 import { ATTEMPT_LEASE_MS } from "../posting/protocol.js";
 import { deliverAlerts, type DeliverySummary } from "./alert-delivery.js";
@@ -41,7 +42,7 @@ export async function incidentSnapshot(deps: RuntimeDeps, nowMs: number, latestR
       (error: unknown) => ({ ok: false as const, error: toXbotError(error).message }),
     ),
   ]);
-  if (!stateRead.ok) return { now: nowMs, facts, lastRuns, state: null, stateError: { kind: state.kind, message: stateRead.error }, ...(await accountFacts(deps)) };
+  if (!stateRead.ok) return { now: nowMs, facts, lastRuns, state: null, stateError: { kind: state.kind, message: stateRead.error }, ...(await accountFacts(deps, nowMs)) };
   const [allBreakers, heartbeats] = stateRead.v;
   // The account's view: the shared breakers and its own x breaker, under their dependency names (keys.ts).
   const breakers = breakersOfScope(allBreakers, accountScope(deps.config));
@@ -52,16 +53,19 @@ export async function incidentSnapshot(deps: RuntimeDeps, nowMs: number, latestR
       return last !== null && !jobHealth(job, last, nowMs).healthy;
     })
     .map((job) => job.name);
-  return { now: nowMs, facts, lastRuns, state: { breakers, staleJobs }, stateError: null, ...(await accountFacts(deps)) };
+  return { now: nowMs, facts, lastRuns, state: { breakers, staleJobs }, stateError: null, ...(await accountFacts(deps, nowMs)) };
 }
 
-/** For an account of the accounts table: its id and the egresses it shares (read failures leave them out). */
-async function accountFacts(deps: RuntimeDeps): Promise<Pick<IncidentSnapshot, "account" | "egressShared">> {
+/** For an account of the accounts table: its id, the egresses it shares and its fan-out skips of the last day (read failures leave them out). */
+async function accountFacts(deps: RuntimeDeps, nowMs: number): Promise<Pick<IncidentSnapshot, "account" | "egressShared" | "fanOutSkips">> {
   const account = deps.config.account;
   if (!account) return {};
-  const rows = await listAccounts(deps.clients.sql).catch(() => []);
+  const [rows, skips] = await Promise.all([
+    listAccounts(deps.clients.sql).catch(() => []),
+    timeBudgetSkips(deps.clients.sql, new Date(nowMs - 86_400_000)).catch(() => ({}) as Record<string, number>),
+  ]);
   const egressShared = sharedEgress(deps.config, rows).filter((g) => g.accounts.includes(account.id));
-  return { ...(account.scope ? { account: account.scope } : {}), egressShared };
+  return { ...(account.scope ? { account: account.scope } : {}), egressShared, fanOutSkips: skips[account.id] ?? 0 };
 }
 
 /** Opens, refreshes and resolves incidents, then pushes due alerts. Throws on a database failure. */

@@ -3,9 +3,13 @@
  * tick without account rows runs the env's single account as before; with rows, one run per
  * ACTIVE account; a duplicated tick of the same slot runs each account once; manual and QStash
  * runs take an account; a delivery for an unknown account is not retried; the status route and
- * doctor's notice say QStash is needed when accounts are regularly unreached.
+ * doctor's notice say QStash is needed when accounts are regularly unreached, and the account's
+ * own review opens a fan_out_unreached incident whose alert names it.
  */
 import { describe, expect, it } from "vitest";
+import { listIncidents } from "../../lib/db/incidents.js";
+import { runJob } from "../../lib/runtime/runner.js";
+import { startWebhookReceiver } from "../support/webhook-receiver.js";
 import { insertAccount } from "../../lib/db/accounts.js";
 import { insertRun, recentRuns, TIME_BUDGET_REASON } from "../../lib/db/runs.js";
 import { jobRoute } from "../../lib/runtime/http/job-route.js";
@@ -115,5 +119,48 @@ describe.skipIf(!services().postgres || !services().redis)("fan-out through the 
     }
     expect(await status()).toMatchObject({ unreached: { far: REGULAR_SKIPS }, message: expect.stringContaining("far: 3 ticks"), fix: expect.stringContaining("configure QStash") });
     expect(await fanOutNotice(deps.clients.sql, deps.config, new Date(now + 25 * 3_600_000))).toBeNull(); // a day later, it is history
+  });
+
+  it("an account regularly unreached gets a fan_out_unreached incident at its next run, and an alert naming it", async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      const rt = await testRuntime("redis", { jobs: [slowJob("slow", 5)], env: { XBOT_ALERT_WEBHOOK_URL: `${receiver.url}/hook` } });
+      const deps = await rt.factory();
+      await insertAccount(deps.clients.sql, { id: "far", handle: "h_far" });
+      await insertAccount(deps.clients.sql, { id: "near", handle: "h_near" });
+      const skip = (accountId: string, i: number) => {
+        const at = new Date(Date.now() - i * 300_000);
+        return insertRun(deps.clients.sql, {
+          id: `slow_${accountId}${i}`,
+          accountId,
+          job: "slow",
+          trigger: "cron",
+          mode: "live",
+          status: "skipped",
+          reason: TIME_BUDGET_REASON,
+          errorCode: null,
+          summary: {},
+          artifactId: null,
+          startedAt: at,
+          endedAt: at,
+        });
+      };
+      for (let i = 0; i < REGULAR_SKIPS - 1; i++) await skip("far", i);
+      await skip("near", 0);
+      const incidentsOf = async (id: string) => (await listIncidents(deps.clients.sql, id, new Date())).filter((i) => i.kind === "fan_out_unreached" && i.resolvedAt === null);
+      await runJob(deps, { job: "slow", trigger: "manual", account: "far" });
+      expect(await incidentsOf("far")).toEqual([]); // two skips in a day are not yet "regularly"
+      await skip("far", REGULAR_SKIPS - 1);
+      await runJob(deps, { job: "slow", trigger: "manual", account: "far" });
+      await runJob(deps, { job: "slow", trigger: "manual", account: "near" });
+      const [incident] = await incidentsOf("far");
+      expect(incident).toMatchObject({ severity: "warn", message: expect.stringContaining("account far was not reached"), fix: expect.stringContaining("configure QStash") });
+      expect(await incidentsOf("near")).toEqual([]);
+      const alerts = receiver.received.filter((r) => JSON.stringify(r.body).includes("fan_out_unreached") || JSON.stringify(r.body).includes("not reached by the fan-out"));
+      expect(alerts).toHaveLength(1);
+      expect(JSON.stringify(alerts[0]!.body)).toContain("far");
+    } finally {
+      await receiver.close();
+    }
   });
 });
