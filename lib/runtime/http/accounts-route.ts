@@ -12,7 +12,7 @@ import { toXbotError } from "../../errors.js";
 import { accountView, addAccount, editAccount, listAccounts, removeAccount, requireAccount } from "../accounts-admin.js";
 import { egressWarnings, sharedEgress } from "../egress-sharing.js";
 import type { RuntimeDeps } from "../runner.js";
-import { bearerMatches } from "./auth.js";
+import { adminRefusal } from "./auth.js";
 import { guarded, type RuntimeFactory } from "./guard.js";
 import { clientError, json, parseJson, readBody } from "./respond.js";
 
@@ -51,7 +51,8 @@ export function accountsRoute(factory?: RuntimeFactory): { GET: (r: Request) => 
   const handler = guarded(
     factory,
     async (request, deps) => {
-      if (!bearerMatches(request.headers.get("authorization"), deps.config.XBOT_ADMIN_TOKEN)) return clientError(401, "unauthorized", "missing or wrong Authorization: Bearer <XBOT_ADMIN_TOKEN>");
+      const refusal = adminRefusal(request, deps.config.XBOT_ADMIN_TOKEN);
+      if (refusal) return refusal;
       try {
         if (request.method === "GET") return await get(deps, new URL(request.url));
         const raw = await readBody(request);
