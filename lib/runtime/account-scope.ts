@@ -4,7 +4,7 @@
  * Without `account`, or for the env's own account id when it has no row, the deps are returned
  * unchanged: the single env account runs exactly as it always has.
  */
-import { openText } from "../browser/sealed.js";
+import { EGRESS_FORMAT, unseal } from "../browser/sealed.js";
 import { overlayAccount, parseEgress, type Egress } from "../content/account-settings.js";
 import { getAccount, type AccountRow } from "../db/accounts.js";
 import { XbotError } from "../errors.js";
@@ -48,5 +48,5 @@ function egressSecrets(egress: Egress | null): string[] {
 export function egressOf(config: Config, row: Pick<AccountRow, "id" | "egressEnc">): Egress | null {
   if (!row.egressEnc) return null;
   if (!config.XBOT_SESSION_KEY) throw new XbotError("config_invalid", `account "${row.id}" has an egress stored encrypted, but XBOT_SESSION_KEY is not set to decrypt it`);
-  return parseEgress(JSON.parse(openText(row.egressEnc, config.XBOT_SESSION_KEY)));
+  return parseEgress(JSON.parse(unseal(row.egressEnc, config.XBOT_SESSION_KEY, EGRESS_FORMAT)));
 }

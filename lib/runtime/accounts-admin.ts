@@ -4,7 +4,7 @@
  * XBOT_SESSION_KEY before it is stored, and a view that never shows the egress in clear.
  */
 import { z } from "zod";
-import { sealText } from "../browser/sealed.js";
+import { EGRESS_FORMAT, seal } from "../browser/sealed.js";
 import type { Config } from "../config.js";
 import { accountSettingsSchema, egressSchema, parseAccountSettings, type Egress } from "../content/account-settings.js";
 import { ACCOUNT_ID, deleteAccount, getAccount, insertAccount, listAccounts, updateAccount, type AccountRow, type AccountStatus } from "../db/accounts.js";
@@ -43,7 +43,7 @@ function sealEgress(config: Config, egress: Egress | null | undefined): string |
   if (egress === undefined || egress === null) return egress;
   if (!egress.proxyUrl && !egress.browserWsEndpoint) return null;
   if (!config.XBOT_SESSION_KEY) throw new XbotError("validation", "egress: XBOT_SESSION_KEY must be set to store an egress (it is encrypted like the X session)");
-  return sealText(JSON.stringify(egress), config.XBOT_SESSION_KEY);
+  return seal(JSON.stringify(egress), config.XBOT_SESSION_KEY, EGRESS_FORMAT);
 }
 
 /** What is shown of an account: everything but the egress, of which only what kind is set. */

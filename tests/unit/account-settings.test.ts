@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../lib/config.js";
 import { overlayAccount, parseAccountSettings, utcActiveHours } from "../../lib/content/account-settings.js";
-import { openText, sealText } from "../../lib/browser/sealed.js";
+import { EGRESS_FORMAT, seal, unseal } from "../../lib/browser/sealed.js";
 import { createLogger } from "../../lib/log.js";
 
 describe("account settings", () => {
@@ -35,10 +35,10 @@ describe("account settings", () => {
 
   it("a sealed egress opens with its key only", () => {
     const key = "a".repeat(64);
-    const blob = sealText('{"proxyUrl":"http://u:p@h:1"}', key);
+    const blob = seal('{"proxyUrl":"http://u:p@h:1"}', key, EGRESS_FORMAT);
     expect(blob).not.toContain("u:p");
-    expect(openText(blob, key)).toBe('{"proxyUrl":"http://u:p@h:1"}');
-    expect(() => openText(blob, "b".repeat(64))).toThrow(expect.objectContaining({ code: "config_invalid" }));
+    expect(unseal(blob, key, EGRESS_FORMAT)).toBe('{"proxyUrl":"http://u:p@h:1"}');
+    expect(() => unseal(blob, "b".repeat(64), EGRESS_FORMAT)).toThrow(expect.objectContaining({ code: "config_invalid" }));
   });
 
   it("a child logger scrubs the secrets it is given (an account's egress) on top of its parent's", () => {

@@ -8,10 +8,9 @@
  * Where the sealed tokens rest ({@link TokenVault}) and the lock ({@link RefreshLock}) are ports
  * the caller hands in: `tokenVault(sql)` (lib/db/oauth2-tokens.ts) and the StateStore.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { Agent as HttpAgent } from "node:http";
 import { TwitterApi, type ITwitterApiClientPlugin } from "twitter-api-v2";
-import { parseSessionKey } from "../../browser/session.js";
+import { seal, unseal, type SealFormat } from "../../browser/sealed.js";
 import { XbotError } from "../../errors.js";
 import { apiError } from "./api-errors.js";
 
@@ -64,23 +63,19 @@ export interface OAuth2Options {
 const LOCK_TTL_MS = 30_000;
 const EARLY_MS = 60_000;
 
-/** Seals tokens (AES-256-GCM, `o1.<iv>.<tag>.<ciphertext>`). */
+const TOKENS_FORMAT: SealFormat = { version: "o1", what: "stored OAuth 2.0 tokens" };
+
+/** Seals tokens (AES-256-GCM, `o1.<iv>.<tag>.<ciphertext>`, lib/browser/sealed.ts). */
 export function sealTokens(tokens: OAuth2Tokens, key: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", parseSessionKey(key), iv);
-  const body = Buffer.concat([cipher.update(JSON.stringify(tokens), "utf8"), cipher.final()]);
-  return ["o1", iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), body.toString("base64url")].join(".");
+  return seal(JSON.stringify(tokens), key, TOKENS_FORMAT);
 }
 
 /** Opens sealed tokens; a wrong key or a damaged blob is `validation`. */
 export function openTokens(blob: string, key: string): OAuth2Tokens {
-  const [v, iv, tag, body] = blob.split(".");
-  if (v !== "o1" || !iv || !tag || !body) throw new XbotError("validation", "stored OAuth 2.0 tokens are not in o1 format");
   try {
-    const d = createDecipheriv("aes-256-gcm", parseSessionKey(key), Buffer.from(iv, "base64url"), { authTagLength: 16 });
-    d.setAuthTag(Buffer.from(tag, "base64url"));
-    return JSON.parse(Buffer.concat([d.update(Buffer.from(body, "base64url")), d.final()]).toString("utf8")) as OAuth2Tokens;
-  } catch {
+    return JSON.parse(unseal(blob, key, TOKENS_FORMAT)) as OAuth2Tokens;
+  } catch (error) {
+    if (error instanceof XbotError && error.code === "validation") throw error;
     throw new XbotError("validation", "stored OAuth 2.0 tokens cannot be opened with XBOT_SESSION_KEY");
   }
 }
