@@ -6,11 +6,16 @@ import { readFile } from "node:fs/promises";
 import type { z } from "zod";
 import { XbotError } from "../errors.js";
 
+/** Every problem of a failed parse as `field.path: message` (`root` names a problem of the whole value). */
+export function zodProblems(error: z.ZodError, root = "(root)"): string[] {
+  return error.issues.map((issue) => `${issue.path.length ? issue.path.join(".") : root}: ${issue.message}`);
+}
+
 /** Validates already-parsed JSON; `what` names the source in the error message. */
 export function parseOperatorJson<T>(value: unknown, schema: z.ZodType<T>, what: string): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${issue.path.length ? issue.path.join(".") : "(root)"}: ${issue.message}`);
+  const problems = zodProblems(result.error);
   throw new XbotError("config_invalid", `${what} is invalid:\n  ${problems.join("\n  ")}`, { details: { file: what, problems } });
 }
 

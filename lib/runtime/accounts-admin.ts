@@ -7,6 +7,7 @@ import { z } from "zod";
 import { EGRESS_FORMAT, seal } from "../browser/sealed.js";
 import type { Config } from "../config.js";
 import { accountSettingsSchema, egressSchema, parseAccountSettings, type Egress } from "../content/account-settings.js";
+import { zodProblems } from "../content/json-file.js";
 import { ACCOUNT_ID, deleteAccount, getAccount, insertAccount, listAccounts, updateAccount, type AccountRow, type AccountStatus } from "../db/accounts.js";
 import type { Sql } from "../db/sql.js";
 import { XbotError } from "../errors.js";
@@ -35,7 +36,7 @@ export const accountPatchSchema = z.strictObject({
 function check<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => `${i.path.length ? i.path.join(".") : "(body)"}: ${i.message}`);
+  const problems = zodProblems(result.error, "(body)");
   throw new XbotError("validation", `invalid account:\n  ${problems.join("\n  ")}`, { details: { problems } });
 }
 

@@ -9,6 +9,9 @@ import { timeBudgetSkips } from "../db/runs.js";
 import type { Sql } from "../db/sql.js";
 import { qstashConfigured } from "./fan-out-publish.js";
 
+/** What to do when accounts go unreached: the notice's, the incident's and the fan-out log's fix. */
+export const QSTASH_FIX = "configure QStash (QSTASH_TOKEN, QSTASH_CURRENT_SIGNING_KEY, QSTASH_NEXT_SIGNING_KEY): each account's run then gets its own invocation (docs/scale.md)";
+
 /** Ticks in a day an account may miss before the notice shows (one slow tick is not "regularly"). */
 export const REGULAR_SKIPS = 3;
 
@@ -27,8 +30,6 @@ export async function fanOutNotice(sql: Sql, config: Config, now: Date): Promise
   const ids = Object.keys(unreached);
   if (ids.length === 0) return null;
   const message = `${ids.length} account${ids.length > 1 ? "s were" : " was"} regularly not reached by the fan-out within a function's time budget in the last 24 h (${ids.map((id) => `${id}: ${unreached[id]} ticks`).join(", ")})`;
-  const fix = qstashConfigured(config)
-    ? "QStash is configured now: the next ticks publish one message per account"
-    : "configure QStash (QSTASH_TOKEN, QSTASH_CURRENT_SIGNING_KEY, QSTASH_NEXT_SIGNING_KEY): each account's run then gets its own invocation (docs/scale.md)";
+  const fix = qstashConfigured(config) ? "QStash is configured now: the next ticks publish one message per account" : QSTASH_FIX;
   return { unreached, message, fix };
 }

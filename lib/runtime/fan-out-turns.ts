@@ -2,7 +2,7 @@
  * The fan-out without QStash: one function runs the tick's accounts in turn, inside its own
  * time budget. Oldest-served first (never served first, then by id), so an account this tick
  * could not reach goes first next tick. A run starts only when the time left covers the
- * longest run of this tick so far (`estimateMs` before the first), and every run is cut at
+ * longest run of this tick so far (the first always starts), and every run is cut at
  * the budget's end (its deadline is capped), so the function ends within maxDuration however
  * slow one account is. Takes its inputs explicitly: the caller (fan-out.ts) reads the
  * accounts and runs and records them.
@@ -25,8 +25,6 @@ export interface TurnInput {
   readonly now: () => number;
   /** When the last run must have ended. */
   readonly deadlineAt: number;
-  /** The expected length of one run before any has run (default 0: the first always starts). */
-  readonly estimateMs?: number;
 }
 
 /** What the loop did, per account, in serving order. */
@@ -45,7 +43,7 @@ export function servingOrder(accounts: readonly TurnAccount[]): string[] {
 export async function runInTurn(input: TurnInput): Promise<TurnOutcome> {
   const order = servingOrder(input.accounts);
   const ran: { account: string; result?: RunResult; error?: string }[] = [];
-  let longest = input.estimateMs ?? 0;
+  let longest = 0;
   let next = 0;
   for (; next < order.length; next++) {
     const startedAt = input.now();

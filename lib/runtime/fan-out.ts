@@ -18,6 +18,7 @@ import { systemClock } from "../jobs/context.js";
 import type { JobSpec, Trigger } from "../jobs/job.js";
 import { resolveMode } from "../jobs/mode.js";
 import { REVIEW_BUDGET_MS } from "./incidents.js";
+import { QSTASH_FIX } from "./fan-out-notice.js";
 import { fanOutId, fanOutMessages, tickSlot } from "./fan-out-plan.js";
 import { publishFanOut, qstashConfigured, type PublishOutcome } from "./fan-out-publish.js";
 import { runInTurn, type TurnOutcome } from "./fan-out-turns.js";
@@ -83,14 +84,7 @@ async function inTurn(deps: RuntimeDeps, job: JobSpec, trigger: Trigger, account
     deadlineAt: turnDeadline(job, at.startedAt),
   });
   if (outcome.unreached.length > 0)
-    deps.log.warn(
-      "fan-out: accounts not reached within the function's time budget (they go first next tick); configure QStash (QSTASH_TOKEN and signing keys) to run each account in its own invocation",
-      {
-        job: job.name,
-        unreached: outcome.unreached,
-        ran: outcome.ran.length,
-      },
-    );
+    deps.log.warn(`fan-out: accounts not reached within the function's time budget (they go first next tick); ${QSTASH_FIX}`, { job: job.name, unreached: outcome.unreached, ran: outcome.ran.length });
   return outcome;
 }
 

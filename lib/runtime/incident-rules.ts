@@ -9,7 +9,7 @@ import type { IncidentInput } from "../db/incidents.js";
 import type { JobRun } from "../db/runs.js";
 import type { BreakerRecord } from "../state/breaker.js";
 import { PER_ACCOUNT_BREAKERS } from "../state/keys.js";
-import { REGULAR_SKIPS } from "./fan-out-notice.js";
+import { QSTASH_FIX, REGULAR_SKIPS } from "./fan-out-notice.js";
 
 /** Hours due items may wait with nothing posted before `nothing_posted` opens. */
 export const NOTHING_POSTED_HOURS = 3;
@@ -155,7 +155,7 @@ const RULES: readonly Rule[] = [
               subject: "fan-out",
               severity: "warn",
               message: `account ${s.account ?? "?"} was not reached by the fan-out within a function's time budget on ${s.fanOutSkips} ticks in the last 24 h: its jobs ran late or not at all`,
-              fix: "configure QStash (QSTASH_TOKEN, QSTASH_CURRENT_SIGNING_KEY, QSTASH_NEXT_SIGNING_KEY) so each account's run gets its own invocation (docs/scale.md)",
+              fix: QSTASH_FIX,
             },
           ]
         : [],

@@ -12,6 +12,7 @@ import { runJob } from "../../lib/runtime/runner.js";
 import { startWebhookReceiver } from "../support/webhook-receiver.js";
 import { insertAccount } from "../../lib/db/accounts.js";
 import { insertRun, recentRuns, TIME_BUDGET_REASON } from "../../lib/db/runs.js";
+import type { Sql } from "../../lib/db/sql.js";
 import { jobRoute } from "../../lib/runtime/http/job-route.js";
 import { statusRoute } from "../../lib/runtime/http/status-route.js";
 import { fanOutNotice, REGULAR_SKIPS } from "../../lib/runtime/fan-out-notice.js";
@@ -25,6 +26,25 @@ const cron = () => new Request("http://xbot.test/api/jobs/slow", { headers: { au
 const manual = (body: unknown) =>
   new Request("http://xbot.test/api/jobs/slow", { method: "POST", headers: { authorization: `Bearer ${TEST_SECRETS.admin}`, "content-type": "application/json" }, body: JSON.stringify(body) });
 const keys = { QSTASH_CURRENT_SIGNING_KEY: QSTASH_DEV_CREDENTIALS.currentSigningKey, QSTASH_NEXT_SIGNING_KEY: QSTASH_DEV_CREDENTIALS.nextSigningKey };
+
+/** A `skipped: time budget` row of the slow job for `accountId`, `i` ticks (5 min each) before `nowMs`. */
+function timeBudgetSkip(sql: Sql, accountId: string, i: number, nowMs: number): Promise<void> {
+  const at = new Date(nowMs - i * 300_000);
+  return insertRun(sql, {
+    id: `slow_${accountId}${i}`,
+    accountId,
+    job: "slow",
+    trigger: "cron",
+    mode: "live",
+    status: "skipped",
+    reason: TIME_BUDGET_REASON,
+    errorCode: null,
+    summary: {},
+    artifactId: null,
+    startedAt: at,
+    endedAt: at,
+  });
+}
 
 describe.skipIf(!services().postgres || !services().redis)("fan-out through the job route", () => {
   it("no account rows: a tick is today's single run; with rows: one run per active account, once per slot", async () => {
@@ -100,23 +120,7 @@ describe.skipIf(!services().postgres || !services().redis)("fan-out through the 
       ((await (await statusRoute(rt.factory).GET(new Request("http://xbot.test/api/status", { headers: { authorization: `Bearer ${TEST_SECRETS.admin}` } }))).json()) as { fanOut: unknown }).fanOut;
     expect(await status()).toBeNull();
     const now = Date.now();
-    for (let i = 0; i < REGULAR_SKIPS; i++) {
-      const at = new Date(now - i * 300_000);
-      await insertRun(deps.clients.sql, {
-        id: `slow_t${i}`,
-        accountId: "far",
-        job: "slow",
-        trigger: "cron",
-        mode: "live",
-        status: "skipped",
-        reason: TIME_BUDGET_REASON,
-        errorCode: null,
-        summary: {},
-        artifactId: null,
-        startedAt: at,
-        endedAt: at,
-      });
-    }
+    for (let i = 0; i < REGULAR_SKIPS; i++) await timeBudgetSkip(deps.clients.sql, "far", i, now);
     expect(await status()).toMatchObject({ unreached: { far: REGULAR_SKIPS }, message: expect.stringContaining("far: 3 ticks"), fix: expect.stringContaining("configure QStash") });
     expect(await fanOutNotice(deps.clients.sql, deps.config, new Date(now + 25 * 3_600_000))).toBeNull(); // a day later, it is history
   });
@@ -128,23 +132,7 @@ describe.skipIf(!services().postgres || !services().redis)("fan-out through the 
       const deps = await rt.factory();
       await insertAccount(deps.clients.sql, { id: "far", handle: "h_far" });
       await insertAccount(deps.clients.sql, { id: "near", handle: "h_near" });
-      const skip = (accountId: string, i: number) => {
-        const at = new Date(Date.now() - i * 300_000);
-        return insertRun(deps.clients.sql, {
-          id: `slow_${accountId}${i}`,
-          accountId,
-          job: "slow",
-          trigger: "cron",
-          mode: "live",
-          status: "skipped",
-          reason: TIME_BUDGET_REASON,
-          errorCode: null,
-          summary: {},
-          artifactId: null,
-          startedAt: at,
-          endedAt: at,
-        });
-      };
+      const skip = (accountId: string, i: number) => timeBudgetSkip(deps.clients.sql, accountId, i, Date.now());
       for (let i = 0; i < REGULAR_SKIPS - 1; i++) await skip("far", i);
       await skip("near", 0);
       const incidentsOf = async (id: string) => (await listIncidents(deps.clients.sql, id, new Date())).filter((i) => i.kind === "fan_out_unreached" && i.resolvedAt === null);
