@@ -72,23 +72,20 @@ export interface AccountPatch {
   readonly egressEnc?: string | null;
 }
 
-/** Updates the account `id`; undefined when there is none, `conflict` when the new handle is taken. */
+/** Updates the account `id` in one statement; undefined when there is none, `conflict` when the new handle is taken (the unique index decides). */
 export async function updateAccount(sql: Sql, id: string, patch: AccountPatch): Promise<AccountRow | undefined> {
-  const current = await getAccount(sql, id);
-  if (!current) return undefined;
-  const handle = patch.handle ?? current.handle;
-  if (handle !== current.handle) {
-    const taken = await sql.query<{ id: string }>("SELECT id FROM accounts WHERE handle = $1 AND id <> $2", [handle, id]);
-    if (taken[0]) throw new XbotError("conflict", `handle "${handle}" belongs to account "${taken[0].id}"`);
+  try {
+    const rows = await sql.query<AccountRow>(
+      `UPDATE accounts SET handle = COALESCE($2, handle), status = COALESCE($3, status), settings = COALESCE($4::jsonb, settings),
+         egress_enc = CASE WHEN $5::boolean THEN $6 ELSE egress_enc END, updated_at = now()
+       WHERE id = $1 RETURNING ${COLUMNS}`,
+      [id, patch.handle ?? null, patch.status ?? null, patch.settings ? JSON.stringify(patch.settings) : null, patch.egressEnc !== undefined, patch.egressEnc ?? null],
+    );
+    return rows[0] ? toRow(rows[0]) : undefined;
+  } catch (error) {
+    if (error instanceof XbotError && error.code === "conflict") throw new XbotError("conflict", `handle "${patch.handle}" belongs to another account`, { cause: error });
+    throw error;
   }
-  const rows = await sql.query<AccountRow>(`UPDATE accounts SET handle = $2, status = $3, settings = $4::jsonb, egress_enc = $5, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`, [
-    id,
-    handle,
-    patch.status ?? current.status,
-    JSON.stringify(patch.settings ?? current.settings),
-    patch.egressEnc === undefined ? current.egressEnc : patch.egressEnc,
-  ]);
-  return rows[0] ? toRow(rows[0]) : undefined;
 }
 
 /** Deletes the account `id` (its posts, runs and other rows stay, under its account_id); true when it existed. */

@@ -99,6 +99,9 @@ describe("accounts", () => {
     expect((await route.POST(admin({ action: "add", id: "acme2", handle: "acme_co" }))).status).toBe(409);
     expect((await route.POST(admin({ action: "add", id: "beta", handle: "beta_co" }))).status).toBe(201);
     expect((await route.POST(admin({ action: "edit", id: "ghost", settings: {} }))).status).toBe(404);
+    const taken = await route.POST(admin({ action: "edit", id: "beta", handle: "acme_co" }));
+    expect(taken.status).toBe(409);
+    expect(((await taken.json()) as { message: string }).message).toContain('handle "acme_co" belongs to another account');
     expect((await route.GET(admin(undefined, "?id=ghost"))).status).toBe(404);
     const edited = await route.POST(admin({ action: "edit", id: "beta", settings: { mode: "shadow" }, egress: { proxyUrl: "http://u:secretpw@p.example:1" } }));
     expect(await edited.json()).toMatchObject({
