@@ -12,6 +12,7 @@ import { breakersOfScope } from "../state/keys.js";
 import { listAccounts } from "../db/accounts.js";
 import { timeBudgetSkips } from "../db/runs.js";
 import { sharedEgress } from "./egress-sharing.js";
+import { qstashConfigured } from "./fan-out-publish.js";
 import { ATTEMPT_LEASE_MS } from "../posting/protocol.js";
 import { deliverAlerts, type DeliverySummary } from "./alert-delivery.js";
 import { settleDbDown } from "./db-down.js";
@@ -60,10 +61,10 @@ export async function incidentSnapshot(deps: RuntimeDeps, nowMs: number, latestR
 async function accountFacts(deps: RuntimeDeps, nowMs: number): Promise<Pick<IncidentSnapshot, "account" | "egressShared" | "fanOutSkips">> {
   const account = deps.config.account;
   if (!account) return {};
-  const [rows, skips] = await Promise.all([
-    listAccounts(deps.clients.sql).catch(() => []),
-    timeBudgetSkips(deps.clients.sql, new Date(nowMs - 86_400_000)).catch(() => ({}) as Record<string, number>),
-  ]);
+  // With QStash every account's run is its own invocation: nothing is skipped for the time budget, so no read (and an open fan_out_unreached resolves).
+  const noSkips: Record<string, number> = {};
+  const skipsRead = qstashConfigured(deps.config) ? Promise.resolve(noSkips) : timeBudgetSkips(deps.clients.sql, new Date(nowMs - 86_400_000)).catch(() => noSkips);
+  const [rows, skips] = await Promise.all([listAccounts(deps.clients.sql).catch(() => []), skipsRead]);
   const egressShared = sharedEgress(deps.config, rows).filter((g) => g.accounts.includes(account.id));
   return { ...(account.scope ? { account: account.scope } : {}), egressShared, fanOutSkips: skips[account.id] ?? 0 };
 }
