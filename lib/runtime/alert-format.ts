@@ -32,7 +32,7 @@ export function formatFor(url: string, configured: AlertFormat | undefined): Ale
 const TITLES: Record<AlertEvent, string> = { opened: "Incident opened", reminder: "Still open", resolved: "Resolved", test: "Test alert" };
 
 /** One line of plain text for the alert; `account` names the account (`[xbot acme]`) when the deployment runs several. */
-export function alertLine(event: AlertEvent, incident: AlertIncident, account?: string): string {
+function alertLine(event: AlertEvent, incident: AlertIncident, account?: string): string {
   return `[xbot${account ? ` ${account}` : ""}] ${TITLES[event]}: ${incident.message}`;
 }
 
