@@ -32,8 +32,11 @@ export async function seedPosts(sb: Sandbox, posts: unknown[]): Promise<SandboxP
   return json.posts;
 }
 
+/** Who calls: the sandbox (its user's session), or `{ url, storageState }` of a user added with Sandbox.addUser. */
+export type Caller = Pick<Sandbox, "url" | "storageState">;
+
 /** The session's Cookie header and its CSRF token (ct0). */
-export function session(sb: Sandbox): { cookie: string; ct0: string } {
+export function session(sb: Caller): { cookie: string; ct0: string } {
   const cookies = sb.storageState().cookies;
   const ct0 = cookies.find((c) => c.name === "ct0")?.value ?? "";
   return { cookie: cookies.map((c) => `${c.name}=${c.value}`).join("; "), ct0 };
@@ -51,7 +54,7 @@ export interface GqlOpts {
 }
 
 /** `GET /i/api/graphql/<id>/<op>?variables=...&features=...` with the session. */
-export async function gql<R = any>(sb: Sandbox, op: string, variables: unknown, opts: GqlOpts = {}): Promise<Answer<R>> {
+export async function gql<R = any>(sb: Caller, op: string, variables: unknown, opts: GqlOpts = {}): Promise<Answer<R>> {
   const s = session(sb);
   const headers: Record<string, string> = {};
   if (!opts.anonymous) headers.cookie = s.cookie;
@@ -63,7 +66,7 @@ export async function gql<R = any>(sb: Sandbox, op: string, variables: unknown, 
 }
 
 /** `POST /i/api/graphql/<id>/<op>` (CreateTweet, CreateNoteTweet) with the session. */
-export async function gqlPost<R = any>(sb: Sandbox, op: string, variables: unknown): Promise<Answer<R>> {
+export async function gqlPost<R = any>(sb: Caller, op: string, variables: unknown): Promise<Answer<R>> {
   const s = session(sb);
   const res = await fetch(`${sb.url}/i/api/graphql/AnyQueryId123/${op}`, {
     method: "POST",

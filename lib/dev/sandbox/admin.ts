@@ -3,7 +3,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { checkOrigin, loopbackOrigins } from "../origin.js";
 import { z } from "zod";
-import { sessionState, type SandboxCtx } from "./context.js";
+import { addSession, HANDLE, sessionState, type SandboxCtx } from "./context.js";
 import { HttpError, readJson, sendJson } from "./http.js";
 import { allPosts } from "./queries.js";
 import { applySeed, resetState, SeedSchema } from "./seed.js";
@@ -14,7 +14,19 @@ const FaultSchema = z.object({
   count: z.number().int().min(1).optional(),
   skip: z.number().int().min(0).optional(),
   ms: z.number().int().min(0).max(600_000).optional(),
+  user: z.string().regex(HANDLE).optional(),
 });
+const UserSchema = z.object({ handle: z.string().regex(HANDLE), premium: z.boolean().optional(), name: z.string().min(1).optional(), followers: z.number().int().min(0).optional() });
+
+/** `POST users`: logs in one more user; answers its handle and storageState (409 when logged in already). */
+async function addUser(ctx: SandboxCtx, req: IncomingMessage): Promise<unknown> {
+  const { handle, ...options } = parse(UserSchema, await readJson(req));
+  try {
+    return { user: handle, storageState: sessionState(ctx, addSession(ctx, handle, options)) };
+  } catch (err) {
+    throw new HttpError(409, err instanceof Error ? err.message : String(err));
+  }
+}
 const ClockSchema = z.object({
   nowMs: z.number().nullable().optional(),
   advanceMs: z.number().optional(),
@@ -50,12 +62,14 @@ const ROUTES: Record<string, Handler> = {
   },
   "POST reset": async (ctx) => {
     resetState(ctx.state);
+    ctx.sessions.clear();
     return { ok: true };
   },
   "POST seed": async (ctx, req) => ({ posts: applySeed(ctx.state, parse(SeedSchema, await readJson(req))) }),
   "GET clock": async (ctx) => ({ nowMs: ctx.state.now(), simulated: ctx.state.clockOverride !== null }),
   "POST clock": setClock,
   "GET session": async (ctx) => sessionState(ctx),
+  "POST users": addUser,
   "GET variant": async (ctx) => ({ variant: ctx.state.variant }),
   "POST variant": async (ctx, req) => {
     ctx.state.variant = parse(VariantSchema, await readJson(req)).variant;

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { appBundle } from "./bundle.js";
-import { sessionState, type SandboxCtx } from "./context.js";
+import { addSession, sessionState, type SandboxCtx } from "./context.js";
 import { DEFAULT_ENGAGEMENT } from "./engagement.js";
 import { OPERATIONS } from "./gql/router.js";
 import { allPosts } from "./queries.js";
@@ -82,6 +82,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const ctx: SandboxCtx = {
     state,
     authToken: options.authToken ?? randomBytes(20).toString("hex"),
+    sessions: new Map(),
     adminToken: options.adminToken ?? randomBytes(24).toString("base64url"),
     ct0: randomBytes(16).toString("hex"),
     host,
@@ -107,6 +108,10 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     adminToken: ctx.adminToken,
     queryIds: ctx.queryIds,
     storageState: () => sessionState(ctx),
+    addUser: (handle, userOptions) => {
+      const session = addSession(ctx, handle, userOptions);
+      return { user: session.handle, authToken: session.authToken, storageState: () => sessionState(ctx, session) };
+    },
     posts: () => allPosts(state),
     uploads: () => [...state.uploads.values()].map((u) => ({ ...u })),
     setFault: (f) => state.setFault(f),
@@ -126,6 +131,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     oauth2: () => ({ clientId: ctx.oauth2.clientId, refreshToken: ctx.oauth2.refreshToken, refreshes: ctx.oauth2.refreshes }),
     reset: () => {
       resetState(state);
+      ctx.sessions.clear();
       ctx.apiCalls.length = 0;
       ctx.apiRevoked = false;
       ctx.requestCounts = { page: 0, graphql: 0, api: 0 };

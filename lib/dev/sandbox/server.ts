@@ -4,9 +4,9 @@ import { handleAdmin } from "./admin.js";
 import type { AppConfig } from "./app/config.js";
 import { handleAsset } from "./assets.js";
 import { appBundle } from "./bundle.js";
-import { delay, type SandboxCtx } from "./context.js";
+import { delay, viewerOf, type SandboxCtx, type Viewer } from "./context.js";
 import { NO_SUCH_PAGE } from "./gql/errors.js";
-import { authError, GRAPHQL_PATH, handleGraphql } from "./gql/router.js";
+import { authorize, GRAPHQL_PATH, handleGraphql } from "./gql/router.js";
 import { handleMetadata, handleUpload, METADATA_PATH, UPLOAD_PATH } from "./upload.js";
 import { parseCookies, redirect, sendHtml, sendJson } from "./http.js";
 import { SANDBOX_BEARER } from "./layout.js";
@@ -24,34 +24,37 @@ function variantOf(ctx: SandboxCtx, url: URL): Variant {
   return q === "a" || q === "b" ? q : ctx.state.variant;
 }
 
-function shellConfig(ctx: SandboxCtx, variant: Variant, composerDisabled: boolean): AppConfig {
+function shellConfig(ctx: SandboxCtx, viewer: Viewer, variant: Variant, composerDisabled: boolean): AppConfig {
   const s = ctx.state;
   return {
-    user: s.user,
-    userId: ctx.userId,
-    name: s.userInfo(s.user)?.name ?? s.user,
+    user: viewer.handle,
+    userId: viewer.userId,
+    name: s.userInfo(viewer.handle)?.name ?? viewer.handle,
     variant,
     composerDisabled,
-    premium: s.premium,
+    premium: viewer.premium,
     nowMs: s.now(),
     queryIds: { ...ctx.queryIds },
     bearer: SANDBOX_BEARER,
   };
 }
 
-/** Serves an HTML page: page faults first, then the login wall, then the app shell (404 for unknown paths). */
+/**
+ * Serves an HTML page to the user its cookie logs in: page faults first, then the login wall,
+ * then the app shell (404 for unknown paths).
+ */
 async function handlePage(ctx: SandboxCtx, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const fault = ctx.state.consumeFault("page");
+  const viewer = viewerOf(ctx, parseCookies(req).auth_token);
+  const fault = ctx.state.consumeFault("page", viewer?.handle);
   if (fault?.kind === "slow") await delay(ctx, fault.ms ?? SLOW_DEFAULT_MS);
   const variant = variantOf(ctx, url);
-  const wall = { variant, user: ctx.state.user, nowMs: ctx.state.now() };
+  const wall = { variant, user: viewer?.handle ?? ctx.state.user, nowMs: ctx.state.now() };
   if (fault?.kind === "challenge") return sendHtml(res, 200, challengePage(wall));
-  const loggedIn = parseCookies(req).auth_token === ctx.authToken && fault?.kind !== "login_wall";
   const path = url.pathname;
-  if (!loggedIn) return sendHtml(res, 200, loggedOutPage(wall));
+  if (!viewer || fault?.kind === "login_wall") return sendHtml(res, 200, loggedOutPage(wall));
   if (path === "/" || path === "/login" || path === "/i/flow/login") return redirect(res, "/home");
   const bundle = await appBundle();
-  const html = appShell({ config: shellConfig(ctx, variant, fault?.kind === "composer_disabled"), scriptPath: bundle.path });
+  const html = appShell({ config: shellConfig(ctx, viewer, variant, fault?.kind === "composer_disabled"), scriptPath: bundle.path });
   sendHtml(res, routeOf(path).kind === "notfound" ? 404 : 200, html);
 }
 
@@ -70,9 +73,9 @@ async function route(ctx: SandboxCtx, req: IncomingMessage, res: ServerResponse)
   const gql = GRAPHQL_PATH.exec(path);
   if (gql) return handleGraphql(ctx, req, res, url, gql[2] ?? "");
   if (path === UPLOAD_PATH || path === METADATA_PATH) {
-    const denied = authError(ctx, req);
-    if (denied) return sendJson(res, denied.status, denied.body);
-    return path === UPLOAD_PATH ? handleUpload(ctx, req, res, url) : handleMetadata(ctx, req, res);
+    const auth = authorize(ctx, req);
+    if ("denied" in auth) return sendJson(res, auth.denied.status, auth.denied.body);
+    return path === UPLOAD_PATH ? handleUpload(ctx, auth.viewer, req, res, url) : handleMetadata(ctx, req, res);
   }
   if (path.startsWith("/i/api/")) return sendJson(res, 404, NO_SUCH_PAGE);
   if (await handleAsset(req, res, path)) return;

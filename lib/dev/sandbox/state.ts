@@ -175,11 +175,13 @@ export class SandboxState {
    * - `suspended`: UserByScreenName and UserTweets of the sandbox user, and create calls;
    * - `restricted`: UserByScreenName of the sandbox user, and create calls (its UserTweets,
    *   fetched after the interstitial, is a normal read).
+   * A fault with `user` applies to (and counts) only that viewer's requests.
    */
-  consumeFault(scopes: FaultScope | readonly FaultScope[]): Fault | null {
+  consumeFault(scopes: FaultScope | readonly FaultScope[], viewer: string = this.user): Fault | null {
     const fault = this.fault;
     const list = typeof scopes === "string" ? [scopes] : scopes;
     if (!fault || !faultMatches(fault.kind, list)) return null;
+    if (fault.user !== undefined && fault.user.toLowerCase() !== viewer.toLowerCase()) return null;
     const verdict = countDown(fault);
     if (verdict === "expired") this.fault = null;
     if (verdict !== "apply") return null;

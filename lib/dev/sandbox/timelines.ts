@@ -57,13 +57,13 @@ export function pinnedPost(state: SandboxState, handle: string): StoredPost | un
   return newestFirst(pinned)[0];
 }
 
-/** Mentions of the sandbox user by others: "@user" in the text, or replies to the user's posts. */
-export function mentions(state: SandboxState): StoredPost[] {
-  const re = new RegExp(`(^|[^A-Za-z0-9_])@${state.user}($|[^A-Za-z0-9_])`, "i");
+/** Mentions of `user` by others: "@user" in the text, or replies to the user's posts. */
+export function mentions(state: SandboxState, user: string): StoredPost[] {
+  const re = new RegExp(`(^|[^A-Za-z0-9_])@${user}($|[^A-Za-z0-9_])`, "i");
   const found = [...state.posts.values()].filter((p) => {
-    if (!isListed(p) || sameHandle(p.author, state.user)) return false;
+    if (!isListed(p) || sameHandle(p.author, user)) return false;
     const parent = p.inReplyTo ? state.posts.get(p.inReplyTo) : undefined;
-    return re.test(p.text) || (parent !== undefined && sameHandle(parent.author, state.user));
+    return re.test(p.text) || (parent !== undefined && sameHandle(parent.author, user));
   });
   return newestFirst(found);
 }

@@ -171,6 +171,12 @@ export interface Fault {
   skip?: number;
   /** Delay for `slow`, in ms (default 3000). */
   ms?: number;
+  /**
+   * Only requests of this logged-in user (handle, case-insensitive) see and count the fault;
+   * default: every request. Logged-out requests and the v2 API (the sandbox user's keys) are
+   * the sandbox user's.
+   */
+  user?: string;
 }
 
 /** Markup variant: "a" mimics x.com's usual markup, "b" a shifted variant with the same test ids. */
@@ -254,6 +260,14 @@ export interface SandboxOptions {
   apiAccessLevel?: "read" | "read-write";
 }
 
+/** A user logged in with Sandbox.addUser. */
+export interface SandboxUser {
+  user: string;
+  authToken: string;
+  /** Cookies auth_token + ct0 of this user for the sandbox host. */
+  storageState(): PlaywrightStorageState;
+}
+
 /** A running sandbox. */
 export interface Sandbox {
   /** Base URL, e.g. "http://127.0.0.1:43210". */
@@ -269,6 +283,13 @@ export interface Sandbox {
   queryIds: Readonly<Record<string, string>>;
   /** Cookies auth_token + ct0 for the sandbox host. */
   storageState(): PlaywrightStorageState;
+  /**
+   * Logs in one more user, so one sandbox serves several accounts: its cookies get pages and
+   * GraphQL as that user (profile, "What's happening?", notifications, CreateTweet as author),
+   * and a fault with `user` set applies to its requests only. The v2 API stays the sandbox
+   * user's. Throws on a bad or already logged-in handle; reset() logs such users out.
+   */
+  addUser(handle: string, options?: { premium?: boolean; name?: string; followers?: number }): SandboxUser;
   /** Every post ever recorded, oldest first, with current metrics. */
   posts(): SandboxPost[];
   /** Every media upload since the last reset (INIT'ed; `finalized`, `alt`, `used` by a post). */
@@ -290,7 +311,7 @@ export interface Sandbox {
   oauth2(): { clientId: string; refreshToken: string; refreshes: number };
   /** Requests since the last reset that X would count: HTML page loads, GraphQL calls, v2 API calls. */
   requestCounts(): { page: number; graphql: number; api: number };
-  /** Back to the initial state (default seed, no fault, variant "a", real clock, `premium` as created; no v2 calls). */
+  /** Back to the initial state (default seed, no fault, variant "a", real clock, `premium` as created; no v2 calls; no added users). */
   reset(): void;
   close(): Promise<void>;
 }

@@ -10,7 +10,7 @@
  * Limits: docs.x.com/x-api/media/quickstart/best-practices (JPG, PNG, GIF, WEBP; 5 MB, GIF 15 MB).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { delay, type SandboxCtx } from "./context.js";
+import { delay, type SandboxCtx, type Viewer } from "./context.js";
 import { xError } from "./gql/errors.js";
 import { HttpError, sendJson } from "./http.js";
 
@@ -35,10 +35,10 @@ async function readRaw(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function init(ctx: SandboxCtx, res: ServerResponse, q: URLSearchParams): void {
+function init(ctx: SandboxCtx, viewer: Viewer, res: ServerResponse, q: URLSearchParams): void {
   const type = q.get("media_type") ?? "";
   const total = Number(q.get("total_bytes"));
-  if (ctx.state.consumeFault("upload_init")?.kind === "upload_rejected_type" || !(type in TYPES)) {
+  if (ctx.state.consumeFault("upload_init", viewer.handle)?.kind === "upload_rejected_type" || !(type in TYPES)) {
     sendJson(res, 400, xError(324, `Unsupported media type: ${type || "none"}`));
     return;
   }
@@ -51,11 +51,11 @@ function init(ctx: SandboxCtx, res: ServerResponse, q: URLSearchParams): void {
   sendJson(res, 202, { media_id: Number(mediaId), media_id_string: mediaId, media_key: `3_${mediaId}`, expires_after_secs: 86_400 });
 }
 
-async function append(ctx: SandboxCtx, req: IncomingMessage, res: ServerResponse, q: URLSearchParams): Promise<void> {
+async function append(ctx: SandboxCtx, viewer: Viewer, req: IncomingMessage, res: ServerResponse, q: URLSearchParams): Promise<void> {
   const upload = ctx.state.uploads.get(q.get("media_id") ?? "");
   const body = await readRaw(req);
   if (!upload || upload.finalized) return sendJson(res, 400, xError(324, "Invalid media id."));
-  const fault = ctx.state.consumeFault("upload_append");
+  const fault = ctx.state.consumeFault("upload_append", viewer.handle);
   if (fault?.kind === "upload_slow") await delay(ctx, fault.ms ?? SLOW_DEFAULT_MS);
   if (fault?.kind === "upload_failed") return sendJson(res, 500, xError(131, "Internal error"));
   const form = await new Response(new Uint8Array(body), { headers: { "content-type": req.headers["content-type"] ?? "" } }).formData().catch(() => null);
@@ -81,14 +81,14 @@ function finalize(ctx: SandboxCtx, res: ServerResponse, q: URLSearchParams): voi
 }
 
 /** `POST /i/media/upload.json?command=INIT|APPEND|FINALIZE` after auth. */
-export async function handleUpload(ctx: SandboxCtx, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+export async function handleUpload(ctx: SandboxCtx, viewer: Viewer, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   if (req.method !== "POST") return sendJson(res, 405, xError(405, "Method not allowed"));
   const q = url.searchParams;
   switch (q.get("command")) {
     case "INIT":
-      return init(ctx, res, q);
+      return init(ctx, viewer, res, q);
     case "APPEND":
-      return append(ctx, req, res, q);
+      return append(ctx, viewer, req, res, q);
     case "FINALIZE":
       return finalize(ctx, res, q);
     default:

@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
-import type { SandboxCtx } from "../context.js";
+import type { SandboxCtx, Viewer } from "../context.js";
 import { twitterDate } from "../format.js";
 import { readJson, sendJson } from "../http.js";
 import { MAX_NOTE_WEIGHT, MAX_TWEET_WEIGHT, weightedLength } from "../length.js";
@@ -30,7 +30,7 @@ const Body = z.object({
 });
 
 /** x.com's GraphQL result for a created tweet (a long post also carries `note_tweet`). */
-function created(ctx: SandboxCtx, post: StoredPost, note: boolean): unknown {
+function created(ctx: SandboxCtx, viewer: Viewer, post: StoredPost, note: boolean): unknown {
   const user = { screen_name: post.author, name: ctx.state.userInfo(post.author)?.name ?? post.author };
   const parent = post.inReplyTo ? ctx.state.posts.get(post.inReplyTo) : undefined;
   const legacy = {
@@ -40,7 +40,7 @@ function created(ctx: SandboxCtx, post: StoredPost, note: boolean): unknown {
     conversation_id_str: post.threadRootId,
     in_reply_to_status_id_str: post.inReplyTo ?? undefined,
     in_reply_to_screen_name: parent?.author,
-    user_id_str: ctx.userId,
+    user_id_str: viewer.userId,
     favorite_count: 0,
     retweet_count: 0,
     reply_count: 0,
@@ -48,20 +48,20 @@ function created(ctx: SandboxCtx, post: StoredPost, note: boolean): unknown {
     bookmark_count: 0,
     lang: "en",
   };
-  const core = { user_results: { result: { __typename: "User", rest_id: ctx.userId, legacy: user } } };
+  const core = { user_results: { result: { __typename: "User", rest_id: viewer.userId, legacy: user } } };
   const noteTweet = { is_expandable: true, note_tweet_results: { result: { id: nodeId("NoteTweet", post.id), text: post.text } } };
   const result = { __typename: "Tweet", rest_id: post.id, core, legacy, ...(note ? { note_tweet: noteTweet } : {}) };
   return { data: { [note ? "notetweet_create" : "create_tweet"]: { tweet_results: { result } } } };
 }
 
 /** Why a valid request cannot create the tweet (x.com error codes), or null. */
-function rejection(ctx: SandboxCtx, text: string, replyTo: string | undefined, note: boolean): unknown {
-  const tooLong = note ? !ctx.state.premium || weightedLength(text) > MAX_NOTE_WEIGHT : weightedLength(text) > MAX_TWEET_WEIGHT;
+function rejection(ctx: SandboxCtx, viewer: Viewer, text: string, replyTo: string | undefined, note: boolean): unknown {
+  const tooLong = note ? !viewer.premium || weightedLength(text) > MAX_NOTE_WEIGHT : weightedLength(text) > MAX_TWEET_WEIGHT;
   if (tooLong) return xError(186, "Tweet needs to be a bit shorter.");
   if (replyTo && !ctx.state.livePost(replyTo)) {
     return xError(385, "You attempted to reply to a Tweet that is deleted or not visible to you.");
   }
-  const user = ctx.state.user.toLowerCase();
+  const user = viewer.handle.toLowerCase();
   const dup = [...ctx.state.posts.values()].some((p) => !p.deleted && p.author.toLowerCase() === user && p.text === text);
   return dup ? xError(187, "Status is a duplicate.") : null;
 }
@@ -91,27 +91,27 @@ function faultAnswer(fault: Fault | null): { status: number; body: unknown } | "
 }
 
 /** Handles CreateTweet / CreateNoteTweet after auth: body, faults, validation, record. */
-export async function handleCreate(ctx: SandboxCtx, req: IncomingMessage, res: ServerResponse, note: boolean): Promise<void> {
+export async function handleCreate(ctx: SandboxCtx, viewer: Viewer, req: IncomingMessage, res: ServerResponse, note: boolean): Promise<void> {
   const parsed = Body.safeParse(await readJson(req));
   if (!parsed.success) return sendJson(res, 400, xError(214, `Bad request: ${parsed.error.issues[0]?.message ?? "invalid"}`));
-  const forced = faultAnswer(ctx.state.consumeFault("api"));
+  const forced = faultAnswer(ctx.state.consumeFault("api", viewer.handle));
   if (forced && typeof forced === "object") {
     if (forced.status === 429) res.setHeader("x-rate-limit-remaining", "0");
     return sendJson(res, forced.status, forced.body);
   }
   const { tweet_text: text, reply } = parsed.data.variables;
-  const rejected = rejection(ctx, text, reply?.in_reply_to_tweet_id, note);
+  const rejected = rejection(ctx, viewer, text, reply?.in_reply_to_tweet_id, note);
   if (rejected) return sendJson(res, 200, rejected);
   const attached = resolveAttachments(ctx, parsed.data.variables);
   if ("error" in attached) return sendJson(res, 200, attached.error);
   useAttachments(ctx, attached.photos);
   const vanished = forced === "vanish";
   const extra = { photos: attached.photos, ...(attached.quoteOf ? { quoteOf: attached.quoteOf } : {}) };
-  const post = ctx.state.addPost({ author: ctx.state.user, text, inReplyTo: reply?.in_reply_to_tweet_id ?? null, vanished, ...extra });
+  const post = ctx.state.addPost({ author: viewer.handle, text, inReplyTo: reply?.in_reply_to_tweet_id ?? null, vanished, ...extra });
   if (forced === "hold") {
     ctx.held.add(res);
     res.on("close", () => ctx.held.delete(res));
     return;
   }
-  sendJson(res, 200, created(ctx, post, note));
+  sendJson(res, 200, created(ctx, viewer, post, note));
 }

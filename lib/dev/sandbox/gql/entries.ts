@@ -5,7 +5,8 @@
  */
 import type { UserInfo } from "../state.js";
 import type { StoredPost } from "../types.js";
-import { userRestId, type ReadCtx } from "./read-ctx.js";
+import { userRestId } from "../context.js";
+import type { ReadCtx } from "./read-ctx.js";
 import { resultOf } from "./tweet.js";
 import { userResult } from "./user.js";
 
@@ -54,7 +55,7 @@ export function whoToFollow(rc: ReadCtx, n: string, sortIndex: string, users: Us
     entryId: `${id}-user-${userRestId(rc.sb, u.handle)}`,
     item: { itemContent: { itemType: "TimelineUser", __typename: "TimelineUser", user_results: { result: userResult(rc, u) }, userDisplayType: "User" } },
   }));
-  const landingUrl = { url: `twitter://connect_people?user_id=${rc.sb.userId}&display_location=profile_wtf_showmore`, urlType: "DeepLink" };
+  const landingUrl = { url: `twitter://connect_people?user_id=${rc.viewer.userId}&display_location=profile_wtf_showmore`, urlType: "DeepLink" };
   return {
     entryId: id,
     sortIndex,

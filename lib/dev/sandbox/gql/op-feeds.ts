@@ -25,8 +25,8 @@ export function homeTimelineOp(rc: ReadCtx, vars: Record<string, unknown>): OpAn
  * Spec: fa0311/twitter-openapi paths/timeline.yaml NotificationsTimelineResponse.
  */
 export function notificationsOp(rc: ReadCtx, vars: Record<string, unknown>): OpAnswer {
-  const instructions = [{ type: "TimelineAddEntries", entries: entriesOf(rc, mentions(rc.sb.state), vars) }];
+  const instructions = [{ type: "TimelineAddEntries", entries: entriesOf(rc, mentions(rc.sb.state, rc.viewer.handle), vars) }];
   const timeline = { id: nodeId("Timeline", `notifications-${str(vars, "timeline_type") ?? "All"}`), timeline: { instructions } };
-  const result = { __typename: "User", rest_id: rc.sb.userId, notification_timeline: timeline };
+  const result = { __typename: "User", rest_id: rc.viewer.userId, notification_timeline: timeline };
   return { status: 200, body: { data: { viewer_v2: { user_results: { result } } } } };
 }

@@ -1,6 +1,5 @@
 /** What every GraphQL answer builder needs: the sandbox, the answer's shape generation and fault flags. */
-import type { SandboxCtx } from "../context.js";
-import { hash01 } from "../engagement.js";
+import type { SandboxCtx, Viewer } from "../context.js";
 import type { Variant } from "../types.js";
 
 /**
@@ -14,8 +13,10 @@ export type Generation = "2026" | "2024";
 /** Context of one GraphQL read. */
 export interface ReadCtx {
   sb: SandboxCtx;
+  /** The logged-in user who asked: "self" in every answer (profile, notifications, premium). */
+  viewer: Viewer;
   gen: Generation;
-  /** The sandbox user is suspended / restricted for this request (faults). */
+  /** The viewer is suspended / restricted for this request (faults). */
   suspended: boolean;
   restricted: boolean;
 }
@@ -23,12 +24,6 @@ export interface ReadCtx {
 /** The answer generation a DOM variant's page gets. */
 export function generationOf(v: Variant): Generation {
   return v === "b" ? "2024" : "2026";
-}
-
-/** x.com user `rest_id`: the sandbox user's fixed id, else a stable 10-digit number from the handle. */
-export function userRestId(sb: SandboxCtx, handle: string): string {
-  if (handle.toLowerCase() === sb.state.user.toLowerCase()) return sb.userId;
-  return String(1_000_000_000 + Math.floor(hash01(11, handle.toLowerCase()) * 8_999_999_999));
 }
 
 /** Base64 of a GraphQL node id, e.g. "User:2244994945" (shape: raw_user_by_login.json `id`). */

@@ -5,7 +5,7 @@
  * (else 401) and an `x-csrf-token` header equal to the `ct0` cookie (else 403).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { SandboxCtx } from "../context.js";
+import { viewerOf, type SandboxCtx, type Viewer } from "../context.js";
 import type { FaultScope } from "../faults.js";
 import { parseCookies, sendJson } from "../http.js";
 import type { Variant } from "../types.js";
@@ -43,11 +43,11 @@ function variablesOf(url: URL): Record<string, unknown> | null {
   }
 }
 
-function scopesOf(sb: SandboxCtx, op: string, vars: Record<string, unknown>): FaultScope[] {
+function scopesOf(viewer: Viewer, op: string, vars: Record<string, unknown>): FaultScope[] {
   const scopes: FaultScope[] = ["read"];
   if (op !== "UserByScreenName") scopes.push("timeline");
-  if (op === "UserByScreenName" && str(vars, "screen_name")?.toLowerCase() === sb.state.user.toLowerCase()) scopes.push("self_user");
-  if (op === "UserTweets" && str(vars, "userId") === sb.userId) scopes.push("self_tweets");
+  if (op === "UserByScreenName" && str(vars, "screen_name")?.toLowerCase() === viewer.handle.toLowerCase()) scopes.push("self_user");
+  if (op === "UserTweets" && str(vars, "userId") === viewer.userId) scopes.push("self_tweets");
   return scopes;
 }
 
@@ -63,12 +63,13 @@ function variantOf(sb: SandboxCtx, req: IncomingMessage): Variant {
 }
 
 /** Answers a read after auth: faults first, then the operation (drifted under `graphql_down`). */
-function answerRead(sb: SandboxCtx, req: IncomingMessage, op: string, read: Read, vars: Record<string, unknown>): OpAnswer & { limited?: true } {
-  const fault = sb.state.consumeFault(scopesOf(sb, op, vars));
+function answerRead(sb: SandboxCtx, viewer: Viewer, req: IncomingMessage, op: string, read: Read, vars: Record<string, unknown>): OpAnswer & { limited?: true } {
+  const fault = sb.state.consumeFault(scopesOf(viewer, op, vars), viewer.handle);
   if (fault?.kind === "login_wall") return { status: 401, body: NOT_AUTHED };
   if (fault?.kind === "timeline_error") return { status: 429, body: RATE_LIMITED, limited: true };
   const rc: ReadCtx = {
     sb,
+    viewer,
     gen: generationOf(variantOf(sb, req)),
     suspended: fault?.kind === "suspended",
     restricted: fault?.kind === "restricted",
@@ -77,12 +78,13 @@ function answerRead(sb: SandboxCtx, req: IncomingMessage, op: string, read: Read
   return fault?.kind === "graphql_down" ? { ...answer, body: drift(answer.body) } : answer;
 }
 
-/** Auth of every GraphQL (and upload) call: the error answer, or null when the caller may proceed. */
-export function authError(sb: SandboxCtx, req: IncomingMessage): OpAnswer | null {
+/** Auth of every GraphQL (and upload) call: who is asking, or the error answer. */
+export function authorize(sb: SandboxCtx, req: IncomingMessage): { viewer: Viewer } | { denied: OpAnswer } {
   const cookies = parseCookies(req);
-  if (cookies.auth_token !== sb.authToken) return { status: 401, body: NOT_AUTHED };
-  if (!cookies.ct0 || req.headers["x-csrf-token"] !== cookies.ct0) return { status: 403, body: BAD_CSRF };
-  return null;
+  const viewer = viewerOf(sb, cookies.auth_token);
+  if (!viewer) return { denied: { status: 401, body: NOT_AUTHED } };
+  if (!cookies.ct0 || req.headers["x-csrf-token"] !== cookies.ct0) return { denied: { status: 403, body: BAD_CSRF } };
+  return { viewer };
 }
 
 /** Handles a `/i/api/graphql/<id>/<op>` request. */
@@ -93,12 +95,12 @@ export async function handleGraphql(sb: SandboxCtx, req: IncomingMessage, res: S
   if ((write && req.method !== "POST") || (read && req.method !== "GET")) {
     return sendJson(res, 405, xError(405, "Method not allowed"));
   }
-  const denied = authError(sb, req);
-  if (denied) return sendJson(res, denied.status, denied.body);
-  if (write) return handleCreate(sb, req, res, op === "CreateNoteTweet");
+  const auth = authorize(sb, req);
+  if ("denied" in auth) return sendJson(res, auth.denied.status, auth.denied.body);
+  if (write) return handleCreate(sb, auth.viewer, req, res, op === "CreateNoteTweet");
   const vars = variablesOf(url);
   if (!vars || !read) return sendJson(res, 400, xError(214, "Bad request: variables must be a JSON object"));
-  const answer = answerRead(sb, req, op, read, vars);
+  const answer = answerRead(sb, auth.viewer, req, op, read, vars);
   if (answer.limited) res.setHeader("x-rate-limit-remaining", "0");
   sendJson(res, answer.status, answer.body);
 }

@@ -7,7 +7,7 @@
 import twitterText from "twitter-text";
 import { hash01 } from "../engagement.js";
 import type { ReadCtx } from "./read-ctx.js";
-import { userRestId } from "./read-ctx.js";
+import { userRestId } from "../context.js";
 
 /** `entities` / `entity_set` of a text. Spec: fa0311/twitter-openapi tweet.yaml Entities. */
 export interface Entities {

@@ -10,7 +10,8 @@ import { isNoteLength } from "../length.js";
 import { hasViewCount, metricsOf, quotesOf } from "../queries.js";
 import type { StoredPost } from "../types.js";
 import { photos } from "./media.js";
-import { nodeId, userRestId, type ReadCtx } from "./read-ctx.js";
+import { userRestId } from "../context.js";
+import { nodeId, type ReadCtx } from "./read-ctx.js";
 import { noteHead, servedText, tcoLink } from "./text.js";
 import { authorResult } from "./user.js";
 

@@ -2,13 +2,14 @@
 import { twitterDate } from "../format.js";
 import { followersOf } from "../queries.js";
 import type { UserInfo } from "../state.js";
-import { nodeId, userRestId, type ReadCtx } from "./read-ctx.js";
+import { userRestId } from "../context.js";
+import { nodeId, type ReadCtx } from "./read-ctx.js";
 
 /** Fixed account creation time of every sandbox user (2019-03-14). */
 const CREATED_MS = Date.UTC(2019, 2, 14, 9, 26, 53);
 
 function isSelf(rc: ReadCtx, info: UserInfo): boolean {
-  return info.handle.toLowerCase() === rc.sb.state.user.toLowerCase();
+  return info.handle.toLowerCase() === rc.viewer.handle.toLowerCase();
 }
 
 function tweetCount(rc: ReadCtx, info: UserInfo): number {
@@ -37,7 +38,7 @@ function user2026(rc: ReadCtx, info: UserInfo, restId: string): Record<string, u
     rest_id: restId,
     avatar: { image_url: `https://pbs.twimg.com/profile_images/${restId}/avatar_normal.jpg` },
     core: { created_at: twitterDate(CREATED_MS), name: info.name, screen_name: info.handle },
-    is_blue_verified: isSelf(rc, info) && rc.sb.state.premium,
+    is_blue_verified: isSelf(rc, info) && rc.viewer.premium,
     privacy: { protected: false },
     profile_image_shape: "Circle",
     profile_metadata: { profile_interstitial_type: interstitial(rc, info) },
@@ -57,7 +58,7 @@ function user2024(rc: ReadCtx, info: UserInfo, restId: string): Record<string, u
     __typename: "User",
     id: nodeId("User", restId),
     rest_id: restId,
-    is_blue_verified: isSelf(rc, info) && rc.sb.state.premium,
+    is_blue_verified: isSelf(rc, info) && rc.viewer.premium,
     profile_image_shape: "Circle",
     legacy: {
       created_at: twitterDate(CREATED_MS),

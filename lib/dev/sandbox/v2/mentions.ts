@@ -16,7 +16,7 @@ export function userMentions(ctx: SandboxCtx, id: string, url: URL): V2Answer {
   const max = Math.min(100, Math.max(5, Number(url.searchParams.get("max_results") ?? 10) || 10));
   const start = url.searchParams.get("start_time");
   const startMs = start ? Date.parse(start) : -Infinity;
-  const all = mentions(ctx.state).filter((p) => p.createdAtMs >= startMs);
+  const all = mentions(ctx.state, ctx.state.user).filter((p) => p.createdAtMs >= startMs);
   const offset = Number(url.searchParams.get("pagination_token") ?? 0) || 0;
   const page = all.slice(offset, offset + max);
   const next = offset + max < all.length ? { next_token: String(offset + max) } : {};
